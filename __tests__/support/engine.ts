@@ -1,0 +1,415 @@
+// Shared helpers for every test that needs a real Docker engine.
+//
+//   import { describeEngine, dockerBuild, pathBytes } from '../support/engine.js'
+//   describeEngine('my engine test', () => { … })
+//
+// `engine` is probed once per test file at import time (`docker info` with the current
+// DOCKER_HOST, 20 s timeout). Without an engine the engine-backed describes are skipped with
+// one line saying why, unless REQUIRE_DOCKER=1 (CI), where importing this module throws.
+// Every command runs with an argument array (spawn), never through a shell string.
+
+import { spawn } from 'node:child_process'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe } from '@jest/globals'
+
+// ---------------------------------------------------------------------------------------------
+// Running commands
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  /** Kill the command (SIGKILL) after this long. Default: 10 minutes. */
+  timeoutMs?: number
+  /** Written to stdin, then stdin is closed. */
+  input?: string
+}
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+  durationMs: number
+  timedOut: boolean
+}
+
+/** Runs a command to the end and collects its output; never throws for a non-zero exit. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, opts.timeoutMs ?? 600_000)
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', e => {
+      clearTimeout(timer)
+      reject(new Error(`could not run ${cmd}: ${e.message}`))
+    })
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        durationMs: Date.now() - started,
+        timedOut
+      })
+    })
+    child.stdin.on('error', () => undefined) // the command may exit without reading stdin
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+/** The last non-empty lines of a command's output, for error messages. */
+export function lastLines(text: string, count = 25): string {
+  const lines = text.split(/\r?\n/).filter(l => l.trim() !== '')
+  return lines.slice(-count).join('\n')
+}
+
+function failure(what: string, r: RunResult, lines = 25): Error {
+  const why = r.timedOut ? 'timed out' : `exit ${r.code}`
+  const output = lastLines(`${r.stdout}\n${r.stderr}`, lines)
+  return new Error(`${what} failed (${why}):\n${output}`)
+}
+
+/** `docker …` that must succeed; returns stdout. */
+export async function docker(args: string[], opts: RunOptions = {}): Promise<string> {
+  const r = await run('docker', args, opts)
+  if (r.code !== 0 || r.timedOut) throw failure(`docker ${args.slice(0, 3).join(' ')}`, r, 10)
+  return r.stdout
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+
+export interface Engine {
+  available: boolean
+  /** The DOCKER_HOST used ('(client default)' when unset). */
+  host?: string
+  serverVersion?: string
+  /** Why no engine answers. */
+  reason?: string
+}
+
+/**
+ * Asks `docker info` (current DOCKER_HOST, ~20 s timeout) whether an engine answers. With
+ * REQUIRE_DOCKER=1 a missing engine throws instead of returning `available: false`.
+ */
+export async function detectEngine(timeoutMs = 20_000): Promise<Engine> {
+  const host = process.env.DOCKER_HOST || '(client default)'
+  let reason: string
+  try {
+    const r = await run('docker', ['info', '--format', '{{json .ServerVersion}}'], { timeoutMs })
+    const version = r.stdout.trim().replace(/^"|"$/g, '')
+    if (r.code === 0 && version !== '' && version !== '<no value>') {
+      return { available: true, host, serverVersion: version }
+    }
+    reason = r.timedOut
+      ? `docker info timed out after ${timeoutMs} ms`
+      : lastLines(r.stderr || r.stdout, 2) || `docker info exited ${r.code}`
+  } catch (e) {
+    reason = (e as Error).message // no docker client
+  }
+  reason = `no Docker engine answers at ${host}: ${reason.trim().replace(/\.+$/, '')}`
+  if (process.env.REQUIRE_DOCKER === '1') {
+    throw new Error(
+      `REQUIRE_DOCKER=1 but ${reason}. Start one with: export DOCKER_HOST=$(bash scripts/docker-engine.sh)`
+    )
+  }
+  return { available: false, host, reason }
+}
+
+export const engine: Engine = await detectEngine()
+
+if (!engine.available) {
+  process.stderr.write(
+    `engine-backed tests SKIPPED: ${engine.reason} (REQUIRE_DOCKER=1 makes this a failure)\n`
+  )
+}
+
+/** `describe` when an engine answers, else `describe.skip`. */
+export const describeEngine: typeof describe.skip = engine.available ? describe : describe.skip
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+export type Builder = 'buildkit' | 'legacy'
+
+export interface BuildOptions {
+  /** Build context directory. */
+  context: string
+  /** Dockerfile path (default: <context>/Dockerfile); may lie outside the context. */
+  file?: string
+  tag: string
+  buildArgs?: Record<string, string>
+  target?: string
+  labels?: Record<string, string>
+  builder: Builder
+  extraArgs?: string[]
+  /** Default: 15 minutes. */
+  timeoutMs?: number
+}
+
+export interface BuildResult {
+  imageId: string
+  durationMs: number
+  /** The build's full output (BuildKit: --progress=plain), e.g. to count cache hits. */
+  output: string
+}
+
+/**
+ * The client for BuildKit builds. The `docker` first on PATH here (28.x) has no buildx plugin,
+ * so DOCKER_BUILDKIT=1 goes through Debian's 20.10 client, whose `build` still speaks BuildKit
+ * natively. ISG_BUILDKIT_DOCKER overrides.
+ */
+export function buildkitClient(): string {
+  if (process.env.ISG_BUILDKIT_DOCKER) return process.env.ISG_BUILDKIT_DOCKER
+  return existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker'
+}
+
+/**
+ * `docker build --network=host` (the test engine has no bridge network) with BuildKit
+ * (`DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain`) or the legacy builder
+ * (`DOCKER_BUILDKIT=0 docker build`). Throws with the output's last lines on failure.
+ */
+export async function dockerBuild(opts: BuildOptions): Promise<BuildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'isg-build-'))
+  const iidFile = join(dir, 'iid')
+  const args = ['build', '--network=host', '--iidfile', iidFile, '--tag', opts.tag]
+  if (opts.file !== undefined) args.push('--file', opts.file)
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`)
+  for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`)
+  if (opts.target !== undefined) args.push('--target', opts.target)
+  if (opts.builder === 'buildkit') args.push('--progress=plain')
+  args.push(...(opts.extraArgs ?? []), opts.context)
+  const cmd = opts.builder === 'buildkit' ? buildkitClient() : 'docker'
+  const env = { ...process.env, DOCKER_BUILDKIT: opts.builder === 'buildkit' ? '1' : '0' }
+  try {
+    const r = await run(cmd, args, { env, timeoutMs: opts.timeoutMs ?? 15 * 60_000 })
+    if (r.code !== 0 || r.timedOut) {
+      throw failure(`docker build (${opts.builder}) of ${opts.tag}`, r, 30)
+    }
+    const imageId = readFileSync(iidFile, 'utf8').trim()
+    return { imageId, durationMs: r.durationMs, output: `${r.stdout}\n${r.stderr}` }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export interface RunInImageOptions {
+  entrypoint?: string
+  user?: string
+  env?: Record<string, string>
+  timeoutMs?: number
+}
+
+/** `docker run --rm --network=none IMAGE CMD…`; returns stdout, throws on a non-zero exit. */
+export async function dockerRun(
+  image: string,
+  cmd: string[],
+  opts: RunInImageOptions = {}
+): Promise<string> {
+  const args = ['run', '--rm', '--network=none']
+  if (opts.entrypoint !== undefined) args.push('--entrypoint', opts.entrypoint)
+  if (opts.user !== undefined) args.push('--user', opts.user)
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('--env', `${k}=${v}`)
+  args.push(image, ...cmd)
+  const r = await run('docker', args, { timeoutMs: opts.timeoutMs ?? 120_000 })
+  if (r.code !== 0 || r.timedOut) throw failure(`docker run ${image} ${cmd.join(' ')}`, r, 15)
+  return r.stdout
+}
+
+export async function imageExists(tag: string): Promise<boolean> {
+  const r = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], {
+    timeoutMs: 60_000
+  })
+  return r.code === 0
+}
+
+/** `docker image rm -f` each tag that exists (missing ones are fine). */
+export async function removeImages(tags: string[]): Promise<void> {
+  for (const tag of tags) {
+    if (!(await imageExists(tag))) continue
+    const r = await run('docker', ['image', 'rm', '--force', tag], { timeoutMs: 120_000 })
+    if (r.code !== 0 && !/No such image/i.test(r.stderr))
+      throw failure(`docker image rm ${tag}`, r, 5)
+  }
+}
+
+/** `docker image inspect` of one image, parsed. */
+export async function inspectImage(image: string): Promise<DockerImageInspect> {
+  const out = await docker(['image', 'inspect', image], { timeoutMs: 60_000 })
+  const parsed = JSON.parse(out) as DockerImageInspect[]
+  if (parsed.length !== 1)
+    throw new Error(`docker image inspect ${image}: ${parsed.length} results`)
+  return parsed[0]
+}
+
+export interface DockerImageInspect {
+  Id: string
+  RepoTags: string[] | null
+  Size: number
+  Config: { Labels?: Record<string, string> | null; Cmd?: string[] | null; Env?: string[] | null }
+  RootFS: { Type: string; Layers?: string[] }
+  [key: string]: unknown
+}
+
+/** `docker image inspect --format '{{.Size}}'`: the engine's unpacked size in bytes. */
+export async function inspectSize(image: string): Promise<number> {
+  const out = await docker(['image', 'inspect', '--format', '{{.Size}}', image], {
+    timeoutMs: 60_000
+  })
+  return Number(out.trim())
+}
+
+export interface HistoryEntry {
+  /** Image ID of the step, or '<missing>' (BuildKit steps, imported layers, pulled images). */
+  id: string
+  createdBy: string
+  createdAt: string
+  comment: string
+  /** Bytes the step's layer adds (0 for metadata-only steps). */
+  size: number
+}
+
+/**
+ * `docker history --no-trunc --human=false --format '{{json .}}'`, returned OLDEST FIRST
+ * (base layer first, the order of RootFS.Layers), unlike docker's newest-first output.
+ */
+export async function historySizes(image: string): Promise<HistoryEntry[]> {
+  const out = await docker(
+    ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image],
+    { timeoutMs: 60_000 }
+  )
+  return out
+    .split('\n')
+    .filter(l => l.trim() !== '')
+    .map(l => {
+      const j = JSON.parse(l) as Record<string, string>
+      return {
+        id: j.ID ?? '',
+        createdBy: j.CreatedBy ?? '',
+        createdAt: j.CreatedAt ?? '',
+        comment: j.Comment ?? '',
+        size: Number(j.Size ?? 0)
+      }
+    })
+    .reverse()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring inside an image
+
+export interface PathSize {
+  exists: boolean
+  /** Regular files under the path (a hard-linked file counts once per name). */
+  files: number
+  /** Sum of their apparent sizes (st_size), in bytes. */
+  bytes: number
+}
+
+// POSIX sh for dash (Debian) and busybox sh alike. GNU find has -printf; busybox find has not,
+// so there each file goes through `stat -c %s` (busybox stat), batched with -exec … {} +.
+// A path that is a symlink to a directory is measured through the link (like `du -L` on it).
+// -xdev keeps out /proc, /sys and /dev; the files Docker bind-mounts over the image's own
+// (/etc/hosts, /etc/hostname, /etc/resolv.conf, /.dockerenv) are skipped: a running container
+// cannot see what the image holds there.
+const PATH_BYTES_SCRIPT = `
+for p do
+  if [ -L "$p" ] && [ -d "$p" ]; then p="$p/"; fi
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo missing; continue; fi
+  set -- "$p" -xdev \\( -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf \\
+    -o -path /.dockerenv \\) -prune -o -type f
+  if find "$p" -maxdepth 0 -printf '' >/dev/null 2>&1; then
+    find "$@" -printf '%s\\n'
+  else
+    find "$@" -exec stat -c %s {} +
+  fi | awk '{ n++; s += $1 } END { printf "%d %.0f\\n", n, s }'
+done
+`
+
+/**
+ * The real apparent size of the regular files under each path INSIDE the image, measured by
+ * running the image (root, no network). Works for Debian images (GNU find -printf) and for
+ * busybox images, including ones with no /bin/sh but /bin/busybox (static images).
+ */
+export async function pathBytes(image: string, paths: string[]): Promise<Record<string, PathSize>> {
+  const attempts: Array<{ entrypoint: string; cmd: string[] }> = [
+    { entrypoint: '/bin/sh', cmd: ['-c', PATH_BYTES_SCRIPT, 'sh', ...paths] },
+    { entrypoint: '/bin/busybox', cmd: ['sh', '-c', PATH_BYTES_SCRIPT, 'sh', ...paths] }
+  ]
+  const errors: string[] = []
+  for (const a of attempts) {
+    let out: string
+    try {
+      out = await dockerRun(image, a.cmd, { entrypoint: a.entrypoint, user: '0:0' })
+    } catch (e) {
+      errors.push((e as Error).message)
+      continue
+    }
+    const lines = out.split('\n').filter(l => l.trim() !== '')
+    if (lines.length !== paths.length) {
+      throw new Error(`pathBytes(${image}): expected ${paths.length} lines, got:\n${out}`)
+    }
+    const result: Record<string, PathSize> = {}
+    paths.forEach((p, i) => {
+      const m = /^(\d+) (\d+)$/.exec(lines[i].trim())
+      result[p] = m
+        ? { exists: true, files: Number(m[1]), bytes: Number(m[2]) }
+        : { exists: false, files: 0, bytes: 0 }
+    })
+    return result
+  }
+  throw new Error(`pathBytes(${image}) could not run a shell in the image:\n${errors.join('\n')}`)
+}
+
+/** Installed-Size (KiB → bytes) of Debian packages inside an image, from dpkg-query. */
+export async function dpkgSizes(image: string): Promise<Record<string, number>> {
+  const out = await dockerRun(image, ['dpkg-query', '-W', '-f', '${Package} ${Installed-Size}\\n'])
+  const sizes: Record<string, number> = {}
+  for (const line of out.split('\n')) {
+    const m = /^(\S+) (\d+)$/.exec(line.trim())
+    if (m) sizes[m[1]] = Number(m[2]) * 1024
+  }
+  return sizes
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build contexts
+
+/**
+ * Copies the host's static busybox (/bin/busybox, Debian's busybox-static) into a build
+ * context directory as `busybox`, so that
+ *   FROM scratch / COPY busybox /bin/busybox / RUN ["/bin/busybox","--install","-s","/bin"]
+ * builds offline. Creates `dir` when missing; returns the copied file's path.
+ */
+export function busyboxContext(dir: string): string {
+  const source = process.env.ISG_BUSYBOX ?? '/bin/busybox'
+  if (!existsSync(source)) {
+    throw new Error(`${source} is missing: install busybox-static (bash scripts/ensure-tools.sh)`)
+  }
+  mkdirSync(dir, { recursive: true })
+  const target = join(dir, 'busybox')
+  copyFileSync(source, target)
+  chmodSync(target, 0o755)
+  return target
+}

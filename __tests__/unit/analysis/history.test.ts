@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals'
+import { mapHistory, normaliseCreatedBy } from '../../../src/analysis/history.js'
+
+describe('normaliseCreatedBy', () => {
+  it.each([
+    ['/bin/sh -c #(nop)  ENV PATH=/usr/local/bin:/usr/bin', 'ENV PATH=/usr/local/bin:/usr/bin'],
+    ['/bin/sh -c #(nop) ADD file:1a2b in / ', 'ADD file:1a2b in /'],
+    ['/bin/sh -c #(nop)  CMD ["bash"]', 'CMD ["bash"]'],
+    [
+      '/bin/sh -c apt-get update &&     apt-get install -y gcc',
+      'RUN apt-get update && apt-get install -y gcc'
+    ],
+    ['|2 A=1 B=two /bin/sh -c make install', 'RUN make install'],
+    [
+      'RUN /bin/sh -c pip install -r requirements.txt # buildkit',
+      'RUN pip install -r requirements.txt'
+    ],
+    ['RUN |1 VERSION=3.12 /bin/sh -c echo $VERSION # buildkit', 'RUN echo $VERSION'],
+    ['RUN /bin/bash -o pipefail -c curl x | sh # buildkit', 'RUN curl x | sh'],
+    ['RUN /bin/busybox --install -s /bin # buildkit', 'RUN /bin/busybox --install -s /bin'],
+    ['COPY --chown=app:app . /app # buildkit', 'COPY --chown=app:app . /app'],
+    ['WORKDIR /app', 'WORKDIR /app'],
+    ['/bin/busybox --install -s /bin', 'RUN /bin/busybox --install -s /bin'],
+    ['', '(missing)'],
+    [undefined, '(missing)']
+  ])('%j → %j', (raw, expected) => {
+    expect(normaliseCreatedBy(raw)).toBe(expected)
+  })
+})
+
+describe('mapHistory', () => {
+  it('gives each non-empty row the next layer and keeps empty rows in order', () => {
+    const { history, layerHistory } = mapHistory(
+      [
+        { created_by: '/bin/sh -c #(nop) ADD file:x in /' },
+        { created_by: '/bin/sh -c #(nop)  CMD ["sh"]', empty_layer: true },
+        { created_by: 'ENV A=1', empty_layer: true, comment: 'buildkit.dockerfile.v0' },
+        { created_by: 'RUN /bin/sh -c make # buildkit', comment: 'buildkit.dockerfile.v0' }
+      ],
+      2
+    )
+    expect(history.map(h => [h.createdBy, h.emptyLayer, h.layerIndex])).toEqual([
+      ['ADD file:x in /', false, 0],
+      ['CMD ["sh"]', true, undefined],
+      ['ENV A=1', true, undefined],
+      ['RUN make', false, 1]
+    ])
+    expect(layerHistory).toEqual([0, 3])
+    expect(history[3].comment).toBe('buildkit.dockerfile.v0')
+  })
+
+  it('tolerates history shorter than the layers', () => {
+    const { layerHistory } = mapHistory([{ created_by: 'RUN a' }], 3)
+    expect(layerHistory).toEqual([0, undefined, undefined])
+  })
+
+  it('tolerates missing history and extra rows', () => {
+    expect(mapHistory(undefined, 2).layerHistory).toEqual([undefined, undefined])
+    const { history } = mapHistory([{ created_by: 'RUN a' }, { created_by: 'RUN b' }], 1)
+    expect(history[1].layerIndex).toBeUndefined()
+  })
+})

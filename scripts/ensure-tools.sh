@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs (from Debian, with apt-get) the tools the tests and the demo use when one is missing:
+# busybox-static (offline example images), skopeo and umoci (other archive layouts), zstd,
+# debootstrap (a Debian base image made offline from Debian's mirror). Without root it only
+# says what is missing; the tests that need a missing tool then fail or skip with that name.
+set -euo pipefail
+
+declare -A pkg_of=(
+  [/bin/busybox]=busybox-static
+  [/usr/bin/skopeo]=skopeo
+  [/usr/bin/umoci]=umoci
+  [/usr/bin/zstd]=zstd
+  [/usr/sbin/debootstrap]=debootstrap
+)
+missing=()
+for path in "${!pkg_of[@]}"; do
+  [ -x "$path" ] || missing+=("${pkg_of[$path]}")
+done
+# The example images run busybox FROM scratch: it must be Debian's static build.
+if [ -x /bin/busybox ] && command -v dpkg-query >/dev/null 2>&1 &&
+  ! dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
+  missing+=(busybox-static)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "ensure-tools: missing ${missing[*]} (apt-get install them as root)" >&2
+  exit 0
+fi
+echo "ensure-tools: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,217 @@
+// Where the results show: job summary (always, full), the sticky PR comment, commit statuses,
+// annotations on Dockerfile lines, outputs and the report file. A failure to comment or set a
+// status never changes the verdict: it is a warning.
+
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { safeName } from '../baseline/schema.js'
+import { Outputs } from '../constants.js'
+import { errorMessage } from '../errors.js'
+import { type Octokit } from '../github/client.js'
+import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
+import { setVerdictStatus } from '../github/status.js'
+import type { CommentMode } from '../github/comment.js'
+import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
+import type { ImageResult, RenderContext } from '../render/model.js'
+import { renderTerminal } from '../render/terminal.js'
+import { worstVerdict } from './evaluate.js'
+
+export interface Target {
+  octokit: Octokit
+  owner: string
+  repo: string
+}
+
+/** Logs text that came from the image or the PR: no line of it can be a workflow command. */
+export function logUntrusted(text: string): void {
+  const token = randomBytes(16).toString('hex')
+  core.info(`::stop-commands::${token}`)
+  core.info(text)
+  core.info(`::${token}::`)
+}
+
+export function logReports(results: ImageResult[]): void {
+  for (const r of results) logUntrusted(renderTerminal(r.report))
+}
+
+export async function writeSummary(results: ImageResult[], ctx: RenderContext): Promise<void> {
+  await core.summary.addRaw(renderSummary(results, ctx)).write()
+}
+
+export function commentMarker(results: ImageResult[], commentKey?: string): string {
+  if (results.length === 1) return makeMarker(results[0].name, results[0].platform, commentKey)
+  return makeMarker('images', 'all', commentKey)
+}
+
+export async function postComment(
+  t: Target,
+  issueNumber: number,
+  results: ImageResult[],
+  ctx: RenderContext,
+  mode: CommentMode
+): Promise<UpsertResult | undefined> {
+  const rendered = renderComment(results, ctx, { maxLength: COMMENT_MAX - 200 })
+  if (rendered.truncated.length)
+    core.notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`)
+  try {
+    const result = await upsertComment(t.octokit, {
+      owner: t.owner,
+      repo: t.repo,
+      issueNumber,
+      marker: ctx.marker,
+      body: rendered.body,
+      mode,
+      state: {
+        verdict: worstVerdict(results.map(r => r.verdict.verdict)),
+        sizes: results.map(r => r.report.image.totalBytes)
+      },
+      log: { info: core.info, warning: core.warning, debug: core.debug }
+    })
+    core.info(
+      `PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`
+    )
+    return result
+  } catch (e) {
+    core.warning(
+      `could not post the PR comment (the verdict stands; the job summary has the full report): ${errorMessage(e)}`
+    )
+    return undefined
+  }
+}
+
+export async function postStatuses(
+  t: Target,
+  sha: string,
+  results: ImageResult[],
+  runUrl?: string
+): Promise<void> {
+  for (const r of results) {
+    try {
+      await setVerdictStatus(t.octokit, {
+        owner: t.owner,
+        repo: t.repo,
+        sha,
+        name:
+          results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+        ...(runUrl ? { targetUrl: runUrl } : {}),
+        summary: {
+          verdict: r.verdict.verdict,
+          ...(r.comparison
+            ? { delta: r.comparison.total.delta, ratio: r.comparison.total.ratio }
+            : {}),
+          ...(r.baseline ? { branch: r.baseline.branch } : {}),
+          ...(r.verdict.acceptedBy ? { acceptedBy: r.verdict.acceptedBy } : {}),
+          totalBytes: r.report.image.totalBytes
+        }
+      })
+    } catch (e) {
+      core.warning(
+        `could not set the commit status for ${r.name} (the verdict stands): ${errorMessage(e)}`
+      )
+    }
+  }
+}
+
+/** New hints as annotations on their Dockerfile line: they show in the PR's Files view. */
+export function annotate(results: ImageResult[]): void {
+  for (const r of results) {
+    for (const h of r.report.hints) {
+      if (h.new === false) continue
+      const props = {
+        title: `${r.name}: ${h.title} (${h.id})`,
+        ...(h.dockerfile && h.dockerfileLine
+          ? { file: h.dockerfile, startLine: h.dockerfileLine }
+          : {})
+      }
+      const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`
+      if (h.severity === 'error') core.error(text, props)
+      else if (h.severity === 'warning') core.warning(text, props)
+      else core.notice(text, props)
+    }
+  }
+}
+
+/** Writes one report file per image plus, for several images, a combined file. */
+export function writeReports(results: ImageResult[]): string {
+  const dir = join(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard')
+  mkdirSync(dir, { recursive: true })
+  const paths = results.map(r => {
+    const path = join(dir, `report-${safeName(r.name)}.json`)
+    writeFileSync(path, JSON.stringify(r.report, null, 2))
+    return path
+  })
+  if (results.length === 1) return paths[0]
+  const combined = join(dir, 'reports.json')
+  writeFileSync(
+    combined,
+    JSON.stringify({ reports: results.map(r => ({ name: r.name, report: r.report })) }, null, 2)
+  )
+  return combined
+}
+
+export function setOutputs(results: ImageResult[], reportPath: string, commentUrl?: string): void {
+  const sum = (f: (r: ImageResult) => number | undefined) => {
+    const v = results.map(f)
+    return v.some(x => x === undefined) ? '' : String(v.reduce((a, b) => (a ?? 0) + (b ?? 0), 0))
+  }
+  const compared = results.filter(r => r.comparison)
+  const before = compared.reduce((n, r) => n + r.comparison!.total.before, 0)
+  const delta = compared.reduce((n, r) => n + r.comparison!.total.delta, 0)
+  core.setOutput(Outputs.Verdict, worstVerdict(results.map(r => r.verdict.verdict)))
+  core.setOutput(
+    Outputs.SizeBytes,
+    sum(r => r.report.image.totalBytes)
+  )
+  core.setOutput(
+    Outputs.CompressedBytes,
+    sum(r => r.report.image.compressedBytes)
+  )
+  core.setOutput(Outputs.BaseSizeBytes, compared.length === results.length ? String(before) : '')
+  core.setOutput(Outputs.DeltaBytes, compared.length === results.length ? String(delta) : '')
+  core.setOutput(
+    Outputs.DeltaPercent,
+    compared.length === results.length && before > 0 ? ((delta / before) * 100).toFixed(2) : ''
+  )
+  core.setOutput(
+    Outputs.ReclaimableBytes,
+    sum(r => r.report.waste.reclaimableBytes)
+  )
+  core.setOutput(Outputs.BaselineSha, results[0]?.baseline?.sha ?? '')
+  core.setOutput(Outputs.BaselineMethod, results[0]?.baseline?.method ?? 'none')
+  core.setOutput(Outputs.ReportPath, reportPath)
+  core.setOutput(Outputs.Results, JSON.stringify(results.map(resultSummary)))
+  core.setOutput(Outputs.CommentUrl, commentUrl ?? '')
+}
+
+function resultSummary(r: ImageResult) {
+  return {
+    name: r.name,
+    platform: r.platform,
+    verdict: r.verdict.verdict,
+    reasons: r.verdict.reasons,
+    sizeBytes: r.report.image.totalBytes,
+    compressedBytes: r.report.image.compressedBytes ?? null,
+    baseSizeBytes: r.comparison?.total.before ?? null,
+    deltaBytes: r.comparison?.total.delta ?? null,
+    reclaimableBytes: r.report.waste.reclaimableBytes,
+    baselineSha: r.baseline?.sha ?? null,
+    baselineMethod: r.baseline?.method ?? 'none',
+    newHints: r.report.hints.filter(h => h.new).map(h => h.id)
+  }
+}
+
+export function renderContext(
+  ctxUrls: { repoUrl: string; headSha: string; runUrl: string },
+  acceptLabel: string,
+  marker: string
+): RenderContext {
+  return {
+    repoUrl: ctxUrls.repoUrl,
+    headSha: ctxUrls.headSha,
+    runUrl: ctxUrls.runUrl,
+    acceptLabel,
+    marker
+  }
+}

@@ -1,0 +1,125 @@
+// Phase 2 of the fork-safe setup, in a `workflow_run` workflow with the base repository's
+// token: fetch the measure artifact of the triggering run, validate it (it was made by a
+// fork's code: untrusted), verify which PR it belongs to, compare with the stored baseline,
+// and post the comment and status to that PR.
+
+import * as core from '@actions/core'
+import { GitBaselineStore } from '../baseline/git-store.js'
+import { commitsFromGitHub } from '../baseline/resolve.js'
+import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
+import type { ActionContext } from '../github/context.js'
+import { acceptedBy } from '../github/pull-request.js'
+import type { ActionInputs } from '../inputs.js'
+import type { ImageResult } from '../render/model.js'
+import { applyAcceptance, evaluate } from './evaluate.js'
+import {
+  annotate,
+  commentMarker,
+  logReports,
+  postComment,
+  postStatuses,
+  setOutputs,
+  writeReports,
+  writeSummary,
+  type Target
+} from './publish.js'
+
+interface WorkflowRun {
+  id: number
+  head_sha: string
+  event?: string
+  conclusion?: string | null
+}
+
+export async function runReportMode(
+  ctx: ActionContext,
+  inputs: ActionInputs,
+  t: Target
+): Promise<void> {
+  const run = ctx.payload.workflow_run as WorkflowRun | undefined
+  if (!run?.id || !run.head_sha) {
+    throw new Error(
+      '`mode: report` runs on workflow_run events (after the pull_request workflow that used `mode: measure`)'
+    )
+  }
+  const payload = await core.group('Fetching the measure artifact', () =>
+    fetchMeasurePayload(t.octokit, {
+      owner: t.owner,
+      repo: t.repo,
+      runId: run.id,
+      name: inputs.artifactName
+    })
+  )
+  const pr = await verifyPullRequestHead(t.octokit, {
+    owner: t.owner,
+    repo: t.repo,
+    prNumber: payload.prNumber,
+    runHeadSha: run.head_sha,
+    payloadHeadSha: payload.headSha
+  })
+  core.info(
+    `reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
+  )
+  const store = new GitBaselineStore({
+    octokit: t.octokit,
+    owner: t.owner,
+    repo: t.repo,
+    branch: inputs.dataBranch
+  })
+  const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' as const }
+  let results: ImageResult[] = []
+  for (const m of payload.results) {
+    // Thresholds come from this (trusted) workflow, never from the artifact.
+    const thresholds = (inputs.images.find(s => s.name === m.name) ?? inputs.images[0]).thresholds
+    const r = await evaluate(
+      {
+        name: m.name,
+        report: m.report,
+        thresholds,
+        ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
+      },
+      target,
+      {
+        store,
+        listCommits: commitsFromGitHub(t.octokit, t.owner, t.repo),
+        trendLength: inputs.trendLength
+      }
+    )
+    results.push(r)
+  }
+  if (results.some(r => r.verdict.verdict === 'fail')) {
+    const by = await acceptedBy(t.octokit, {
+      owner: t.owner,
+      repo: t.repo,
+      number: pr.number,
+      label: inputs.acceptLabel,
+      labels: pr.labels
+    })
+    if (by) {
+      results = results.map(r =>
+        applyAcceptance(
+          r,
+          { by, label: inputs.acceptLabel },
+          (inputs.images.find(s => s.name === r.name) ?? inputs.images[0]).thresholds
+        )
+      )
+    }
+  }
+  const renderCtx = {
+    repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
+    headSha: pr.headSha,
+    runUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}/actions/runs/${run.id}`,
+    acceptLabel: inputs.acceptLabel,
+    marker: commentMarker(results, inputs.commentKey)
+  }
+  logReports(results)
+  annotate(results)
+  const reportPath = writeReports(results)
+  await writeSummary(results, renderCtx)
+  const comment =
+    inputs.comment === 'never'
+      ? undefined
+      : await postComment(t, pr.number, results, renderCtx, inputs.comment)
+  if (inputs.status) await postStatuses(t, pr.headSha, results, renderCtx.runUrl)
+  setOutputs(results, reportPath, comment?.url)
+}

@@ -1,0 +1,158 @@
+// The versioned JSON report: the one data structure every later step (hints, baseline,
+// diff, render) reads. Documented field by field in docs/report-schema.md. Bump
+// SCHEMA_VERSION on any change that an older reader would misread.
+
+import type { ArchiveLayout, Compression } from '../image/types.js'
+
+export const SCHEMA_VERSION = 1
+
+export interface PathSize {
+  path: string
+  bytes: number
+  /** Number of regular files (for directories and grouped items). */
+  files?: number
+}
+
+export interface HistoryEntry {
+  /** Normalised instruction (see normaliseCreatedBy). */
+  createdBy: string
+  emptyLayer: boolean
+  /** Index into image.layers for entries that made a layer. */
+  layerIndex?: number
+  created?: string
+  comment?: string
+}
+
+export interface LayerSummary {
+  index: number
+  diffId: string
+  /** Blob digest from the manifest, when the source has one. */
+  digest?: string
+  /** Index into image.history of the entry that made this layer. */
+  historyIndex?: number
+  /** Normalised instruction that made the layer; `(missing)` when history is short. */
+  createdBy: string
+  /** Σ sizes of regular files in the layer: what `docker history` shows on the classic store. */
+  bytes: number
+  /** Length of the uncompressed layer tar. */
+  tarBytes: number
+  /** Size of the compressed blob, when stored compressed or known from a registry manifest. */
+  compressedBytes?: number
+  /** true when compressedBytes is a gzip estimate rather than a stored blob size. */
+  compressedEstimated?: boolean
+  compression: Compression
+  /** Regular files added or changed by this layer. */
+  files: number
+  /** All tar entries of the layer (dirs, links, whiteouts included). */
+  entries: number
+  /** true for layers that come from the base image (FROM). */
+  base: boolean
+  /** Largest files this layer adds or changes. */
+  topFiles: PathSize[]
+  /** Largest directories by bytes this layer adds (most specific directory that holds the bulk). */
+  topDirs: PathSize[]
+  /** Dockerfile line of the instruction, when the Dockerfile is known. */
+  dockerfileLine?: number
+}
+
+export type WasteKind = 'deleted' | 'overwritten' | 'metadata-rewrite' | 'duplicate'
+
+export interface WasteItem {
+  kind: WasteKind
+  /** The hidden path; for a deleted directory, the directory. For duplicates, one live copy. */
+  path: string
+  /** Bytes shipped but not visible (duplicates: size × (copies − 1)). */
+  bytes: number
+  /** Layer that holds the hidden bytes (duplicates: the layer of the extra copies, lowest). */
+  layer: number
+  /** Layer whose whiteout or rewrite hid them. */
+  hiddenBy?: number
+  /** Regular files behind this item (subtree of a deleted directory, copies of a duplicate). */
+  files: number
+  /** Duplicates: the other live paths with the same content (bounded). */
+  otherPaths?: string[]
+}
+
+export interface WasteSummary {
+  /** Σ of every waste item: bytes the image ships that a better Dockerfile would not. */
+  reclaimableBytes: number
+  /** Part of reclaimableBytes that sits in base-image layers. */
+  baseBytes: number
+  /** Part of reclaimableBytes that sits in the Dockerfile's own layers. */
+  ownBytes: number
+  byKind: Record<WasteKind, number>
+  /** Largest items first, bounded; itemCount says how many there were. */
+  items: WasteItem[]
+  itemCount: number
+}
+
+export type Severity = 'info' | 'warning' | 'error'
+
+export interface Hint {
+  id: string
+  severity: Severity
+  title: string
+  /** Bytes the fix would save. */
+  bytes: number
+  /** Layer most responsible (index into image.layers). */
+  layer?: number
+  layers: number[]
+  /** Normalised history instruction of `layer`. */
+  instruction?: string
+  dockerfile?: string
+  dockerfileLine?: number
+  paths: PathSize[]
+  /** Packages behind the hint (build-tools), with installed size. */
+  packages?: PathSize[]
+  fix: string
+  /** Compared with the baseline: true when the baseline did not have this hint. */
+  new?: boolean
+}
+
+export interface BuildInfo {
+  durationMs: number
+  builder: 'buildx' | 'buildkit' | 'legacy'
+  dockerfile: string
+  context: string
+  target?: string
+}
+
+export interface ImageSummary {
+  reference?: string
+  id: string
+  /** `os/arch[/variant]` */
+  platform: string
+  source: { kind: 'engine' | 'archive' | 'oci-dir'; layout: ArchiveLayout; path?: string }
+  config: {
+    user: string
+    entrypoint: string[]
+    cmd: string[]
+    workdir: string
+    /** Names only; values can hold secrets. */
+    envNames: string[]
+    exposedPorts: string[]
+  }
+  /** Σ layer bytes: comparable with `docker image inspect .Size` on the classic store. */
+  totalBytes: number
+  /** Σ layer tarBytes. */
+  tarBytes: number
+  compressedBytes?: number
+  compressedEstimated?: boolean
+  /** Regular files visible in the final filesystem. */
+  fileCount: number
+  /** How many bottom layers belong to the base image, and how that was decided. */
+  baseLayers: number
+  baseSource: 'dockerfile' | 'from-image' | 'baseline' | 'unknown'
+  layers: LayerSummary[]
+  history: HistoryEntry[]
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION
+  tool: { name: 'image-size-guard'; version: string }
+  generatedAt: string
+  image: ImageSummary
+  waste: WasteSummary
+  hints: Hint[]
+  build?: BuildInfo
+}

@@ -1,0 +1,11 @@
+// Turns anything thrown into the one line a person reads in the log: never a stack trace.
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message.trim() || e.name
+  return String(e)
+}
+
+/** An error in what the user asked for (bad input, missing image): CLI exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}

@@ -1,0 +1,152 @@
+// `oci:<dir>`: an OCI image layout on disk. The JSON documents are loaded first (following
+// descriptors from index.json), the plan is resolved, then only the layer blobs it names are read.
+
+import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { readLayer } from '../layer/read-layer.js'
+import type { ImageData, LayerRead } from '../types.js'
+import { assembleImage, missingLayerError } from './assemble.js'
+import { emptyContents, isObject, jsonFiles, parseJson, type ArchiveContents } from './contents.js'
+import { DEFAULT_MAX_JSON_BYTES, layerOptions, withContext, type ReadOptions } from './options.js'
+import { checkDigest, digestPath, manifestPath } from './paths.js'
+import type { ImagePlan } from './plan.js'
+import { resolveImage } from './resolve.js'
+
+/** Loading stops after this many JSON documents: a layout that links to more is not an image. */
+const MAX_JSON_DOCUMENTS = 10_000
+/** Layers read at once: zlib inflates on the thread pool, so two layers use two cores. */
+const LAYER_CONCURRENCY = 2
+
+export function readOciLayoutDir(dir: string, opts: ReadOptions = {}): Promise<ImageData> {
+  const maxJsonBytes = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES
+  return withContext(opts.label ?? `OCI layout ${dir}`, async () => {
+    const contents = await loadJsonDocuments(dir, maxJsonBytes)
+    const plan = resolveImage(jsonFiles(contents, maxJsonBytes), {
+      ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
+      ...(opts.reference !== undefined ? { reference: opts.reference } : {})
+    })
+    const reads = await readLayerFiles(dir, plan, opts)
+    return assembleImage(plan, ref => reads.get(ref.path)!, { kind: 'oci-dir', path: dir })
+  })
+}
+
+/** index.json, manifest.json and every index, manifest and config blob they lead to. */
+export async function loadJsonDocuments(
+  dir: string,
+  maxJsonBytes: number
+): Promise<ArchiveContents> {
+  const contents = emptyContents()
+  const queue = ['index.json', 'manifest.json', 'oci-layout']
+  for (let n = 0; n < queue.length && n < MAX_JSON_DOCUMENTS; n++) {
+    const path = queue[n]
+    if (contents.files.has(path)) continue
+    const bytes = await loadJson(dir, path, maxJsonBytes, contents)
+    if (bytes) queue.push(...referencedPaths(path, bytes))
+  }
+  return contents
+}
+
+async function loadJson(
+  dir: string,
+  path: string,
+  maxJsonBytes: number,
+  contents: ArchiveContents
+): Promise<Buffer | undefined> {
+  const file = join(dir, path)
+  const size = await stat(file).then(
+    s => (s.isFile() ? s.size : undefined),
+    () => undefined
+  )
+  if (size === undefined) return undefined
+  if (size > maxJsonBytes) {
+    contents.files.set(path, { kind: 'too-large', size })
+    return undefined
+  }
+  const bytes = await readFile(file)
+  contents.files.set(path, { kind: 'json', bytes })
+  return bytes
+}
+
+// Descriptors of indexes (`manifests`) and manifests (`config`), and manifest.json's Config
+// paths. Layers are not followed: they are read after resolution. Bad input is skipped here
+// and reported by the resolver if the image needs it.
+function referencedPaths(path: string, bytes: Buffer): string[] {
+  let json: unknown
+  try {
+    json = parseJson(bytes, path)
+  } catch {
+    return []
+  }
+  if (path === 'manifest.json' && Array.isArray(json))
+    return json.flatMap(e => safe(() => manifestPath(isObject(e) ? e.Config : undefined, path)))
+  if (!isObject(json)) return []
+  const descriptors = [...(Array.isArray(json.manifests) ? json.manifests : []), json.config]
+  return descriptors.flatMap(d =>
+    safe(() => digestPath(checkDigest(isObject(d) ? d.digest : undefined, path)))
+  )
+}
+
+function safe(get: () => string): string[] {
+  try {
+    return [get()]
+  } catch {
+    return []
+  }
+}
+
+async function readLayerFiles(
+  dir: string,
+  plan: ImagePlan,
+  opts: ReadOptions
+): Promise<Map<string, LayerRead>> {
+  const paths = [...new Set(plan.layers.map(l => l.path))]
+  const sizes = await Promise.all(paths.map(path => layerSize(dir, path, plan)))
+  const progress = progressTracker(
+    sizes.reduce((a, b) => a + b, 0),
+    opts.onProgress
+  )
+  const reads = new Map<string, LayerRead>()
+  let cursor = 0
+  let failed = false
+  const worker = async (): Promise<void> => {
+    while (cursor < paths.length && !failed) {
+      const path = paths[cursor++]
+      const stream = createReadStream(join(dir, path), { highWaterMark: 1024 * 1024 })
+      const options = { ...layerOptions(opts), name: path, onProgress: progress() }
+      try {
+        reads.set(path, await readLayer(stream, options))
+      } catch (err) {
+        failed = true
+        throw err
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: LAYER_CONCURRENCY }, worker))
+  return reads
+}
+
+async function layerSize(dir: string, path: string, plan: ImagePlan): Promise<number> {
+  try {
+    return (await stat(join(dir, path))).size
+  } catch {
+    const i = plan.layers.findIndex(l => l.path === path)
+    throw missingLayerError(plan.layers[i], i, plan.layers.length)
+  }
+}
+
+/** Turns per-layer byte counts into one running total across layers read in parallel. */
+function progressTracker(
+  total: number,
+  report: ReadOptions['onProgress']
+): () => (bytes: number) => void {
+  let done = 0
+  return () => {
+    let seen = 0
+    return bytes => {
+      done += bytes - seen
+      seen = bytes
+      report?.(done, total)
+    }
+  }
+}

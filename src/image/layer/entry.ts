@@ -1,0 +1,117 @@
+// Turns one tar header into a LayerEntry: clean path, whiteouts recognised, typeflag mapped.
+// Pure, so the rules (OCI image-spec layer.md) are tested without any tar.
+
+import type { EntryKind, LayerEntry } from '../types.js'
+
+export const WHITEOUT_PREFIX = '.wh.'
+export const OPAQUE_MARKER = '.wh..wh..opq'
+
+/** The tar-stream header fields we read. */
+export interface TarHeaderLike {
+  name: string
+  type?: string | null
+  size?: number
+  mode?: number
+  uid?: number
+  gid?: number
+  linkname?: string | null
+  /** PAX records of the entry (tar-stream: a string map, or null). */
+  pax?: unknown
+}
+
+// Names that need no cleaning: no leading `/` or `./`, no `//`, no `.`/`..` segments, no
+// trailing `/`. Almost every entry of a real layer takes this path.
+const NEEDS_CLEANING = /^\.?\/|\/\/|(^|\/)\.\.?(\/|$)|\/$/
+
+/**
+ * Cleans a tar entry name relative to the layer root: `./a//b/` -> `a/b`, `./` -> ``.
+ * Returns undefined when the name climbs out of the root (`../x`, `a/../../x`).
+ */
+export function normalizeEntryPath(raw: string): string | undefined {
+  if (!NEEDS_CLEANING.test(raw)) return raw
+  const out: string[] = []
+  for (const part of raw.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part !== '..') out.push(part)
+    else if (out.length === 0) return undefined
+    else out.pop()
+  }
+  return out.join('/')
+}
+
+export type EntryResult = { entry: LayerEntry } | { skip: string }
+
+/** Maps a header to an entry, or says why the entry is left out. */
+export function toLayerEntry(header: TarHeaderLike): EntryResult {
+  const path = normalizeEntryPath(header.name)
+  if (path === undefined) return { skip: `entry "${header.name}" points outside the layer root` }
+  const entry: LayerEntry = {
+    path,
+    kind: kindOf(header.type),
+    size: 0,
+    mode: (header.mode ?? 0) & 0o7777,
+    uid: paxNumber(header.pax, 'uid') ?? header.uid ?? 0,
+    gid: paxNumber(header.pax, 'gid') ?? header.gid ?? 0
+  }
+  if (entry.kind === 'file') entry.size = header.size ?? 0
+  if (entry.kind !== 'dir') markWhiteout(entry)
+  return linkTarget(entry, header)
+}
+
+function kindOf(type: string | null | undefined): EntryKind {
+  switch (type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file'
+    case 'directory':
+      return 'dir'
+    case 'symlink':
+      return 'symlink'
+    case 'link':
+      return 'hardlink'
+    default:
+      return 'other'
+  }
+}
+
+// `.wh.<name>` hides <name> of lower layers; `.wh..wh..opq` hides all lower children of its
+// directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
+function markWhiteout(entry: LayerEntry): void {
+  const slash = entry.path.lastIndexOf('/')
+  const base = entry.path.slice(slash + 1)
+  if (!base.startsWith(WHITEOUT_PREFIX)) return
+  const dir = slash < 0 ? '' : entry.path.slice(0, slash)
+  if (base === OPAQUE_MARKER) setMarker(entry, 'opaque', dir)
+  else if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) entry.kind = 'other'
+  else if (base.length > WHITEOUT_PREFIX.length) {
+    const name = base.slice(WHITEOUT_PREFIX.length)
+    setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`)
+  } else entry.kind = 'other'
+}
+
+function setMarker(entry: LayerEntry, kind: 'whiteout' | 'opaque', path: string): void {
+  entry.kind = kind
+  entry.path = path
+  entry.size = 0
+}
+
+function linkTarget(entry: LayerEntry, header: TarHeaderLike): EntryResult {
+  const raw = header.linkname ?? ''
+  if (entry.kind === 'symlink') entry.linkname = raw
+  if (entry.kind !== 'hardlink') return { entry }
+  const target = normalizeEntryPath(raw)
+  if (target === undefined || target === '') {
+    return { skip: `hard link "${header.name}" points outside the layer root ("${raw}")` }
+  }
+  entry.linkname = target
+  return { entry }
+}
+
+// PAX records carry ids that do not fit the 7 octal digits of a ustar header.
+function paxNumber(pax: unknown, key: string): number | undefined {
+  if (typeof pax !== 'object' || pax === null) return undefined
+  const value = (pax as Record<string, unknown>)[key]
+  if (typeof value !== 'string') return undefined
+  const n = Number(value)
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined
+}

@@ -1,0 +1,435 @@
+// Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
+// (and a file reader for the images config), so tests pass tables and the action passes
+// core.getInput.
+
+import { basename, join, posix } from 'node:path'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
+import {
+  CONFIG_FILE,
+  DEFAULT_ACCEPT_LABEL,
+  DEFAULT_ARTIFACT_NAME,
+  DEFAULT_DATA_BRANCH,
+  Inputs
+} from './constants.js'
+import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
+import type { Thresholds } from './diff/verdict.js'
+import { parseSize, SIZE_HELP } from './units.js'
+
+export type InputGetter = (name: string) => string
+export type FileReader = (path: string) => string | undefined
+
+export type Mode = 'auto' | 'record' | 'compare' | 'measure' | 'report'
+export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'never'
+
+export interface Limits {
+  maxEntries: number
+  maxPathLength: number
+  maxJsonBytes: number
+}
+
+export interface BuildSpec {
+  context: string
+  file: string
+  target?: string
+  buildArgs: Record<string, string>
+  secrets: string[]
+  network?: string
+  cacheFrom: string[]
+  cacheTo: string[]
+}
+
+/** One image to measure: from the engine, an archive, or built from a Dockerfile. */
+export interface ImageSpec {
+  name: string
+  image?: string
+  archive?: string
+  build?: BuildSpec
+  /** The Dockerfile, when known (built, or given with `file` next to `image`). */
+  dockerfile?: string
+  platform?: string
+  thresholds: Thresholds
+}
+
+export interface ActionInputs {
+  images: ImageSpec[]
+  keepImage: boolean
+  mode: Mode
+  dataBranch: string
+  baselineFallback: 'build' | 'none'
+  ignoreHints: string[]
+  pythonBytecode: boolean
+  acceptLabel: string
+  comment: CommentMode
+  commentKey?: string
+  status: boolean
+  trendLength: number
+  artifactName: string
+  token: string
+  estimateCompressed: boolean
+  limits: Limits
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxEntries: 5_000_000,
+  maxPathLength: 4096,
+  maxJsonBytes: 64 * 1024 * 1024
+}
+
+export function readInputs(
+  get: InputGetter,
+  readFile: FileReader,
+  repoName = 'image'
+): ActionInputs {
+  const thresholds = readThresholds(get)
+  return {
+    images: readImages(get, readFile, thresholds, repoName),
+    keepImage: parseBoolean(get(Inputs.KeepImage), Inputs.KeepImage, false),
+    mode: parseEnum(
+      get(Inputs.Mode),
+      Inputs.Mode,
+      ['auto', 'record', 'compare', 'measure', 'report'],
+      'auto'
+    ),
+    dataBranch: optional(get(Inputs.DataBranch)) ?? DEFAULT_DATA_BRANCH,
+    baselineFallback: parseEnum(
+      get(Inputs.BaselineFallback),
+      Inputs.BaselineFallback,
+      ['build', 'none'],
+      'build'
+    ),
+    ignoreHints: parseList(get(Inputs.IgnoreHints)),
+    pythonBytecode: parseBoolean(get(Inputs.PythonBytecode), Inputs.PythonBytecode, false),
+    acceptLabel: optional(get(Inputs.AcceptLabel)) ?? DEFAULT_ACCEPT_LABEL,
+    comment: parseEnum(
+      get(Inputs.Comment),
+      Inputs.Comment,
+      ['always', 'on-change', 'on-failure', 'never'],
+      'always'
+    ),
+    ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
+    status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
+    trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
+    artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
+    token: get(Inputs.GithubToken).trim(),
+    estimateCompressed: parseBoolean(
+      get(Inputs.EstimateCompressed),
+      Inputs.EstimateCompressed,
+      false
+    ),
+    limits: {
+      maxEntries: parseCount(get(Inputs.MaxEntries), Inputs.MaxEntries, DEFAULT_LIMITS.maxEntries),
+      maxPathLength: parseCount(
+        get(Inputs.MaxPathLength),
+        Inputs.MaxPathLength,
+        DEFAULT_LIMITS.maxPathLength
+      ),
+      maxJsonBytes: parseSizeInput(
+        get(Inputs.MaxJsonSize),
+        Inputs.MaxJsonSize,
+        DEFAULT_LIMITS.maxJsonBytes
+      )
+    }
+  }
+}
+
+export function readThresholds(get: InputGetter, prefix = ''): Thresholds {
+  const name = (n: string) => `${prefix}${n}`
+  const maxSize = parseMaxSize(get(Inputs.MaxSize), name(Inputs.MaxSize))
+  const maxIncrease = parseIncreaseRule(get(Inputs.MaxIncrease), name(Inputs.MaxIncrease))
+  const warnIncrease = parseIncreaseRule(get(Inputs.WarnIncrease), name(Inputs.WarnIncrease))
+  return {
+    ...(maxSize !== undefined ? { maxSize } : {}),
+    ...(maxIncrease ? { maxIncrease } : {}),
+    ...(warnIncrease ? { warnIncrease } : {}),
+    ignoreBaseChange: parseBoolean(
+      get(Inputs.IgnoreBaseChange),
+      name(Inputs.IgnoreBaseChange),
+      false
+    ),
+    failOnHints: parseList(get(Inputs.FailOnHints))
+  }
+}
+
+// ---------------------------------------------------------------- images
+
+function readImages(
+  get: InputGetter,
+  readFile: FileReader,
+  defaults: Thresholds,
+  repoName: string
+): ImageSpec[] {
+  const text = optional(get(Inputs.Images))
+  if (text) return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults)
+  const single = singleImage(get, defaults, repoName)
+  if (single.image || single.archive) return [single]
+  const config = readFile(CONFIG_FILE)
+  if (config !== undefined) return parseImagesConfig(config, CONFIG_FILE, get, defaults)
+  return [single]
+}
+
+function singleImage(get: InputGetter, thresholds: Thresholds, repoName: string): ImageSpec {
+  const image = optional(get(Inputs.Image))
+  const archive = optional(get(Inputs.Archive))
+  if (image && archive) {
+    throw new Error(
+      `inputs \`${Inputs.Image}\` and \`${Inputs.Archive}\` are both set: give one of them`
+    )
+  }
+  const build = buildSpec(get)
+  const name =
+    optional(get(Inputs.Name)) ?? deriveName({ image, archive, file: build.file, repoName })
+  const platform = optional(get(Inputs.Platform))
+  return {
+    name,
+    ...(image ? { image } : {}),
+    ...(archive ? { archive } : {}),
+    ...(!image && !archive ? { build } : {}),
+    ...(!image && !archive
+      ? { dockerfile: build.file }
+      : optional(get(Inputs.File))
+        ? { dockerfile: build.file }
+        : {}),
+    ...(platform ? { platform } : {}),
+    thresholds
+  }
+}
+
+function buildSpec(get: InputGetter): BuildSpec {
+  const context = optional(get(Inputs.Context)) ?? '.'
+  const target = optional(get(Inputs.Target))
+  const network = optional(get(Inputs.Network))
+  return {
+    context,
+    file: optional(get(Inputs.File)) ?? posix.join(context, 'Dockerfile'),
+    ...(target ? { target } : {}),
+    buildArgs: parseBuildArgs(get(Inputs.BuildArgs), Inputs.BuildArgs),
+    secrets: parseLines(get(Inputs.BuildSecrets)),
+    ...(network ? { network } : {}),
+    cacheFrom: parseLines(get(Inputs.CacheFrom)),
+    cacheTo: parseLines(get(Inputs.CacheTo))
+  }
+}
+
+/** A name for the image when none is given: the Dockerfile's directory or suffix, the image name. */
+export function deriveName(p: {
+  image?: string
+  archive?: string
+  file?: string
+  repoName: string
+}): string {
+  if (p.image)
+    return (
+      p.image
+        .replace(/@.*$/, '')
+        .replace(/:[^/:]*$/, '')
+        .split('/')
+        .pop() || 'image'
+    )
+  if (p.archive)
+    return basename(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image'
+  const file = (p.file ?? 'Dockerfile').replace(/\\/g, '/')
+  const base = posix.basename(file)
+  const suffix = /^Dockerfile\.(.+)$/i.exec(base) ?? /^(.+)\.Dockerfile$/i.exec(base)
+  if (suffix) return suffix[1]
+  const dir = posix.basename(posix.dirname(posix.normalize(file)))
+  return dir && dir !== '.' ? dir : p.repoName
+}
+
+const IMAGE_KEYS = [
+  'name',
+  'image',
+  'archive',
+  'context',
+  'file',
+  'target',
+  'build-args',
+  'platform',
+  'max-size',
+  'max-increase',
+  'warn-increase',
+  'ignore-base-change',
+  'fail-on-hints'
+]
+
+/** The `images` YAML (input or .github/image-size-guard.yml): a list, or `{ images: [...] }`. */
+export function parseImagesConfig(
+  text: string,
+  where: string,
+  get: InputGetter,
+  defaults: Thresholds
+): ImageSpec[] {
+  let doc: unknown
+  try {
+    doc = parseYaml(text)
+  } catch (e) {
+    const at = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : ''
+    throw new Error(`${where} is not valid YAML${at}: ${(e as Error).message.split('\n')[0]}`)
+  }
+  const list = Array.isArray(doc)
+    ? doc
+    : isRecord(doc) && Array.isArray(doc.images)
+      ? doc.images
+      : undefined
+  if (!list || list.length === 0) {
+    throw new Error(
+      `${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`
+    )
+  }
+  const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults))
+  const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i)
+  if (dup) throw new Error(`${where}: two images are named "${dup}"; names must be unique`)
+  return specs
+}
+
+function imageEntry(
+  entry: unknown,
+  where: string,
+  get: InputGetter,
+  defaults: Thresholds
+): ImageSpec {
+  if (!isRecord(entry))
+    throw new Error(`${where} must be a mapping like {name: api, context: services/api}`)
+  const unknown = Object.keys(entry).filter(k => !IMAGE_KEYS.includes(k))
+  if (unknown.length)
+    throw new Error(
+      `${where}: unknown key(s) ${unknown.join(', ')}; allowed: ${IMAGE_KEYS.join(', ')}`
+    )
+  const field = (k: string) => scalar(entry[k], `${where}, ${k}`)
+  const own: InputGetter = n => field(n) ?? ''
+  const fallback: InputGetter = n => (entry[n] === undefined ? get(n) : own(n))
+  const image = field('image')
+  const archive = field('archive')
+  if (image && archive) throw new Error(`${where}: give image or archive, not both`)
+  const build = buildSpec(n =>
+    n === Inputs.BuildArgs
+      ? buildArgsText(entry['build-args'], where)
+      : ['context', 'file', 'target'].includes(n)
+        ? own(n)
+        : get(n)
+  )
+  const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' })
+  const platform = field('platform') ?? optional(get(Inputs.Platform))
+  const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults
+  return {
+    name,
+    ...(image ? { image } : {}),
+    ...(archive ? { archive } : {}),
+    ...(!image && !archive
+      ? { build, dockerfile: build.file }
+      : field('file')
+        ? { dockerfile: build.file }
+        : {}),
+    ...(platform ? { platform } : {}),
+    thresholds
+  }
+}
+
+function hasThresholds(entry: Record<string, unknown>): boolean {
+  return ['max-size', 'max-increase', 'warn-increase', 'ignore-base-change', 'fail-on-hints'].some(
+    k => k in entry
+  )
+}
+
+function buildArgsText(value: unknown, where: string): string {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  if (isRecord(value))
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${scalar(v, `${where}, build-args.${k}`) ?? ''}`)
+      .join('\n')
+  throw new Error(`${where}, build-args must be a mapping (KEY: value) or KEY=VALUE lines`)
+}
+
+function scalar(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value)
+  throw new Error(`${where} must be a single value, not a list or mapping`)
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+// ---------------------------------------------------------------- scalars
+
+export function optional(value: string): string | undefined {
+  const v = value.trim()
+  return v === '' ? undefined : v
+}
+
+/** YAML 1.2 core booleans, as @actions/core accepts them; empty → the default. */
+export function parseBoolean(value: string, name: string, fallback: boolean): boolean {
+  const v = value.trim()
+  if (v === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(v)) return true
+  if (['false', 'False', 'FALSE'].includes(v)) return false
+  throw new Error(`input \`${name}\` must be true or false, got "${v}"`)
+}
+
+export function parseCount(value: string, name: string, fallback: number): number {
+  const v = value.trim().replace(/_/g, '')
+  if (v === '') return fallback
+  if (!/^\d+$/.test(v) || Number(v) < 1) {
+    throw new Error(`input \`${name}\` must be a whole number above 0, got "${value.trim()}"`)
+  }
+  return Number(v)
+}
+
+export function parseSizeInput(value: string, name: string, fallback: number): number {
+  const v = value.trim()
+  if (v === '') return fallback
+  const bytes = parseSize(v)
+  if (bytes === undefined || bytes < 1) {
+    throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${v}"`)
+  }
+  return bytes
+}
+
+export function parseEnum<T extends string>(
+  value: string,
+  name: string,
+  allowed: T[],
+  fallback: T
+): T {
+  const v = value.trim()
+  if (v === '') return fallback
+  if (!allowed.includes(v as T)) {
+    throw new Error(`input \`${name}\` must be one of ${allowed.join(', ')}; got "${v}"`)
+  }
+  return v as T
+}
+
+/** Comma- or newline-separated list. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
+}
+
+function parseLines(value: string): string[] {
+  return value
+    .split('\n')
+    .map(s => s.trim())
+    .filter(s => s !== '' && !s.startsWith('#'))
+}
+
+/** Multiline `KEY=VALUE` build args. */
+export function parseBuildArgs(value: string, name: string): Record<string, string> {
+  const args: Record<string, string> = {}
+  for (const line of parseLines(value)) {
+    const eq = line.indexOf('=')
+    const key = eq < 0 ? line : line.slice(0, eq).trim()
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new Error(`input \`${name}\`: "${line}" is not KEY=VALUE (one per line)`)
+    }
+    args[key] = eq < 0 ? '' : line.slice(eq + 1)
+  }
+  return args
+}
+
+/** Joins a workspace-relative path. */
+export function inWorkspace(workspace: string, path: string): string {
+  return join(workspace, path)
+}

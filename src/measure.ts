@@ -1,0 +1,131 @@
+// The shared pipeline of the action and the CLI: read an image, match its history to the
+// Dockerfile (when known), analyse it, and name the waste.
+
+import { readFileSync } from 'node:fs'
+import { analyzeImage, type Analysis } from './analysis/analyze.js'
+import { mapHistory } from './analysis/history.js'
+import { ContentCollector, wantsContent, type LayerContents } from './analysis/hints/content.js'
+import { detectHints } from './analysis/hints/index.js'
+import type { BuildInfo, ImageSummary } from './analysis/report.js'
+import {
+  baseLayerCount,
+  mapDockerfileToHistory,
+  matchForLayer,
+  type DockerfileMap
+} from './dockerfile/index.js'
+import { baseLayersFromImage } from './image/docker.js'
+import { readImage } from './image/source.js'
+import type { ImageData } from './image/types.js'
+import type { Limits } from './inputs.js'
+import { VERSION } from './version.js'
+
+export interface DockerfileSource {
+  /** Path as shown to people (repository-relative in the action). */
+  path: string
+  /** Where to read it from. */
+  file: string
+  buildArgs?: Record<string, string>
+  target?: string
+}
+
+export interface MeasureOptions {
+  platform?: string
+  estimateCompressed: boolean
+  limits: Limits
+  dockerfile?: DockerfileSource
+  ignoreHints?: string[]
+  pythonBytecode?: boolean
+  build?: BuildInfo
+  onProgress?: (bytes: number, total?: number) => void
+  onWarning?: (message: string) => void
+}
+
+export async function measure(source: string, opts: MeasureOptions): Promise<Analysis> {
+  const image = await readImage(source, {
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    estimateCompressed: opts.estimateCompressed,
+    maxEntries: opts.limits.maxEntries,
+    maxPathLength: opts.limits.maxPathLength,
+    maxJsonBytes: opts.limits.maxJsonBytes,
+    wantContent: wantsContent,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
+  })
+  return analyse(image, opts)
+}
+
+/** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
+export async function analyse(image: ImageData, opts: MeasureOptions): Promise<Analysis> {
+  const { history } = mapHistory(image.config.history, image.layers.length)
+  const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined
+  const base = await baseOf(image, map, history)
+  const analysis = analyzeImage(image, { toolVersion: VERSION, ...(base ? { base } : {}) })
+  const report = analysis.report
+  if (map) {
+    for (const layer of report.image.layers) {
+      const line = matchForLayer(map, report.image.layers, layer.index)?.line
+      if (line !== undefined) layer.dockerfileLine = line
+    }
+  }
+  report.hints = detectHints(analysis, {
+    ...(opts.ignoreHints ? { ignore: opts.ignoreHints } : {}),
+    ...(opts.pythonBytecode ? { pythonBytecode: true } : {}),
+    ...(map ? { dockerfile: map } : {}),
+    contents: collectContents(image),
+    baseLayers: report.image.baseLayers
+  })
+  if (opts.build) report.build = opts.build
+  return analysis
+}
+
+function readDockerfileMap(
+  d: DockerfileSource,
+  history: ReturnType<typeof mapHistory>['history']
+): DockerfileMap {
+  let text: string
+  try {
+    text = readFileSync(d.file, 'utf8')
+  } catch (e) {
+    throw new Error(
+      `cannot read the Dockerfile ${d.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`
+    )
+  }
+  return mapDockerfileToHistory(text, d.path, history, {
+    ...(d.buildArgs ? { buildArgs: d.buildArgs } : {}),
+    ...(d.target ? { target: d.target } : {})
+  })
+}
+
+/**
+ * The base image's layers: best from the FROM image itself (its DiffIDs are a prefix of
+ * ours), else from where the Dockerfile's own instructions start in the history.
+ */
+async function baseOf(
+  image: ImageData,
+  map: DockerfileMap | undefined,
+  history: ReturnType<typeof mapHistory>['history']
+): Promise<{ layers: number; source: ImageSummary['baseSource'] } | undefined> {
+  if (!map) return undefined
+  const from = map.base?.image
+  if (from && from !== 'scratch') {
+    const n = await baseLayersFromImage(
+      from,
+      image.layers.map(l => l.diffId)
+    )
+    if (n !== undefined) return { layers: n, source: 'from-image' }
+  }
+  if (from === 'scratch' && map.ownStart !== undefined) return { layers: 0, source: 'dockerfile' }
+  const n = baseLayerCount(map, history)
+  return n === undefined ? undefined : { layers: n, source: 'dockerfile' }
+}
+
+/** The package databases the reader kept, as the hint detectors want them (live version wins). */
+function collectContents(image: ImageData): LayerContents {
+  const collector = new ContentCollector()
+  image.layers.forEach((layer, i) => {
+    for (const [path, data] of layer.read.contents ?? []) {
+      if (collector.wants(i, path, data.length)) collector.add(i, path, data)
+    }
+  })
+  return collector.contents()
+}
