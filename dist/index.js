@@ -50029,7 +50029,11 @@ function detectBuilder() {
     return detected;
 }
 function throwawayTag(name) {
-    const safe = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+/, '').slice(0, 60) || 'image';
+    const safe = name
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[-.]+/, '')
+        .slice(0, 60) || 'image';
     return `image-size-guard/${safe}:${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
 }
 async function buildImage(req) {
@@ -50319,7 +50323,14 @@ function collect(fs, path, index, acc) {
 }
 function pushDeleted(fs, group, index, acc) {
     for (const [layer, a] of acc) {
-        fs.waste.push({ kind: 'deleted', path: group, bytes: a.bytes, layer, hiddenBy: index, files: a.files });
+        fs.waste.push({
+            kind: 'deleted',
+            path: group,
+            bytes: a.bytes,
+            layer,
+            hiddenBy: index,
+            files: a.files
+        });
     }
 }
 function attach(fs, path) {
@@ -50552,7 +50563,12 @@ function countLiveFiles(stack) {
     return n;
 }
 function summariseWaste(items, baseCount, limit) {
-    const byKind = { deleted: 0, overwritten: 0, 'metadata-rewrite': 0, duplicate: 0 };
+    const byKind = {
+        deleted: 0,
+        overwritten: 0,
+        'metadata-rewrite': 0,
+        duplicate: 0
+    };
     let base = 0;
     for (const it of items) {
         byKind[it.kind] += it.bytes;
@@ -50563,8 +50579,19 @@ function summariseWaste(items, baseCount, limit) {
     const top = [...items]
         .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
         .slice(0, limit)
-        .map(i => ({ ...i, path: displayPath(i.path), ...(i.otherPaths ? { otherPaths: i.otherPaths.map(displayPath) } : {}) }));
-    return { reclaimableBytes: total, baseBytes: base, ownBytes: total - base, byKind, items: top, itemCount: items.length };
+        .map(i => ({
+        ...i,
+        path: displayPath(i.path),
+        ...(i.otherPaths ? { otherPaths: i.otherPaths.map(displayPath) } : {})
+    }));
+    return {
+        reclaimableBytes: total,
+        baseBytes: base,
+        ownBytes: total - base,
+        byKind,
+        items: top,
+        itemCount: items.length
+    };
 }
 function absolute(list) {
     return list.map(p => ({ ...p, path: displayPath(p.path) }));
@@ -51719,7 +51746,7 @@ const UNITS = {
     tib: 2 ** 40
 };
 /** `1234567` → `1.23 MB`: three significant digits, like the Docker CLI. */
-function formatBytes(bytes) {
+function units_formatBytes(bytes) {
     const abs = Math.abs(bytes);
     if (abs < 1000)
         return `${bytes} B`;
@@ -51733,11 +51760,11 @@ function formatBytes(bytes) {
     return `${bytes < 0 ? '-' : ''}${value.toFixed(digits)} ${SI[unit]}`;
 }
 /** `+1.23 MB`, `-4 kB`, `0 B`. */
-function formatDelta(bytes) {
-    return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
+function units_formatDelta(bytes) {
+    return bytes > 0 ? `+${units_formatBytes(bytes)}` : units_formatBytes(bytes);
 }
 /** `+4.1%`; undefined when there is no base to compare with. */
-function formatPercent(fraction) {
+function units_formatPercent(fraction) {
     if (fraction === undefined || !Number.isFinite(fraction))
         return 'n/a';
     const pct = fraction * 100;
@@ -51785,11 +51812,11 @@ function isCopy(instruction) {
     return /^(COPY|ADD) /.test(instruction ?? '');
 }
 function bytes(n) {
-    return formatBytes(n);
+    return units_formatBytes(n);
 }
 /** `a (1 MB), b (2 MB) and 3 more`. */
 function listWithSizes(items, shown = 4) {
-    const head = items.slice(0, shown).map(i => `${i.path} (${formatBytes(i.bytes)})`);
+    const head = items.slice(0, shown).map(i => `${i.path} (${units_formatBytes(i.bytes)})`);
     const more = items.length - shown;
     if (more > 0)
         return `${head.join(', ')} and ${more} more`;
@@ -56032,7 +56059,13 @@ async function readEngineImage(ref, opts) {
  * in the engine and its DiffIDs are a prefix of ours; undefined otherwise (never an error).
  */
 async function baseLayersFromImage(from, diffIds) {
-    const r = await execCommand('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', from]);
+    const r = await execCommand('docker', [
+        'image',
+        'inspect',
+        '--format',
+        '{{json .RootFS.Layers}}',
+        from
+    ]);
     if (r.code !== 0)
         return undefined;
     let layers;
@@ -56206,7 +56239,13 @@ async function buildSpec(spec, cwd) {
     for (const note of unsupported(await detectBuilder(), b))
         warning(`${spec.name}: ${note}`);
     const tag = throwawayTag(spec.name);
-    const result = await group(`Building ${spec.name} (${b.file})`, () => buildImage({ spec: b, cwd, ...(spec.platform ? { platform: spec.platform } : {}), tag, log: line => info(line) }));
+    const result = await group(`Building ${spec.name} (${b.file})`, () => buildImage({
+        spec: b,
+        cwd,
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        tag,
+        log: line => info(line)
+    }));
     info(`built ${spec.name} in ${(result.durationMs / 1000).toFixed(1)} s with ${result.builder}`);
     return {
         tag,
@@ -62524,12 +62563,20 @@ function buildPair(before, after) {
     const a = after.build?.durationMs;
     if (b === undefined && a === undefined)
         return {};
-    return { buildMs: { ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) } };
+    return {
+        buildMs: { ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) }
+    };
 }
 function layerDiff(p, beforeLayers, afterLayers) {
     const b = p.before === undefined ? undefined : beforeLayers[p.before];
     const a = p.after === undefined ? undefined : afterLayers[p.after];
-    const status = !b ? 'added' : !a ? 'removed' : b.diffId === a.diffId ? 'unchanged' : 'changed';
+    const status = !b
+        ? 'added'
+        : !a
+            ? 'removed'
+            : b.diffId === a.diffId
+                ? 'unchanged'
+                : 'changed';
     const shown = (a ?? b);
     const diff = {
         status,
@@ -62564,14 +62611,22 @@ function pathChanges(before, after, limit = PATH_LIMIT) {
                 changes.push({ path, after: size, delta: size, change: 'added' });
         }
         else if (old !== size) {
-            changes.push({ path, before: old, after: size, delta: size - old, change: size > old ? 'grew' : 'shrank' });
+            changes.push({
+                path,
+                before: old,
+                after: size,
+                delta: size - old,
+                change: size > old ? 'grew' : 'shrank'
+            });
         }
     }
     for (const [path, size] of b) {
         if (!a.has(path) && size >= cutA)
             changes.push({ path, before: size, delta: -size, change: 'removed' });
     }
-    return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path)).slice(0, limit);
+    return changes
+        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path))
+        .slice(0, limit);
 }
 function topPathChanges(layers) {
     return layers
@@ -62658,13 +62713,13 @@ function decideVerdict(report, comparison, t, acceptance) {
     const failures = [];
     const warnings = [];
     if (t.maxSize !== undefined && report.image.totalBytes > t.maxSize) {
-        failures.push(`size ${formatBytes(report.image.totalBytes)} is over max-size ${formatBytes(t.maxSize)}`);
+        failures.push(`size ${units_formatBytes(report.image.totalBytes)} is over max-size ${units_formatBytes(t.maxSize)}`);
     }
     if (comparison) {
         const growth = t.ignoreBaseChange ? comparison.own : comparison.total;
         const what = t.ignoreBaseChange ? 'own layers grew' : 'image grew';
         const crossed = (rule) => rule && exceeds(rule, growth.delta, growth.before);
-        const line = (rule, name) => `${what} ${formatDelta(growth.delta)} (${formatPercent(growth.before > 0 ? growth.delta / growth.before : undefined)}), over ${name} ${rule.text}`;
+        const line = (rule, name) => `${what} ${units_formatDelta(growth.delta)} (${units_formatPercent(growth.before > 0 ? growth.delta / growth.before : undefined)}), over ${name} ${rule.text}`;
         if (t.maxIncrease && crossed(t.maxIncrease))
             failures.push(line(t.maxIncrease, 'max-increase'));
         else if (t.warnIncrease && crossed(t.warnIncrease))
@@ -62684,7 +62739,7 @@ function hintFailures(newHints, failOn) {
     const wanted = new Set(failOn);
     return newHints
         .filter(h => wanted.has(h.id) || severityAtLeast(h.severity, failOn))
-        .map(h => `new hint ${h.id} (${h.severity}, ${formatBytes(h.bytes)}) fails by fail-on-hints`);
+        .map(h => `new hint ${h.id} (${h.severity}, ${units_formatBytes(h.bytes)}) fails by fail-on-hints`);
 }
 /** A severity in fail-on-hints means that severity or worse. */
 function severityAtLeast(s, failOn) {
@@ -62710,7 +62765,18 @@ const VERDICT_ICONS = {
 async function evaluate(s, target, deps) {
     const platform = s.report.image.platform;
     const found = target
-        ? await resolveBaseline({ store: deps.store, listCommits: deps.listCommits, ...(deps.rebuild ? { rebuild: deps.rebuild } : {}), log: coreLog }, { name: s.name, platform, wantSha: target.sha, branch: target.branch, fallback: deps.rebuild ? 'build' : 'none' })
+        ? await resolveBaseline({
+            store: deps.store,
+            listCommits: deps.listCommits,
+            ...(deps.rebuild ? { rebuild: deps.rebuild } : {}),
+            log: coreLog
+        }, {
+            name: s.name,
+            platform,
+            wantSha: target.sha,
+            branch: target.branch,
+            fallback: deps.rebuild ? 'build' : 'none'
+        })
         : undefined;
     for (const line of found?.tried ?? [])
         info(`${s.name}: ${line}`);
@@ -62721,7 +62787,9 @@ async function evaluate(s, target, deps) {
         name: s.name,
         platform,
         report,
-        ...(found?.baseline && found.info ? { baseline: { ...found.info, report: found.baseline.report } } : {}),
+        ...(found?.baseline && found.info
+            ? { baseline: { ...found.info, report: found.baseline.report } }
+            : {}),
         ...(comparison ? { comparison } : {}),
         verdict: decideVerdict(report, comparison, s.thresholds),
         trend: trend(found?.history ?? [], deps.trendLength),
@@ -62749,7 +62817,7 @@ function trend(history, limit) {
 function describeThresholds(t) {
     const out = [];
     if (t.maxSize !== undefined)
-        out.push(`max-size: ${formatBytes(t.maxSize)}`);
+        out.push(`max-size: ${units_formatBytes(t.maxSize)}`);
     if (t.maxIncrease)
         out.push(`max-increase: ${t.maxIncrease.text}`);
     if (t.warnIncrease)
@@ -63091,13 +63159,13 @@ function clip(text, max) {
 }
 /** `+12.3 MB (+4.1%) vs main`, `…, accepted by @user`, `warning: …`, `no baseline yet (245 MB)`. */
 function describeStatus(s) {
-    const size = s.totalBytes !== undefined ? formatBytes(s.totalBytes) : undefined;
+    const size = s.totalBytes !== undefined ? units_formatBytes(s.totalBytes) : undefined;
     if (s.verdict === 'no-baseline') {
         return clip(`no baseline yet${size ? ` (${size})` : ''}: recorded on the next push to the default branch`, MAX_STATUS_DESCRIPTION);
     }
     const vs = s.branch ? ` vs ${clip(s.branch, 40)}` : '';
     const change = s.delta !== undefined
-        ? `${formatDelta(s.delta)} (${formatPercent(s.ratio)})${vs}`
+        ? `${units_formatDelta(s.delta)} (${units_formatPercent(s.ratio)})${vs}`
         : (size ?? 'measured');
     const text = {
         pass: change,
@@ -63351,14 +63419,14 @@ const DASH = '–';
 /** `+50.0 MB (+25%)`; the percentage only when there was something before. */
 function deltaCell(delta, before) {
     return before > 0
-        ? `${formatDelta(delta)} (${formatPercent(delta / before)})`
-        : formatDelta(delta);
+        ? `${units_formatDelta(delta)} (${units_formatPercent(delta / before)})`
+        : units_formatDelta(delta);
 }
 /** `200 MB → 250 MB (+50.0 MB, +25%)` */
 function change(before, after) {
     const delta = after - before;
-    const pct = before > 0 ? `, ${formatPercent(delta / before)}` : '';
-    return `${formatBytes(before)} → ${formatBytes(after)} (${formatDelta(delta)}${pct})`;
+    const pct = before > 0 ? `, ${units_formatPercent(delta / before)}` : '';
+    return `${units_formatBytes(before)} → ${units_formatBytes(after)} (${units_formatDelta(delta)}${pct})`;
 }
 /** `195 s`; tenths under ten seconds, where they still matter. */
 function duration(ms) {
@@ -63408,7 +63476,7 @@ function isShortened(instruction) {
     return code(instruction, INSTRUCTION_MAX) !== code(instruction, FULL_TEXT_MAX);
 }
 function sizeOrDash(bytes) {
-    return bytes === undefined ? DASH : formatBytes(bytes);
+    return bytes === undefined ? DASH : units_formatBytes(bytes);
 }
 
 ;// CONCATENATED MODULE: ./src/render/sections/grew.ts
@@ -63431,13 +63499,13 @@ function grewSection(r, env) {
 }
 function layerPaths(l, r, env) {
     const paths = l.paths.filter(p => p.delta > 0).slice(0, GREW_PATHS);
-    const title = `${instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine)} ${formatDelta(l.delta)}`;
+    const title = `${instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine)} ${units_formatDelta(l.delta)}`;
     const rows = paths.map(p => [
         code(p.path, PATH_MAX),
         p.change,
         before(p),
         sizeOrDash(p.after),
-        formatDelta(p.delta)
+        units_formatDelta(p.delta)
     ]);
     return `${title}\n\n${table(['Path', '', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows)}`;
 }
@@ -63467,7 +63535,7 @@ function sizeLine(r) {
         imageName(r),
         c
             ? `<b>${change(c.total.before, c.total.after)}</b>`
-            : `<b>${formatBytes(r.report.image.totalBytes)}</b>`
+            : `<b>${units_formatBytes(r.report.image.totalBytes)}</b>`
     ];
     const compressed = compressedPart(r);
     if (compressed)
@@ -63485,7 +63553,7 @@ function compressedPart(r) {
         return `${label} ${change(c.before, c.after)}`;
     return img.compressedBytes === undefined
         ? undefined
-        : `${label} ${formatBytes(img.compressedBytes)}`;
+        : `${label} ${units_formatBytes(img.compressedBytes)}`;
 }
 function buildPart(r) {
     const ms = r.comparison?.buildMs;
@@ -63499,12 +63567,16 @@ function comparedLine(r) {
     if (!r.comparison) {
         return "No baseline yet — this run's size becomes one when it is recorded on the default branch.";
     }
-    const against = r.baseline
-        ? `Compared with ${baselineName(r.baseline)} (${method(r.baseline)})`
-        : 'Compared with the baseline';
+    const against = !r.baseline
+        ? 'Compared with the baseline'
+        : r.baseline.method === 'given'
+            ? `Compared with ${baselineName(r.baseline)}`
+            : `Compared with ${baselineName(r.baseline)} (${method(r.baseline)})`;
     return [against, ...baseAndOwn(r.comparison)].join(' · ');
 }
 function baselineName(b) {
+    if (b.method === 'given')
+        return code(b.label ?? 'the given image', 120);
     return code(`${b.branch}@${shortSha(b.sha) ?? b.sha}`, 80);
 }
 function method(b) {
@@ -63519,8 +63591,8 @@ function method(b) {
 function baseAndOwn(c) {
     const base = c.baseImage.changed
         ? `base image changed: ${change(c.baseImage.before, c.baseImage.after)}`
-        : `base image unchanged (${formatBytes(c.baseImage.after)})`;
-    const own = `your layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`;
+        : `base image unchanged (${units_formatBytes(c.baseImage.after)})`;
+    const own = `your layers ${units_formatDelta(c.own.delta)} (${units_formatPercent(c.own.ratio)})`;
     return [base, own];
 }
 function verdictBlock(r, env) {
@@ -63573,7 +63645,7 @@ function hintList(title, hints, r, env, compact, open) {
     const items = shown.map(h => (compact ? headLine(h, r, env) : hintItem(h, r, env)));
     const hidden = hints.length - shown.length;
     const more = hidden > 0 ? `\n\n… and ${plural(hidden, 'more hint')} not shown.` : '';
-    const summary = `<b>${title}</b> (${count(hints.length)}, ${formatBytes(total(hints))} to save)`;
+    const summary = `<b>${title}</b> (${count(hints.length)}, ${units_formatBytes(total(hints))} to save)`;
     const body = items.join('\n') + more;
     return open ? `${summary}\n\n${body}` : details(summary, body);
 }
@@ -63588,7 +63660,7 @@ function hintItem(h, r, env) {
 /** `- ⚠️ <b>title</b> — saves 40.0 MB · Dockerfile:14 · <code>pip-cache</code>` */
 function headLine(h, r, env) {
     const parts = [
-        `- ${SEVERITY_ICONS[h.severity] ?? ''} <b>${inline(h.title, 200)}</b> — saves ${formatBytes(h.bytes)}`
+        `- ${SEVERITY_ICONS[h.severity] ?? ''} <b>${inline(h.title, 200)}</b> — saves ${units_formatBytes(h.bytes)}`
     ];
     const file = h.dockerfile ?? r.dockerfile;
     if (h.dockerfileLine !== undefined) {
@@ -63602,7 +63674,7 @@ function headLine(h, r, env) {
 function wherePart(h) {
     const paths = [...h.paths, ...(h.packages ?? [])]
         .slice(0, HINT_PATHS)
-        .map(p => `${code(p.path, PATH_MAX)} (${formatBytes(p.bytes)})`);
+        .map(p => `${code(p.path, PATH_MAX)} (${units_formatBytes(p.bytes)})`);
     const more = h.paths.length + (h.packages?.length ?? 0) - paths.length;
     const list = paths.join(', ') + (more > 0 ? ` and ${count(more)} more` : '');
     const instruction = h.instruction ? `in ${code(h.instruction, INSTRUCTION_MAX)}` : '';
@@ -63615,7 +63687,7 @@ function resolved(hints) {
         return '';
     const names = hints
         .slice(0, RESOLVED_SHOWN)
-        .map(h => `${code(h.id, 60)} (${formatBytes(h.bytes)})`);
+        .map(h => `${code(h.id, 60)} (${units_formatBytes(h.bytes)})`);
     const more = hints.length > RESOLVED_SHOWN ? ` and ${count(hints.length - RESOLVED_SHOWN)} more` : '';
     return `🎉 Resolved by this PR: ${names.join(', ')}${more}.`;
 }
@@ -63715,12 +63787,12 @@ function changedLayers(own, r, env, cuts) {
         return 'None of your layers changed.';
     const shown = cuts.changed === 1 ? largest(own, COMPACT_CHANGED, l => Math.abs(l.delta)) : own;
     const body = diffTable(shown, r, env) + moreNote(own, shown, 'changed layer');
-    return details(`<b>Changed layers</b> (${count(own.length)}, ${formatDelta(layers_sum(own))})`, body, true);
+    return details(`<b>Changed layers</b> (${count(own.length)}, ${units_formatDelta(layers_sum(own))})`, body, true);
 }
 function baseLayers(base, r, env) {
     if (base.length === 0)
         return '';
-    const summary = `Base image layers (${plural(base.length, 'change')}, ${formatDelta(layers_sum(base))})`;
+    const summary = `Base image layers (${plural(base.length, 'change')}, ${units_formatDelta(layers_sum(base))})`;
     return details(summary, diffTable(base, r, env));
 }
 function unchangedLayers(same, r, env, cuts) {
@@ -63729,19 +63801,19 @@ function unchangedLayers(same, r, env, cuts) {
     const shown = cuts.unchanged === 1 ? largest(same, COMPACT_UNCHANGED, l => l.bytesAfter) : same;
     const rows = shown.map(l => [
         instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine) + baseTag(l.base),
-        formatBytes(l.bytesAfter)
+        units_formatBytes(l.bytesAfter)
     ]);
     const total = same.reduce((n, l) => n + l.bytesAfter, 0);
     const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(same, shown, 'unchanged layer');
-    return details(`Unchanged layers (${count(same.length)}, ${formatBytes(total)})`, body);
+    return details(`Unchanged layers (${count(same.length)}, ${units_formatBytes(total)})`, body);
 }
 function diffTable(layers, r, env) {
     const rows = layers.map(l => [
         layers_status(l),
         instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine),
-        l.status === 'added' ? DASH : formatBytes(l.bytesBefore),
-        l.status === 'removed' ? DASH : formatBytes(l.bytesAfter),
-        l.status === 'changed' ? deltaCell(l.delta, l.bytesBefore) : formatDelta(l.delta)
+        l.status === 'added' ? DASH : units_formatBytes(l.bytesBefore),
+        l.status === 'removed' ? DASH : units_formatBytes(l.bytesAfter),
+        l.status === 'changed' ? deltaCell(l.delta, l.bytesBefore) : units_formatDelta(l.delta)
     ]);
     return table(['', 'Instruction', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows);
 }
@@ -63762,10 +63834,10 @@ function allLayers(r, env, cuts) {
     const shown = cuts.changed === 1 ? largest(layers, COMPACT_CHANGED, l => l.bytes) : layers;
     const rows = shown.map(l => [
         instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine) + baseTag(l.base),
-        formatBytes(l.bytes)
+        units_formatBytes(l.bytes)
     ]);
     const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(layers, shown, 'layer');
-    const summary = `<b>Layers</b> (${count(layers.length)}, ${formatBytes(r.report.image.totalBytes)})`;
+    const summary = `<b>Layers</b> (${count(layers.length)}, ${units_formatBytes(r.report.image.totalBytes)})`;
     const full = cuts.fullText === 2 ? '' : fullTexts(layers, r, env);
     return [details(summary, body, true), full].filter(Boolean).join('\n\n');
 }
@@ -63919,8 +63991,8 @@ function summaryTable(results) {
         return [
             VERDICT_ICONS[r.verdict.verdict],
             imageName(r),
-            c ? formatBytes(c.total.before) : DASH,
-            formatBytes(r.report.image.totalBytes),
+            c ? units_formatBytes(c.total.before) : DASH,
+            units_formatBytes(r.report.image.totalBytes),
             c ? deltaCell(c.total.delta, c.total.before) : DASH,
             VERDICT_WORDS[r.verdict.verdict]
         ];
@@ -64095,9 +64167,9 @@ const INSTRUCTION_WIDTH = 70;
 function renderTerminal(report) {
     const img = report.image;
     const out = [];
-    out.push(`${img.reference ?? img.id}  (${img.platform}, ${img.source.layout} ${img.source.kind})`);
+    out.push(`${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
     out.push(`  id ${img.id}`);
-    out.push(`  size ${formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
+    out.push(`  size ${units_formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
     out.push('');
     out.push(...layersTable(img.layers));
     out.push('');
@@ -64115,12 +64187,12 @@ function compressed(report) {
     const c = report.image.compressedBytes;
     if (c === undefined)
         return '';
-    return `, ${formatBytes(c)} compressed${report.image.compressedEstimated ? ' (estimated)' : ''}`;
+    return `, ${units_formatBytes(c)} compressed${report.image.compressedEstimated ? ' (estimated)' : ''}`;
 }
 function layersTable(layers) {
     const rows = layers.map(l => [
         String(l.index),
-        formatBytes(l.bytes),
+        units_formatBytes(l.bytes),
         String(l.files),
         `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
     ]);
@@ -64138,17 +64210,19 @@ function wasteSection(report) {
     if (w.reclaimableBytes === 0)
         return ['Waste: none found'];
     const lines = [
-        `Waste: ${formatBytes(w.reclaimableBytes)} reclaimable (${formatBytes(w.ownBytes)} in your layers, ${formatBytes(w.baseBytes)} in the base image)`
+        `Waste: ${units_formatBytes(w.reclaimableBytes)} reclaimable (${units_formatBytes(w.ownBytes)} in your layers, ${units_formatBytes(w.baseBytes)} in the base image)`
     ];
     for (const [kind, bytes] of Object.entries(w.byKind)) {
         if (bytes > 0)
-            lines.push(`  ${kind.padEnd(17)} ${formatBytes(bytes)}`);
+            lines.push(`  ${kind.padEnd(17)} ${units_formatBytes(bytes)}`);
     }
-    const top = w.items.slice(0, 10).map(i => [
-        formatBytes(i.bytes),
+    const top = w.items
+        .slice(0, 10)
+        .map(i => [
+        units_formatBytes(i.bytes),
         i.kind,
         `layer ${i.layer}${i.hiddenBy !== undefined ? `→${i.hiddenBy}` : ''}`,
-        `${i.path}${i.files > 1 ? ` (${i.files} files)` : ''}`
+        `${clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
     ]);
     return [...lines, ...terminal_table(['bytes', 'kind', 'layers', 'path'], top, [true, false, false, false])];
 }
@@ -64156,23 +64230,87 @@ function terminal_hintsSection(hints) {
     const lines = ['Hints'];
     for (const h of hints) {
         const where = h.dockerfileLine ? ` (${h.dockerfile ?? 'Dockerfile'}:${h.dockerfileLine})` : '';
-        lines.push(`  [${h.severity}] ${h.id}: ${h.title} — ${formatBytes(h.bytes)}${where}`);
+        const isNew = h.new ? ' NEW' : '';
+        lines.push(`  [${h.severity}${isNew}] ${h.id}: ${clean(h.title)} — ${units_formatBytes(h.bytes)}${clean(where)}`);
         if (h.instruction)
             lines.push(`      in: ${truncate(h.instruction, INSTRUCTION_WIDTH)}`);
-        lines.push(`      fix: ${h.fix}`);
+        lines.push(`      fix: ${clean(h.fix)}`);
     }
     return lines;
 }
 function pathRows(paths) {
-    return paths.map(p => `  ${formatBytes(p.bytes).padStart(9)}  ${p.path}`);
+    return paths.map(p => `  ${units_formatBytes(p.bytes).padStart(9)}  ${clean(p.path)}`);
 }
 function truncate(text, width) {
-    return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+    const t = clean(text);
+    return t.length <= width ? t : `${t.slice(0, width - 1)}…`;
+}
+/**
+ * Text from the image (file names, instructions) may hold control characters: a newline
+ * could start a fake line (or a workflow command in a CI log), an ESC could drive the
+ * terminal. They are shown as `\xNN` instead.
+ */
+function clean(text) {
+    return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 function terminal_table(header, rows, right) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-    const fmt = (r) => '  ' + r.map((c, i) => (i === r.length - 1 ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+    const fmt = (r) => '  ' +
+        r
+            .map((c, i) => i === r.length - 1 ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))
+            .join('  ');
     return [fmt(header), ...rows.map(fmt)];
+}
+const STATUS = {
+    unchanged: ' ',
+    changed: '~',
+    added: '+',
+    removed: '-'
+};
+/** Two images side by side: totals, the layer-aligned diff, what grew, new hints. */
+function renderComparisonTerminal(r) {
+    const c = r.comparison;
+    if (!c)
+        return renderTerminal(r.report);
+    const out = [];
+    const against = r.baseline?.method === 'given'
+        ? r.baseline.label
+        : `${r.baseline?.branch}@${r.baseline?.sha.slice(0, 7)}`;
+    out.push(`${clean(r.name)}  (${clean(r.platform)})  compared with ${clean(against ?? 'the baseline')}`);
+    out.push(`  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`);
+    if (c.compressed)
+        out.push(`  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`);
+    const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged';
+    out.push(`  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`);
+    out.push(`  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`);
+    out.push('');
+    const rows = c.layers.map(l => [
+        STATUS[l.status],
+        l.status === 'added' ? '' : formatBytes(l.bytesBefore),
+        l.status === 'removed' ? '' : formatBytes(l.bytesAfter),
+        l.delta === 0 ? '' : formatDelta(l.delta),
+        `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
+    ]);
+    out.push(...terminal_table(['', 'before', 'after', 'delta', 'instruction'], rows, [
+        false,
+        true,
+        true,
+        true,
+        false
+    ]));
+    if (c.paths.length > 0) {
+        out.push('', 'What grew');
+        for (const p of c.paths)
+            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`);
+    }
+    const fresh = r.report.hints.filter(h => h.new);
+    if (fresh.length > 0)
+        out.push('', ...terminal_hintsSection(fresh).map((l, i) => (i === 0 ? 'New hints' : l)));
+    if (c.hints.resolved.length > 0)
+        out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`);
+    return out.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/action/publish.ts
@@ -64222,7 +64360,10 @@ async function postComment(t, issueNumber, results, ctx, mode) {
             marker: ctx.marker,
             body: rendered.body,
             mode,
-            state: { verdict: worstVerdict(results.map(r => r.verdict.verdict)), sizes: results.map(r => r.report.image.totalBytes) },
+            state: {
+                verdict: worstVerdict(results.map(r => r.verdict.verdict)),
+                sizes: results.map(r => r.report.image.totalBytes)
+            },
             log: { info: info, warning: warning, debug: core_debug }
         });
         info(`PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`);
@@ -64244,7 +64385,9 @@ async function postStatuses(t, sha, results, runUrl) {
                 ...(runUrl ? { targetUrl: runUrl } : {}),
                 summary: {
                     verdict: r.verdict.verdict,
-                    ...(r.comparison ? { delta: r.comparison.total.delta, ratio: r.comparison.total.ratio } : {}),
+                    ...(r.comparison
+                        ? { delta: r.comparison.total.delta, ratio: r.comparison.total.ratio }
+                        : {}),
                     ...(r.baseline ? { branch: r.baseline.branch } : {}),
                     ...(r.verdict.acceptedBy ? { acceptedBy: r.verdict.acceptedBy } : {}),
                     totalBytes: r.report.image.totalBytes
@@ -64264,7 +64407,9 @@ function annotate(results) {
                 continue;
             const props = {
                 title: `${r.name}: ${h.title} (${h.id})`,
-                ...(h.dockerfile && h.dockerfileLine ? { file: h.dockerfile, startLine: h.dockerfileLine } : {})
+                ...(h.dockerfile && h.dockerfileLine
+                    ? { file: h.dockerfile, startLine: h.dockerfileLine }
+                    : {})
             };
             const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`;
             if (h.severity === 'error')
@@ -64329,7 +64474,13 @@ function resultSummary(r) {
     };
 }
 function renderContext(ctxUrls, acceptLabel, marker) {
-    return { repoUrl: ctxUrls.repoUrl, headSha: ctxUrls.headSha, runUrl: ctxUrls.runUrl, acceptLabel, marker };
+    return {
+        repoUrl: ctxUrls.repoUrl,
+        headSha: ctxUrls.headSha,
+        runUrl: ctxUrls.runUrl,
+        acceptLabel,
+        marker
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/baseline/store.ts
@@ -67604,7 +67755,9 @@ const CAN_ACCEPT = ['admin', 'maintain', 'write'];
 async function findAcceptance(label, currentLabels, events, permissionOf) {
     if (!currentLabels.includes(label))
         return undefined;
-    const lastRemoval = events.map(e => e.event === 'unlabeled' && e.label === label).lastIndexOf(true);
+    const lastRemoval = events
+        .map(e => e.event === 'unlabeled' && e.label === label)
+        .lastIndexOf(true);
     const adds = events
         .slice(lastRemoval + 1)
         .filter(e => e.event === 'labeled' && e.label === label && e.actor)
@@ -68004,7 +68157,12 @@ async function runReportMode(ctx, inputs, t) {
     if (!run?.id || !run.head_sha) {
         throw new Error('`mode: report` runs on workflow_run events (after the pull_request workflow that used `mode: measure`)');
     }
-    const payload = await group('Fetching the measure artifact', () => fetchMeasurePayload(t.octokit, { owner: t.owner, repo: t.repo, runId: run.id, name: inputs.artifactName }));
+    const payload = await group('Fetching the measure artifact', () => fetchMeasurePayload(t.octokit, {
+        owner: t.owner,
+        repo: t.repo,
+        runId: run.id,
+        name: inputs.artifactName
+    }));
     const pr = await verifyPullRequestHead(t.octokit, {
         owner: t.owner,
         repo: t.repo,
@@ -68013,17 +68171,37 @@ async function runReportMode(ctx, inputs, t) {
         payloadHeadSha: payload.headSha
     });
     info(`reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`);
-    const store = new GitBaselineStore({ octokit: t.octokit, owner: t.owner, repo: t.repo, branch: inputs.dataBranch });
+    const store = new GitBaselineStore({
+        octokit: t.octokit,
+        owner: t.owner,
+        repo: t.repo,
+        branch: inputs.dataBranch
+    });
     const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' };
     let results = [];
     for (const m of payload.results) {
         // Thresholds come from this (trusted) workflow, never from the artifact.
         const thresholds = (inputs.images.find(s => s.name === m.name) ?? inputs.images[0]).thresholds;
-        const r = await evaluate({ name: m.name, report: m.report, thresholds, ...(m.dockerfile ? { dockerfile: m.dockerfile } : {}) }, target, { store, listCommits: commitsFromGitHub(t.octokit, t.owner, t.repo), trendLength: inputs.trendLength });
+        const r = await evaluate({
+            name: m.name,
+            report: m.report,
+            thresholds,
+            ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
+        }, target, {
+            store,
+            listCommits: commitsFromGitHub(t.octokit, t.owner, t.repo),
+            trendLength: inputs.trendLength
+        });
         results.push(r);
     }
     if (results.some(r => r.verdict.verdict === 'fail')) {
-        const by = await acceptedBy(t.octokit, { owner: t.owner, repo: t.repo, number: pr.number, label: inputs.acceptLabel, labels: pr.labels });
+        const by = await acceptedBy(t.octokit, {
+            owner: t.owner,
+            repo: t.repo,
+            number: pr.number,
+            label: inputs.acceptLabel,
+            labels: pr.labels
+        });
         if (by) {
             results = results.map(r => applyAcceptance(r, { by, label: inputs.acceptLabel }, (inputs.images.find(s => s.name === r.name) ?? inputs.images[0]).thresholds));
         }
@@ -68039,7 +68217,9 @@ async function runReportMode(ctx, inputs, t) {
     annotate(results);
     const reportPath = writeReports(results);
     await writeSummary(results, renderCtx);
-    const comment = inputs.comment === 'never' ? undefined : await postComment(t, pr.number, results, renderCtx, inputs.comment);
+    const comment = inputs.comment === 'never'
+        ? undefined
+        : await postComment(t, pr.number, results, renderCtx, inputs.comment);
     if (inputs.status)
         await postStatuses(t, pr.headSha, results, renderCtx.runUrl);
     setOutputs(results, reportPath, comment?.url);
@@ -68197,7 +68377,11 @@ function singleImage(get, thresholds, repoName) {
         ...(image ? { image } : {}),
         ...(archive ? { archive } : {}),
         ...(!image && !archive ? { build } : {}),
-        ...(!image && !archive ? { dockerfile: build.file } : optional(get(Inputs.File)) ? { dockerfile: build.file } : {}),
+        ...(!image && !archive
+            ? { dockerfile: build.file }
+            : optional(get(Inputs.File))
+                ? { dockerfile: build.file }
+                : {}),
         ...(platform ? { platform } : {}),
         thresholds
     };
@@ -68220,7 +68404,11 @@ function inputs_buildSpec(get) {
 /** A name for the image when none is given: the Dockerfile's directory or suffix, the image name. */
 function deriveName(p) {
     if (p.image)
-        return p.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '').split('/').pop() || 'image';
+        return (p.image
+            .replace(/@.*$/, '')
+            .replace(/:[^/:]*$/, '')
+            .split('/')
+            .pop() || 'image');
     if (p.archive)
         return (0,external_node_path_namespaceObject.basename)(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image';
     const file = (p.file ?? 'Dockerfile').replace(/\\/g, '/');
@@ -68256,7 +68444,11 @@ function parseImagesConfig(text, where, get, defaults) {
         const at = e instanceof yaml_dist/* YAMLParseError */.XT && e.linePos ? ` (line ${e.linePos[0].line})` : '';
         throw new Error(`${where} is not valid YAML${at}: ${e.message.split('\n')[0]}`);
     }
-    const list = Array.isArray(doc) ? doc : isRecord(doc) && Array.isArray(doc.images) ? doc.images : undefined;
+    const list = Array.isArray(doc)
+        ? doc
+        : isRecord(doc) && Array.isArray(doc.images)
+            ? doc.images
+            : undefined;
     if (!list || list.length === 0) {
         throw new Error(`${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`);
     }
@@ -68279,7 +68471,11 @@ function imageEntry(entry, where, get, defaults) {
     const archive = field('archive');
     if (image && archive)
         throw new Error(`${where}: give image or archive, not both`);
-    const build = inputs_buildSpec(n => (n === Inputs.BuildArgs ? buildArgsText(entry['build-args'], where) : ['context', 'file', 'target'].includes(n) ? own(n) : get(n)));
+    const build = inputs_buildSpec(n => n === Inputs.BuildArgs
+        ? buildArgsText(entry['build-args'], where)
+        : ['context', 'file', 'target'].includes(n)
+            ? own(n)
+            : get(n));
     const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' });
     const platform = field('platform') ?? optional(get(Inputs.Platform));
     const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
@@ -68287,7 +68483,11 @@ function imageEntry(entry, where, get, defaults) {
         name,
         ...(image ? { image } : {}),
         ...(archive ? { archive } : {}),
-        ...(!image && !archive ? { build, dockerfile: build.file } : field('file') ? { dockerfile: build.file } : {}),
+        ...(!image && !archive
+            ? { build, dockerfile: build.file }
+            : field('file')
+                ? { dockerfile: build.file }
+                : {}),
         ...(platform ? { platform } : {}),
         thresholds
     };
@@ -68301,7 +68501,9 @@ function buildArgsText(value, where) {
     if (typeof value === 'string')
         return value;
     if (isRecord(value))
-        return Object.entries(value).map(([k, v]) => `${k}=${scalar(v, `${where}, build-args.${k}`) ?? ''}`).join('\n');
+        return Object.entries(value)
+            .map(([k, v]) => `${k}=${scalar(v, `${where}, build-args.${k}`) ?? ''}`)
+            .join('\n');
     throw new Error(`${where}, build-args must be a mapping (KEY: value) or KEY=VALUE lines`);
 }
 function scalar(value, where) {
@@ -68440,7 +68642,12 @@ async function run() {
     }
 }
 async function compareAll(ctx, inputs, t, mode, measured) {
-    const store = new GitBaselineStore({ octokit: t.octokit, owner: t.owner, repo: t.repo, branch: inputs.dataBranch });
+    const store = new GitBaselineStore({
+        octokit: t.octokit,
+        owner: t.owner,
+        repo: t.repo,
+        branch: inputs.dataBranch
+    });
     if (mode === 'record')
         await record(ctx, store, measured);
     const compareTo = await compareTarget(ctx, t, mode);
@@ -68468,7 +68675,12 @@ async function record(ctx, store, measured) {
     const branch = defaultBranch(ctx) ?? ctx.ref.replace(/^refs\/heads\//, '');
     for (const m of measured) {
         const report = m.analysis.report;
-        await store.put(toBaseline(report, { name: m.spec.name, platform: report.image.platform, sha: ctx.sha, branch }));
+        await store.put(toBaseline(report, {
+            name: m.spec.name,
+            platform: report.image.platform,
+            sha: ctx.sha,
+            branch
+        }));
         info(`recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`);
     }
 }
@@ -68490,7 +68702,12 @@ async function acceptFailures(ctx, inputs, t, results) {
     if (number === undefined || !results.some(r => r.verdict.verdict === 'fail'))
         return results;
     try {
-        const by = await acceptedBy(t.octokit, { owner: t.owner, repo: t.repo, number, label: inputs.acceptLabel });
+        const by = await acceptedBy(t.octokit, {
+            owner: t.owner,
+            repo: t.repo,
+            number,
+            label: inputs.acceptLabel
+        });
         if (!by)
             return results;
         info(`the size increase was accepted by @${by} (label ${inputs.acceptLabel})`);

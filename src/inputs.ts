@@ -11,6 +11,8 @@ import {
   DEFAULT_DATA_BRANCH,
   Inputs
 } from './constants.js'
+import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
+import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import type { Thresholds } from './diff/verdict.js'
 import { parseSize, SIZE_HELP } from './units.js'
@@ -19,7 +21,6 @@ export type InputGetter = (name: string) => string
 export type FileReader = (path: string) => string | undefined
 
 export type Mode = 'auto' | 'record' | 'compare' | 'measure' | 'report'
-export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'never'
 
 export interface Limits {
   maxEntries: number
@@ -97,7 +98,7 @@ export function readInputs(
       ['build', 'none'],
       'build'
     ),
-    ignoreHints: parseList(get(Inputs.IgnoreHints)),
+    ignoreHints: hintIds(get(Inputs.IgnoreHints), Inputs.IgnoreHints),
     pythonBytecode: parseBoolean(get(Inputs.PythonBytecode), Inputs.PythonBytecode, false),
     acceptLabel: optional(get(Inputs.AcceptLabel)) ?? DEFAULT_ACCEPT_LABEL,
     comment: parseEnum(
@@ -146,8 +147,22 @@ export function readThresholds(get: InputGetter, prefix = ''): Thresholds {
       name(Inputs.IgnoreBaseChange),
       false
     ),
-    failOnHints: parseList(get(Inputs.FailOnHints))
+    failOnHints: hintIds(get(Inputs.FailOnHints), name(Inputs.FailOnHints), SEVERITY_WORDS)
   }
+}
+
+const SEVERITY_WORDS = ['info', 'warning', 'error']
+
+/** A list of hint ids (and, where allowed, severities); unknown ones are named in the error. */
+function hintIds(value: string, name: string, alsoAllowed: string[] = []): string[] {
+  const ids = parseList(value)
+  const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)))
+  if (unknown.length > 0) {
+    throw new Error(
+      `input \`${name}\`: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`
+    )
+  }
+  return ids
 }
 
 // ---------------------------------------------------------------- images

@@ -85,7 +85,16 @@ export function ensureDebianBase(
 // The fixture catalogue
 
 export type FixtureName =
-  'vanilla' | 'nocache' | 'slim' | 'multistage' | 'cache-mount' | 'npm' | 'deleted-later' | 'static'
+  | 'vanilla'
+  | 'nocache'
+  | 'slim'
+  | 'multistage'
+  | 'cache-mount'
+  | 'npm'
+  | 'deleted-later'
+  | 'static'
+  | 'waste'
+  | 'slim-runtime'
 
 export interface FixtureSpec {
   name: FixtureName
@@ -172,6 +181,26 @@ export const FIXTURES: Record<FixtureName, FixtureSpec> = {
     builders: ['buildkit', 'legacy'],
     extras: 'busybox',
     description: 'FROM scratch + one static binary (busybox): a clean minimal image'
+  },
+  waste: {
+    name: 'waste',
+    tag: 'isg-test/fixture:waste',
+    context: join(FIXTURES_DIR, 'waste'),
+    dockerfile: join(FIXTURES_DIR, 'waste', 'Dockerfile'),
+    bases: [],
+    builders: ['buildkit', 'legacy'],
+    extras: 'busybox',
+    description:
+      'FROM scratch + busybox: a directory removed by one rm -rf, an opaque directory, chown -R, cp, hard links'
+  },
+  'slim-runtime': {
+    name: 'slim-runtime',
+    tag: 'isg-test/fixture:slim-runtime',
+    context: join(FIXTURES_DIR, 'slim-runtime'),
+    dockerfile: join(FIXTURES_DIR, 'slim-runtime', 'Dockerfile'),
+    bases: [DEBIAN_BOOKWORM_SLIM],
+    builders: ['buildkit', 'legacy'],
+    description: 'the -slim base + python3, apt lists removed in the same RUN: a lean runtime'
   }
 }
 
@@ -186,7 +215,9 @@ export const ALL_FIXTURES: FixtureName[] = [
   'cache-mount',
   'npm',
   'deleted-later',
-  'static'
+  'static',
+  'waste',
+  'slim-runtime'
 ]
 
 /** The tag of a fixture built with `builder` (the default builder's tag has no suffix). */

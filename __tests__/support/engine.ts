@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import {
   chmodSync,
   copyFileSync,
+  createReadStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,6 +22,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe } from '@jest/globals'
+import tar from 'tar-stream'
 
 // ---------------------------------------------------------------------------------------------
 // Running commands
@@ -412,4 +414,131 @@ export function busyboxContext(dir: string): string {
   copyFileSync(source, target)
   chmodSync(target, 0o755)
   return target
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layer tars as the engine saves them (read with tar-stream, not with the project's reader)
+
+export interface LayerTarFacts {
+  /** Path of the layer tar inside the `docker save` archive (`<id>/layer.tar`). */
+  name: string
+  /** Regular files (typeflag 0/7), their data included. */
+  files: number
+  /** Σ sizes of those files: hard links (typeflag 1) carry no data and count 0. */
+  fileBytes: number
+  symlinks: number
+  /**
+   * Σ byte lengths of the symlink targets: a symlink's st_size. The engine's own walk over a
+   * layer directory (imported layers, legacy-builder commits) counts it; tar headers do not.
+   */
+  symlinkTargetBytes: number
+  hardlinks: number
+  /** Hidden paths of `.wh.<name>` entries (`a/.wh.b` → `a/b`), opaque markers excluded. */
+  whiteouts: string[]
+  /** Directories holding a `.wh..wh..opq` marker. */
+  opaqueDirs: string[]
+  /** Every entry path, normalised (no leading `./` or `/`, no trailing `/`). */
+  paths: string[]
+}
+
+function normalTarPath(name: string): string {
+  return name.replace(/^(?:\.\/|\/)+/, '').replace(/\/+$/, '')
+}
+
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const chunk of stream) void chunk
+}
+
+async function readLayerTar(name: string, input: AsyncIterable<Buffer>): Promise<LayerTarFacts> {
+  const facts: LayerTarFacts = {
+    name,
+    files: 0,
+    fileBytes: 0,
+    symlinks: 0,
+    symlinkTargetBytes: 0,
+    hardlinks: 0,
+    whiteouts: [],
+    opaqueDirs: [],
+    paths: []
+  }
+  const inner = tar.extract()
+  const reading = (async () => {
+    for await (const e of inner) {
+      const h = e.header
+      const path = normalTarPath(h.name)
+      facts.paths.push(path)
+      const base = path.slice(path.lastIndexOf('/') + 1)
+      const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
+      if (base === '.wh..wh..opq') facts.opaqueDirs.push(dir)
+      else if (base.startsWith('.wh.'))
+        facts.whiteouts.push(dir === '' ? base.slice(4) : `${dir}/${base.slice(4)}`)
+      else if (h.type === 'file' || h.type === 'contiguous-file') {
+        facts.files++
+        facts.fileBytes += h.size ?? 0
+      } else if (h.type === 'symlink') {
+        facts.symlinks++
+        facts.symlinkTargetBytes += Buffer.byteLength(h.linkname ?? '', 'utf8')
+      } else if (h.type === 'link') facts.hardlinks++
+      await drain(e)
+    }
+  })()
+  for await (const chunk of input) {
+    if (!inner.write(chunk)) await new Promise(resolve => inner.once('drain', resolve))
+  }
+  inner.end()
+  await reading
+  return facts
+}
+
+/**
+ * `docker save IMAGE` streamed through tar-stream: the facts of every layer tar, in the order
+ * of RootFS.Layers (manifest.json's Layers). For the engine's legacy `docker save` layout.
+ */
+export async function savedLayerFacts(image: string): Promise<LayerTarFacts[]> {
+  const child = spawn('docker', ['save', image], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const err: Buffer[] = []
+  child.stderr.on('data', (b: Buffer) => err.push(b))
+  const exited = new Promise<number>(resolve => child.on('close', code => resolve(code ?? -1)))
+  const outer = tar.extract()
+  child.stdout.pipe(outer)
+  const byName = new Map<string, LayerTarFacts>()
+  const links = new Map<string, string>()
+  let manifest: Array<{ Layers: string[] }> | undefined
+  for await (const entry of outer) {
+    const h = entry.header
+    const name = normalTarPath(h.name)
+    if (name.endsWith('layer.tar') && h.type === 'symlink' && h.linkname) {
+      // docker save links a layer that occurs twice to its first copy
+      const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : ''
+      links.set(name, normalTarPath(join(dir, h.linkname)))
+      await drain(entry)
+    } else if (name.endsWith('layer.tar') || /^blobs\/sha256\/[0-9a-f]{64}$/.test(name)) {
+      byName.set(name, await readLayerTar(name, entry as AsyncIterable<Buffer>))
+    } else if (name === 'manifest.json') {
+      const chunks: Buffer[] = []
+      for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c)
+      manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ Layers: string[] }>
+    } else await drain(entry)
+  }
+  const code = await exited
+  if (code !== 0) throw new Error(`docker save ${image}: exit ${code}: ${Buffer.concat(err)}`)
+  if (!manifest || manifest.length !== 1) throw new Error(`docker save ${image}: no manifest.json`)
+  return manifest[0].Layers.map(l => {
+    const name = normalTarPath(l)
+    const facts = byName.get(links.get(name) ?? name)
+    if (!facts) throw new Error(`docker save ${image}: layer ${name} not in the archive`)
+    return facts
+  })
+}
+
+/** Member name → size of a tar file (an OCI archive's blobs, say), read with tar-stream. */
+export async function tarMemberSizes(file: string): Promise<Map<string, number>> {
+  const extract = tar.extract()
+  createReadStream(file).pipe(extract)
+  const sizes = new Map<string, number>()
+  for await (const entry of extract) {
+    sizes.set(normalTarPath(entry.header.name), entry.header.size ?? 0)
+    await drain(entry)
+  }
+  return sizes
 }

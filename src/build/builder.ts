@@ -44,6 +44,11 @@ export function detectBuilder(): Promise<Builder> {
   return detected
 }
 
+/** Forgets the detected builder, so the next build asks again (after PATH changed). */
+export function resetBuilderDetection(): void {
+  detected = undefined
+}
+
 export function throwawayTag(name: string): string {
   const safe =
     name

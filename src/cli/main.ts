@@ -1,52 +1,65 @@
 // The local command line over the same core as the action. Exit codes: 0 done, 1 a threshold
-// failed (compare), 2 the request could not be carried out (bad flag, missing image, corrupt
-// archive) — always one clear line on stderr, never a stack trace.
+// failed, 2 the request could not be carried out (bad flag, missing image, corrupt archive) —
+// always one clear line on stderr, never a stack trace.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { errorMessage } from '../errors.js'
-import { DEFAULT_LIMITS, parseCount, parseSizeInput } from '../inputs.js'
-import { measure } from '../measure.js'
-import { renderTerminal } from '../render/terminal.js'
+import { DEFAULT_LIMITS } from '../inputs.js'
 import { VERSION } from '../version.js'
-import { progressReporter } from './progress.js'
+import { analyzeCommand, checkCommand, compareCommand, recordCommand } from './commands.js'
+import { parseCommandLine, type Values } from './options.js'
 
 export const USAGE = `image-size-guard ${VERSION}: where the bytes of a container image go
 
 Usage:
-  image-size-guard analyze <source> [options]
+  image-size-guard analyze <source> [options]          layers, largest files, waste, hints
+  image-size-guard compare <base> <head> [options]     layer-aligned diff of two images
+  image-size-guard record <source> [options]           store a baseline in --baseline-dir
+  image-size-guard check <source> [options]            compare with a recorded baseline
 
-<source> is one of:
+<source>, <base>, <head> are each one of:
   an image in the local Docker engine     myapp:latest, sha256:…
   an archive file                         image.tar, image.tar.gz (docker/podman save,
                                           skopeo, buildx --output type=oci|docker)
   an OCI image layout directory           oci:path/to/dir
 
-Options:
-  --platform <os/arch[/variant]>   platform to read from a multi-platform source
-                                   (default: this machine's)
-  --json                           print the JSON report (docs/report-schema.md)
+Reading:
+  --platform <os/arch[/variant]>   platform of a multi-platform source (default: this machine's)
+  --dockerfile <path>              the Dockerfile that built the image: layers and hints get
+                                   its line numbers, and its FROM marks the base image
+  --base-dockerfile <path>         compare: the Dockerfile that built <base>
+  --build-arg <KEY=VALUE>          build arguments the image was built with (repeatable)
+  --target <stage>                 the stage the image was built from
   --estimate-compressed            gzip each uncompressed layer to estimate the registry size
   --max-entries <n>                refuse images with more tar entries (default ${DEFAULT_LIMITS.maxEntries})
   --max-path-length <n>            refuse longer entry paths (default ${DEFAULT_LIMITS.maxPathLength})
   --max-json-size <size>           refuse larger manifests/configs (default 64MiB)
+
+Hints:
+  --ignore-hints <ids>             leave these hint ids out (comma-separated; docs/hints.md)
+  --python-bytecode                also report Python bytecode shipped next to its sources
+
+Verdict (compare, check; exit code 1 on fail):
+  --max-size <size>                absolute cap, e.g. 500MB (MB = 10^6 bytes, MiB = 2^20 bytes)
+  --max-increase <rule>            10%, 25MB, "10% & 25MB" (both exceeded), "10% | 25MB" (either)
+  --warn-increase <rule>           same forms; warns only
+  --ignore-base-change             gate only on the Dockerfile's own layers
+  --fail-on-hints <ids|severity>   new hints that fail (compare/check)
+
+Baselines (record, check):
+  --baseline-dir <dir>             where baselines live (default .image-size-guard)
+  --name <name>                    the image's name (default: from the source)
+  --sha <commit>                   record: the commit measured (default: git rev-parse HEAD)
+  --against <commit>               check: the baseline commit (default: the newest recorded)
+
+Output:
+  --json                           print the JSON report (docs/report-schema.md)
+  --markdown                       print the markdown report (as in the PR comment)
   --no-progress                    no progress line on stderr
   -h, --help                       this text
   -v, --version                    the version
 
 Exit codes: 0 done, 1 a threshold failed, 2 the request could not be carried out.
 `
-
-const OPTIONS = {
-  platform: { type: 'string' },
-  json: { type: 'boolean' },
-  'estimate-compressed': { type: 'boolean' },
-  'max-entries': { type: 'string' },
-  'max-path-length': { type: 'string' },
-  'max-json-size': { type: 'string' },
-  'no-progress': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' }
-} satisfies ParseArgsConfig['options']
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -60,63 +73,43 @@ const processIo: CliIo = {
   isTTY: process.stderr.isTTY === true
 }
 
+type Command = (args: string[], values: Values, io: CliIo) => Promise<number>
+
+const COMMANDS: Record<string, Command> = {
+  analyze: analyzeCommand,
+  compare: compareCommand,
+  record: recordCommand,
+  check: checkCommand
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+    parsed = parseCommandLine(argv)
   } catch (e) {
-    io.stderr(`image-size-guard: ${errorMessage(e)}. Run image-size-guard --help for usage.\n`)
-    return 2
+    return usageError(io, errorMessage(e))
   }
   const { values, positionals } = parsed
   if (values.help) return print(io, USAGE, 0)
   if (values.version) return print(io, `${VERSION}\n`, 0)
-  const [command, ...rest] = positionals
+  const [name, ...rest] = positionals
+  if (name === undefined) return usageError(io, 'no command given')
+  const command = COMMANDS[name]
+  if (!command) return usageError(io, `unknown command "${name}"`)
+  if (values.json && values.markdown)
+    return usageError(io, '--json and --markdown exclude each other')
   try {
-    if (command === 'analyze') return await analyzeCommand(rest, values, io)
-    if (command === undefined) return usageError(io, 'no command given')
-    return usageError(io, `unknown command "${command}"`)
+    return await command(rest, values, io)
   } catch (e) {
     io.stderr(`image-size-guard: ${errorMessage(e)}\n`)
     return 2
   }
 }
 
-type Values = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
->['values']
-
-async function analyzeCommand(args: string[], values: Values, io: CliIo): Promise<number> {
-  if (args.length !== 1) return usageError(io, 'analyze takes exactly one <source>')
-  const progress = progressReporter(io, !values['no-progress'] && !values.json)
-  const { report } = await measure(args[0], {
-    ...(values.platform ? { platform: values.platform } : {}),
-    estimateCompressed: values['estimate-compressed'] === true,
-    limits: {
-      maxEntries: parseCount(
-        values['max-entries'] ?? '',
-        '--max-entries',
-        DEFAULT_LIMITS.maxEntries
-      ),
-      maxPathLength: parseCount(
-        values['max-path-length'] ?? '',
-        '--max-path-length',
-        DEFAULT_LIMITS.maxPathLength
-      ),
-      maxJsonBytes: parseSizeInput(
-        values['max-json-size'] ?? '',
-        '--max-json-size',
-        DEFAULT_LIMITS.maxJsonBytes
-      )
-    },
-    onProgress: progress.update
-  }).finally(progress.done)
-  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report))
-  return 0
-}
-
-function usageError(io: CliIo, message: string): number {
-  io.stderr(`image-size-guard: ${message}. Run image-size-guard --help for usage.\n`)
+export function usageError(io: CliIo, message: string): number {
+  io.stderr(
+    `image-size-guard: ${message.replace(/\.$/, '')}. Run image-size-guard --help for usage.\n`
+  )
   return 2
 }
 

@@ -5,7 +5,8 @@ import type { Report } from '../analysis/report.js'
 import type { Comparison } from '../diff/compare.js'
 import type { VerdictResult } from '../diff/verdict.js'
 
-export type BaselineMethod = 'stored' | 'nearest' | 'rebuilt'
+/** `given`: the CLI compared two images named on its command line. */
+export type BaselineMethod = 'stored' | 'nearest' | 'rebuilt' | 'given'
 
 export interface BaselineInfo {
   method: BaselineMethod
@@ -15,6 +16,8 @@ export interface BaselineInfo {
   branch: string
   /** `nearest`: how many commits before the wanted one. */
   distance?: number
+  /** `given`: the image or archive compared with, as the user named it. */
+  label?: string
 }
 
 export interface TrendPoint {

@@ -2,14 +2,18 @@
 // text out (no colours; terminals and CI logs both read it).
 
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
-import { formatBytes } from '../units.js'
+import type { LayerDiff } from '../diff/compare.js'
+import { formatBytes, formatDelta, formatPercent } from '../units.js'
+import type { ImageResult } from './model.js'
 
 const INSTRUCTION_WIDTH = 70
 
 export function renderTerminal(report: Report): string {
   const img = report.image
   const out: string[] = []
-  out.push(`${img.reference ?? img.id}  (${img.platform}, ${img.source.layout} ${img.source.kind})`)
+  out.push(
+    `${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`
+  )
   out.push(`  id ${img.id}`)
   out.push(
     `  size ${formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`
@@ -67,7 +71,7 @@ function wasteSection(report: Report): string[] {
       formatBytes(i.bytes),
       i.kind,
       `layer ${i.layer}${i.hiddenBy !== undefined ? `→${i.hiddenBy}` : ''}`,
-      `${i.path}${i.files > 1 ? ` (${i.files} files)` : ''}`
+      `${clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
     ])
   return [...lines, ...table(['bytes', 'kind', 'layers', 'path'], top, [true, false, false, false])]
 }
@@ -76,19 +80,36 @@ function hintsSection(hints: Hint[]): string[] {
   const lines = ['Hints']
   for (const h of hints) {
     const where = h.dockerfileLine ? ` (${h.dockerfile ?? 'Dockerfile'}:${h.dockerfileLine})` : ''
-    lines.push(`  [${h.severity}] ${h.id}: ${h.title} — ${formatBytes(h.bytes)}${where}`)
+    const isNew = h.new ? ' NEW' : ''
+    lines.push(
+      `  [${h.severity}${isNew}] ${h.id}: ${clean(h.title)} — ${formatBytes(h.bytes)}${clean(where)}`
+    )
     if (h.instruction) lines.push(`      in: ${truncate(h.instruction, INSTRUCTION_WIDTH)}`)
-    lines.push(`      fix: ${h.fix}`)
+    lines.push(`      fix: ${clean(h.fix)}`)
   }
   return lines
 }
 
 function pathRows(paths: PathSize[]): string[] {
-  return paths.map(p => `  ${formatBytes(p.bytes).padStart(9)}  ${p.path}`)
+  return paths.map(p => `  ${formatBytes(p.bytes).padStart(9)}  ${clean(p.path)}`)
 }
 
 export function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`
+  const t = clean(text)
+  return t.length <= width ? t : `${t.slice(0, width - 1)}…`
+}
+
+/**
+ * Text from the image (file names, instructions) may hold control characters: a newline
+ * could start a fake line (or a workflow command in a CI log), an ESC could drive the
+ * terminal. They are shown as `\xNN` instead.
+ */
+export function clean(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    c => `\\u{${c.charCodeAt(0).toString(16)}}`
+  )
 }
 
 function table(header: string[], rows: string[][], right: boolean[]): string[] {
@@ -101,4 +122,67 @@ function table(header: string[], rows: string[][], right: boolean[]): string[] {
       )
       .join('  ')
   return [fmt(header), ...rows.map(fmt)]
+}
+
+const STATUS: Record<LayerDiff['status'], string> = {
+  unchanged: ' ',
+  changed: '~',
+  added: '+',
+  removed: '-'
+}
+
+/** Two images side by side: totals, the layer-aligned diff, what grew, new hints. */
+export function renderComparisonTerminal(r: ImageResult): string {
+  const c = r.comparison
+  if (!c) return renderTerminal(r.report)
+  const out: string[] = []
+  const against =
+    r.baseline?.method === 'given'
+      ? r.baseline.label
+      : `${r.baseline?.branch}@${r.baseline?.sha.slice(0, 7)}`
+  out.push(
+    `${clean(r.name)}  (${clean(r.platform)})  compared with ${clean(against ?? 'the baseline')}`
+  )
+  out.push(
+    `  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`
+  )
+  if (c.compressed)
+    out.push(
+      `  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`
+    )
+  const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged'
+  out.push(
+    `  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`
+  )
+  out.push(
+    `  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`
+  )
+  out.push('')
+  const rows = c.layers.map(l => [
+    STATUS[l.status],
+    l.status === 'added' ? '' : formatBytes(l.bytesBefore),
+    l.status === 'removed' ? '' : formatBytes(l.bytesAfter),
+    l.delta === 0 ? '' : formatDelta(l.delta),
+    `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
+  ])
+  out.push(
+    ...table(['', 'before', 'after', 'delta', 'instruction'], rows, [
+      false,
+      true,
+      true,
+      true,
+      false
+    ])
+  )
+  if (c.paths.length > 0) {
+    out.push('', 'What grew')
+    for (const p of c.paths)
+      out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`)
+  }
+  const fresh = r.report.hints.filter(h => h.new)
+  if (fresh.length > 0)
+    out.push('', ...hintsSection(fresh).map((l, i) => (i === 0 ? 'New hints' : l)))
+  if (c.hints.resolved.length > 0)
+    out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`)
+  return out.join('\n') + '\n'
 }

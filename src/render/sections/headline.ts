@@ -57,13 +57,16 @@ function comparedLine(r: ImageResult): string {
   if (!r.comparison) {
     return "No baseline yet — this run's size becomes one when it is recorded on the default branch."
   }
-  const against = r.baseline
-    ? `Compared with ${baselineName(r.baseline)} (${method(r.baseline)})`
-    : 'Compared with the baseline'
+  const against = !r.baseline
+    ? 'Compared with the baseline'
+    : r.baseline.method === 'given'
+      ? `Compared with ${baselineName(r.baseline)}`
+      : `Compared with ${baselineName(r.baseline)} (${method(r.baseline)})`
   return [against, ...baseAndOwn(r.comparison)].join(' · ')
 }
 
 function baselineName(b: BaselineInfo): string {
+  if (b.method === 'given') return code(b.label ?? 'the given image', 120)
   return code(`${b.branch}@${shortSha(b.sha) ?? b.sha}`, 80)
 }
 

@@ -1,0 +1,134 @@
+// The command line's flags, parsed into the same typed options the action uses.
+
+import { readFileSync } from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { validateHintIds, HINT_IDS } from '../analysis/hints/catalog.js'
+import { parseIncreaseRule, parseMaxSize } from '../diff/thresholds.js'
+import type { Thresholds } from '../diff/verdict.js'
+import { UsageError } from '../errors.js'
+import {
+  DEFAULT_LIMITS,
+  parseBuildArgs,
+  parseCount,
+  parseList,
+  parseSizeInput,
+  type Limits
+} from '../inputs.js'
+import type { MeasureOptions } from '../measure.js'
+
+export const OPTIONS = {
+  platform: { type: 'string' },
+  json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
+  dockerfile: { type: 'string' },
+  'base-dockerfile': { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  target: { type: 'string' },
+  'ignore-hints': { type: 'string' },
+  'python-bytecode': { type: 'boolean' },
+  'estimate-compressed': { type: 'boolean' },
+  'max-size': { type: 'string' },
+  'max-increase': { type: 'string' },
+  'warn-increase': { type: 'string' },
+  'ignore-base-change': { type: 'boolean' },
+  'fail-on-hints': { type: 'string' },
+  name: { type: 'string' },
+  sha: { type: 'string' },
+  against: { type: 'string' },
+  'baseline-dir': { type: 'string' },
+  'max-entries': { type: 'string' },
+  'max-path-length': { type: 'string' },
+  'max-json-size': { type: 'string' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' }
+} satisfies ParseArgsConfig['options']
+
+export type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values']
+
+export function parseCommandLine(argv: string[]): { values: Values; positionals: string[] } {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+}
+
+export function limitsOf(v: Values): Limits {
+  return {
+    maxEntries: parseCount(v['max-entries'] ?? '', '--max-entries', DEFAULT_LIMITS.maxEntries),
+    maxPathLength: parseCount(
+      v['max-path-length'] ?? '',
+      '--max-path-length',
+      DEFAULT_LIMITS.maxPathLength
+    ),
+    maxJsonBytes: parseSizeInput(
+      v['max-json-size'] ?? '',
+      '--max-json-size',
+      DEFAULT_LIMITS.maxJsonBytes
+    )
+  }
+}
+
+export function thresholdsOf(v: Values): Thresholds {
+  const maxSize = parseMaxSize(v['max-size'] ?? '', '--max-size')
+  const maxIncrease = parseIncreaseRule(v['max-increase'] ?? '', '--max-increase')
+  const warnIncrease = parseIncreaseRule(v['warn-increase'] ?? '', '--warn-increase')
+  const failOnHints = parseList(v['fail-on-hints'] ?? '')
+  checkHintIds(
+    failOnHints.filter(x => !['info', 'warning', 'error'].includes(x)),
+    '--fail-on-hints'
+  )
+  return {
+    ...(maxSize !== undefined ? { maxSize } : {}),
+    ...(maxIncrease ? { maxIncrease } : {}),
+    ...(warnIncrease ? { warnIncrease } : {}),
+    ignoreBaseChange: v['ignore-base-change'] === true,
+    failOnHints
+  }
+}
+
+export function checkHintIds(ids: string[], flag: string): void {
+  const unknown = validateHintIds(ids)
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `${flag}: unknown hint id(s) ${unknown.join(', ')}; known ids: ${HINT_IDS.join(', ')}`
+    )
+  }
+}
+
+/** What `measure` needs from the flags (the progress callback is added by the caller). */
+export function measureOptionsOf(v: Values, side: 'head' | 'base' = 'head'): MeasureOptions {
+  const ignoreHints = parseList(v['ignore-hints'] ?? '')
+  checkHintIds(ignoreHints, '--ignore-hints')
+  if ((v['build-arg'] || v.target) && !v.dockerfile && !v['base-dockerfile']) {
+    throw new UsageError('--build-arg and --target describe the Dockerfile: give --dockerfile too')
+  }
+  const dockerfile = side === 'head' ? v.dockerfile : v['base-dockerfile']
+  if (dockerfile) readable(dockerfile)
+  return {
+    ...(v.platform ? { platform: v.platform } : {}),
+    estimateCompressed: v['estimate-compressed'] === true,
+    limits: limitsOf(v),
+    ...(dockerfile
+      ? {
+          dockerfile: {
+            path: dockerfile,
+            file: dockerfile,
+            buildArgs: parseBuildArgs((v['build-arg'] ?? []).join('\n'), '--build-arg'),
+            ...(v.target ? { target: v.target } : {})
+          }
+        }
+      : {}),
+    ignoreHints,
+    pythonBytecode: v['python-bytecode'] === true
+  }
+}
+
+function readable(path: string): void {
+  try {
+    readFileSync(path)
+  } catch (e) {
+    throw new UsageError(
+      `--dockerfile ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`
+    )
+  }
+}
