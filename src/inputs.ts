@@ -278,7 +278,9 @@ export function parseImagesConfig(
     doc = parseYaml(text)
   } catch (e) {
     const at = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : ''
-    throw new Error(`${where} is not valid YAML${at}: ${(e as Error).message.split('\n')[0]}`)
+    throw new Error(
+      `${where} is not valid YAML${at}: ${(e as Error).message.split('\n')[0].replace(/:\s*$/, '')}`
+    )
   }
   const list = Array.isArray(doc)
     ? doc

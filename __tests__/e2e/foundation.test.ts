@@ -2,8 +2,8 @@
 // line's usage and flag errors, and an event the action does not handle. No engine needed.
 
 import { describe, expect, it } from '@jest/globals'
-import { baseEnv, bundleDir, logOf, spawnNode } from './support/action.js'
-import { archiveWorkspace, inWorld, tempDir } from './support/world.js'
+import { baseEnv, bundleDir, spawnNode } from './support/action.js'
+import { archiveWorkspace, inWorld, pullRequestEvent, tempDir } from './support/world.js'
 import { join } from 'node:path'
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m
@@ -14,7 +14,9 @@ describe('the bundle outside GitHub Actions', () => {
     const r = await spawnNode([join(dist, 'index.js')], baseEnv(), tempDir())
     const lines = r.stdout.split('\n').filter(l => l !== '')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^::error::image-size-guard runs as a step of a GitHub Actions workflow/)
+    expect(lines[0]).toMatch(
+      /^::error::image-size-guard runs as a step of a GitHub Actions workflow/
+    )
     expect(lines[0]).toContain('npx image-size-guard analyze')
     expect(r.stderr).toBe('')
     expect(`${r.stdout}${r.stderr}`).not.toMatch(STACK_FRAME)
@@ -56,7 +58,11 @@ describe('an event the action does not handle', () => {
       const r = await w.run(
         {
           event: 'issues',
-          payload: { action: 'opened', issue: { number: 1 }, repository: { default_branch: 'main' } },
+          payload: {
+            action: 'opened',
+            issue: { number: 1 },
+            repository: { default_branch: 'main' }
+          },
           sha: w.repo.getBranch('main')!,
           ref: 'refs/heads/main'
         },
@@ -65,11 +71,39 @@ describe('an event the action does not handle', () => {
       expect(r.code).toBe(1)
       expect(r.errors).toHaveLength(1)
       expect(r.errors[0]).toMatch(/"issues" event/)
-      for (const event of ['push', 'pull_request', 'pull_request_target', 'merge_group', 'workflow_run'])
+      for (const event of [
+        'push',
+        'pull_request',
+        'pull_request_target',
+        'merge_group',
+        'workflow_run'
+      ])
         expect(r.errors[0]).toContain(event)
       expect(r.stdout + r.stderr).not.toMatch(STACK_FRAME)
       expect(w.gh.requests.filter(q => q.method !== 'GET')).toEqual([])
       expect(r.outputs).toEqual({})
     })
   })
+})
+
+describe('inputs the action cannot use', () => {
+  for (const [inputs, message] of [
+    [{ 'max-increase': 'lots' }, /^input `max-increase`/],
+    [{ 'github-token': '' }, /^the input `github-token` is empty/],
+    [{ images: '- name: api\n  contxt: api' }, /unknown key\(s\) contxt/]
+  ] as const) {
+    it(`${Object.keys(inputs)[0]}: one error naming it, nothing done`, async () => {
+      await inWorld(async w => {
+        const pr = w.repo.addPullRequest({ user: 'alice' })
+        const r = await w.run(pullRequestEvent(pr), {
+          workspace: await archiveWorkspace(1000),
+          inputs: { archive: 'app.tar', ...inputs }
+        })
+        expect(r.code).toBe(1)
+        expect(r.errors).toEqual([expect.stringMatching(message)])
+        expect(r.stdout + r.stderr).not.toMatch(STACK_FRAME)
+        expect(w.gh.requests).toEqual([])
+      })
+    })
+  }
 })

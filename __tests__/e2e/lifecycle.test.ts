@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { describeEngine, docker } from '../support/engine.js'
-import { logOf } from './support/action.js'
+import { expectClean } from './support/action.js'
 import {
   botComments,
   busyboxDockerfile,
@@ -42,7 +42,7 @@ describeEngine('a repository over its life (built on the engine)', () => {
   it('a push to main records the baseline on a new data branch', async () => {
     const workspace = busyboxWorkspace({ '.': busyboxDockerfile({ '/data/app': 1 * MB }) })
     const r = await w.run(pushEvent(base), { workspace, inputs: build })
-    expect([r.code, r.errors]).toEqual([0, []])
+    expectClean(r)
     expect(r.stdout).toContain('image-size-guard: record (push), 1 image(s)')
 
     const path = `baselines/app/linux-amd64/${base}.json`
@@ -76,7 +76,7 @@ describeEngine('a repository over its life (built on the engine)', () => {
     pr = w.repo.addPullRequest({ user: 'alice', baseSha: base })
     const workspace = busyboxWorkspace({ '.': busyboxDockerfile({ '/data/app': 3 * MB }) })
     const r = await w.run(pullRequestEvent(pr), { workspace, inputs: build })
-    expect([r.code, r.errors, r.warnings]).toEqual([0, [], []])
+    expectClean(r)
 
     const comments = botComments(w.repo, pr.number)
     expect(comments).toHaveLength(1)
@@ -104,12 +104,19 @@ describeEngine('a repository over its life (built on the engine)', () => {
     expect(o['baseline-sha']).toBe(base)
     expect(o['baseline-method']).toBe('stored')
     expect(Number(o['delta-percent'])).toBeGreaterThan(0)
-    expect(o['comment-url']).toBe(`https://github.com/acme/app/issues/${pr.number}#issuecomment-${comments[0].id}`)
+    expect(o['comment-url']).toBe(
+      `https://github.com/acme/app/issues/${pr.number}#issuecomment-${comments[0].id}`
+    )
     expect(existsSync(o['report-path'])).toBe(true)
     const report = JSON.parse(readFileSync(o['report-path'], 'utf8'))
     expect(report.image.totalBytes).toBe(Number(o['size-bytes']))
     expect(JSON.parse(o.results)).toEqual([
-      expect.objectContaining({ name: 'app', verdict: 'pass', deltaBytes: 2 * MB, baselineMethod: 'stored' })
+      expect.objectContaining({
+        name: 'app',
+        verdict: 'pass',
+        deltaBytes: 2 * MB,
+        baselineMethod: 'stored'
+      })
     ])
 
     expect(r.summary.length).toBeGreaterThan(200)
@@ -121,7 +128,7 @@ describeEngine('a repository over its life (built on the engine)', () => {
     pr = pushToPullRequest(w.repo, pr)
     const workspace = busyboxWorkspace({ '.': busyboxDockerfile({ '/data/app': 5 * MB }) })
     const r = await w.run(pullRequestEvent(pr), { workspace, inputs: build })
-    expect([r.code, r.errors, r.warnings]).toEqual([0, [], []])
+    expectClean(r)
 
     const comments = botComments(w.repo, pr.number)
     expect(comments).toHaveLength(1)

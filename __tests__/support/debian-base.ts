@@ -112,7 +112,8 @@ export interface FixtureSpec {
   description: string
 }
 
-const seedDir = join(FIXTURES_DIR, 'seed')
+// The seed story doubles as the demo's example app (npm run demo).
+const seedDir = join(REPO_ROOT, 'examples', 'seed')
 
 function seed(name: FixtureName, bases: string[], description: string): FixtureSpec {
   return {

@@ -483,9 +483,10 @@ async function readLayerTar(name: string, input: AsyncIterable<Buffer>): Promise
     }
   })()
   for await (const chunk of input) {
-    if (!inner.write(chunk)) await new Promise(resolve => inner.once('drain', resolve))
+    if (!inner.write(chunk))
+      await new Promise<void>(resolve => inner.once('drain', () => resolve()))
   }
-  inner.end()
+  inner.end(() => undefined)
   await reading
   return facts
 }

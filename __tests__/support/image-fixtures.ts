@@ -7,7 +7,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -763,8 +763,18 @@ export function writeOciDir(
 // ---------------------------------------------------------------------------------------------
 // Files
 
+const made: string[] = []
+// Under jest (which injects `afterAll`), the directories of a test file go when it ends; the
+// fuzz harness, which also builds its seeds here, cleans its own sandbox.
+const afterAllHook = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll
+afterAllHook?.(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
 export function tempDir(prefix = 'isg-image-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }
 
 export function writeTemp(data: Buffer, name: string, dir = tempDir()): string {

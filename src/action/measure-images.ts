@@ -12,6 +12,7 @@ import {
   throwawayTag,
   unsupported
 } from '../build/builder.js'
+import { errorMessage } from '../errors.js'
 import type { ActionInputs, ImageSpec } from '../inputs.js'
 import { measure, type DockerfileSource } from '../measure.js'
 
@@ -29,8 +30,14 @@ export interface MeasureEnv {
 
 export async function measureImages(env: MeasureEnv): Promise<Measured[]> {
   const out: Measured[] = []
-  // Sequentially: one engine, and builds compete for the same two cores.
-  for (const spec of env.inputs.images) out.push(await measureImage(spec, env))
+  try {
+    // Sequentially: one engine, and builds compete for the same two cores.
+    for (const spec of env.inputs.images) out.push(await measureImage(spec, env))
+  } catch (e) {
+    // The caller never gets the images built before the failure: remove them here.
+    await cleanupQuietly(out, env.inputs.keepImage)
+    throw e
+  }
   return out
 }
 
@@ -51,19 +58,26 @@ export async function measureImage(
   }
   if (!source) throw new Error(`nothing to measure for image "${spec.name}"`)
   const from = source
-  const analysis = await core.group(`Reading ${spec.name} (${from})`, () =>
-    measure(from, {
-      ...(spec.platform ? { platform: spec.platform } : {}),
-      estimateCompressed: env.inputs.estimateCompressed,
-      limits: env.inputs.limits,
-      ...(dockerfile ? { dockerfile } : {}),
-      ignoreHints: env.inputs.ignoreHints,
-      pythonBytecode: env.inputs.pythonBytecode,
-      ...(build ? { build } : {}),
-      onWarning: m => core.warning(m)
-    })
-  )
-  return { spec, analysis, ...(builtTag ? { builtTag } : {}) }
+  const measured = { spec, ...(builtTag ? { builtTag } : {}) }
+  try {
+    const analysis = await core.group(`Reading ${spec.name} (${from})`, () =>
+      measure(from, {
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        estimateCompressed: env.inputs.estimateCompressed,
+        limits: env.inputs.limits,
+        ...(dockerfile ? { dockerfile } : {}),
+        ignoreHints: env.inputs.ignoreHints,
+        pythonBytecode: env.inputs.pythonBytecode,
+        ...(build ? { build } : {}),
+        onWarning: m => core.warning(m)
+      })
+    )
+    return { ...measured, analysis }
+  } catch (e) {
+    // Built but not readable (e.g. over max-entries): the image is not left behind.
+    await cleanupQuietly([measured], env.inputs.keepImage)
+    throw e
+  }
 }
 
 async function buildSpec(spec: ImageSpec, cwd: string): Promise<{ tag: string; info: BuildInfo }> {
@@ -121,7 +135,20 @@ function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : join(cwd, path)
 }
 
-export async function cleanup(measured: Measured[], keepImage: boolean): Promise<void> {
+export async function cleanup(
+  measured: Array<Pick<Measured, 'builtTag'>>,
+  keepImage: boolean
+): Promise<void> {
   if (keepImage) return
   for (const m of measured) if (m.builtTag) await removeImage(m.builtTag)
+}
+
+/** Cleanup on the way out of a failure: its own failure is only a warning. */
+async function cleanupQuietly(
+  measured: Array<Pick<Measured, 'builtTag'>>,
+  keepImage: boolean
+): Promise<void> {
+  await cleanup(measured, keepImage).catch(e =>
+    core.warning(`could not remove a built image: ${errorMessage(e)}`)
+  )
 }

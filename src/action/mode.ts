@@ -21,7 +21,17 @@ export const SUPPORTED_EVENTS = [
  * other pushes compare with the previous commit.
  */
 export function resolveMode(mode: Mode, ctx: ActionContext): RunMode {
-  if (mode !== 'auto') return mode
+  const resolved = mode === 'auto' ? autoMode(ctx) : mode
+  // Checked before anything is built: the artifact needs the PR's number and head commit.
+  if (resolved === 'measure' && (pullRequestNumber(ctx) === undefined || !subjectOfPr(ctx))) {
+    throw new Error(
+      `\`mode: measure\` runs on pull_request events (phase 1 of the fork-safe setup), not on "${ctx.eventName}": it needs the PR number and head commit`
+    )
+  }
+  return resolved
+}
+
+function autoMode(ctx: ActionContext): RunMode {
   const event = ctx.eventName
   if (!SUPPORTED_EVENTS.includes(event)) {
     throw new Error(
@@ -49,8 +59,11 @@ export function pullRequestNumber(ctx: ActionContext): number | undefined {
   return typeof pr?.number === 'number' ? pr.number : undefined
 }
 
+function subjectOfPr(ctx: ActionContext): string | undefined {
+  return (ctx.payload.pull_request as { head?: { sha?: string } } | undefined)?.head?.sha
+}
+
 /** The commit the comparison is about: the PR head for PRs (statuses attach to it), else the run's sha. */
 export function subjectSha(ctx: ActionContext): string {
-  const pr = ctx.payload.pull_request as { head?: { sha?: string } } | undefined
-  return pr?.head?.sha ?? ctx.sha
+  return subjectOfPr(ctx) ?? ctx.sha
 }

@@ -16,7 +16,7 @@ import type { CommentMode } from '../github/comment.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
-import { worstVerdict } from './evaluate.js'
+import { coreLog, worstVerdict } from './evaluate.js'
 
 export interface Target {
   octokit: Octokit
@@ -36,8 +36,13 @@ export function logReports(results: ImageResult[]): void {
   for (const r of results) logUntrusted(renderTerminal(r.report))
 }
 
+/** The job summary is one more place the report shows: failing to write it is a warning. */
 export async function writeSummary(results: ImageResult[], ctx: RenderContext): Promise<void> {
-  await core.summary.addRaw(renderSummary(results, ctx)).write()
+  try {
+    await core.summary.addRaw(renderSummary(results, ctx)).write()
+  } catch (e) {
+    core.warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`)
+  }
 }
 
 export function commentMarker(results: ImageResult[], commentKey?: string): string {
@@ -67,7 +72,7 @@ export async function postComment(
         verdict: worstVerdict(results.map(r => r.verdict.verdict)),
         sizes: results.map(r => r.report.image.totalBytes)
       },
-      log: { info: core.info, warning: core.warning, debug: core.debug }
+      log: coreLog
     })
     core.info(
       `PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`
@@ -198,6 +203,7 @@ function resultSummary(r: ImageResult) {
     reclaimableBytes: r.report.waste.reclaimableBytes,
     baselineSha: r.baseline?.sha ?? null,
     baselineMethod: r.baseline?.method ?? 'none',
+    baselineDistance: r.baseline?.distance ?? null,
     newHints: r.report.hints.filter(h => h.new).map(h => h.id)
   }
 }

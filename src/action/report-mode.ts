@@ -8,10 +8,10 @@ import { GitBaselineStore } from '../baseline/git-store.js'
 import { commitsFromGitHub } from '../baseline/resolve.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
-import { acceptedBy } from '../github/pull-request.js'
 import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
-import { applyAcceptance, evaluate } from './evaluate.js'
+import { acceptFailures } from './accept.js'
+import { coreLog, evaluate } from './evaluate.js'
 import {
   annotate,
   commentMarker,
@@ -64,18 +64,20 @@ export async function runReportMode(
     octokit: t.octokit,
     owner: t.owner,
     repo: t.repo,
-    branch: inputs.dataBranch
+    branch: inputs.dataBranch,
+    log: coreLog
   })
   const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' as const }
-  let results: ImageResult[] = []
+  // Thresholds come from this (trusted) workflow, never from the artifact.
+  const thresholdsFor = (name: string) =>
+    (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds
+  const evaluated: ImageResult[] = []
   for (const m of payload.results) {
-    // Thresholds come from this (trusted) workflow, never from the artifact.
-    const thresholds = (inputs.images.find(s => s.name === m.name) ?? inputs.images[0]).thresholds
     const r = await evaluate(
       {
         name: m.name,
         report: m.report,
-        thresholds,
+        thresholds: thresholdsFor(m.name),
         ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
       },
       target,
@@ -85,26 +87,18 @@ export async function runReportMode(
         trendLength: inputs.trendLength
       }
     )
-    results.push(r)
+    evaluated.push(r)
   }
-  if (results.some(r => r.verdict.verdict === 'fail')) {
-    const by = await acceptedBy(t.octokit, {
-      owner: t.owner,
-      repo: t.repo,
+  const results = await acceptFailures(
+    t,
+    {
       number: pr.number,
+      labels: pr.labels,
       label: inputs.acceptLabel,
-      labels: pr.labels
-    })
-    if (by) {
-      results = results.map(r =>
-        applyAcceptance(
-          r,
-          { by, label: inputs.acceptLabel },
-          (inputs.images.find(s => s.name === r.name) ?? inputs.images[0]).thresholds
-        )
-      )
-    }
-  }
+      thresholdsOf: r => thresholdsFor(r.name)
+    },
+    evaluated
+  )
   const renderCtx = {
     repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
     headSha: pr.headSha,

@@ -1,6 +1,7 @@
 // ImageData → Report (without hints): per-layer sizes, history, largest paths, waste.
 
-import type { ImageData, Platform, ResolvedLayer } from '../image/types.js'
+import { BOUNDS } from '../baseline/report-schema.js'
+import type { ImageData, LayerEntry, Platform, ResolvedLayer } from '../image/types.js'
 import { instructionOf, mapHistory } from './history.js'
 import { largestDirs, largestFiles } from './largest.js'
 import {
@@ -93,24 +94,35 @@ function summariseLayer(
   base: boolean,
   opts: AnalyzeOptions
 ): LayerSummary {
-  const files = l.read.entries.filter(e => e.kind === 'file')
+  const { files, bytes } = fileTotals(l.read.entries)
   const layer: LayerSummary = {
     index,
     diffId: l.diffId,
     ...(l.digest ? { digest: l.digest } : {}),
     ...(historyIndex !== undefined ? { historyIndex } : {}),
     createdBy,
-    bytes: sum(files.map(e => e.size)),
+    bytes,
     tarBytes: l.read.tarBytes,
     ...compressedOf(l),
     compression: l.read.compression,
-    files: files.length,
+    files,
     entries: l.read.entries.length,
     base,
     topFiles: absolute(largestFiles(l.read.entries, opts.topFiles ?? 10)),
     topDirs: absolute(largestDirs(l.read.entries, opts.topDirs ?? 10))
   }
   return layer
+}
+
+function fileTotals(entries: LayerEntry[]): { files: number; bytes: number } {
+  let files = 0
+  let bytes = 0
+  for (const e of entries) {
+    if (e.kind !== 'file') continue
+    files++
+    bytes += e.size
+  }
+  return { files, bytes }
 }
 
 function compressedOf(
@@ -139,13 +151,20 @@ function compressedTotal(
 
 function configSummary(image: ImageData): ImageSummary['config'] {
   const c = image.config.config ?? {}
+  // Clipped to the report's bounds (BOUNDS in report-schema.ts): a config is untrusted input.
+  const clip = (s: string, max: number): string => s.slice(0, max)
+  const list = (items: string[], max: number): string[] =>
+    items.slice(0, BOUNDS.configList).map(s => clip(s, max))
   return {
-    user: c.User ?? '',
-    entrypoint: c.Entrypoint ?? [],
-    cmd: c.Cmd ?? [],
-    workdir: c.WorkingDir ?? '',
-    envNames: (c.Env ?? []).map(e => e.split('=', 1)[0]),
-    exposedPorts: Object.keys(c.ExposedPorts ?? {})
+    user: clip(c.User ?? '', BOUNDS.id),
+    entrypoint: list(c.Entrypoint ?? [], BOUNDS.text),
+    cmd: list(c.Cmd ?? [], BOUNDS.text),
+    workdir: clip(c.WorkingDir ?? '', BOUNDS.path),
+    envNames: list(
+      (c.Env ?? []).map(e => e.split('=', 1)[0]),
+      BOUNDS.id
+    ),
+    exposedPorts: list(Object.keys(c.ExposedPorts ?? {}), BOUNDS.id)
   }
 }
 

@@ -29,22 +29,52 @@ function tieBefore(a: PathSize, b: PathSize): boolean {
   return a.bytes === b.bytes && a.path < b.path
 }
 
+type Totals = { bytes: number; files: number }
+
 /** Bytes and file counts of every directory, from the regular files below it. */
-export function directoryTotals(
-  entries: LayerEntry[]
-): Map<string, { bytes: number; files: number }> {
-  const dirs = new Map<string, { bytes: number; files: number }>()
+export function directoryTotals(entries: LayerEntry[]): Map<string, Totals> {
+  const dirs = new Map<string, Totals>()
+  // A tar lists a directory's files together: the totals of the last file's ancestors are
+  // reused while the parent stays the same, instead of slicing every ancestor path per file.
+  let lastParent: string | undefined
+  let chain: Totals[] = []
   for (const e of entries) {
     if (e.kind !== 'file') continue
-    for (let d = parentOf(e.path); d !== ''; d = parentOf(d)) {
-      const t = dirs.get(d)
-      if (t) {
-        t.bytes += e.size
-        t.files++
-      } else dirs.set(d, { bytes: e.size, files: 1 })
+    if (lastParent === undefined || !isChildOf(e.path, lastParent)) {
+      lastParent = parentOf(e.path)
+      chain = ancestorTotals(dirs, lastParent)
+    }
+    for (const t of chain) {
+      t.bytes += e.size
+      t.files++
     }
   }
   return dirs
+}
+
+/** `path` is directly inside `dir` (`` is the root). */
+function isChildOf(path: string, dir: string): boolean {
+  if (dir === '') return !path.includes('/')
+  return (
+    path.length > dir.length + 1 &&
+    path.charCodeAt(dir.length) === 0x2f &&
+    path.startsWith(dir) &&
+    path.indexOf('/', dir.length + 1) < 0
+  )
+}
+
+/** The totals of `dir` and each directory above it (created at zero when new). */
+function ancestorTotals(dirs: Map<string, Totals>, dir: string): Totals[] {
+  const chain: Totals[] = []
+  for (let d = dir; d !== ''; d = parentOf(d)) {
+    let t = dirs.get(d)
+    if (!t) {
+      t = { bytes: 0, files: 0 }
+      dirs.set(d, t)
+    }
+    chain.push(t)
+  }
+  return chain
 }
 
 /**

@@ -14,7 +14,11 @@
 import type { LayerEntry, LayerRead } from '../image/types.js'
 import type { WasteItem, WasteKind } from './report.js'
 
-/** File content shared by a file and its hard links within one layer. */
+/**
+ * File content shared by a file and its hard links within one layer. Made only when a hard
+ * link appears: a file without links is its own inode (its entry has the size and hash), which
+ * saves an object per file of the image.
+ */
 interface Inode {
   bytes: number
   hash?: string
@@ -38,6 +42,7 @@ export interface StackResult {
 
 interface Fs {
   live: Map<string, LiveNode>
+  /** Directory path → full paths of its children (full paths: no strings to build per entry). */
   children: Map<string, Set<string>>
   waste: WasteItem[]
 }
@@ -75,21 +80,29 @@ function addEntry(fs: Fs, e: LayerEntry, index: number): void {
 }
 
 function inodeFor(fs: Fs, e: LayerEntry, index: number): Inode | undefined {
-  if (e.kind === 'file') return { bytes: e.size, hash: e.hash, refs: 1 }
   if (e.kind !== 'hardlink' || e.linkname === undefined) return undefined
   const target = fs.live.get(e.linkname)
   // A link to a file of a lower layer carries no bytes of this layer.
-  if (!target?.inode || target.layer !== index) return undefined
-  target.inode.refs++
-  return target.inode
+  if (!target || target.layer !== index) return undefined
+  if (!target.inode && target.entry.kind !== 'file') return undefined
+  const t = target.entry
+  const inode = (target.inode ??= { bytes: t.size, hash: t.hash, refs: 1 })
+  inode.refs++
+  return inode
 }
 
 /** Drops one visible name of the node's inode; returns the bytes that became hidden. */
 function release(node: LiveNode): number {
   const inode = node.inode
-  if (!inode) return 0
+  if (!inode) return node.entry.kind === 'file' ? node.entry.size : 0
   inode.refs--
   return inode.refs === 0 ? inode.bytes : 0
+}
+
+/** The content hash of a visible version, through its inode when it has one. */
+function contentHash(node: LiveNode): string | undefined {
+  if (node.inode) return node.inode.hash
+  return node.entry.kind === 'file' ? node.entry.hash : undefined
 }
 
 /** A lower version of `e.path` is replaced by `e` in layer `index`. */
@@ -101,7 +114,8 @@ function replace(fs: Fs, prev: LiveNode, e: LayerEntry, index: number): void {
   fs.live.delete(prev.entry.path)
   const bytes = release(prev)
   if (bytes <= 0) return
-  const same = e.kind === 'file' && prev.inode?.hash !== undefined && prev.inode.hash === e.hash
+  const prevHash = contentHash(prev)
+  const same = e.kind === 'file' && prevHash !== undefined && prevHash === e.hash
   const kind: WasteKind = same && bytes === e.size ? 'metadata-rewrite' : 'overwritten'
   fs.waste.push({ kind, path: e.path, bytes, layer: prev.layer, hiddenBy: index, files: 1 })
 }
@@ -116,9 +130,7 @@ function hideSubtree(fs: Fs, path: string, index: number, group: string): void {
 /** Hides every lower child of `dir` (an opaque marker, or a dir replaced by a non-dir). */
 function hideChildren(fs: Fs, dir: string, index: number, group = dir): void {
   const acc = new Map<number, { bytes: number; files: number }>()
-  for (const child of [...(fs.children.get(dir) ?? [])]) {
-    collect(fs, dir === '' ? child : `${dir}/${child}`, index, acc)
-  }
+  for (const child of [...(fs.children.get(dir) ?? [])]) collect(fs, child, index, acc)
   pushDeleted(fs, group, index, acc)
 }
 
@@ -131,8 +143,7 @@ function collect(
 ): void {
   const node = fs.live.get(path)
   if (node && node.layer >= index) return
-  for (const child of [...(fs.children.get(path) ?? [])])
-    collect(fs, `${path}/${child}`, index, acc)
+  for (const child of [...(fs.children.get(path) ?? [])]) collect(fs, child, index, acc)
   fs.children.delete(path)
   if (!node) return
   fs.live.delete(path)
@@ -171,42 +182,59 @@ function attach(fs: Fs, path: string): void {
     set = new Set()
     fs.children.set(parent, set)
   }
-  const name = parent === '' ? path : path.slice(parent.length + 1)
-  if (set.has(name)) return
-  set.add(name)
+  if (set.has(path)) return
+  set.add(path)
   attach(fs, parent)
 }
 
 function detach(fs: Fs, path: string): void {
-  const parent = parentOf(path)
-  const name = parent === '' ? path : path.slice(parent.length + 1)
-  fs.children.get(parent)?.delete(name)
+  fs.children.get(parentOf(path))?.delete(path)
 }
 
 /** Identical content at several live paths: every copy but one is waste. */
 function duplicates(live: Map<string, LiveNode>): WasteItem[] {
-  const groups = new Map<string, LiveNode[]>()
+  // Keyed by the hash string the entry already holds (no key to build per file), and a lone
+  // node is stored as itself: most content is unique, and 200k arrays and keys were most of
+  // the analysis' garbage.
+  const byHash = new Map<string, LiveNode | LiveNode[]>()
   for (const node of live.values()) {
     const e = node.entry
     if (e.kind !== 'file' || e.size === 0 || e.hash === undefined) continue
-    const key = `${e.hash}:${e.size}`
-    const g = groups.get(key)
-    if (g) g.push(node)
-    else groups.set(key, [node])
+    const seen = byHash.get(e.hash)
+    if (seen === undefined) byHash.set(e.hash, node)
+    else if (Array.isArray(seen)) seen.push(node)
+    else byHash.set(e.hash, [seen, node])
   }
   const items: WasteItem[] = []
-  for (const g of groups.values()) {
-    if (g.length < 2) continue
-    g.sort((a, b) => a.layer - b.layer || a.entry.path.localeCompare(b.entry.path))
-    const extras = g.slice(1)
-    items.push({
-      kind: 'duplicate',
-      path: g[0].entry.path,
-      bytes: g[0].entry.size * extras.length,
-      layer: Math.max(...extras.map(n => n.layer)),
-      files: g.length,
-      otherPaths: extras.slice(0, 10).map(n => n.entry.path)
-    })
+  for (const nodes of byHash.values()) {
+    if (!Array.isArray(nodes)) continue
+    for (const group of bySize(nodes)) if (group.length > 1) items.push(duplicateItem(group))
   }
   return items
+}
+
+// A group is content that is identical: same hash and same size.
+function bySize(nodes: LiveNode[]): LiveNode[][] {
+  const size = nodes[0].entry.size
+  if (nodes.every(n => n.entry.size === size)) return [nodes]
+  const groups = new Map<number, LiveNode[]>()
+  for (const n of nodes) {
+    const g = groups.get(n.entry.size)
+    if (g) g.push(n)
+    else groups.set(n.entry.size, [n])
+  }
+  return [...groups.values()]
+}
+
+function duplicateItem(g: LiveNode[]): WasteItem {
+  g.sort((a, b) => a.layer - b.layer || a.entry.path.localeCompare(b.entry.path))
+  const extras = g.slice(1)
+  return {
+    kind: 'duplicate',
+    path: g[0].entry.path,
+    bytes: g[0].entry.size * extras.length,
+    layer: Math.max(...extras.map(n => n.layer)),
+    files: g.length,
+    otherPaths: extras.slice(0, 10).map(n => n.entry.path)
+  }
 }

@@ -246,7 +246,7 @@ export class GitBaselineStore implements BaselineStore {
     let blob: string | undefined
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.snapshot()
-      await this.refuseNewer(snapshot, path)
+      await this.refuseUnreadable(snapshot, path)
       const blobSha = blob ?? (await this.write(() => this.createBlob(text)))
       blob = blobSha
       const index = await this.nextIndex(snapshot, baseline, path)
@@ -299,17 +299,21 @@ export class GitBaselineStore implements BaselineStore {
     )
   }
 
-  private async refuseNewer(snapshot: Snapshot, path: string): Promise<void> {
+  /**
+   * A baseline already stored for this commit that we cannot read (corrupt, or from a newer
+   * version) is evidence someone should look at: refused, never overwritten.
+   */
+  private async refuseUnreadable(snapshot: Snapshot, path: string): Promise<void> {
     const existing = snapshot.files.get(path)
     if (!existing) return
     try {
       parseBaseline(await this.readBlob(existing, path), this.where(path))
     } catch (e) {
-      if (e instanceof NewerSchemaError) {
-        throw new Error(`${e.message}. Not overwriting it.`)
-      }
+      if (e instanceof NewerSchemaError) throw new Error(`${e.message}. Not overwriting it.`)
       if (!(e instanceof BaselineFormatError)) throw e
-      this.log.warning(`${e.message}; replacing it`)
+      throw new Error(
+        `${e.message}. Not overwriting it: delete that file on \`${this.branch}\` to record this commit again`
+      )
     }
   }
 

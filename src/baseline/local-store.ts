@@ -71,7 +71,7 @@ export class LocalBaselineStore implements BaselineStore {
     const path = baselinePath(baseline.name, baseline.platform, baseline.sha)
     const text = baselineText(baseline)
     await this.ensureRoot()
-    await this.refuseNewer(path)
+    await this.refuseUnreadable(path)
     await this.writeAtomic(path, text)
     const index = (await this.readIndex(true)) ?? emptyIndex()
     const healed = await reconcileIndex(
@@ -87,7 +87,7 @@ export class LocalBaselineStore implements BaselineStore {
     this.log.info(`Recorded the baseline ${join(this.dir, path)}`)
   }
 
-  private async refuseNewer(path: string): Promise<void> {
+  private async refuseUnreadable(path: string): Promise<void> {
     const text = await this.read(path)
     if (text === undefined) return
     try {
@@ -95,7 +95,9 @@ export class LocalBaselineStore implements BaselineStore {
     } catch (e) {
       if (e instanceof NewerSchemaError) throw new Error(`${e.message}. Not overwriting it.`)
       if (!(e instanceof BaselineFormatError)) throw e
-      this.log.warning(`${e.message}; replacing it`)
+      throw new Error(
+        `${e.message}. Not overwriting it: delete ${join(this.dir, path)} to record this commit again`
+      )
     }
   }
 

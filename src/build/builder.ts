@@ -72,7 +72,11 @@ export async function buildImage(req: BuildRequest): Promise<BuildResult> {
       env: builderEnv(builder),
       onLine: line => {
         req.log(line)
-        tail.push(line)
+        // The legacy builder colours a RUN's stderr (ESC[91m … ESC[0m) and may end on a
+        // lone reset code: the message keeps the text only.
+        const text = withoutAnsi(line).trimEnd()
+        if (text.trim() === '') return
+        tail.push(text)
         if (tail.length > ERROR_LINES) tail.shift()
       }
     })
@@ -90,6 +94,15 @@ export async function buildImage(req: BuildRequest): Promise<BuildResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// CSI sequences (colours, cursor moves) and lone carriage returns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\r/g
+
+/** A log line without terminal control sequences. */
+export function withoutAnsi(line: string): string {
+  return line.replace(ANSI, '')
 }
 
 function builderEnv(builder: Builder): Record<string, string> {
@@ -120,6 +133,9 @@ export function buildArgs(builder: Builder, req: BuildRequest, iidfile: string):
   }
   // Plain progress: one line per step in the log instead of a redrawn terminal UI.
   if (builder !== 'legacy') args.push('--progress=plain')
+  // The legacy builder keeps the container of a failed RUN unless told otherwise: on a
+  // self-hosted runner every failed build would leave one behind.
+  else args.push('--force-rm')
   args.push(s.context)
   return args
 }

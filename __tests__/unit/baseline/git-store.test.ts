@@ -172,6 +172,30 @@ describe('put', () => {
     expect(entries('worker/linux-amd64')).toEqual([theirs.sha])
   })
 
+  it('a recorder killed before its ref update leaves a consistent history for the next run', async () => {
+    const first = baseline(1)
+    await store().put(first)
+    const before = repo.getBranch(BRANCH)
+    // The job dies after writing its blob, tree and commit objects, before moving the branch:
+    // simulated by the connection dropping on the ref update (not retried: a 4xx).
+    gh.failNext({
+      method: 'PATCH',
+      path: `/repos/${OWNER}/${REPO}/git/refs`,
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    await rejection(store({ maxAttempts: 1 }).put(baseline(2)))
+    expect(repo.getBranch(BRANCH)).toBe(before)
+    // What a reader sees is the history before the killed write: whole, not half of it.
+    expect(await store().get('shop-api', 'linux/amd64', first.sha)).toEqual(first)
+    expect(await store().get('shop-api', 'linux/amd64', fakeSha(2))).toBeUndefined()
+    expect(entries()).toEqual([first.sha])
+    // The next recorder writes on top as if nothing happened.
+    const third = baseline(3)
+    await store().put(third)
+    expect(entries()).toEqual([third.sha, first.sha])
+  })
+
   it('gives up after the attempts with a clear message and leaves the branch as it was', async () => {
     await store().put(baseline(1))
     const before = repo.getBranch(BRANCH)
@@ -356,12 +380,16 @@ describe('get', () => {
     )
   })
 
-  it('replaces a corrupt baseline of the same commit on the next record', async () => {
+  it('refuses to overwrite a corrupt baseline of the same commit, and leaves it as it was', async () => {
     const path = `baselines/shop-api/linux-amd64/${fakeSha(1)}.json`
     repo.addCommit({ branch: BRANCH, files: { [path]: 'garbage' } })
-    await store().put(baseline(1))
-    expect(await store().get('shop-api', 'linux/amd64', fakeSha(1))).toBeDefined()
-    expect(log.warnings.join('\n')).toMatch(/not valid JSON.*replacing it/)
+    const tip = repo.getBranch(BRANCH)
+    const e = await rejection(store().put(baseline(1)))
+    expect(e.message).toMatch(
+      /not valid JSON.*Not overwriting it: delete that file on `image-size-guard-data` to record this commit again$/
+    )
+    expect(repo.getBranch(BRANCH)).toBe(tip)
+    expect(repo.readFile(BRANCH, path)).toBe('garbage')
   })
 
   it('names `contents: read` when the token cannot read the branch', async () => {

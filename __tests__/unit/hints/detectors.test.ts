@@ -7,6 +7,7 @@ import type { Hint } from '../../../src/analysis/report.js'
 import {
   apkInstalled,
   build,
+  dpkgStatus,
   filesUnder,
   ids,
   only,
@@ -474,15 +475,58 @@ describe('locales beyond one', () => {
     expect(h.fix).toContain('(en)')
   })
 
-  it('keeps the largest language when LANG is unset, and the C locale always', () => {
+  it('counts every translation in the C locale (no LANG, no compiled locale but C)', () => {
+    const files = [
+      ...translations('de', 800_000),
+      ...translations('fr', 700_000),
+      ...translations('zh_CN', 900_000),
+      { path: 'usr/lib/locale/C.utf8/LC_CTYPE', size: 346_000 }
+    ]
+    for (const env of [undefined, ['LANG=C.UTF-8'], ['LC_ALL=POSIX']]) {
+      const h = only(
+        oneLayer('RUN apt-get install -y coreutils-l10n', files, env ? { env } : {}),
+        'locales'
+      )
+      // C.utf8 is the C locale: kept; no translation is kept, not even the largest (zh)
+      expect(h.bytes).toBe(1_200_000 + 1_050_000 + 1_350_000)
+      expect(h.paths.map(p => p.path)).toEqual([
+        '/usr/share/locale/zh_CN',
+        '/usr/share/locale/de',
+        '/usr/share/locale/fr'
+      ])
+      expect(h.fix).toContain('no translation is in use')
+      expect(h.fix).toContain('`path-exclude=/usr/share/locale/*`')
+      expect(h.fix).not.toContain('(zh)')
+    }
+  })
+
+  it('without LANG keeps the language of a compiled locale (the largest of them)', () => {
+    const files = [
+      ...translations('de', 800_000),
+      ...translations('fr', 700_000),
+      ...translations('es', 1_600_000),
+      { path: 'usr/lib/locale/C.utf8/LC_CTYPE', size: 346_000 },
+      { path: 'usr/lib/locale/fr_FR.utf8/LC_CTYPE', size: 346_000 },
+      { path: 'usr/lib/locale/de_DE.utf8/LC_CTYPE', size: 346_000 }
+    ]
+    const h = only(oneLayer('RUN apt-get install -y coreutils-l10n', files), 'locales')
+    // de (1.2 MB + its compiled 346 kB) is kept; es has no compiled locale: unusable
+    expect(h.bytes).toBe(1_050_000 + 346_000 + 2_400_000)
+    expect(h.fix).toContain('install only the locale you use (de)')
+  })
+
+  it('without LANG but with a locale-archive keeps the largest language (which it holds is unknown)', () => {
     const files = [
       ...translations('de', 800_000),
       ...translations('fr', 700_000),
       ...translations('es', 600_000),
-      { path: 'usr/lib/locale/C.utf8/LC_CTYPE', size: 346_000 }
+      { path: 'usr/lib/locale/locale-archive', size: 3_000_000 }
     ]
     const h = only(oneLayer('RUN apt-get install -y coreutils-l10n', files), 'locales')
     expect(h.bytes).toBe(1_050_000 + 900_000)
+    // the fix names the kept language, not the largest of those that count
+    expect(h.fix).toContain('install only the locale you use (de)')
+    expect(h.fix).toContain("! -name 'de*'")
   })
 
   it('counts a locale-archive holding many locales, not one holding a few', () => {
@@ -500,8 +544,15 @@ describe('locales beyond one', () => {
     ).toEqual([])
   })
 
-  it('leaves one language alone', () => {
-    expect(oneLayer('RUN apt-get install -y man-db', translations('de', 3_000_000))).toEqual([])
+  it('leaves one language alone when it is the one in use', () => {
+    const de = translations('de', 3_000_000)
+    expect(oneLayer('RUN apt-get install -y man-db', de, { env: ['LANG=de_DE.UTF-8'] })).toEqual([])
+    expect(
+      oneLayer('RUN apt-get install -y man-db', [
+        ...de,
+        { path: 'usr/lib/locale/de_DE.utf8/LC_MESSAGES/SYS_LC_MESSAGES', size: 60 }
+      ])
+    ).toEqual([])
   })
 })
 
@@ -702,6 +753,32 @@ describe('structural hints', () => {
     const h = only(hints, 'duplicate-files')
     expect(h.bytes).toBe(30_000_000)
     expect(h.fix).toContain('/opt/lib/libtorch.so and /usr/lib/libtorch.so')
+  })
+
+  it('duplicate-files leaves out copies that OS packages installed, every one of them', () => {
+    // Debian ships dpkg's changelog again in dpkg-dev: no Dockerfile change undoes that
+    const changelog = { size: 1_200_000, content: 'dpkg-changelog' }
+    const packaged: FileSpec[] = [
+      {
+        path: 'var/lib/dpkg/status',
+        text: dpkgStatus([
+          { name: 'dpkg', kib: 6000 },
+          { name: 'dpkg-dev', kib: 1800 }
+        ])
+      },
+      { path: 'var/lib/dpkg/info/dpkg.list', text: '/.\n/usr/share/doc/dpkg/changelog.gz\n' },
+      {
+        path: 'var/lib/dpkg/info/dpkg-dev.list',
+        text: '/.\n/usr/share/doc/dpkg-dev/changelog.gz\n'
+      },
+      { path: 'usr/share/doc/dpkg/changelog.gz', ...changelog },
+      { path: 'usr/share/doc/dpkg-dev/changelog.gz', ...changelog }
+    ]
+    const install = 'RUN apt-get install -y dpkg-dev'
+    expect(ids(oneLayer(install, packaged))).not.toContain('duplicate-files')
+    // a copy the Dockerfile made of a package file still counts, with every extra copy
+    const copied = oneLayer(install, [...packaged, { path: 'app/changelog.gz', ...changelog }])
+    expect(only(copied, 'duplicate-files').bytes).toBe(2 * 1_200_000)
   })
 
   it('package-db-churn from two install layers, never reported as overwritten', () => {

@@ -285,7 +285,7 @@ describe('readImageArchiveStream: platforms and indexes', () => {
     const images = await platformImages()
     const archive = await writeOciArchive(images, { nestedIndex: true, attestation: true })
     await expect(readArchive(archive, { platform: 'linux/s390x' })).rejects.toThrow(
-      'image archive: platform linux/s390x is not in this image; it has: linux/amd64, linux/arm64/v8, linux/arm/v7. Pass --platform with one of those'
+      'image archive: platform linux/s390x is not in this image; it has: linux/amd64, linux/arm64/v8, linux/arm/v7. Ask for one of those (the `platform` input, or --platform)'
     )
   })
 
@@ -388,7 +388,7 @@ describe('readImageArchiveStream: broken archives fail with a clear error', () =
     const archive = await writeContainerdArchive(image)
     const cut = archive.indexOf(image.layers[0].blob) + 5000
     await expect(readArchive(archive.subarray(0, cut))).rejects.toThrow(
-      `image archive: the archive ends in entry ${blobPath(image.layers[0].digest).slice(0, 25)}`
+      `image archive: the archive ends in entry "${blobPath(image.layers[0].digest).slice(0, 25)}`
     )
   }, 5000)
 

@@ -181,7 +181,7 @@ describe('resolveImage: manifest.json', () => {
       'c.json': config('linux/amd64')
     }
     expect(() => resolveImage(files(docs), { platform: 'linux/riscv64' })).toThrow(
-      'platform linux/riscv64 is not in this image; it has: linux/amd64. Pass --platform with one of those'
+      'platform linux/riscv64 is not in this image; it has: linux/amd64. Ask for one of those (the `platform` input, or --platform)'
     )
     expect(() => resolveImage(files(docs), { platform: 'amd64' })).toThrow(
       'platform "amd64" is not valid: use os/arch[/variant], e.g. linux/amd64, linux/arm64 or linux/arm/v7'

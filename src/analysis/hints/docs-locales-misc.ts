@@ -110,15 +110,35 @@ export const locales: PathDetector = {
   ],
   finalize: (tally, ctx) => retally(extraLocales(tally, ctx)),
   fix: f => {
-    const kept = keptLanguages(f.tally, f.ctx)
-    const name = kept.length > 0 ? kept.join(', ') : 'the one you use'
-    const glob = kept[0] ?? 'en'
+    // decided on the whole tally, before the kept languages were taken out of it
+    const kept = keptCache.get(f.ctx) ?? []
+    const where = quoted(f.instruction, 'the RUN that installs')
+    if (kept.length === 0) {
+      // The C locale: gettext translates nothing, whatever is installed.
+      const family = packageFamily(f.ctx)
+      const keepOut =
+        family === 'rpm'
+          ? "keep rpm from installing them: before installing, `echo '%_install_langs C' > /etc/rpm/macros.image-language-conf`"
+          : family === 'apk'
+            ? 'do not install `*-lang` packages'
+            : 'keep dpkg from unpacking them: before installing, add /etc/dpkg/dpkg.cfg.d/excludes with `path-exclude=/usr/share/locale/*` (as the -slim images do)'
+      return (
+        'no translation is in use: the image sets no LANG/LC_ALL and has no compiled locale but C, so programs print ' +
+        `untranslated messages. ${keepOut}; or delete them at the end of ${where} (\`rm -rf /usr/share/locale/*/\`)`
+      )
+    }
+    const name = kept.join(', ')
+    const glob = kept[0]
     return (
       `install only the locale you use (${name}): Debian \`locales\` + \`locale-gen\` for one locale instead of \`locales-all\`, ` +
       'Fedora `glibc-langpack-<lang>` instead of `glibc-all-langpacks`; or delete the other translations at the end of ' +
-      `${quoted(f.instruction, 'the RUN that installs')} (\`find /usr/share/locale -mindepth 1 -maxdepth 1 ! -name '${glob}*' -exec rm -rf {} +\`)`
+      `${where} (\`find /usr/share/locale -mindepth 1 -maxdepth 1 ! -name '${glob}*' -exec rm -rf {} +\`)`
     )
   }
+}
+
+function languageOf(locale: string): string {
+  return locale.split(/[_.@]/)[0]
 }
 
 function groupLanguage(group: string): string | undefined {
@@ -126,28 +146,71 @@ function groupLanguage(group: string): string | undefined {
     /^usr\/share\/locale(?:-langpack)?\/([^/]+)$/.exec(group)?.[1] ??
     /^usr\/lib\/locale\/([^/]+)$/.exec(group)?.[1]
   if (name === undefined || name === 'locale-archive') return undefined
-  return name.split(/[_.@]/)[0]
+  return languageOf(name)
 }
 
-/** The languages whose data is kept: ENV LANG/LC_ALL/LANGUAGE, else the largest one. */
+const isC = (lang: string) => lang === '' || lang === 'C' || lang === 'POSIX'
+
+interface CompiledLocales {
+  /** Languages of the compiled locales in /usr/lib/locale/<locale>/ (C and POSIX left out). */
+  languages: Set<string>
+  /** A locale-archive or locales-all is there: which languages it holds is unknown. */
+  unknown: boolean
+}
+
+const compiledCache = new WeakMap<HintContext, CompiledLocales>()
+
+/** The locales a program could switch to (setlocale finds only compiled ones), whole image. */
+function compiledLocales(ctx: HintContext): CompiledLocales {
+  const hit = compiledCache.get(ctx)
+  if (hit) return hit
+  const found: CompiledLocales = { languages: new Set(), unknown: false }
+  for (const path of ctx.live.keys()) {
+    if (!path.startsWith('usr/lib/locale')) continue
+    if (path === 'usr/lib/locale/locale-archive' || path.startsWith('usr/lib/locales-all/')) {
+      found.unknown = true
+      continue
+    }
+    const name = /^usr\/lib\/locale\/([^/]+)\//.exec(path)?.[1]
+    if (name !== undefined && !isC(languageOf(name))) found.languages.add(languageOf(name))
+  }
+  compiledCache.set(ctx, found)
+  return found
+}
+
+/**
+ * The languages whose data is in use and kept: those of LC_ALL/LANG/LANGUAGE in the image ENV;
+ * without them, one language a compiled locale could select (the largest); none when the
+ * image can only run in the C locale (no compiled locale but C.utf8): then gettext translates
+ * nothing and every translation is unused. A locale-archive hides which locales it holds: the
+ * largest language is kept.
+ */
 function keptLanguages(tally: Tally, ctx: HintContext): string[] {
   const fromEnv = ['LC_ALL', 'LANG', 'LANGUAGE']
     .flatMap(n => (ctx.env.get(n) ?? '').split(':'))
-    .map(v => v.split(/[_.@]/)[0])
-    .filter(l => l !== '' && l !== 'C' && l !== 'POSIX')
+    .map(languageOf)
+    .filter(l => !isC(l))
   if (fromEnv.length > 0) return [...new Set(fromEnv)]
+  const compiled = compiledLocales(ctx)
+  if (!compiled.unknown && compiled.languages.size === 0) return []
   const perLang = new Map<string, number>()
+  for (const lang of compiled.languages) perLang.set(lang, 0)
   for (const [group, g] of tally.groups) {
     const lang = groupLanguage(group)
-    if (lang && lang !== 'C' && lang !== 'POSIX')
+    if (lang === undefined || isC(lang)) continue
+    if (compiled.unknown || compiled.languages.has(lang))
       perLang.set(lang, (perLang.get(lang) ?? 0) + g.bytes)
   }
   const largest = [...perLang].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]
   return largest ? [largest[0]] : []
 }
 
+const keptCache = new WeakMap<HintContext, string[]>()
+
 function extraLocales(tally: Tally, ctx: HintContext): Tally['groups'] {
-  const kept = new Set(['C', 'POSIX', ...keptLanguages(tally, ctx)])
+  const languages = keptLanguages(tally, ctx)
+  keptCache.set(ctx, languages)
+  const kept = new Set(['C', 'POSIX', ...languages])
   const out: Tally['groups'] = new Map()
   for (const [group, g] of tally.groups) {
     const lang = groupLanguage(group)

@@ -10,6 +10,7 @@ import { displayPath } from '../analyze.js'
 import type { Hint, PathSize, WasteItem } from '../report.js'
 import { isBase, instructionOf, makeHint, type HintContext } from './context.js'
 import { bytes, isCopy, isRun, quoted } from './fix.js'
+import { installedPackages } from './packages.js'
 
 const PACKAGE_DB =
   /^(?:var\/lib\/dpkg\/|var\/cache\/debconf\/|var\/lib\/apt\/extended_states$|var\/lib\/apt\/periodic\/|var\/lib\/rpm\/|usr\/lib\/sysimage\/rpm\/|var\/lib\/dnf\/|var\/lib\/yum\/|(?:usr\/)?lib\/apk\/db\/|etc\/apk\/world$|etc\/ld\.so\.cache$|var\/cache\/ldconfig\/|var\/log\/(?:dpkg\.log|alternatives\.log|apt\/|dnf[^/]*\.log|yum\.log|hawkey\.log)|var\/lib\/ucf\/|var\/lib\/systemd\/deb-systemd-|etc\/ssl\/certs\/ca-certificates\.crt$|etc\/ssl\/certs\/java\/cacerts$|usr\/share\/mime\/|usr\/share\/glib-2\.0\/schemas\/gschemas\.compiled$|usr\/share\/icons\/[^/]+\/icon-theme\.cache$|var\/cache\/fontconfig\/|usr\/share\/info\/dir$)/
@@ -212,9 +213,38 @@ function metadataHint(ctx: HintContext, g: LayerGroup): Hint | undefined {
   )
 }
 
+/** Every path an installed OS package owns (dpkg lists, apk R: lines), as live paths. */
+function packageOwned(ctx: HintContext): Set<string> {
+  const owned = new Set<string>()
+  for (const p of installedPackages(ctx)) {
+    for (const f of p.files ?? []) {
+      owned.add(f)
+      // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
+      if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(f)) owned.add(`usr/${f}`)
+    }
+  }
+  return owned
+}
+
+/**
+ * Copies that OS packages installed, every one of them (the same changelog in two Debian
+ * packages): the distribution's doing, which no Dockerfile change undoes short of not
+ * installing the package. Only when every copy is known (otherPaths is bounded).
+ */
+function packagedCopies(w: WasteItem, owned: () => Set<string>): boolean {
+  const paths = [w.path, ...(w.otherPaths ?? [])]
+  return paths.length === w.files && paths.every(p => owned().has(p))
+}
+
 function duplicateHint(ctx: HintContext, items: WasteItem[]): Hint | undefined {
+  let ownedPaths: Set<string> | undefined
+  const owned = () => (ownedPaths ??= packageOwned(ctx))
   const big = items.filter(
-    w => !isBase(ctx, w.layer) && w.files > 1 && w.bytes / (w.files - 1) >= DUPLICATE_MIN_COPY
+    w =>
+      !isBase(ctx, w.layer) &&
+      w.files > 1 &&
+      w.bytes / (w.files - 1) >= DUPLICATE_MIN_COPY &&
+      !packagedCopies(w, owned)
   )
   if (big.length === 0) return undefined
   const byLayer = new Map<number, number>()

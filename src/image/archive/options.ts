@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_PATH_LENGTH } from '../layer/read-layer.js'
+import { oneLine } from '../layer/errors.js'
 
 export interface ReadOptions {
   /** `os/arch[/variant]`; default: the image's only platform, else the host's. */
@@ -47,6 +48,6 @@ export async function withContext<T>(label: string, work: () => Promise<T>): Pro
     // not `instanceof Error`: errors from node:fs may come from another realm (jest's vm)
     const message =
       typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err)
-    throw new Error(`${label}: ${message}`, { cause: err })
+    throw new Error(oneLine(`${label}: ${message}`), { cause: err })
   }
 }

@@ -63,3 +63,10 @@ export function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
+
+/** `a, b, c and 997 more`: a list from the archive, bounded for a one-line message. */
+export function listSome(items: string[], max = 10): string {
+  const shown = items.slice(0, max).map(s => (s.length > 80 ? `${s.slice(0, 80)}…` : s))
+  const more = items.length > max ? ` and ${items.length - max} more` : ''
+  return shown.join(', ') + more
+}

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { ArchiveLayout, Descriptor, ImageConfigJson, Platform } from '../types.js'
 import { isObject, parseObject, type JsonFiles } from './contents.js'
+import { tidyConfig } from './config.js'
 import { checkDigest, describe } from './paths.js'
 
 export interface LayerRef {
@@ -39,7 +40,7 @@ export function requireBytes(files: JsonFiles, path: string, what: string): Buff
 }
 
 export function parseConfig(bytes: Buffer, name: string): ImageConfigJson {
-  const config = parseObject(bytes, name, 'an image config') as ImageConfigJson
+  const config = tidyConfig(parseObject(bytes, name, 'an image config'))
   const diffIds = config.rootfs?.diff_ids
   if (!Array.isArray(diffIds) || !diffIds.every(d => typeof d === 'string')) {
     throw new Error(

@@ -1,10 +1,10 @@
 // `oci:<dir>`: an OCI image layout on disk. The JSON documents are loaded first (following
 // descriptors from index.json), the plan is resolved, then only the layer blobs it names are read.
 
-import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { readLayer } from '../layer/read-layer.js'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { join, sep } from 'node:path'
+import { fileSource } from '../layer/file-source.js'
+import { readLayerFrom } from '../layer/read-layer.js'
 import type { ImageData, LayerRead } from '../types.js'
 import { assembleImage, missingLayerError } from './assemble.js'
 import { emptyContents, isObject, jsonFiles, parseJson, type ArchiveContents } from './contents.js'
@@ -53,12 +53,9 @@ async function loadJson(
   maxJsonBytes: number,
   contents: ArchiveContents
 ): Promise<Buffer | undefined> {
-  const file = join(dir, path)
-  const size = await stat(file).then(
-    s => (s.isFile() ? s.size : undefined),
-    () => undefined
-  )
-  if (size === undefined) return undefined
+  const blob = await layoutFile(dir, path)
+  if (blob === undefined) return undefined
+  const { file, size } = blob
   if (size > maxJsonBytes) {
     contents.files.set(path, { kind: 'too-large', size })
     return undefined
@@ -101,7 +98,8 @@ async function readLayerFiles(
   opts: ReadOptions
 ): Promise<Map<string, LayerRead>> {
   const paths = [...new Set(plan.layers.map(l => l.path))]
-  const sizes = await Promise.all(paths.map(path => layerSize(dir, path, plan)))
+  const files = await Promise.all(paths.map(path => layerFile(dir, path, plan)))
+  const sizes = files.map(f => f.size)
   const progress = progressTracker(
     sizes.reduce((a, b) => a + b, 0),
     opts.onProgress
@@ -111,11 +109,11 @@ async function readLayerFiles(
   let failed = false
   const worker = async (): Promise<void> => {
     while (cursor < paths.length && !failed) {
-      const path = paths[cursor++]
-      const stream = createReadStream(join(dir, path), { highWaterMark: 1024 * 1024 })
+      const n = cursor++
+      const path = paths[n]
       const options = { ...layerOptions(opts), name: path, onProgress: progress() }
       try {
-        reads.set(path, await readLayer(stream, options))
+        reads.set(path, await readLayerFrom(fileSource(files[n].file), options))
       } catch (err) {
         failed = true
         throw err
@@ -126,13 +124,41 @@ async function readLayerFiles(
   return reads
 }
 
-async function layerSize(dir: string, path: string, plan: ImagePlan): Promise<number> {
+async function layerFile(dir: string, path: string, plan: ImagePlan): Promise<LayoutFile> {
+  const blob = await layoutFile(dir, path)
+  if (blob !== undefined) return blob
+  const i = plan.layers.findIndex(l => l.path === path)
+  throw missingLayerError(plan.layers[i], i, plan.layers.length)
+}
+
+interface LayoutFile {
+  /** The real path, symlinks resolved. */
+  file: string
+  size: number
+}
+
+/**
+ * A file of the layout that is safe to read: undefined when it is absent. A blob may be a
+ * symlink (some stores deduplicate that way), but only to a file inside the layout; a FIFO
+ * would block the reader forever and a device (`/dev/zero`) never ends, so both are refused.
+ */
+async function layoutFile(dir: string, path: string): Promise<LayoutFile | undefined> {
+  let file: string
   try {
-    return (await stat(join(dir, path))).size
+    file = await realpath(join(dir, path))
   } catch {
-    const i = plan.layers.findIndex(l => l.path === path)
-    throw missingLayerError(plan.layers[i], i, plan.layers.length)
+    return undefined
   }
+  const root = await realpath(dir)
+  if (!file.startsWith(root + sep)) {
+    throw new Error(`${path} is a symlink to ${file}, outside the layout: refusing to read it`)
+  }
+  const info = await stat(file)
+  if (!info.isFile()) {
+    const what = info.isDirectory() ? 'a directory' : 'a FIFO, socket or device'
+    throw new Error(`${path} is ${what}, not a regular file: refusing to read it`)
+  }
+  return { file, size: info.size }
 }
 
 /** Turns per-layer byte counts into one running total across layers read in parallel. */

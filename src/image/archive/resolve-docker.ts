@@ -3,7 +3,7 @@
 
 import type { ArchiveLayout } from '../types.js'
 import { isObject, parseJson, type JsonFiles } from './contents.js'
-import { describe, digestFromPath, manifestPath } from './paths.js'
+import { describe, digestFromPath, listSome, manifestPath } from './paths.js'
 import {
   imageId,
   layerRefs,
@@ -94,7 +94,7 @@ function pickEntry(
         return { entry, tag: entry.RepoTags[0] }
     }
     if (entries.length > 1) {
-      const tags = entries.flatMap(e => e.RepoTags).join(', ') || 'no tags'
+      const tags = listSome(entries.flatMap(e => e.RepoTags)) || 'no tags'
       throw new Error(
         `image ${reference} is not in manifest.json; it has: ${tags}. Ask for one of those`
       )

@@ -2,7 +2,7 @@
 
 import type { ArchiveLayout, Descriptor, Platform } from '../types.js'
 import { isObject, parseJson, parseObject, type JsonFiles } from './contents.js'
-import { digestPath } from './paths.js'
+import { digestPath, listSome } from './paths.js'
 import {
   arrayField,
   configPlatform,
@@ -87,7 +87,7 @@ export function selectByReference(tops: Descriptor[], reference: string | undefi
   // Unnamed entries, or one image under several names: the reference cannot pick wrongly.
   if (names.length === 0 || new Set(tops.map(d => d.digest)).size <= 1) return tops
   throw new Error(
-    `image ${reference} is not in index.json; it has: ${names.join(', ')}. Ask for one of those`
+    `image ${reference} is not in index.json; it has: ${listSome(names)}. Ask for one of those`
   )
 }
 
@@ -205,7 +205,7 @@ export function choosePlatform(
   host: Platform
 ): Candidate {
   const present = candidates.filter(c => c.present)
-  const list = presentPlatforms(candidates).join(', ')
+  const list = listSome(presentPlatforms(candidates))
   if (want) return chooseAsked(candidates, want, list)
   if (present.length === 1) return present[0]
   if (present.length === 0) {
@@ -234,7 +234,7 @@ function chooseAsked(candidates: Candidate[], want: Platform, list: string): Can
     )
   }
   throw new Error(
-    `platform ${asked} is not in this image; it has: ${list || 'none'}. Pass --platform with one of those`
+    `platform ${asked} is not in this image; it has: ${list || 'none'}. Ask for one of those (the \`platform\` input, or --platform)`
   )
 }
 

@@ -4,6 +4,7 @@
 import type { ArchiveLayout } from '../types.js'
 import type { JsonFiles } from './contents.js'
 import type { ImagePlan } from './plan.js'
+import { listSome } from './paths.js'
 import { formatPlatform, hostPlatform, parsePlatform, platformMatches } from './platform.js'
 import { resolveDockerManifest } from './resolve-docker.js'
 import { resolveIndex } from './resolve-index.js'
@@ -43,6 +44,6 @@ export function resolveImage(files: JsonFiles, opts: ResolveOptions = {}): Image
   // manifest.json describes one platform; a multi-platform export may hold the asked one in index.json
   if (files.has('index.json')) return resolveIndex(files, layout, indexOpts)
   throw new Error(
-    `platform ${formatPlatform(want)} is not in this image; it has: ${plan.platforms.join(', ')}. Pass --platform with one of those`
+    `platform ${formatPlatform(want)} is not in this image; it has: ${listSome(plan.platforms)}. Ask for one of those (the \`platform\` input, or --platform)`
   )
 }

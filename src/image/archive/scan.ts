@@ -3,15 +3,12 @@
 // are kept (size-limited); links are recorded. Which layers belong to the image is decided
 // afterwards (resolve.ts), because blobs usually come before the manifests.
 
-import { EventEmitter } from 'node:events'
-import type { Readable } from 'node:stream'
-import { Writable } from 'node:stream'
-import tar from 'tar-stream'
 import { createDecompressor } from '../layer/decompress.js'
-import { explainDecompressError, shortenDigests } from '../layer/errors.js'
+import { explainDecompressError, quoteName } from '../layer/errors.js'
 import { LayerParser, type ReadLayerOptions } from '../layer/read-layer.js'
 import { describeHead, looksLikeJson, SNIFF_BYTES, sniffCompression } from '../layer/sniff.js'
-import { feed, SniffingWritable, type ChunkSink } from '../layer/streams.js'
+import { copying, feed, guard, Sniffer, type ByteSource, type ChunkSink } from '../layer/streams.js'
+import { TarError, TarParser, type TarBody, type TarHeader } from '../layer/tar.js'
 import { emptyContents, type ArchiveContents, type ArchiveFile } from './contents.js'
 import { linkTargetPath, normalizeArchivePath } from './paths.js'
 
@@ -23,22 +20,28 @@ export interface ScanOptions {
   onBytes?: (bytesRead: number) => void
 }
 
-/** Reads the archive once. On failure the input stream is destroyed. */
-export function scanArchive(input: Readable, opts: ScanOptions): Promise<ArchiveContents> {
+/** Reads the archive once. On failure the input is destroyed. */
+export function scanArchive(input: ByteSource, opts: ScanOptions): Promise<ArchiveContents> {
   return new Promise((resolve, reject) => new ArchiveScan(opts, resolve, reject).start(input))
 }
 
-type Header = tar.Header
-type EntryStream = tar.ExtractEvents['entry'][1]
-
 const JSON_NAMES = new Set(['manifest.json', 'index.json', 'repositories', 'oci-layout'])
 
+/**
+ * The outer tar is parsed where its chunks land (TarParser); a layer entry's bytes go straight
+ * into its LayerParser, so an uncompressed layer is parsed and hashed in the same call. A
+ * compressed layer inflates on the thread pool and may finish after the outer parser has moved
+ * on: its result is awaited before the scan resolves.
+ */
 class ArchiveScan {
   private readonly contents = emptyContents()
-  private readonly extract = tar.extract()
-  private input: Readable | undefined
-  private decompressor: (ChunkSink & { destroy(): unknown }) | undefined
-  private current: LayerParser | undefined
+  private readonly tar = new TarParser(header => this.onEntry(header))
+  private input: ByteSource | undefined
+  private decompressor: { destroy(): unknown } | undefined
+  private readonly layers = new Set<LayerParser>()
+  private readonly pending: Promise<void>[] = []
+  /** The latest entry number per path: a later entry of the same name wins, as in tar. */
+  private readonly latest = new Map<string, number>()
   private entryName: string | undefined
   private entries = 0
   private bytesRead = 0
@@ -50,25 +53,21 @@ class ArchiveScan {
     private readonly reject: (err: Error) => void
   ) {}
 
-  start(input: Readable): void {
+  start(input: ByteSource): void {
     this.input = input
-    const sniffer = new SniffingWritable(
-      SNIFF_BYTES,
-      head => this.outerSink(head),
-      chunk => this.count(chunk)
+    const sniffer = new Sniffer(SNIFF_BYTES, head => this.outerSink(head))
+    const sink = guard(sniffer, err => this.fail(this.explain(err)))
+    input.pushTo(
+      {
+        write: chunk => {
+          this.count(chunk)
+          return sink.write(chunk)
+        },
+        end: () => sink.end(),
+        once: (event, listener) => sink.once(event, listener)
+      },
+      err => this.fail(new Error(`cannot read it: ${err.message}`))
     )
-    sniffer.on('error', err => this.fail(err))
-    input.on('error', err => this.fail(new Error(`cannot read it: ${err.message}`)))
-    feed(input, sniffer)
-    this.extract.on('entry', (header: Header, stream: EntryStream, next: () => void) => {
-      try {
-        this.onEntry(header, stream, next)
-      } catch (err) {
-        this.fail(err as Error)
-      }
-    })
-    this.extract.on('error', (err: Error) => this.fail(new Error(this.explainTarError(err))))
-    this.extract.on('finish', () => this.finish())
   }
 
   private count(chunk: Buffer): void {
@@ -79,7 +78,7 @@ class ArchiveScan {
   // `docker save … | gzip` and `.tar.gz` downloads: the whole archive may be compressed.
   private outerSink(head: Buffer): ChunkSink {
     const kind = sniffCompression(head)
-    if (kind === 'none') return this.extract
+    if (kind === 'none') return this.tarSink()
     if (kind === 'unknown') {
       throw new Error(
         `is not a tar archive (${describeHead(head)}); expected the output of docker save, podman save, ` +
@@ -90,16 +89,30 @@ class ArchiveScan {
     decompressor.on('error', err =>
       this.fail(new Error(`cannot decompress it: ${explainDecompressError(err, kind, 'file')}`))
     )
-    feed(decompressor, this.extract)
+    feed(
+      decompressor,
+      guard(this.tarSink(), err => this.fail(this.explain(err)))
+    )
     this.decompressor = decompressor
-    return decompressor
+    return copying(decompressor)
   }
 
-  private onEntry(header: Header, stream: EntryStream, next: () => void): void {
-    this.entries++
+  /** The outer tar parser; its end() completes the scan once every layer is read. */
+  private tarSink(): ChunkSink {
+    return {
+      write: chunk => this.tar.write(chunk),
+      end: () => {
+        this.tar.end()
+        this.finish()
+      },
+      once: (event, listener) => this.tar.once(event, listener)
+    }
+  }
+
+  private onEntry(header: TarHeader): TarBody | undefined {
+    const seq = ++this.entries
     const path = normalizeArchivePath(header.name)
     this.entryName = path ?? header.name
-    stream.on('error', ignore) // the extract reports the cause
     if (path && (header.type === 'symlink' || header.type === 'link')) {
       const target = linkTargetPath(
         path,
@@ -108,107 +121,73 @@ class ArchiveScan {
       )
       if (target !== undefined) this.contents.links.set(path, target)
     }
-    if (path && (header.type === 'file' || header.type === 'contiguous-file')) {
-      return this.readFile(path, header.size ?? 0, stream, next)
-    }
-    skip(stream, header.type === 'directory' ? 0 : (header.size ?? 0), next)
-  }
-
-  private readFile(path: string, size: number, stream: EntryStream, next: () => void): void {
-    const sniffer = new SniffingWritable(SNIFF_BYTES, head => this.fileSink(path, size, head, next))
-    sniffer.on('error', err => this.fail(err))
-    feed(stream as unknown as Readable, sniffer)
+    if (!path || (header.type !== 'file' && header.type !== 'contiguous-file')) return undefined
+    this.latest.set(path, seq)
+    const size = header.size
+    return new Sniffer(SNIFF_BYTES, head => this.fileSink(path, seq, size, head))
   }
 
   /** Decides from the first bytes what an entry is and where its bytes go. */
-  private fileSink(path: string, size: number, head: Buffer, next: () => void): ChunkSink {
+  private fileSink(path: string, seq: number, size: number, head: Buffer): ChunkSink {
     const kind = sniffCompression(head)
+    const keep = (file: ArchiveFile): void => this.keep(path, seq, file)
     if (isJsonName(path) || (kind === 'unknown' && looksLikeJson(head))) {
-      if (size <= this.opts.maxJsonBytes)
-        return collect(bytes => this.keep(path, { kind: 'json', bytes }, next))
-      return discard(() => this.keep(path, { kind: 'too-large', size }, next))
+      if (size <= this.opts.maxJsonBytes) return collect(bytes => keep({ kind: 'json', bytes }))
+      return discard(() => keep({ kind: 'too-large', size }))
     }
-    if (kind === 'unknown') return discard(() => this.keep(path, { kind: 'other', size }, next))
-    return this.layerSink(path, next)
+    if (kind === 'unknown') return discard(() => keep({ kind: 'other', size }))
+    return this.layerSink(path, keep)
   }
 
   // A blob that fails to parse is kept as `broken`: it matters only if the image uses it (an
   // unused blob of another platform must not fail the read).
-  private layerSink(path: string, next: () => void): ChunkSink {
+  private layerSink(path: string, keep: (file: ArchiveFile) => void): ChunkSink {
     const parser = new LayerParser({ ...this.opts.layer, name: path })
-    const sink = new LayerEntrySink(parser.input)
-    this.current = parser
-    parser.result.then(
-      read => this.keep(path, { kind: 'layer', read }, next),
-      (error: Error) => sink.giveUp(() => this.keep(path, { kind: 'broken', error }, next))
+    this.layers.add(parser)
+    this.pending.push(
+      parser.result.then(
+        read => keep({ kind: 'layer', read }),
+        (error: Error) => keep({ kind: 'broken', error })
+      )
     )
-    return sink
+    return parser
   }
 
-  private keep(path: string, file: ArchiveFile, next: () => void): void {
-    this.current = undefined
-    this.contents.files.set(path, file)
-    next()
+  private keep(path: string, seq: number, file: ArchiveFile): void {
+    if (this.latest.get(path) === seq) this.contents.files.set(path, file)
   }
 
   private finish(): void {
-    if (this.settled) return
-    this.settled = true
-    if (this.entries === 0) return this.reject(new Error('is an empty tar archive, not an image'))
-    this.resolve(this.contents)
+    if (this.entries === 0) return this.fail(new Error('is an empty tar archive, not an image'))
+    void Promise.all(this.pending).then(() => {
+      if (this.settled) return
+      this.settled = true
+      this.resolve(this.contents)
+    })
   }
 
   private fail(err: Error): void {
     if (this.settled) return
     this.settled = true
     this.reject(err)
-    this.current?.abort('the archive read stopped')
-    this.extract.destroy()
+    for (const layer of this.layers) layer.abort('the archive read stopped')
     this.decompressor?.destroy()
     this.input?.destroy()
   }
 
-  private explainTarError(err: Error): string {
+  private explain(err: unknown): Error {
+    if (!(err instanceof TarError)) return err as Error
     const where =
-      this.entryName === undefined ? 'at its start' : `in entry ${shortenDigests(this.entryName)}`
-    if (err.message.includes('Unexpected end of data')) {
-      return `the archive ends ${where} (truncated file? was the save interrupted?)`
+      this.entryName === undefined ? 'at its start' : `in entry ${quoteName(this.entryName)}`
+    if (err.code === 'truncated') {
+      return new Error(`the archive ends ${where} (truncated file? was the save interrupted?)`)
     }
-    if (err.message.startsWith('Invalid tar header')) {
-      return `the archive is corrupt: a tar header after ${where.replace(/^in /, '')} is not valid (damaged or truncated file?)`
+    if (err.code === 'checksum' || err.code === 'format') {
+      return new Error(
+        `the archive is corrupt: a tar header after ${where.replace(/^in /, '')} is not valid (damaged or truncated file?)`
+      )
     }
-    return `cannot read the archive (${where}): ${err.message}`
-  }
-}
-
-/** Feeds a layer parser; once the parser gives up, swallows the rest of the entry. */
-class LayerEntrySink extends EventEmitter implements ChunkSink {
-  private failed = false
-  private ended = false
-  private onEnd: (() => void) | undefined
-
-  constructor(private readonly parser: ChunkSink) {
-    super()
-  }
-
-  write(chunk: Buffer): boolean {
-    if (this.failed) return true
-    if (this.parser.write(chunk)) return true
-    this.parser.once('drain', () => this.emit('drain'))
-    return false
-  }
-
-  end(): void {
-    this.ended = true
-    if (this.failed) this.onEnd?.()
-    else this.parser.end()
-  }
-
-  giveUp(done: () => void): void {
-    this.failed = true
-    this.emit('drain') // a writer waiting on the dead parser
-    if (this.ended) done()
-    else this.onEnd = done
+    return new Error(`cannot read the archive (${where}): ${err.message}`)
   }
 }
 
@@ -216,38 +195,19 @@ function isJsonName(path: string): boolean {
   return JSON_NAMES.has(path) || path.endsWith('.json')
 }
 
-function collect(onDone: (bytes: Buffer) => void): Writable {
+/** Gathers an entry's bytes (small JSON documents); chunks are borrowed, so copied. */
+function collect(onDone: (bytes: Buffer) => void): ChunkSink {
   const chunks: Buffer[] = []
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk)
-      callback()
+  return {
+    write: chunk => {
+      chunks.push(Buffer.from(chunk))
+      return true
     },
-    final(callback) {
-      onDone(Buffer.concat(chunks))
-      callback()
-    }
-  })
+    end: () => onDone(Buffer.concat(chunks)),
+    once: () => undefined
+  }
 }
 
-function discard(onDone: () => void): Writable {
-  return new Writable({
-    write(_chunk, _encoding, callback) {
-      callback()
-    },
-    final(callback) {
-      onDone()
-      callback()
-    }
-  })
+function discard(onDone: () => void): ChunkSink {
+  return { write: () => true, end: onDone, once: () => undefined }
 }
-
-// Directories, links and size-0 entries have nothing to read; `next` is deferred so that long
-// runs of them do not recurse through tar-stream.
-function skip(stream: EntryStream, size: number, next: () => void): void {
-  if (size === 0) return queueMicrotask(next)
-  stream.on('end', next)
-  stream.resume()
-}
-
-function ignore(): void {}

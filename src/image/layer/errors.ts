@@ -1,4 +1,4 @@
-// Turns the terse errors of tar-stream, zlib and zstd into messages that say what is wrong with
+// Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
 // which layer and what to try.
 
 /** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
@@ -10,27 +10,47 @@ export function layerLabel(name: string | undefined): string {
   return name ? `layer ${shortenDigests(name)}` : 'layer'
 }
 
+const NAME_SHOWN = 120
+
+/**
+ * A name from the archive, fit for a one-line message: quoted, control characters escaped, and
+ * cut to 120 characters (a hostile archive can name an entry with 100 KiB of path).
+ */
+export function quoteName(name: string): string {
+  const short = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name
+  return JSON.stringify(shortenDigests(short))
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+const MESSAGE_SHOWN = 1000
+
+/** One clean line of at most ~1000 characters: what an error message about input must be. */
+export function oneLine(message: string): string {
+  const line = message.replace(CONTROL_RUN, ' ').trim()
+  return line.length > MESSAGE_SHOWN ? `${line.slice(0, MESSAGE_SHOWN)}…` : line
+}
+
 /** Where in the tar the parser was, for messages: `after entry "usr/bin/x" (entry 12)`. */
 export function position(lastPath: string | undefined, count: number): string {
   return lastPath === undefined
     ? 'at its first entry'
-    : `after entry "${lastPath}" (entry ${count})`
+    : `after entry ${quoteName(lastPath)} (entry ${count})`
 }
 
-export function explainTarError(err: Error, where: string): string {
-  const msg = err.message
-  if (msg.includes('Unexpected end of data')) {
-    return `the tar stream ends in the middle of an entry, ${where} (truncated archive?)`
+export function explainTarError(err: Error & { code?: unknown }, where: string): string {
+  switch (err.code) {
+    case 'truncated':
+      return `the tar stream ends in the middle of an entry, ${where} (truncated archive?)`
+    case 'checksum':
+    case 'format':
+      return `the tar data is corrupt: a header ${where} is not a valid tar header (damaged or truncated archive?)`
+    case 'long-header':
+      return `a PAX or GNU long-name header ${where} is larger than 4 MiB (corrupt archive?)`
+    case 'size':
+      return `a tar header ${where} has an invalid size field (corrupt archive?)`
   }
-  if (msg.startsWith('Invalid tar header')) {
-    return `the tar data is corrupt: a header ${where} is not a valid tar header (damaged or truncated archive?)`
-  }
-  if (msg.includes('Header exceeds max size')) {
-    return `a PAX or GNU long-name header ${where} is larger than 4 MiB (corrupt archive?)`
-  }
-  if (msg === 'Invalid header')
-    return `a tar header ${where} has an invalid size field (corrupt archive?)`
-  return `cannot read the tar stream ${where}: ${msg}`
+  return `cannot read the tar stream ${where}: ${err.message}`
 }
 
 /** `what` is what was compressed: a layer `blob`, or the whole archive `file`. */

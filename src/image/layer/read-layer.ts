@@ -1,22 +1,34 @@
 // Reads one layer blob in a single streaming pass: sniff the compression, decompress, parse the
-// tar, hash every regular file. Nothing is buffered beyond a chunk in flight.
+// tar, hash every regular file. Nothing is buffered beyond a chunk in flight. An uncompressed
+// layer (docker save's layer.tar) is parsed and hashed synchronously, in the write() call that
+// brings its bytes: no stream objects, events or promises per entry.
 
-import { createHash } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import tar from 'tar-stream'
 import type { Compression, LayerEntry, LayerRead } from '../types.js'
 import { createDecompressor } from './decompress.js'
 import { toLayerEntry } from './entry.js'
 import { explainDecompressError, explainTarError, layerLabel, position } from './errors.js'
+import { EMPTY_FILE_HASH, FileHasher, scratchBuffer } from './hash.js'
 import { describeHead, SNIFF_BYTES, sniffCompression } from './sniff.js'
-import { feed, SniffingWritable, TeeSink, type ChunkSink } from './streams.js'
+import {
+  copying,
+  feed,
+  guard,
+  readableSource,
+  Sniffer,
+  SinkWritable,
+  TeeSink,
+  type ByteSource,
+  type ChunkSink
+} from './streams.js'
+import { TarError, TarParser, type TarBody, type TarHeader } from './tar.js'
+
+export { EMPTY_FILE_HASH, HASH_HEX_LENGTH } from './hash.js'
 
 export const DEFAULT_MAX_ENTRIES = 5_000_000
 export const DEFAULT_MAX_PATH_LENGTH = 4096
-/** `hash` keeps the first 32 hex digits (128 bits) of the sha256. */
-export const HASH_HEX_LENGTH = 32
-export const EMPTY_FILE_HASH = createHash('sha256').digest('hex').slice(0, HASH_HEX_LENGTH)
 
 export interface ReadLayerOptions {
   /** Names the layer in errors and warnings, e.g. the archive entry `blobs/sha256/…`. */
@@ -38,31 +50,38 @@ export const MAX_KEPT_CONTENT_BYTES = 64 * 1024 * 1024
 
 /** Reads one layer blob (tar, tar+gzip or tar+zstd). On failure the stream is destroyed. */
 export function readLayer(stream: Readable, opts: ReadLayerOptions = {}): Promise<LayerRead> {
+  return readLayerFrom(readableSource(stream), opts)
+}
+
+/** readLayer for any ByteSource (e.g. fileSource). On failure the source is destroyed. */
+export function readLayerFrom(source: ByteSource, opts: ReadLayerOptions = {}): Promise<LayerRead> {
   const parser = new LayerParser(opts)
-  stream.on('error', err => parser.abort(`cannot read the blob: ${err.message}`))
-  feed(stream, parser.input)
+  source.pushTo(parser, err => parser.abort(`cannot read the blob: ${err.message}`))
   return parser.result.catch((err: unknown) => {
-    stream.destroy()
+    source.destroy()
     throw err
   })
 }
 
-type Header = tar.Header & { byteOffset?: number }
-type EntryStream = tar.ExtractEvents['entry'][1]
-
 /**
- * The writable end of a layer read: write the blob into `input`, await `result`. The archive
- * reader feeds tar entries in here directly.
+ * The writable end of a layer read: write the blob (write/end, or pipe into `input`), await
+ * `result`. write() never throws: a failure settles `result`, and the rest of the blob is
+ * swallowed, so the archive reader can go on past a broken blob it may not need.
  */
-export class LayerParser {
-  readonly input: SniffingWritable
+export class LayerParser extends EventEmitter implements ChunkSink {
+  /** A Node Writable over this parser, for callers that pipe. */
+  readonly input: SinkWritable
   readonly result: Promise<LayerRead>
   private settle!: { resolve: (read: LayerRead) => void; reject: (err: Error) => void }
   private done = false
+  /** A 'drain' listener is set on the sink below (one at a time, however many writes came). */
+  private waiting = false
   private readonly label: string
   private readonly maxEntries: number
   private readonly maxPathLength: number
   private readonly entries: LayerEntry[] = []
+  private readonly sniffer: Sniffer
+  private readonly scratch = scratchBuffer()
   private compression: Compression = 'none'
   private blobBytes = 0
   private tarBytes = 0
@@ -78,26 +97,47 @@ export class LayerParser {
   private readonly parts: { destroy(): unknown }[] = []
 
   constructor(private readonly opts: ReadLayerOptions) {
+    super()
     this.label = layerLabel(opts.name)
     this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES
     this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH
     this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }))
-    this.input = new SniffingWritable(
-      SNIFF_BYTES,
-      head => this.start(head),
-      chunk => this.countBlobBytes(chunk)
-    )
-    this.input.on('error', err => this.fail(err))
+    this.sniffer = new Sniffer(SNIFF_BYTES, head => this.start(head))
+    this.input = new SinkWritable(this)
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.done) return true
+    this.blobBytes += chunk.length
+    this.opts.onProgress?.(this.blobBytes)
+    try {
+      if (this.sniffer.write(chunk)) return true
+    } catch (err) {
+      this.failWith(err)
+      return true
+    }
+    if (!this.waiting) {
+      this.waiting = true
+      this.sniffer.once('drain', () => {
+        this.waiting = false
+        this.emit('drain')
+      })
+    }
+    return false
+  }
+
+  end(): void {
+    if (this.done) return
+    try {
+      this.sniffer.end()
+    } catch (err) {
+      this.failWith(err)
+    }
   }
 
   /** Stops the read with `layer <name>: <detail>`. */
   abort(detail: string): void {
     this.fail(this.error(detail))
-  }
-
-  private countBlobBytes(chunk: Buffer): void {
-    this.blobBytes += chunk.length
-    this.opts.onProgress?.(this.blobBytes)
   }
 
   private start(head: Buffer): ChunkSink {
@@ -106,17 +146,31 @@ export class LayerParser {
       throw this.error(`is not a tar, gzip or zstd stream (${describeHead(head)})`)
     }
     this.compression = kind
-    const extract = this.createExtract()
-    if (kind === 'none') return this.opts.estimateCompressed ? this.withEstimate(extract) : extract
+    const tar = this.tarInput()
+    if (kind === 'none') return this.opts.estimateCompressed ? this.withEstimate(tar) : tar
     const decompressor = createDecompressor(kind)
     decompressor.on('error', err => this.fail(this.error(explainDecompressError(err, kind))))
-    feed(decompressor, extract, chunk => (this.tarBytes += chunk.length))
+    const output = guard(tar, err => this.failWith(err))
+    feed(decompressor, output, chunk => (this.tarBytes += chunk.length))
     this.parts.push(decompressor)
-    return decompressor
+    return copying(decompressor)
+  }
+
+  /** The tar parser as a sink whose end() also completes the read. */
+  private tarInput(): ChunkSink {
+    const parser = new TarParser(header => this.onEntry(header))
+    return {
+      write: chunk => parser.write(chunk),
+      end: () => {
+        parser.end()
+        this.partDone()
+      },
+      once: (event, listener) => parser.once(event, listener)
+    }
   }
 
   // Registry size of an uncompressed layer is unknown; gzip it on the thread pool to estimate.
-  private withEstimate(extract: tar.Extract): ChunkSink {
+  private withEstimate(tar: ChunkSink): ChunkSink {
     this.pending++
     let bytes = 0
     const gzip = zlib.createGzip({ chunkSize: 128 * 1024 })
@@ -127,60 +181,42 @@ export class LayerParser {
       this.partDone()
     })
     this.parts.push(gzip)
-    return new TeeSink(extract, gzip)
+    return new TeeSink(tar, copying(gzip))
   }
 
-  private createExtract(): tar.Extract {
-    const extract = tar.extract()
-    extract.on('entry', (header: Header, stream: EntryStream, next: () => void) => {
-      try {
-        this.onEntry(header, stream, next)
-      } catch (err) {
-        this.fail(err as Error)
-      }
-    })
-    extract.on('error', (err: Error) => this.fail(this.error(explainTarError(err, this.where()))))
-    extract.on('finish', () => this.partDone())
-    this.parts.push(extract)
-    return extract
-  }
-
-  private onEntry(header: Header, stream: EntryStream, next: () => void): void {
+  private onEntry(header: TarHeader): TarBody | undefined {
     if (++this.count > this.maxEntries) throw this.tooManyEntries()
-    // tar-stream hands directories no content stream, whatever their size field says.
-    const size = header.type === 'directory' ? 0 : (header.size ?? 0)
-    this.dataEnd = (header.byteOffset ?? 0) + size + ((512 - (size % 512)) % 512)
+    const size = header.type === 'directory' ? 0 : header.size
+    this.dataEnd = header.byteOffset + size + ((512 - (size % 512)) % 512)
     const result = toLayerEntry(header)
     if ('skip' in result) {
       this.skip(result.skip)
-      return drain(stream, size, next)
+      return undefined
     }
     const entry = result.entry
     if (entry.path.length > this.maxPathLength) throw this.pathTooLong(entry.path)
     this.entries.push(entry)
     this.lastPath = entry.path
-    if (entry.kind === 'file') return this.hash(entry, stream, size, next)
-    drain(stream, size, next)
+    return entry.kind === 'file' ? this.hasher(entry) : undefined
   }
 
   // The one place file content is touched: it streams through the hash once.
-  private hash(entry: LayerEntry, stream: EntryStream, size: number, next: () => void): void {
-    if (size === 0) {
+  private hasher(entry: LayerEntry): TarBody | undefined {
+    if (entry.size === 0) {
       entry.hash = EMPTY_FILE_HASH
-      return queueMicrotask(next)
+      return undefined
     }
-    const hash = createHash('sha256')
-    const keep = this.keeps(entry.path, size) ? ([] as Buffer[]) : undefined
-    stream.on('data', chunk => {
-      hash.update(chunk as Buffer)
-      keep?.push(chunk as Buffer)
-    })
-    stream.on('end', () => {
-      entry.hash = hash.digest('hex').slice(0, HASH_HEX_LENGTH)
-      if (keep) this.contents.set(entry.path, Buffer.concat(keep))
-      next()
-    })
-    stream.on('error', ignore) // the extract reports the cause
+    if (!this.keeps(entry.path, entry.size)) return new FileHasher(entry, this.scratch)
+    const keep: Buffer[] = []
+    const hasher = new FileHasher(entry, this.scratch, keep)
+    return {
+      write: chunk => hasher.write(chunk),
+      end: () => {
+        hasher.end()
+        this.contents.set(entry.path, Buffer.concat(keep))
+      },
+      once: () => undefined
+    }
   }
 
   private keeps(path: string, size: number): boolean {
@@ -234,7 +270,13 @@ export class LayerParser {
     this.done = true
     this.settle.reject(err)
     for (const part of this.parts) part.destroy()
-    this.input.destroy()
+    this.emit('drain') // a writer waiting on a decompressor that is gone
+  }
+
+  /** Errors thrown by the tar parser get the layer's name and the parser's position. */
+  private failWith(err: unknown): void {
+    if (err instanceof TarError) this.fail(this.error(explainTarError(err, this.where())))
+    else this.fail(err as Error)
   }
 
   private where(): string {
@@ -258,14 +300,3 @@ export class LayerParser {
     )
   }
 }
-
-// Entries without content (or whose content we do not need) are skipped; size-0 entries have
-// nothing to read, and `next` is deferred so long runs of them do not recurse.
-function drain(stream: EntryStream, size: number, next: () => void): void {
-  if (size === 0) return queueMicrotask(next)
-  stream.on('end', next)
-  stream.on('error', ignore)
-  stream.resume()
-}
-
-function ignore(): void {}
