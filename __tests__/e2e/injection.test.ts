@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from '@jest/globals'
 import { buildImage, writeLegacyArchive } from '../support/image-fixtures.js'
+import { liveLines } from './support/action.js'
 import { botComments, inWorld, pullRequestEvent, tempDir, writeFiles } from './support/world.js'
 
 const TIMEOUT = 240_000
@@ -51,22 +52,6 @@ async function hostileArchive(): Promise<Buffer> {
     ]
   })
   return writeLegacyArchive(image)
-}
-
-/** stdout lines the runner would read as commands: those outside stop-commands blocks. */
-function liveLines(stdout: string): string[] {
-  const live: string[] = []
-  let stop: string | undefined
-  for (const line of stdout.split(/\r?\n/)) {
-    if (stop !== undefined) {
-      if (line === `::${stop}::`) stop = undefined
-      continue
-    }
-    const m = /^::stop-commands::(.+)$/.exec(line)
-    if (m) stop = m[1]
-    else live.push(line)
-  }
-  return live
 }
 
 describe('a hostile image in a PR', () => {

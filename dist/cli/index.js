@@ -42834,10 +42834,10 @@ function thresholds_parseIncreaseRule(value, name) {
     const hasAnd = text.includes('&');
     const hasOr = text.includes('|');
     if (hasAnd && hasOr)
-        throw new Error(`input \`${name}\`: use either & or |, not both, in "${text}"`);
+        throw new Error(`${inputLabel(name)}: use either & or |, not both, in "${text}"`);
     const parts = text.split(/[&|]/).map(p => p.trim());
     if (parts.length > 2)
-        throw new Error(`input \`${name}\` takes at most one percentage and one size, got "${text}"`);
+        throw new Error(`${inputLabel(name)} takes at most one percentage and one size, got "${text}"`);
     const rule = { mode: hasOr ? 'any' : 'all', text };
     for (const part of parts)
         addPart(rule, part, name, text);
@@ -42847,7 +42847,7 @@ function addPart(rule, part, name, text) {
     const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(part);
     if (pct) {
         if (rule.ratio !== undefined)
-            throw new Error(`input \`${name}\` has two percentages in "${text}"`);
+            throw new Error(`${inputLabel(name)} has two percentages in "${text}"`);
         rule.ratio = Number(pct[1]) / 100;
         return;
     }
@@ -42855,10 +42855,10 @@ function addPart(rule, part, name, text) {
     if (bytes === undefined || /^-/.test(part)) {
         const where = part === text ? '' : ` (in "${text}")`;
         const sign = /^-/.test(part) ? ' (an increase limit cannot be negative)' : '';
-        throw new Error(`input \`${name}\`: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
+        throw new Error(`${inputLabel(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
     }
     if (rule.bytes !== undefined)
-        throw new Error(`input \`${name}\` has two sizes in "${text}"`);
+        throw new Error(`${inputLabel(name)} has two sizes in "${text}"`);
     rule.bytes = bytes;
 }
 /** Whether an increase of `delta` bytes over `base` bytes crosses the rule. */
@@ -42877,8 +42877,12 @@ function thresholds_parseMaxSize(value, name) {
         return undefined;
     const bytes = parseSize(text);
     if (bytes === undefined || bytes <= 0)
-        throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${text}"`);
+        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`);
     return bytes;
+}
+/** `input \`max-increase\`` for the action, `--max-increase` for the CLI (which passes that). */
+function inputLabel(name) {
+    return name.startsWith('--') ? name : `input \`${name}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -53729,7 +53733,11 @@ function shortenDigests(text) {
     return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
 }
 function layerLabel(name) {
-    return name ? `layer ${shortenDigests(name)}` : 'layer';
+    if (!name)
+        return 'layer';
+    // A blob path is hex and slashes; anything else in it (a NUL, a newline) is shown escaped.
+    const plain = /^[\x21-\x7e]{1,200}$/.test(name);
+    return `layer ${plain ? shortenDigests(name) : quoteName(name)}`;
 }
 const NAME_SHOWN = 120;
 /**
@@ -53952,7 +53960,16 @@ function digestFromPath(path) {
 function paths_describe(value) {
     if (value === undefined)
         return 'missing';
-    const text = JSON.stringify(value) ?? String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        // nested too deep to serialise (a hostile document): say what it is, not what it holds
+        text = Array.isArray(value)
+            ? `a list of ${value.length} nested too deeply`
+            : 'an object nested too deeply';
+    }
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 /** `a, b, c and 997 more`: a list from the archive, bounded for a one-line message. */
@@ -55484,23 +55501,14 @@ function base256(b, at, length) {
         sum = sum * 256 + (positive ? b[i] : 0xff - b[i]);
     return positive ? sum : -sum;
 }
+// The magic field at offset 257: `ustar\0` (POSIX) or `ustar  \0` (old GNU).
+const tar_USTAR = Buffer.from('ustar\0', 'latin1');
+const GNU = Buffer.from('ustar  \0', 'latin1');
 function isUstar(b, at) {
-    return (b[at + 257] === 0x75 &&
-        b[at + 258] === 0x73 &&
-        b[at + 259] === 0x74 &&
-        b[at + 260] === 0x61 &&
-        b[at + 261] === 0x72 &&
-        b[at + 262] === 0);
+    return b.compare(tar_USTAR, 0, tar_USTAR.length, at + 257, at + 257 + tar_USTAR.length) === 0;
 }
 function isGnu(b, at) {
-    return (b[at + 257] === 0x75 &&
-        b[at + 258] === 0x73 &&
-        b[at + 259] === 0x74 &&
-        b[at + 260] === 0x61 &&
-        b[at + 261] === 0x72 &&
-        b[at + 262] === 0x20 &&
-        b[at + 263] === 0x20 &&
-        b[at + 264] === 0);
+    return b.compare(GNU, 0, GNU.length, at + 257, at + 257 + GNU.length) === 0;
 }
 /** PAX records: `<length> <key>=<value>\n`, as tar-stream reads them. */
 function decodePax(buf) {
@@ -55749,13 +55757,17 @@ class LayerParser extends external_node_events_.EventEmitter {
         this.warn(`skipped ${reason}`);
     }
     warn(message) {
-        this.opts.onWarning?.(`${this.label}: ${message}`);
+        // Names from the archive are in it: one clean line, whatever they hold.
+        this.opts.onWarning?.(oneLine(`${this.label}: ${message}`));
     }
     succeed(read) {
         if (this.done)
             return;
         this.done = true;
         this.settle.resolve(read);
+        // A compressed stream can end before its blob does (trailing bytes after the last gzip
+        // member): a writer told to wait for a decompressor that is finished would wait forever.
+        this.emit('drain');
     }
     fail(err) {
         if (this.done)
@@ -55808,7 +55820,13 @@ async function withContext(label, work) {
     }
     catch (err) {
         // not `instanceof Error`: errors from node:fs may come from another realm (jest's vm)
-        const message = typeof err?.message === 'string' ? err.message : String(err);
+        const e = err;
+        // A stack overflow walking a document nested 100 000 deep is the input's fault, not ours:
+        // said as such, without the internal RangeError attached.
+        if (e?.name === 'RangeError' && /call stack/.test(e.message)) {
+            throw new Error(`${label}: a JSON document of the image nests too deeply to be read (a hostile or broken archive?)`);
+        }
+        const message = typeof e?.message === 'string' ? e.message : String(err);
         throw new Error(oneLine(`${label}: ${message}`), { cause: err });
     }
 }
@@ -57374,13 +57392,26 @@ function keepYoungGenerationSmall() {
 
 
 
+
 function isArchiveSource(source) {
     return source.startsWith('oci:') || (0,external_node_fs_namespaceObject.existsSync)(source);
 }
 async function readImage(source, opts) {
     // Memory: what is read lives until the report is made (heap.ts).
     keepYoungGenerationSmall();
-    return isArchiveSource(source) ? readImageSource(source, opts) : readEngineImage(source, opts);
+    if (isArchiveSource(source))
+        return readImageSource(source, opts);
+    if (looksLikePath(source)) {
+        throw new UsageError(`${source} does not exist (an image archive or OCI layout directory was expected there)`);
+    }
+    return readEngineImage(source, opts);
+}
+/**
+ * Not an image reference: references never start with `/` or `.`, and one ending in `.tar`
+ * (a repository named `x.tar`, untagged) is far less likely than a mistyped archive path.
+ */
+function looksLikePath(source) {
+    return /^(\/|\.\.?\/|~\/)/.test(source) || /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/.test(source);
 }
 
 ;// CONCATENATED MODULE: ./src/measure.ts

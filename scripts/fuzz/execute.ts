@@ -3,7 +3,7 @@
 // the harness's worker threads and, in-process, by the jest smoke test.
 
 import { execFileSync } from 'node:child_process'
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import type { Analysis } from '../../src/analysis/analyze.js'
@@ -76,6 +76,10 @@ async function writeDirFile(dir: string, root: string, f: DirFile): Promise<void
   if (kind === 'dir') return void (await mkdir(path, { recursive: true }))
   if (kind === 'fifo') return void execFileSync('mkfifo', [path])
   if (kind === 'symlink') return symlink(f.symlink!.replace(OUTSIDE, join(root, 'outside')), path)
+  // Another mutation may have made this path a FIFO or a link already: writing to a FIFO with
+  // no reader would block the harness itself, and through a link would write outside.
+  const existing = await lstat(path).catch(() => undefined)
+  if (existing && !existing.isFile()) return
   await writeFile(path, f.data ?? Buffer.alloc(0))
 }
 

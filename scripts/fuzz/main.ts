@@ -96,7 +96,9 @@ async function fuzz(args: Args, argv: string[]): Promise<number> {
   })
   console.log(consoleSummary(summary))
   if (args.report) {
-    const command = `npm run fuzz -- ${argv.filter(a => !a.startsWith('--repo')).join(' ')}`.trim()
+    // `--repo <dir>` is fuzz.sh's plumbing, not part of the command a person types
+    const typed = argv.filter((a, i) => !a.startsWith('--repo') && argv[i - 1] !== '--repo')
+    const command = `npm run fuzz -- ${typed.join(' ')}`.trim()
     updateDocs(join(args.repo, 'docs', 'reliability.md'), figuresBlock(summary, command))
     console.log('fuzz: figures written to docs/reliability.md')
   }

@@ -21,10 +21,10 @@ export function parseIncreaseRule(value: string, name: string): IncreaseRule | u
   const hasAnd = text.includes('&')
   const hasOr = text.includes('|')
   if (hasAnd && hasOr)
-    throw new Error(`input \`${name}\`: use either & or |, not both, in "${text}"`)
+    throw new Error(`${inputLabel(name)}: use either & or |, not both, in "${text}"`)
   const parts = text.split(/[&|]/).map(p => p.trim())
   if (parts.length > 2)
-    throw new Error(`input \`${name}\` takes at most one percentage and one size, got "${text}"`)
+    throw new Error(`${inputLabel(name)} takes at most one percentage and one size, got "${text}"`)
   const rule: IncreaseRule = { mode: hasOr ? 'any' : 'all', text }
   for (const part of parts) addPart(rule, part, name, text)
   return rule
@@ -34,7 +34,7 @@ function addPart(rule: IncreaseRule, part: string, name: string, text: string): 
   const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(part)
   if (pct) {
     if (rule.ratio !== undefined)
-      throw new Error(`input \`${name}\` has two percentages in "${text}"`)
+      throw new Error(`${inputLabel(name)} has two percentages in "${text}"`)
     rule.ratio = Number(pct[1]) / 100
     return
   }
@@ -42,9 +42,9 @@ function addPart(rule: IncreaseRule, part: string, name: string, text: string): 
   if (bytes === undefined || /^-/.test(part)) {
     const where = part === text ? '' : ` (in "${text}")`
     const sign = /^-/.test(part) ? ' (an increase limit cannot be negative)' : ''
-    throw new Error(`input \`${name}\`: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`)
+    throw new Error(`${inputLabel(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`)
   }
-  if (rule.bytes !== undefined) throw new Error(`input \`${name}\` has two sizes in "${text}"`)
+  if (rule.bytes !== undefined) throw new Error(`${inputLabel(name)} has two sizes in "${text}"`)
   rule.bytes = bytes
 }
 
@@ -62,6 +62,11 @@ export function parseMaxSize(value: string, name: string): number | undefined {
   if (text === '') return undefined
   const bytes = parseSize(text)
   if (bytes === undefined || bytes <= 0)
-    throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${text}"`)
+    throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`)
   return bytes
+}
+
+/** `input \`max-increase\`` for the action, `--max-increase` for the CLI (which passes that). */
+function inputLabel(name: string): string {
+  return name.startsWith('--') ? name : `input \`${name}\``
 }

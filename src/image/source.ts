@@ -2,6 +2,7 @@
 // OCI layout directory (`oci:<dir>`).
 
 import { existsSync } from 'node:fs'
+import { UsageError } from '../errors.js'
 import { readImageSource, type ReadOptions } from './archive/index.js'
 import { readEngineImage } from './docker.js'
 import { keepYoungGenerationSmall } from './heap.js'
@@ -14,5 +15,19 @@ export function isArchiveSource(source: string): boolean {
 export async function readImage(source: string, opts: ReadOptions): Promise<ImageData> {
   // Memory: what is read lives until the report is made (heap.ts).
   keepYoungGenerationSmall()
-  return isArchiveSource(source) ? readImageSource(source, opts) : readEngineImage(source, opts)
+  if (isArchiveSource(source)) return readImageSource(source, opts)
+  if (looksLikePath(source)) {
+    throw new UsageError(
+      `${source} does not exist (an image archive or OCI layout directory was expected there)`
+    )
+  }
+  return readEngineImage(source, opts)
+}
+
+/**
+ * Not an image reference: references never start with `/` or `.`, and one ending in `.tar`
+ * (a repository named `x.tar`, untagged) is far less likely than a mistyped archive path.
+ */
+export function looksLikePath(source: string): boolean {
+  return /^(\/|\.\.?\/|~\/)/.test(source) || /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/.test(source)
 }

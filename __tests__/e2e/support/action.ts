@@ -284,17 +284,7 @@ const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/g, ':').rep
  */
 export function parseCommands(stdout: string): Command[] {
   const commands: Command[] = []
-  let stopToken: string | undefined
-  for (const line of stdout.split(/\r?\n/)) {
-    if (stopToken !== undefined) {
-      if (line === `::${stopToken}::`) stopToken = undefined
-      continue
-    }
-    const stop = /^::stop-commands::(.+)$/.exec(line)
-    if (stop) {
-      stopToken = stop[1]
-      continue
-    }
+  for (const line of liveLines(stdout)) {
     const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line)
     if (!m) continue
     const properties: Record<string, string> = {}
@@ -309,6 +299,22 @@ export function parseCommands(stdout: string): Command[] {
     })
   }
   return commands
+}
+
+/** The lines of a log the runner reads as possible commands: those outside stop-commands blocks. */
+export function liveLines(stdout: string): string[] {
+  const live: string[] = []
+  let stopToken: string | undefined
+  for (const line of stdout.split(/\r?\n/)) {
+    if (stopToken !== undefined) {
+      if (line === `::${stopToken}::`) stopToken = undefined
+      continue
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line)
+    if (stop) stopToken = stop[1]
+    else live.push(line)
+  }
+  return live
 }
 
 /** The log of a run, for a failing expectation's message. */

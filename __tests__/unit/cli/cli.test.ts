@@ -78,7 +78,10 @@ describe('usage', () => {
     [['explode'], /unknown command "explode"/],
     [[], /no command given/],
     [['analyze', 'x', '--json', '--markdown'], /--json and --markdown exclude each other/],
-    [['analyze', 'x', '--max-increase', '10 percent'], /--max-increase/],
+    [
+      ['analyze', 'x', '--max-increase', '10 percent'],
+      /^image-size-guard: --max-increase: "10 percent" is not valid\. Use a percentage/
+    ],
     [['analyze', 'x', '--ignore-hints', 'apt-list'], /unknown hint id\(s\) apt-list/]
   ])('%j → exit 2 and one clear line', async (argv, message) => {
     const r = io()
@@ -88,11 +91,14 @@ describe('usage', () => {
     expect(r.err).not.toMatch(/\bat .*\.(js|ts):\d+/)
   })
 
-  it('a missing archive path is tried as an engine image and says so in one line', async () => {
+  it('a missing archive path says it does not exist, in one line', async () => {
     const r = io()
     const code = await main(['analyze', join(dir, 'nope.tar'), '--no-progress'], r)
     expect(code).toBe(2)
     expect(r.err.trim().split('\n')).toHaveLength(1)
+    expect(r.err).toContain(
+      `${join(dir, 'nope.tar')} does not exist (an image archive or OCI layout directory was expected there)`
+    )
   })
 
   it('a corrupt archive → exit 2, one line naming the file', async () => {

@@ -118,3 +118,61 @@ describe('OCI layout directories with hostile files', () => {
     expect(result.layers).toHaveLength(image.layers.length)
   })
 })
+
+describe('a source that is a path to nothing', () => {
+  it('says the file does not exist instead of asking the engine for an image of that name', async () => {
+    const { readImage, looksLikePath } = await import('../../../src/image/source.js')
+    await expect(readImage('/nonexistent/app.tar', {})).rejects.toThrow(
+      '/nonexistent/app.tar does not exist (an image archive or OCI layout directory was expected there)'
+    )
+    expect(looksLikePath('./image.tar.gz')).toBe(true)
+    expect(looksLikePath('build/app.tar')).toBe(true)
+    expect(looksLikePath('myapp:latest')).toBe(false)
+    expect(looksLikePath('ghcr.io/acme/app:1.2')).toBe(false)
+    expect(looksLikePath('sha256:0123')).toBe(false)
+  })
+})
+
+describe('a JSON document nested 100 000 deep', () => {
+  it('is one clear error, not a stack overflow', async () => {
+    const dir = writeOciDir(await sampleImage(), tempDir())
+    writeFileSync(join(dir, 'index.json'), '['.repeat(100_000) + ']'.repeat(100_000))
+    const err = await readOciLayoutDir(dir).then(
+      () => undefined,
+      (e: Error) => e
+    )
+    expect(err?.message).toMatch(new RegExp(`^OCI layout ${dir}: `))
+    expect(err?.message).not.toMatch(/call stack/)
+    expect((err?.cause as Error | undefined)?.name).not.toBe('RangeError')
+  })
+})
+
+describe('a layer whose decompressor finishes while the archive still feeds it', () => {
+  // From the fuzzer (tar-of-tars + a size past the end): a gzip layer entry that runs on into
+  // the rest of the archive. zlib stops at the end of the gzip member; the writer it had told
+  // to wait was never released, so the read hung with its source paused.
+  it('settles when fed in small chunks', async () => {
+    const { readImageArchiveStream } = await import('../../../src/image/archive/index.js')
+    const { Readable } = await import('node:stream')
+    const { readFileSync } = await import('node:fs')
+    const archive = readFileSync('__tests__/fixtures/fuzz/tar-of-tars-size-past-end.tar')
+    let at = 0
+    const stream = new Readable({
+      read() {
+        if (at >= archive.length) return void this.push(null)
+        this.push(archive.subarray(at, at + 512))
+        at += 512
+      }
+    })
+    const settled = await Promise.race([
+      readImageArchiveStream(stream).then(
+        () => 'resolved',
+        (e: Error) => e.message
+      ),
+      new Promise(resolve => setTimeout(() => resolve('pending after 5 s'), 5_000))
+    ])
+    expect(settled).toMatch(
+      /^image archive: the archive ends in entry "blobs\/sha256\/662bc62a5593…"/
+    )
+  }, 20_000)
+})

@@ -46,8 +46,15 @@ export async function withContext<T>(label: string, work: () => Promise<T>): Pro
     return await work()
   } catch (err) {
     // not `instanceof Error`: errors from node:fs may come from another realm (jest's vm)
-    const message =
-      typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err)
+    const e = err as Error | undefined
+    // A stack overflow walking a document nested 100 000 deep is the input's fault, not ours:
+    // said as such, without the internal RangeError attached.
+    if (e?.name === 'RangeError' && /call stack/.test(e.message)) {
+      throw new Error(
+        `${label}: a JSON document of the image nests too deeply to be read (a hostile or broken archive?)`
+      )
+    }
+    const message = typeof e?.message === 'string' ? e.message : String(err)
     throw new Error(oneLine(`${label}: ${message}`), { cause: err })
   }
 }

@@ -60,7 +60,15 @@ export function digestFromPath(path: string): string | undefined {
 
 export function describe(value: unknown): string {
   if (value === undefined) return 'missing'
-  const text = JSON.stringify(value) ?? String(value)
+  let text: string
+  try {
+    text = JSON.stringify(value) ?? String(value)
+  } catch {
+    // nested too deep to serialise (a hostile document): say what it is, not what it holds
+    text = Array.isArray(value)
+      ? `a list of ${value.length} nested too deeply`
+      : 'an object nested too deeply'
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 

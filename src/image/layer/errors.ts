@@ -7,7 +7,10 @@ export function shortenDigests(text: string): string {
 }
 
 export function layerLabel(name: string | undefined): string {
-  return name ? `layer ${shortenDigests(name)}` : 'layer'
+  if (!name) return 'layer'
+  // A blob path is hex and slashes; anything else in it (a NUL, a newline) is shown escaped.
+  const plain = /^[\x21-\x7e]{1,200}$/.test(name)
+  return `layer ${plain ? shortenDigests(name) : quoteName(name)}`
 }
 
 const NAME_SHOWN = 120

@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib'
 import type { Compression, LayerEntry, LayerRead } from '../types.js'
 import { createDecompressor } from './decompress.js'
 import { toLayerEntry } from './entry.js'
-import { explainDecompressError, explainTarError, layerLabel, position } from './errors.js'
+import { explainDecompressError, explainTarError, layerLabel, oneLine, position } from './errors.js'
 import { EMPTY_FILE_HASH, FileHasher, scratchBuffer } from './hash.js'
 import { describeHead, SNIFF_BYTES, sniffCompression } from './sniff.js'
 import {
@@ -256,13 +256,17 @@ export class LayerParser extends EventEmitter implements ChunkSink {
   }
 
   private warn(message: string): void {
-    this.opts.onWarning?.(`${this.label}: ${message}`)
+    // Names from the archive are in it: one clean line, whatever they hold.
+    this.opts.onWarning?.(oneLine(`${this.label}: ${message}`))
   }
 
   private succeed(read: LayerRead): void {
     if (this.done) return
     this.done = true
     this.settle.resolve(read)
+    // A compressed stream can end before its blob does (trailing bytes after the last gzip
+    // member): a writer told to wait for a decompressor that is finished would wait forever.
+    this.emit('drain')
   }
 
   private fail(err: Error): void {

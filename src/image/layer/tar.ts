@@ -330,28 +330,16 @@ function base256(b: Buffer, at: number, length: number): number {
   return positive ? sum : -sum
 }
 
+// The magic field at offset 257: `ustar\0` (POSIX) or `ustar  \0` (old GNU).
+const USTAR = Buffer.from('ustar\0', 'latin1')
+const GNU = Buffer.from('ustar  \0', 'latin1')
+
 function isUstar(b: Buffer, at: number): boolean {
-  return (
-    b[at + 257] === 0x75 &&
-    b[at + 258] === 0x73 &&
-    b[at + 259] === 0x74 &&
-    b[at + 260] === 0x61 &&
-    b[at + 261] === 0x72 &&
-    b[at + 262] === 0
-  )
+  return b.compare(USTAR, 0, USTAR.length, at + 257, at + 257 + USTAR.length) === 0
 }
 
 function isGnu(b: Buffer, at: number): boolean {
-  return (
-    b[at + 257] === 0x75 &&
-    b[at + 258] === 0x73 &&
-    b[at + 259] === 0x74 &&
-    b[at + 260] === 0x61 &&
-    b[at + 261] === 0x72 &&
-    b[at + 262] === 0x20 &&
-    b[at + 263] === 0x20 &&
-    b[at + 264] === 0
-  )
+  return b.compare(GNU, 0, GNU.length, at + 257, at + 257 + GNU.length) === 0
 }
 
 /** PAX records: `<length> <key>=<value>\n`, as tar-stream reads them. */
