@@ -167,11 +167,13 @@ async function main(): Promise<number> {
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === 'fuzz-worker') {
   workerMain()
 } else {
+  // process.exit, not exitCode: a worker stuck in a hostile input (a thread of libuv's pool
+  // blocked on a FIFO) would otherwise keep the harness, and CI, alive after the verdict.
   main().then(
-    code => (process.exitCode = code),
+    code => process.exit(code),
     (err: Error) => {
       console.error(err.stack ?? err)
-      process.exitCode = 2
+      process.exit(2)
     }
   )
 }
