@@ -9,3 +9,8 @@ export function errorMessage(e: unknown): string {
 export class UsageError extends Error {
   override name = 'UsageError'
 }
+
+/** How a message names an input: `input \`max-increase\`` (action), `--max-increase` (the CLI passes that). */
+export function inputLabel(name: string): string {
+  return name.startsWith('--') ? name : `input \`${name}\``
+}

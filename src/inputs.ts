@@ -14,6 +14,7 @@ import {
 import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
+import { inputLabel } from './errors.js'
 import type { Thresholds } from './diff/verdict.js'
 import { parseSize, SIZE_HELP } from './units.js'
 
@@ -159,7 +160,7 @@ function hintIds(value: string, name: string, alsoAllowed: string[] = []): strin
   const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)))
   if (unknown.length > 0) {
     throw new Error(
-      `input \`${name}\`: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`
+      `${inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`
     )
   }
   return ids
@@ -381,14 +382,14 @@ export function parseBoolean(value: string, name: string, fallback: boolean): bo
   if (v === '') return fallback
   if (['true', 'True', 'TRUE'].includes(v)) return true
   if (['false', 'False', 'FALSE'].includes(v)) return false
-  throw new Error(`input \`${name}\` must be true or false, got "${v}"`)
+  throw new Error(`${inputLabel(name)} must be true or false, got "${v}"`)
 }
 
 export function parseCount(value: string, name: string, fallback: number): number {
   const v = value.trim().replace(/_/g, '')
   if (v === '') return fallback
   if (!/^\d+$/.test(v) || Number(v) < 1) {
-    throw new Error(`input \`${name}\` must be a whole number above 0, got "${value.trim()}"`)
+    throw new Error(`${inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`)
   }
   return Number(v)
 }
@@ -398,7 +399,7 @@ export function parseSizeInput(value: string, name: string, fallback: number): n
   if (v === '') return fallback
   const bytes = parseSize(v)
   if (bytes === undefined || bytes < 1) {
-    throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${v}"`)
+    throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`)
   }
   return bytes
 }
@@ -412,7 +413,7 @@ export function parseEnum<T extends string>(
   const v = value.trim()
   if (v === '') return fallback
   if (!allowed.includes(v as T)) {
-    throw new Error(`input \`${name}\` must be one of ${allowed.join(', ')}; got "${v}"`)
+    throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`)
   }
   return v as T
 }
@@ -439,7 +440,7 @@ export function parseBuildArgs(value: string, name: string): Record<string, stri
     const eq = line.indexOf('=')
     const key = eq < 0 ? line : line.slice(0, eq).trim()
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new Error(`input \`${name}\`: "${line}" is not KEY=VALUE (one per line)`)
+      throw new Error(`${inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`)
     }
     args[key] = eq < 0 ? '' : line.slice(eq + 1)
   }

@@ -7,7 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { cleanup, measureImage, measureImages, type Measured } from './action/measure-images.js'
+import {
+  cleanup,
+  cleanupQuietly,
+  measureImage,
+  measureImages,
+  type Measured
+} from './action/measure-images.js'
 import {
   defaultBranch,
   pullRequestNumber,
@@ -20,6 +26,7 @@ import { coreLog, evaluate, worstVerdict, type EvaluateDeps } from './action/eva
 import {
   annotate,
   commentMarker,
+  dataStore,
   logReports,
   postComment,
   postStatuses,
@@ -72,9 +79,7 @@ export async function run(): Promise<void> {
   } catch (e) {
     core.setFailed(errorMessage(e))
   } finally {
-    await cleanup(measured, keepImage).catch(e =>
-      core.warning(`could not remove a built image: ${errorMessage(e)}`)
-    )
+    await cleanupQuietly(measured, keepImage)
   }
 }
 
@@ -85,13 +90,7 @@ async function compareAll(
   mode: RunMode,
   measured: Measured[]
 ): Promise<ImageResult[]> {
-  const store = new GitBaselineStore({
-    octokit: t.octokit,
-    owner: t.owner,
-    repo: t.repo,
-    branch: inputs.dataBranch,
-    log: coreLog
-  })
+  const store = dataStore(t, inputs.dataBranch)
   if (mode === 'record') await record(ctx, store, measured)
   const compareTo = await compareTarget(ctx, t, mode)
   const results: ImageResult[] = []
@@ -153,7 +152,7 @@ async function compareTarget(
     mode === 'record' ? { ...ctx.payload, pull_request: undefined } : ctx.payload,
     checkedOut,
     mergeBaseFromGitHub(t.octokit, t.owner, t.repo),
-    { info: core.info, warning: core.warning, debug: core.debug }
+    coreLog
   )
 }
 

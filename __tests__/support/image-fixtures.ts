@@ -158,6 +158,96 @@ export async function layerTar(items: LayerItem[]): Promise<Buffer> {
 }
 
 // --- hand-written headers ---------------------------------------------------------------------
+// A tar header writer that can write any field (garbage octal, unknown typeflags, NUL in names,
+// no checksum), shared with the fuzz harness (scripts/fuzz/tar.ts re-exports it).
+
+export const BLOCK = 512
+
+export interface HeaderFields {
+  name?: string | Buffer
+  mode?: number
+  uid?: number
+  gid?: number
+  size?: number
+  mtime?: number
+  /** A typeflag character, or a byte value. */
+  typeflag?: string | number
+  linkname?: string | Buffer
+  magic?: 'ustar' | 'gnu' | 'none'
+  /** Skip the checksum (to write a bad one afterwards). */
+  noChecksum?: boolean
+}
+
+export function writeOctal(b: Buffer, at: number, width: number, value: number): void {
+  const digits = Math.max(0, Math.floor(value)).toString(8)
+  const text = digits.length < width ? digits.padStart(width - 1, '0') + '\0' : digits
+  b.fill(0, at, at + width)
+  b.write(text.slice(0, width), at, 'latin1')
+}
+
+function writeField(b: Buffer, at: number, width: number, value: string | Buffer): void {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
+  bytes.copy(b, at, 0, Math.min(width, bytes.length))
+}
+
+export function setChecksum(b: Buffer, at = 0): void {
+  b.fill(0x20, at + 148, at + 156)
+  let sum = 0
+  for (let i = at; i < at + BLOCK; i++) sum += b[i]
+  b.write(sum.toString(8).padStart(6, '0') + '\0 ', at + 148, 'latin1')
+}
+
+/** One 512-byte header block. */
+export function header(f: HeaderFields): Buffer {
+  const b = Buffer.alloc(BLOCK)
+  writeField(b, 0, 100, f.name ?? '')
+  writeOctal(b, 100, 8, f.mode ?? 0o644)
+  writeOctal(b, 108, 8, f.uid ?? 0)
+  writeOctal(b, 116, 8, f.gid ?? 0)
+  writeOctal(b, 124, 12, f.size ?? 0)
+  writeOctal(b, 136, 12, f.mtime ?? 0)
+  const flag = f.typeflag ?? '0'
+  b[156] = typeof flag === 'number' ? flag : flag.charCodeAt(0)
+  if (f.linkname !== undefined) writeField(b, 157, 100, f.linkname)
+  const magic = f.magic ?? 'ustar'
+  if (magic === 'ustar') b.write('ustar\u000000', 257, 'latin1')
+  else if (magic === 'gnu') b.write('ustar  \0', 257, 'latin1')
+  if (!f.noChecksum) setChecksum(b)
+  return b
+}
+
+export function padded(data: Buffer): Buffer {
+  const pad = (BLOCK - (data.length % BLOCK)) % BLOCK
+  return pad === 0 ? data : Buffer.concat([data, Buffer.alloc(pad)])
+}
+
+/** A header plus its padded data (size = data length unless given). */
+export function entryBlocks(f: HeaderFields, data: Buffer = Buffer.alloc(0)): Buffer {
+  return Buffer.concat([header({ size: data.length, ...f }), padded(data)])
+}
+
+/** `<len> <key>=<value>\n` records; the length counts its own digits. */
+export function paxRecords(records: Record<string, string>): Buffer {
+  const lines = Object.entries(records).map(([k, v]) => {
+    const body = Buffer.byteLength(` ${k}=${v}\n`)
+    let len = body + 1
+    while (String(len).length + body !== len) len = String(len).length + body
+    return `${len} ${k}=${v}\n`
+  })
+  return Buffer.from(lines.join(''), 'utf8')
+}
+
+export function paxBlock(records: Record<string, string> | Buffer, global = false): Buffer {
+  const data = Buffer.isBuffer(records) ? records : paxRecords(records)
+  return entryBlocks(
+    { name: global ? 'pax_global_header' : 'PaxHeader', typeflag: global ? 'g' : 'x' },
+    data
+  )
+}
+
+export function gnuLongBlock(kind: 'L' | 'K', payload: Buffer): Buffer {
+  return entryBlocks({ name: '././@LongLink', typeflag: kind, magic: 'gnu' }, payload)
+}
 
 interface RawHeader {
   name: string
@@ -169,72 +259,36 @@ interface RawHeader {
   gnu?: boolean
 }
 
-function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0') + '\0'
+function rawFields(h: RawHeader): HeaderFields {
+  return { ...h, magic: h.gnu ? 'gnu' : 'ustar' }
 }
 
 export function rawHeader(h: RawHeader): Buffer {
-  const b = Buffer.alloc(512)
-  b.write(h.name, 0, 100, 'utf8')
-  b.write(octal(h.mode ?? 0o644, 8), 100)
-  b.write(octal(0, 8), 108)
-  b.write(octal(0, 8), 116)
-  b.write(octal(h.size ?? 0, 12), 124)
-  b.write(octal(0, 12), 136)
-  b.write(h.typeflag, 156)
-  if (h.linkname) b.write(h.linkname, 157, 100, 'utf8')
-  if (h.gnu) b.write('ustar  \0', 257, 'latin1')
-  else b.write('ustar\u000000', 257, 'latin1')
-  b.fill(0x20, 148, 156)
-  let sum = 0
-  for (const byte of b) sum += byte
-  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1')
-  return b
-}
-
-function padded(data: Buffer): Buffer {
-  const pad = (512 - (data.length % 512)) % 512
-  return Buffer.concat([data, Buffer.alloc(pad)])
+  return header(rawFields(h))
 }
 
 /** One entry as raw blocks: header plus padded data. */
 export function rawEntry(h: RawHeader, data: Buffer = Buffer.alloc(0)): RawBlocks {
-  return { raw: Buffer.concat([rawHeader({ ...h, size: data.length }), padded(data)]) }
+  return { raw: entryBlocks({ ...rawFields(h), size: data.length }, data) }
 }
 
 /** A file whose name is carried by a GNU `././@LongLink` (typeflag L) record. */
 export function gnuLongNameEntry(path: string, content: Buffer): RawBlocks {
-  const longName = rawEntry(
-    { name: '././@LongLink', typeflag: 'L', gnu: true },
-    Buffer.from(path + '\0')
-  )
+  const longName = gnuLongBlock('L', Buffer.from(path + '\0'))
   const file = rawEntry({ name: path.slice(0, 99), typeflag: '0', gnu: true }, content)
-  return { raw: Buffer.concat([longName.raw, file.raw]) }
+  return { raw: Buffer.concat([longName, file.raw]) }
 }
 
 /** A symlink whose target is carried by a GNU typeflag K record. */
 export function gnuLongLinkEntry(path: string, target: string): RawBlocks {
-  const longLink = rawEntry(
-    { name: '././@LongLink', typeflag: 'K', gnu: true },
-    Buffer.from(target + '\0')
-  )
+  const longLink = gnuLongBlock('K', Buffer.from(target + '\0'))
   const link = rawEntry({ name: path, typeflag: '2', linkname: target.slice(0, 99), gnu: true })
-  return { raw: Buffer.concat([longLink.raw, link.raw]) }
-}
-
-export function paxRecords(records: Record<string, string>): Buffer {
-  const lines = Object.entries(records).map(([k, v]) => {
-    const body = ` ${k}=${v}\n`
-    let len = body.length + 1
-    while (String(len).length + body.length !== len) len = String(len).length + body.length
-    return `${len}${body}`
-  })
-  return Buffer.from(lines.join(''))
+  return { raw: Buffer.concat([longLink, link.raw]) }
 }
 
 /** A PAX global header (typeflag g), as `git archive` writes (dive aborts on these). */
 export function paxGlobalHeader(records: Record<string, string>): RawBlocks {
-  return rawEntry({ name: 'pax_global_header', typeflag: 'g' }, paxRecords(records))
+  return { raw: paxBlock(records, true) }
 }
 
 // --- compression ------------------------------------------------------------------------------

@@ -1,8 +1,27 @@
 // A tar toolkit for writing hostile archives: headers with any field (garbage octal, unknown
 // typeflags, NUL in names), PAX and GNU long-name records, and a lenient parse/pack pair so that
 // mutations can edit an archive as a list of entries. Independent of the reader under test.
+// The header writer lives with the test fixtures (which build the seeds) and is re-exported here.
 
-export const BLOCK = 512
+export {
+  BLOCK,
+  entryBlocks,
+  gnuLongBlock,
+  header,
+  padded,
+  paxBlock,
+  paxRecords,
+  setChecksum,
+  writeOctal,
+  type HeaderFields
+} from '../../__tests__/support/image-fixtures.js'
+import {
+  BLOCK,
+  entryBlocks,
+  paxBlock,
+  type HeaderFields
+} from '../../__tests__/support/image-fixtures.js'
+
 export const END_MARKER = Buffer.alloc(2 * BLOCK)
 
 export type ItemType = 'file' | 'dir' | 'symlink' | 'link' | 'fifo' | 'raw'
@@ -15,98 +34,12 @@ export interface TarItem {
   linkname?: string
 }
 
-export interface HeaderFields {
-  name?: string | Buffer
-  mode?: number
-  uid?: number
-  gid?: number
-  size?: number
-  mtime?: number
-  /** A typeflag character, or a byte value. */
-  typeflag?: string | number
-  linkname?: string | Buffer
-  magic?: 'ustar' | 'gnu' | 'none'
-  /** Skip the checksum (to write a bad one afterwards). */
-  noChecksum?: boolean
-}
-
 const TYPEFLAGS: Record<Exclude<ItemType, 'raw'>, string> = {
   file: '0',
   link: '1',
   symlink: '2',
   dir: '5',
   fifo: '6'
-}
-
-export function writeOctal(b: Buffer, at: number, width: number, value: number): void {
-  const digits = Math.max(0, Math.floor(value)).toString(8)
-  const text = digits.length < width ? digits.padStart(width - 1, '0') + '\0' : digits
-  b.fill(0, at, at + width)
-  b.write(text.slice(0, width), at, 'latin1')
-}
-
-function writeField(b: Buffer, at: number, width: number, value: string | Buffer): void {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
-  bytes.copy(b, at, 0, Math.min(width, bytes.length))
-}
-
-export function setChecksum(b: Buffer, at = 0): void {
-  b.fill(0x20, at + 148, at + 156)
-  let sum = 0
-  for (let i = at; i < at + BLOCK; i++) sum += b[i]
-  b.write(sum.toString(8).padStart(6, '0') + '\0 ', at + 148, 'latin1')
-}
-
-/** One 512-byte header block. */
-export function header(f: HeaderFields): Buffer {
-  const b = Buffer.alloc(BLOCK)
-  writeField(b, 0, 100, f.name ?? '')
-  writeOctal(b, 100, 8, f.mode ?? 0o644)
-  writeOctal(b, 108, 8, f.uid ?? 0)
-  writeOctal(b, 116, 8, f.gid ?? 0)
-  writeOctal(b, 124, 12, f.size ?? 0)
-  writeOctal(b, 136, 12, f.mtime ?? 0)
-  const flag = f.typeflag ?? '0'
-  b[156] = typeof flag === 'number' ? flag : flag.charCodeAt(0)
-  if (f.linkname !== undefined) writeField(b, 157, 100, f.linkname)
-  const magic = f.magic ?? 'ustar'
-  if (magic === 'ustar') b.write('ustar\u000000', 257, 'latin1')
-  else if (magic === 'gnu') b.write('ustar  \0', 257, 'latin1')
-  if (!f.noChecksum) setChecksum(b)
-  return b
-}
-
-export function padded(data: Buffer): Buffer {
-  const pad = (BLOCK - (data.length % BLOCK)) % BLOCK
-  return pad === 0 ? data : Buffer.concat([data, Buffer.alloc(pad)])
-}
-
-/** A header plus its padded data (size = data length unless given). */
-export function entryBlocks(f: HeaderFields, data: Buffer = Buffer.alloc(0)): Buffer {
-  return Buffer.concat([header({ size: data.length, ...f }), padded(data)])
-}
-
-/** `<len> <key>=<value>\n` records; the length counts its own digits. */
-export function paxRecords(records: Record<string, string>): Buffer {
-  const lines = Object.entries(records).map(([k, v]) => {
-    const body = Buffer.byteLength(` ${k}=${v}\n`)
-    let len = body + 1
-    while (String(len).length + body !== len) len = String(len).length + body
-    return `${len} ${k}=${v}\n`
-  })
-  return Buffer.from(lines.join(''), 'utf8')
-}
-
-export function paxBlock(records: Record<string, string> | Buffer, global = false): Buffer {
-  const data = Buffer.isBuffer(records) ? records : paxRecords(records)
-  return entryBlocks(
-    { name: global ? 'pax_global_header' : 'PaxHeader', typeflag: global ? 'g' : 'x' },
-    data
-  )
-}
-
-export function gnuLongBlock(kind: 'L' | 'K', payload: Buffer): Buffer {
-  return entryBlocks({ name: '././@LongLink', typeflag: kind, magic: 'gnu' }, payload)
 }
 
 function needsPax(value: string | undefined): boolean {

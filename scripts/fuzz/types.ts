@@ -81,14 +81,10 @@ export const OUTCOMES: Outcome[] = [
   'read-outside'
 ]
 
-export const FAILURE_OUTCOMES: ReadonlySet<Outcome> = new Set([
-  'crash',
-  'hang',
-  'memory',
-  'bad',
-  'wrote-outside',
-  'read-outside'
-])
+/** Everything but a valid report or a clear error fails the run (a new outcome too). */
+export const FAILURE_OUTCOMES: ReadonlySet<Outcome> = new Set(
+  OUTCOMES.filter(o => o !== 'valid' && o !== 'clear-error')
+)
 
 export interface CaseResult {
   outcome: Outcome

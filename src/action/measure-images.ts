@@ -143,8 +143,8 @@ export async function cleanup(
   for (const m of measured) if (m.builtTag) await removeImage(m.builtTag)
 }
 
-/** Cleanup on the way out of a failure: its own failure is only a warning. */
-async function cleanupQuietly(
+/** Cleanup on the way out: its own failure is only a warning. */
+export async function cleanupQuietly(
   measured: Array<Pick<Measured, 'builtTag'>>,
   keepImage: boolean
 ): Promise<void> {

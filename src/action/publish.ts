@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { GitBaselineStore } from '../baseline/git-store.js'
 import { safeName } from '../baseline/schema.js'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
@@ -22,6 +23,17 @@ export interface Target {
   octokit: Octokit
   owner: string
   repo: string
+}
+
+/** The repository's baseline store: the data branch, written through the job's token. */
+export function dataStore(t: Target, branch: string): GitBaselineStore {
+  return new GitBaselineStore({
+    octokit: t.octokit,
+    owner: t.owner,
+    repo: t.repo,
+    branch,
+    log: coreLog
+  })
 }
 
 /** Logs text that came from the image or the PR: no line of it can be a workflow command. */

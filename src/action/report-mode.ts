@@ -4,17 +4,17 @@
 // and post the comment and status to that PR.
 
 import * as core from '@actions/core'
-import { GitBaselineStore } from '../baseline/git-store.js'
 import { commitsFromGitHub } from '../baseline/resolve.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
 import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
-import { coreLog, evaluate } from './evaluate.js'
+import { evaluate } from './evaluate.js'
 import {
   annotate,
   commentMarker,
+  dataStore,
   logReports,
   postComment,
   postStatuses,
@@ -60,13 +60,7 @@ export async function runReportMode(
   core.info(
     `reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
   )
-  const store = new GitBaselineStore({
-    octokit: t.octokit,
-    owner: t.owner,
-    repo: t.repo,
-    branch: inputs.dataBranch,
-    log: coreLog
-  })
+  const store = dataStore(t, inputs.dataBranch)
   const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' as const }
   // Thresholds come from this (trusted) workflow, never from the artifact.
   const thresholdsFor = (name: string) =>

@@ -151,20 +151,16 @@ function compressedTotal(
 
 function configSummary(image: ImageData): ImageSummary['config'] {
   const c = image.config.config ?? {}
-  // Clipped to the report's bounds (BOUNDS in report-schema.ts): a config is untrusted input.
-  const clip = (s: string, max: number): string => s.slice(0, max)
-  const list = (items: string[], max: number): string[] =>
-    items.slice(0, BOUNDS.configList).map(s => clip(s, max))
+  // A config is untrusted input: lists are capped at the report's bound (strings are clipped
+  // where every report is bounded, trimReport in baseline/schema.ts).
+  const list = (items: string[]): string[] => items.slice(0, BOUNDS.configList)
   return {
-    user: clip(c.User ?? '', BOUNDS.id),
-    entrypoint: list(c.Entrypoint ?? [], BOUNDS.text),
-    cmd: list(c.Cmd ?? [], BOUNDS.text),
-    workdir: clip(c.WorkingDir ?? '', BOUNDS.path),
-    envNames: list(
-      (c.Env ?? []).map(e => e.split('=', 1)[0]),
-      BOUNDS.id
-    ),
-    exposedPorts: list(Object.keys(c.ExposedPorts ?? {}), BOUNDS.id)
+    user: c.User ?? '',
+    entrypoint: list(c.Entrypoint ?? []),
+    cmd: list(c.Cmd ?? []),
+    workdir: c.WorkingDir ?? '',
+    envNames: list((c.Env ?? []).map(e => e.split('=', 1)[0])),
+    exposedPorts: list(Object.keys(c.ExposedPorts ?? {}))
   }
 }
 

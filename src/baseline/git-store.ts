@@ -18,6 +18,7 @@ import {
   imageKey,
   NewerSchemaError,
   parseBaseline,
+  refuseUnreadable,
   type Baseline
 } from './schema.js'
 import {
@@ -299,22 +300,14 @@ export class GitBaselineStore implements BaselineStore {
     )
   }
 
-  /**
-   * A baseline already stored for this commit that we cannot read (corrupt, or from a newer
-   * version) is evidence someone should look at: refused, never overwritten.
-   */
   private async refuseUnreadable(snapshot: Snapshot, path: string): Promise<void> {
     const existing = snapshot.files.get(path)
     if (!existing) return
-    try {
-      parseBaseline(await this.readBlob(existing, path), this.where(path))
-    } catch (e) {
-      if (e instanceof NewerSchemaError) throw new Error(`${e.message}. Not overwriting it.`)
-      if (!(e instanceof BaselineFormatError)) throw e
-      throw new Error(
-        `${e.message}. Not overwriting it: delete that file on \`${this.branch}\` to record this commit again`
-      )
-    }
+    refuseUnreadable(
+      await this.readBlob(existing, path),
+      this.where(path),
+      `delete that file on \`${this.branch}\``
+    )
   }
 
   private async nextIndex(

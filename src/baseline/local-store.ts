@@ -12,6 +12,7 @@ import {
   imageKey,
   NewerSchemaError,
   parseBaseline,
+  refuseUnreadable,
   type Baseline
 } from './schema.js'
 import {
@@ -89,16 +90,8 @@ export class LocalBaselineStore implements BaselineStore {
 
   private async refuseUnreadable(path: string): Promise<void> {
     const text = await this.read(path)
-    if (text === undefined) return
-    try {
-      parseBaseline(text, this.where(path))
-    } catch (e) {
-      if (e instanceof NewerSchemaError) throw new Error(`${e.message}. Not overwriting it.`)
-      if (!(e instanceof BaselineFormatError)) throw e
-      throw new Error(
-        `${e.message}. Not overwriting it: delete ${join(this.dir, path)} to record this commit again`
-      )
-    }
+    if (text !== undefined)
+      refuseUnreadable(text, this.where(path), `delete ${join(this.dir, path)}`)
   }
 
   /** undefined when missing or unreadable; `forWrite` refuses to replace a newer index. */

@@ -133,6 +133,21 @@ export function parseBaseline(text: string, where: string): Baseline {
   return validateAgainst<Baseline>(value, BASELINE_SCHEMA, where, 'image-size-guard baseline')
 }
 
+/**
+ * Before a write replaces the baseline stored for the same commit: one we cannot read (corrupt,
+ * or from a newer version) is evidence someone should look at, refused and never overwritten.
+ * `deleteHint` says how to clear the way (`delete that file on \`branch\``).
+ */
+export function refuseUnreadable(text: string, where: string, deleteHint: string): void {
+  try {
+    parseBaseline(text, where)
+  } catch (e) {
+    if (e instanceof NewerSchemaError) throw new Error(`${e.message}. Not overwriting it.`)
+    if (!(e instanceof BaselineFormatError)) throw e
+    throw new Error(`${e.message}. Not overwriting it: ${deleteHint} to record this commit again`)
+  }
+}
+
 export function serializeBaseline(baseline: Baseline): string {
   return `${JSON.stringify(baseline, null, 2)}\n`
 }

@@ -12,6 +12,7 @@ import { execCommand } from '../exec.js'
 import type { Log } from '../github/client.js'
 import { deriveName } from '../inputs.js'
 import { measure } from '../measure.js'
+import { isArchiveSource, looksLikePath } from '../image/source.js'
 import { renderMarkdownReport } from '../render/markdown.js'
 import type { BaselineInfo, ImageResult } from '../render/model.js'
 import { renderComparisonTerminal, renderTerminal } from '../render/terminal.js'
@@ -41,7 +42,7 @@ async function measureSource(
 
 function nameOf(source: string, v: Values): string {
   if (v.name) return v.name
-  const archive = source.startsWith('oci:') || /\.(tar|tgz|gz)$/.test(source)
+  const archive = isArchiveSource(source) || looksLikePath(source)
   return deriveName(
     archive ? { archive: source, repoName: 'image' } : { image: source, repoName: 'image' }
   )

@@ -1,6 +1,6 @@
 // The command line's flags, parsed into the same typed options the action uses.
 
-import { readFileSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { validateHintIds, HINT_IDS } from '../analysis/hints/catalog.js'
 import { parseIncreaseRule, parseMaxSize } from '../diff/thresholds.js'
@@ -103,7 +103,7 @@ export function measureOptionsOf(v: Values, side: 'head' | 'base' = 'head'): Mea
     throw new UsageError('--build-arg and --target describe the Dockerfile: give --dockerfile too')
   }
   const dockerfile = side === 'head' ? v.dockerfile : v['base-dockerfile']
-  if (dockerfile) readable(dockerfile)
+  if (dockerfile) readable(dockerfile, side === 'head' ? '--dockerfile' : '--base-dockerfile')
   return {
     ...(v.platform ? { platform: v.platform } : {}),
     estimateCompressed: v['estimate-compressed'] === true,
@@ -123,12 +123,16 @@ export function measureOptionsOf(v: Values, side: 'head' | 'base' = 'head'): Mea
   }
 }
 
-function readable(path: string): void {
+/** The Dockerfile must be a file (measure reads it; here only that is checked, early). */
+function readable(path: string, flag: string): void {
+  let isFile: boolean
   try {
-    readFileSync(path)
+    isFile = statSync(path).isFile()
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
     throw new UsageError(
-      `--dockerfile ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`
+      `${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`
     )
   }
+  if (!isFile) throw new UsageError(`${flag} ${path}: not a file`)
 }

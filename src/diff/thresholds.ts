@@ -1,6 +1,7 @@
 // Threshold rules: `10%`, `25MB`, `10% & 25MB` (both must be exceeded: ratio-only rules
 // misfire on small images, neurodesk/neurocontainers#3153) and `10% | 25MB` (either).
 
+import { inputLabel } from '../errors.js'
 import { parseSize, SIZE_HELP } from '../units.js'
 
 export interface IncreaseRule {
@@ -64,9 +65,4 @@ export function parseMaxSize(value: string, name: string): number | undefined {
   if (bytes === undefined || bytes <= 0)
     throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`)
   return bytes
-}
-
-/** `input \`max-increase\`` for the action, `--max-increase` for the CLI (which passes that). */
-function inputLabel(name: string): string {
-  return name.startsWith('--') ? name : `input \`${name}\``
 }

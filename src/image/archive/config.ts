@@ -3,7 +3,7 @@
 // of strings. Fields of the wrong type are dropped (as if absent), never passed on.
 
 import type { HistoryItem, ImageConfigJson } from '../types.js'
-import { isObject } from './contents.js'
+import { isObject, stringRecord } from './contents.js'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const strings = (v: unknown): string[] | undefined =>
@@ -37,9 +37,7 @@ function tidyRunConfig(c: Record<string, unknown>): NonNullable<ImageConfigJson[
     if (value !== undefined) out[key] = value
   }
   if (isObject(c.Labels)) {
-    out.Labels = Object.fromEntries(
-      Object.entries(c.Labels).filter(([, v]) => typeof v === 'string')
-    ) as Record<string, string>
+    out.Labels = stringRecord(c.Labels)
   }
   if (isObject(c.ExposedPorts)) out.ExposedPorts = c.ExposedPorts
   return out

@@ -73,6 +73,14 @@ export function parseJson(bytes: Buffer, name: string): unknown {
   }
 }
 
+/** The string-valued members of an object (labels, annotations); the rest are dropped. */
+export function stringRecord(obj: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto'
 import type { ArchiveLayout, Descriptor, ImageConfigJson, Platform } from '../types.js'
-import { isObject, parseObject, type JsonFiles } from './contents.js'
+import { isObject, parseObject, stringRecord, type JsonFiles } from './contents.js'
 import { tidyConfig } from './config.js'
 import { checkDigest, describe } from './paths.js'
 
@@ -104,13 +104,6 @@ export function parseDescriptor(raw: unknown, where: string): Descriptor {
   }
   if (isObject(raw.annotations)) d.annotations = stringRecord(raw.annotations)
   return d
-}
-
-function stringRecord(obj: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string')) as Record<
-    string,
-    string
-  >
 }
 
 /** A list field that must be an array (`manifests`, `layers`). */

@@ -2,7 +2,7 @@
 // descriptors from index.json), the plan is resolved, then only the layer blobs it names are read.
 
 import { readFile, realpath, stat } from 'node:fs/promises'
-import { join, sep } from 'node:path'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import { fileSource } from '../layer/file-source.js'
 import { readLayerFrom } from '../layer/read-layer.js'
 import type { ImageData, LayerRead } from '../types.js'
@@ -21,39 +21,38 @@ const LAYER_CONCURRENCY = 2
 export function readOciLayoutDir(dir: string, opts: ReadOptions = {}): Promise<ImageData> {
   const maxJsonBytes = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES
   return withContext(opts.label ?? `OCI layout ${dir}`, async () => {
-    const contents = await loadJsonDocuments(dir, maxJsonBytes)
+    // The layout's real path, once: every file read must resolve inside it.
+    const layout: Layout = { dir, root: realpath(dir).catch(() => dir) }
+    const contents = await loadJsonDocuments(layout, maxJsonBytes)
     const plan = resolveImage(jsonFiles(contents, maxJsonBytes), {
       ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
       ...(opts.reference !== undefined ? { reference: opts.reference } : {})
     })
-    const reads = await readLayerFiles(dir, plan, opts)
+    const reads = await readLayerFiles(layout, plan, opts)
     return assembleImage(plan, ref => reads.get(ref.path)!, { kind: 'oci-dir', path: dir })
   })
 }
 
 /** index.json, manifest.json and every index, manifest and config blob they lead to. */
-export async function loadJsonDocuments(
-  dir: string,
-  maxJsonBytes: number
-): Promise<ArchiveContents> {
+async function loadJsonDocuments(layout: Layout, maxJsonBytes: number): Promise<ArchiveContents> {
   const contents = emptyContents()
   const queue = ['index.json', 'manifest.json', 'oci-layout']
   for (let n = 0; n < queue.length && n < MAX_JSON_DOCUMENTS; n++) {
     const path = queue[n]
     if (contents.files.has(path)) continue
-    const bytes = await loadJson(dir, path, maxJsonBytes, contents)
+    const bytes = await loadJson(layout, path, maxJsonBytes, contents)
     if (bytes) queue.push(...referencedPaths(path, bytes))
   }
   return contents
 }
 
 async function loadJson(
-  dir: string,
+  layout: Layout,
   path: string,
   maxJsonBytes: number,
   contents: ArchiveContents
 ): Promise<Buffer | undefined> {
-  const blob = await layoutFile(dir, path)
+  const blob = await layoutFile(layout, path)
   if (blob === undefined) return undefined
   const { file, size } = blob
   if (size > maxJsonBytes) {
@@ -93,12 +92,12 @@ function safe(get: () => string): string[] {
 }
 
 async function readLayerFiles(
-  dir: string,
+  layout: Layout,
   plan: ImagePlan,
   opts: ReadOptions
 ): Promise<Map<string, LayerRead>> {
   const paths = [...new Set(plan.layers.map(l => l.path))]
-  const files = await Promise.all(paths.map(path => layerFile(dir, path, plan)))
+  const files = await Promise.all(paths.map(path => layerFile(layout, path, plan)))
   const sizes = files.map(f => f.size)
   const progress = progressTracker(
     sizes.reduce((a, b) => a + b, 0),
@@ -124,11 +123,17 @@ async function readLayerFiles(
   return reads
 }
 
-async function layerFile(dir: string, path: string, plan: ImagePlan): Promise<LayoutFile> {
-  const blob = await layoutFile(dir, path)
+async function layerFile(layout: Layout, path: string, plan: ImagePlan): Promise<LayoutFile> {
+  const blob = await layoutFile(layout, path)
   if (blob !== undefined) return blob
   const i = plan.layers.findIndex(l => l.path === path)
   throw missingLayerError(plan.layers[i], i, plan.layers.length)
+}
+
+interface Layout {
+  dir: string
+  /** realpath(dir), resolved once per read. */
+  root: Promise<string>
 }
 
 interface LayoutFile {
@@ -142,15 +147,15 @@ interface LayoutFile {
  * symlink (some stores deduplicate that way), but only to a file inside the layout; a FIFO
  * would block the reader forever and a device (`/dev/zero`) never ends, so both are refused.
  */
-async function layoutFile(dir: string, path: string): Promise<LayoutFile | undefined> {
+async function layoutFile(layout: Layout, path: string): Promise<LayoutFile | undefined> {
   let file: string
   try {
-    file = await realpath(join(dir, path))
+    file = await realpath(join(layout.dir, path))
   } catch {
     return undefined
   }
-  const root = await realpath(dir)
-  if (!file.startsWith(root + sep)) {
+  const inside = relative(await layout.root, file)
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new Error(`${path} is a symlink to ${file}, outside the layout: refusing to read it`)
   }
   const info = await stat(file)

@@ -83,13 +83,14 @@ function kindOf(type: string | null | undefined): EntryKind {
 // directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
 function markWhiteout(entry: LayerEntry): void {
   const slash = entry.path.lastIndexOf('/')
+  // Almost no entry is a whiteout: test in place before slicing anything (once per entry).
+  if (!entry.path.startsWith(WHITEOUT_PREFIX, slash + 1)) return
   const base = entry.path.slice(slash + 1)
-  if (!base.startsWith(WHITEOUT_PREFIX)) return
   const dir = slash < 0 ? '' : entry.path.slice(0, slash)
+  const name = base.slice(WHITEOUT_PREFIX.length)
   if (base === OPAQUE_MARKER) setMarker(entry, 'opaque', dir)
-  else if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) entry.kind = 'other'
-  else if (base.length > WHITEOUT_PREFIX.length && !/^\.\.?$/.test(base.slice(4))) {
-    const name = base.slice(WHITEOUT_PREFIX.length)
+  else if (name.startsWith(WHITEOUT_PREFIX)) entry.kind = 'other'
+  else if (name !== '' && name !== '.' && name !== '..') {
     setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`)
   } else entry.kind = 'other'
 }

@@ -6,13 +6,13 @@
 import { open } from 'node:fs/promises'
 import type { ByteSource, ChunkSink } from './streams.js'
 
-export const FILE_READ_BYTES = 1024 * 1024
+const FILE_READ_BYTES = 1024 * 1024
 
-export function fileSource(path: string, readBytes = FILE_READ_BYTES): ByteSource {
+export function fileSource(path: string): ByteSource {
   let stopped = false
   return {
     pushTo: (sink, onError) => {
-      pump(path, sink, readBytes, () => stopped).catch((err: Error) => {
+      pump(path, sink, () => stopped).catch((err: Error) => {
         if (!stopped) onError(err)
       })
     },
@@ -22,15 +22,10 @@ export function fileSource(path: string, readBytes = FILE_READ_BYTES): ByteSourc
   }
 }
 
-async function pump(
-  path: string,
-  sink: ChunkSink,
-  readBytes: number,
-  stopped: () => boolean
-): Promise<void> {
+async function pump(path: string, sink: ChunkSink, stopped: () => boolean): Promise<void> {
   const file = await open(path, 'r')
   try {
-    const buffer = Buffer.allocUnsafe(readBytes)
+    const buffer = Buffer.allocUnsafe(FILE_READ_BYTES)
     for (;;) {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
       if (stopped()) return

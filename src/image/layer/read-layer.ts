@@ -25,8 +25,6 @@ import {
 } from './streams.js'
 import { TarError, TarParser, type TarBody, type TarHeader } from './tar.js'
 
-export { EMPTY_FILE_HASH, HASH_HEX_LENGTH } from './hash.js'
-
 export const DEFAULT_MAX_ENTRIES = 5_000_000
 export const DEFAULT_MAX_PATH_LENGTH = 4096
 
