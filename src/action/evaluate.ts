@@ -1,14 +1,12 @@
 // Per image: find its baseline, compare, mark new hints, decide the verdict.
 
 import * as core from '@actions/core'
-import { markNewHints } from '../analysis/hints/new.js'
 import type { Report } from '../analysis/report.js'
 import { resolveBaseline, type CommitLister, type CompareTarget } from '../baseline/resolve.js'
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
-import { compareReports } from '../diff/compare.js'
+import { judge } from '../diff/judge.js'
 import { decideVerdict, type Acceptance, type Thresholds, type Verdict } from '../diff/verdict.js'
 import type { ImageResult, TrendPoint } from '../render/model.js'
-import { formatBytes } from '../units.js'
 
 export interface EvaluateDeps {
   store: BaselineStore
@@ -49,21 +47,15 @@ export async function evaluate(
       )
     : undefined
   for (const line of found?.tried ?? []) core.info(`${s.name}: ${line}`)
-  const base = found?.baseline?.report
-  const report = { ...s.report, hints: markNewHints(s.report.hints, base?.hints) }
-  const comparison = base ? compareReports(base, report) : undefined
+  const baseline =
+    found?.baseline && found.info ? { ...found.info, report: found.baseline.report } : undefined
+  const judged = judge(s.name, s.report, baseline, s.thresholds)
+  const { thresholds, ...rest } = judged
   return {
-    name: s.name,
-    platform,
-    report,
-    ...(found?.baseline && found.info
-      ? { baseline: { ...found.info, report: found.baseline.report } }
-      : {}),
-    ...(comparison ? { comparison } : {}),
-    verdict: decideVerdict(report, comparison, s.thresholds),
+    ...rest,
     trend: trend(found?.history ?? [], deps.trendLength),
     ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
-    thresholds: describeThresholds(s.thresholds)
+    thresholds
   }
 }
 
@@ -87,16 +79,6 @@ function trend(history: IndexEntry[], limit: number): TrendPoint[] {
       ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
       recordedAt: e.recordedAt
     }))
-}
-
-export function describeThresholds(t: Thresholds): string[] {
-  const out: string[] = []
-  if (t.maxSize !== undefined) out.push(`max-size: ${formatBytes(t.maxSize)}`)
-  if (t.maxIncrease) out.push(`max-increase: ${t.maxIncrease.text}`)
-  if (t.warnIncrease) out.push(`warn-increase: ${t.warnIncrease.text}`)
-  if (t.ignoreBaseChange) out.push('ignore-base-change: true')
-  if (t.failOnHints.length) out.push(`fail-on-hints: ${t.failOnHints.join(', ')}`)
-  return out
 }
 
 const RANK: Record<Verdict, number> = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 }

@@ -1,12 +1,9 @@
 // The CLI's commands: analyze, compare, record, check. Each measures through the same
 // pipeline as the action and prints text, JSON or markdown.
 
-import { markNewHints } from '../analysis/hints/new.js'
 import type { Report } from '../analysis/report.js'
 import { LocalBaselineStore, DEFAULT_BASELINE_DIR } from '../baseline/local-store.js'
 import { toBaseline } from '../baseline/schema.js'
-import { compareReports } from '../diff/compare.js'
-import { decideVerdict, type Thresholds } from '../diff/verdict.js'
 import { UsageError } from '../errors.js'
 import { execCommand } from '../exec.js'
 import type { Log } from '../github/client.js'
@@ -16,7 +13,7 @@ import { isArchiveSource, looksLikePath } from '../image/source.js'
 import { renderMarkdownReport } from '../render/markdown.js'
 import type { BaselineInfo, ImageResult } from '../render/model.js'
 import { renderComparisonTerminal, renderTerminal } from '../render/terminal.js'
-import { describeThresholds } from '../action/evaluate.js'
+import { judge } from '../diff/judge.js'
 import type { CliIo } from './main.js'
 import { measureOptionsOf, thresholdsOf, type Values } from './options.js'
 import { progressReporter } from './progress.js'
@@ -57,7 +54,7 @@ export async function analyzeCommand(list: string[], v: Values, io: CliIo): Prom
   const [source] = args(list, 1, 'analyze takes exactly one <source>')
   const thresholds = thresholdsOf(v)
   const report = await measureSource(source, v, io)
-  const result = resultOf(nameOf(source, v), report, undefined, thresholds)
+  const result = judge(nameOf(source, v), report, undefined, thresholds)
   output(io, v, result, () => renderTerminal(report))
   return result.verdict.verdict === 'fail' ? 1 : 0
 }
@@ -68,7 +65,7 @@ export async function compareCommand(list: string[], v: Values, io: CliIo): Prom
   const base = await measureSource(baseSource, v, io, 'base')
   const head = await measureSource(headSource, v, io)
   const info: BaselineInfo = { method: 'given', sha: '', branch: '', label: baseSource }
-  const result = resultOf(nameOf(headSource, v), head, { ...info, report: base }, thresholds)
+  const result = judge(nameOf(headSource, v), head, { ...info, report: base }, thresholds)
   output(io, v, result, () => renderComparisonTerminal(result))
   return result.verdict.verdict === 'fail' ? 1 : 0
 }
@@ -112,30 +109,11 @@ export async function checkCommand(list: string[], v: Values, io: CliIo): Promis
         report: baseline.report
       }
     : undefined
-  const result = resultOf(name, head, info, thresholds)
+  const result = judge(name, head, info, thresholds)
   output(io, v, result, () =>
     result.comparison ? renderComparisonTerminal(result) : renderTerminal(head)
   )
   return result.verdict.verdict === 'fail' ? 1 : 0
-}
-
-function resultOf(
-  name: string,
-  head: Report,
-  baseline: (BaselineInfo & { report: Report }) | undefined,
-  thresholds: Thresholds
-): ImageResult {
-  const report = { ...head, hints: markNewHints(head.hints, baseline?.report.hints) }
-  const comparison = baseline ? compareReports(baseline.report, report) : undefined
-  return {
-    name,
-    platform: report.image.platform,
-    report,
-    ...(baseline ? { baseline } : {}),
-    ...(comparison ? { comparison } : {}),
-    verdict: decideVerdict(report, comparison, thresholds),
-    thresholds: describeThresholds(thresholds)
-  }
 }
 
 function output(io: CliIo, v: Values, result: ImageResult, text: () => string): void {

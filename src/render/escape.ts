@@ -25,6 +25,8 @@
 // - Length: every value is bounded (by grapheme, so an emoji is never split) and ends with
 //   `…` when cut, so one hostile 1 MB file name cannot eat the comment's budget.
 
+import { unsafeChars } from '../unsafe.js'
+
 /** Default bound for untrusted values, in graphemes. */
 export const DEFAULT_MAX = 200
 
@@ -50,11 +52,8 @@ const ENTITIES: Record<string, string> = {
 
 const SPECIALS = /[&<>"'|\\`*_~[\]$:@#]/g
 const LINE_BREAKS = /[\r\n\t\f\v\u0085\u2028\u2029]+/g
-// C0 and C1 controls (tab/newline handled above), DEL, bidi embeddings/overrides/isolates
-// and marks, and lone surrogates.
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+// Line breaks are handled above; the rest of src/unsafe.ts's characters are marked.
+const UNSAFE = unsafeChars()
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' })
 

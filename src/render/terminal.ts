@@ -4,6 +4,7 @@
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
 import type { LayerDiff } from '../diff/compare.js'
 import { formatBytes, formatDelta, formatPercent } from '../units.js'
+import { unsafeChars } from '../unsafe.js'
 import type { ImageResult } from './model.js'
 
 const INSTRUCTION_WIDTH = 70
@@ -102,15 +103,13 @@ export function truncate(text: string, width: number): string {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\xNN` instead.
+ * terminal. They are shown as `\u{NN}` instead.
  */
 export function clean(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    c => `\\u{${c.charCodeAt(0).toString(16)}}`
-  )
+  return text.replace(UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`)
 }
+
+const UNSAFE = unsafeChars()
 
 function table(header: string[], rows: string[][], right: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))

@@ -1,6 +1,8 @@
 // Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
 // which layer and what to try.
 
+import { UNSAFE_CHARS } from '../../unsafe.js'
+
 /** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
 export function shortenDigests(text: string): string {
   return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…')
@@ -24,8 +26,7 @@ export function quoteName(name: string): string {
   return JSON.stringify(shortenDigests(short))
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+const CONTROL_RUN = new RegExp(`(?:${UNSAFE_CHARS}|[\\u2028\\u2029])+`, 'g')
 const MESSAGE_SHOWN = 1000
 
 /** One clean line of at most ~1000 characters: what an error message about input must be. */
