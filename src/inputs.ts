@@ -118,19 +118,29 @@ export function readInputs(
       Inputs.EstimateCompressed,
       false
     ),
-    limits: {
-      maxEntries: parseCount(get(Inputs.MaxEntries), Inputs.MaxEntries, DEFAULT_LIMITS.maxEntries),
-      maxPathLength: parseCount(
-        get(Inputs.MaxPathLength),
-        Inputs.MaxPathLength,
-        DEFAULT_LIMITS.maxPathLength
-      ),
-      maxJsonBytes: parseSizeInput(
-        get(Inputs.MaxJsonSize),
-        Inputs.MaxJsonSize,
-        DEFAULT_LIMITS.maxJsonBytes
-      )
-    }
+    limits: readLimits(get)
+  }
+}
+
+/** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
+export function readLimits(get: InputGetter, prefix = ''): Limits {
+  const name = (n: string) => `${prefix}${n}`
+  return {
+    maxEntries: parseCount(
+      get(Inputs.MaxEntries),
+      name(Inputs.MaxEntries),
+      DEFAULT_LIMITS.maxEntries
+    ),
+    maxPathLength: parseCount(
+      get(Inputs.MaxPathLength),
+      name(Inputs.MaxPathLength),
+      DEFAULT_LIMITS.maxPathLength
+    ),
+    maxJsonBytes: parseSizeInput(
+      get(Inputs.MaxJsonSize),
+      name(Inputs.MaxJsonSize),
+      DEFAULT_LIMITS.maxJsonBytes
+    )
   }
 }
 
@@ -155,7 +165,7 @@ export function readThresholds(get: InputGetter, prefix = ''): Thresholds {
 const SEVERITY_WORDS = ['info', 'warning', 'error']
 
 /** A list of hint ids (and, where allowed, severities); unknown ones are named in the error. */
-function hintIds(value: string, name: string, alsoAllowed: string[] = []): string[] {
+export function hintIds(value: string, name: string, alsoAllowed: string[] = []): string[] {
   const ids = parseList(value)
   const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)))
   if (unknown.length > 0) {

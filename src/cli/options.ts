@@ -2,21 +2,19 @@
 
 import { statSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { validateHintIds, HINT_IDS } from '../analysis/hints/catalog.js'
-import { parseIncreaseRule, parseMaxSize } from '../diff/thresholds.js'
 import type { Thresholds } from '../diff/verdict.js'
 import { UsageError } from '../errors.js'
 import {
-  DEFAULT_LIMITS,
+  hintIds,
   parseBuildArgs,
-  parseCount,
-  parseList,
-  parseSizeInput,
+  readLimits,
+  readThresholds,
+  type InputGetter,
   type Limits
 } from '../inputs.js'
 import type { MeasureOptions } from '../measure.js'
 
-export const OPTIONS = {
+const OPTIONS = {
   platform: { type: 'string' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
@@ -52,53 +50,25 @@ export function parseCommandLine(argv: string[]): { values: Values; positionals:
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
 }
 
-export function limitsOf(v: Values): Limits {
-  return {
-    maxEntries: parseCount(v['max-entries'] ?? '', '--max-entries', DEFAULT_LIMITS.maxEntries),
-    maxPathLength: parseCount(
-      v['max-path-length'] ?? '',
-      '--max-path-length',
-      DEFAULT_LIMITS.maxPathLength
-    ),
-    maxJsonBytes: parseSizeInput(
-      v['max-json-size'] ?? '',
-      '--max-json-size',
-      DEFAULT_LIMITS.maxJsonBytes
-    )
+/** The flags as the action's input getter: the CLI's flags are named as the inputs are. */
+function flags(v: Values): InputGetter {
+  return name => {
+    const value = (v as Record<string, unknown>)[name]
+    return value === true ? 'true' : typeof value === 'string' ? value : ''
   }
+}
+
+function limitsOf(v: Values): Limits {
+  return readLimits(flags(v), '--')
 }
 
 export function thresholdsOf(v: Values): Thresholds {
-  const maxSize = parseMaxSize(v['max-size'] ?? '', '--max-size')
-  const maxIncrease = parseIncreaseRule(v['max-increase'] ?? '', '--max-increase')
-  const warnIncrease = parseIncreaseRule(v['warn-increase'] ?? '', '--warn-increase')
-  const failOnHints = parseList(v['fail-on-hints'] ?? '')
-  checkHintIds(
-    failOnHints.filter(x => !['info', 'warning', 'error'].includes(x)),
-    '--fail-on-hints'
-  )
-  return {
-    ...(maxSize !== undefined ? { maxSize } : {}),
-    ...(maxIncrease ? { maxIncrease } : {}),
-    ...(warnIncrease ? { warnIncrease } : {}),
-    ignoreBaseChange: v['ignore-base-change'] === true,
-    failOnHints
-  }
-}
-
-export function checkHintIds(ids: string[], flag: string): void {
-  const unknown = validateHintIds(ids)
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `${flag}: unknown hint id(s) ${unknown.join(', ')}; known ids: ${HINT_IDS.join(', ')}`
-    )
-  }
+  return readThresholds(flags(v), '--')
 }
 
 /** What `measure` needs from the flags (the progress callback is added by the caller). */
 export function measureOptionsOf(v: Values, side: 'head' | 'base' = 'head'): MeasureOptions {
-  const ignoreHints = parseList(v['ignore-hints'] ?? '')
-  checkHintIds(ignoreHints, '--ignore-hints')
+  const ignoreHints = hintIds(v['ignore-hints'] ?? '', '--ignore-hints')
   if ((v['build-arg'] || v.target) && !v.dockerfile && !v['base-dockerfile']) {
     throw new UsageError('--build-arg and --target describe the Dockerfile: give --dockerfile too')
   }

@@ -23,7 +23,7 @@ import {
 } from './context.js'
 import { catalogEntry } from './catalog.js'
 import { isRun, listWithSizes, quoted } from './fix.js'
-import { installedPackages, isBuildPackage, type InstalledPackage } from './packages.js'
+import { installedPackages, isBuildPackage, usrMerged, type InstalledPackage } from './packages.js'
 
 export interface BuildToolsResult {
   hint?: Hint
@@ -89,13 +89,8 @@ function countable(node: LiveNode | undefined): node is LiveNode {
 /** A package file as the final filesystem has it (usr-merge: /bin → /usr/bin). */
 function resolveLive(ctx: HintContext, path: string): string | undefined {
   if (ctx.live.get(path)?.entry.kind === 'file') return path
-  if (
-    /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) &&
-    ctx.live.get(`usr/${path}`)?.entry.kind === 'file'
-  ) {
-    return `usr/${path}`
-  }
-  return undefined
+  const merged = usrMerged(path)
+  return merged && ctx.live.get(merged)?.entry.kind === 'file' ? merged : undefined
 }
 
 /** Groups shown in `paths`: the directory, at most five levels deep. */

@@ -158,12 +158,8 @@ interface CompiledLocales {
   unknown: boolean
 }
 
-const compiledCache = new WeakMap<HintContext, CompiledLocales>()
-
 /** The locales a program could switch to (setlocale finds only compiled ones), whole image. */
 function compiledLocales(ctx: HintContext): CompiledLocales {
-  const hit = compiledCache.get(ctx)
-  if (hit) return hit
   const found: CompiledLocales = { languages: new Set(), unknown: false }
   for (const path of ctx.live.keys()) {
     if (!path.startsWith('usr/lib/locale')) continue
@@ -174,7 +170,6 @@ function compiledLocales(ctx: HintContext): CompiledLocales {
     const name = /^usr\/lib\/locale\/([^/]+)\//.exec(path)?.[1]
     if (name !== undefined && !isC(languageOf(name))) found.languages.add(languageOf(name))
   }
-  compiledCache.set(ctx, found)
   return found
 }
 

@@ -124,6 +124,14 @@ function fileList(text: string, md5sums: boolean): string[] {
 const cache = new WeakMap<HintContext, InstalledPackage[]>()
 
 /** Every installed package the final filesystem's databases list (empty without contents). */
+/**
+ * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
+ * for paths the merge does not move.
+ */
+export function usrMerged(path: string): string | undefined {
+  return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined
+}
+
 export function installedPackages(ctx: HintContext): InstalledPackage[] {
   const hit = cache.get(ctx)
   if (hit) return hit

@@ -10,7 +10,7 @@ import { displayPath } from '../analyze.js'
 import type { Hint, PathSize, WasteItem } from '../report.js'
 import { isBase, instructionOf, makeHint, type HintContext } from './context.js'
 import { bytes, isCopy, isRun, quoted } from './fix.js'
-import { installedPackages } from './packages.js'
+import { installedPackages, usrMerged } from './packages.js'
 
 const PACKAGE_DB =
   /^(?:var\/lib\/dpkg\/|var\/cache\/debconf\/|var\/lib\/apt\/extended_states$|var\/lib\/apt\/periodic\/|var\/lib\/rpm\/|usr\/lib\/sysimage\/rpm\/|var\/lib\/dnf\/|var\/lib\/yum\/|(?:usr\/)?lib\/apk\/db\/|etc\/apk\/world$|etc\/ld\.so\.cache$|var\/cache\/ldconfig\/|var\/log\/(?:dpkg\.log|alternatives\.log|apt\/|dnf[^/]*\.log|yum\.log|hawkey\.log)|var\/lib\/ucf\/|var\/lib\/systemd\/deb-systemd-|etc\/ssl\/certs\/ca-certificates\.crt$|etc\/ssl\/certs\/java\/cacerts$|usr\/share\/mime\/|usr\/share\/glib-2\.0\/schemas\/gschemas\.compiled$|usr\/share\/icons\/[^/]+\/icon-theme\.cache$|var\/cache\/fontconfig\/|usr\/share\/info\/dir$)/
@@ -220,7 +220,8 @@ function packageOwned(ctx: HintContext): Set<string> {
     for (const f of p.files ?? []) {
       owned.add(f)
       // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
-      if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(f)) owned.add(`usr/${f}`)
+      const merged = usrMerged(f)
+      if (merged) owned.add(merged)
     }
   }
   return owned
