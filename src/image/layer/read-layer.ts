@@ -67,8 +67,6 @@ export function readLayerFrom(source: ByteSource, opts: ReadLayerOptions = {}): 
  * swallowed, so the archive reader can go on past a broken blob it may not need.
  */
 export class LayerParser extends EventEmitter implements ChunkSink {
-  /** A Node Writable over this parser, for callers that pipe. */
-  readonly input: SinkWritable
   readonly result: Promise<LayerRead>
   private settle!: { resolve: (read: LayerRead) => void; reject: (err: Error) => void }
   private done = false
@@ -101,8 +99,14 @@ export class LayerParser extends EventEmitter implements ChunkSink {
     this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH
     this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }))
     this.sniffer = new Sniffer(SNIFF_BYTES, head => this.start(head))
-    this.input = new SinkWritable(this)
   }
+
+  /** A Node Writable over this parser, for callers that pipe (made on demand: most don't). */
+  get input(): SinkWritable {
+    return (this.writable ??= new SinkWritable(this))
+  }
+
+  private writable: SinkWritable | undefined
 
   write(chunk: Buffer): boolean {
     if (this.done) return true

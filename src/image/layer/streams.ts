@@ -186,15 +186,18 @@ export class TeeSink extends EventEmitter implements ChunkSink {
   }
 
   write(chunk: Buffer): boolean {
-    for (const sink of [this.first, this.second]) {
-      if (sink.write(chunk) || this.full.has(sink)) continue
-      this.full.add(sink)
-      sink.once('drain', () => {
-        this.full.delete(sink)
-        if (this.full.size === 0) this.emit('drain')
-      })
-    }
+    this.writeTo(this.first, chunk)
+    this.writeTo(this.second, chunk)
     return this.full.size === 0
+  }
+
+  private writeTo(sink: ChunkSink, chunk: Buffer): void {
+    if (sink.write(chunk) || this.full.has(sink)) return
+    this.full.add(sink)
+    sink.once('drain', () => {
+      this.full.delete(sink)
+      if (this.full.size === 0) this.emit('drain')
+    })
   }
 
   end(): void {
