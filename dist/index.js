@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5241);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3143);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5241:
+/***/ 3143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47104,6 +47104,10 @@ function errorMessage(e) {
 class UsageError extends Error {
     name = 'UsageError';
 }
+/** How a message names an input: `input \`max-increase\`` (action), `--max-increase` (the CLI passes that). */
+function inputLabel(name) {
+    return name.startsWith('--') ? name : `input \`${name}\``;
+}
 
 ;// CONCATENATED MODULE: ./src/analysis/report.ts
 // The versioned JSON report: the one data structure every later step (hints, baseline,
@@ -47823,16 +47827,16 @@ function compressedTotal(layers) {
 }
 function configSummary(image) {
     const c = image.config.config ?? {};
-    // Clipped to the report's bounds (BOUNDS in report-schema.ts): a config is untrusted input.
-    const clip = (s, max) => s.slice(0, max);
-    const list = (items, max) => items.slice(0, BOUNDS.configList).map(s => clip(s, max));
+    // A config is untrusted input: lists are capped at the report's bound (strings are clipped
+    // where every report is bounded, trimReport in baseline/schema.ts).
+    const list = (items) => items.slice(0, BOUNDS.configList);
     return {
-        user: clip(c.User ?? '', BOUNDS.id),
-        entrypoint: list(c.Entrypoint ?? [], BOUNDS.text),
-        cmd: list(c.Cmd ?? [], BOUNDS.text),
-        workdir: clip(c.WorkingDir ?? '', BOUNDS.path),
-        envNames: list((c.Env ?? []).map(e => e.split('=', 1)[0]), BOUNDS.id),
-        exposedPorts: list(Object.keys(c.ExposedPorts ?? {}), BOUNDS.id)
+        user: c.User ?? '',
+        entrypoint: list(c.Entrypoint ?? []),
+        cmd: list(c.Cmd ?? []),
+        workdir: c.WorkingDir ?? '',
+        envNames: list((c.Env ?? []).map(e => e.split('=', 1)[0])),
+        exposedPorts: list(Object.keys(c.ExposedPorts ?? {}))
     };
 }
 function countLiveFiles(stack) {
@@ -49219,6 +49223,13 @@ function fileList(text, md5sums) {
 }
 const cache = new WeakMap();
 /** Every installed package the final filesystem's databases list (empty without contents). */
+/**
+ * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
+ * for paths the merge does not move.
+ */
+function usrMerged(path) {
+    return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined;
+}
 function installedPackages(ctx) {
     const hit = cache.get(ctx);
     if (hit)
@@ -49370,11 +49381,8 @@ function countable(node) {
 function resolveLive(ctx, path) {
     if (ctx.live.get(path)?.entry.kind === 'file')
         return path;
-    if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) &&
-        ctx.live.get(`usr/${path}`)?.entry.kind === 'file') {
-        return `usr/${path}`;
-    }
-    return undefined;
+    const merged = usrMerged(path);
+    return merged && ctx.live.get(merged)?.entry.kind === 'file' ? merged : undefined;
 }
 /** Groups shown in `paths`: the directory, at most five levels deep. */
 function groupOf(path) {
@@ -49753,12 +49761,8 @@ function groupLanguage(group) {
     return languageOf(name);
 }
 const isC = (lang) => lang === '' || lang === 'C' || lang === 'POSIX';
-const compiledCache = new WeakMap();
 /** The locales a program could switch to (setlocale finds only compiled ones), whole image. */
 function compiledLocales(ctx) {
-    const hit = compiledCache.get(ctx);
-    if (hit)
-        return hit;
     const found = { languages: new Set(), unknown: false };
     for (const path of ctx.live.keys()) {
         if (!path.startsWith('usr/lib/locale'))
@@ -49771,7 +49775,6 @@ function compiledLocales(ctx) {
         if (name !== undefined && !isC(languageOf(name)))
             found.languages.add(languageOf(name));
     }
-    compiledCache.set(ctx, found);
     return found;
 }
 /**
@@ -50385,8 +50388,9 @@ function packageOwned(ctx) {
         for (const f of p.files ?? []) {
             owned.add(f);
             // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
-            if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(f))
-                owned.add(`usr/${f}`);
+            const merged = usrMerged(f);
+            if (merged)
+                owned.add(merged);
         }
     }
     return owned;
@@ -50586,11 +50590,11 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // RSS however large the archive is.
 
 const FILE_READ_BYTES = 1024 * 1024;
-function fileSource(path, readBytes = FILE_READ_BYTES) {
+function fileSource(path) {
     let stopped = false;
     return {
         pushTo: (sink, onError) => {
-            pump(path, sink, readBytes, () => stopped).catch((err) => {
+            pump(path, sink, () => stopped).catch((err) => {
                 if (!stopped)
                     onError(err);
             });
@@ -50600,10 +50604,10 @@ function fileSource(path, readBytes = FILE_READ_BYTES) {
         }
     };
 }
-async function pump(path, sink, readBytes, stopped) {
+async function pump(path, sink, stopped) {
     const file = await (0,promises_namespaceObject.open)(path, 'r');
     try {
-        const buffer = Buffer.allocUnsafe(readBytes);
+        const buffer = Buffer.allocUnsafe(FILE_READ_BYTES);
         for (;;) {
             const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
             if (stopped())
@@ -50782,17 +50786,19 @@ class TeeSink extends external_node_events_.EventEmitter {
         this.second = second;
     }
     write(chunk) {
-        for (const sink of [this.first, this.second]) {
-            if (sink.write(chunk) || this.full.has(sink))
-                continue;
-            this.full.add(sink);
-            sink.once('drain', () => {
-                this.full.delete(sink);
-                if (this.full.size === 0)
-                    this.emit('drain');
-            });
-        }
+        this.writeTo(this.first, chunk);
+        this.writeTo(this.second, chunk);
         return this.full.size === 0;
+    }
+    writeTo(sink, chunk) {
+        if (sink.write(chunk) || this.full.has(sink))
+            return;
+        this.full.add(sink);
+        sink.once('drain', () => {
+            this.full.delete(sink);
+            if (this.full.size === 0)
+                this.emit('drain');
+        });
     }
     end() {
         this.first.end();
@@ -50834,9 +50840,22 @@ function notALayerError(ref, index, count) {
     return new Error(`layer ${index + 1} of ${count} (${ref.digest ?? ref.path}) is not a tar, gzip or zstd blob`);
 }
 
+;// CONCATENATED MODULE: ./src/unsafe.ts
+// The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
+// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks, and
+// lone surrogates. One definition for the renderers (render/escape.ts, render/terminal.ts) and
+// the readers' messages (image/layer/errors.ts).
+const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]' +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+/** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
+function unsafeChars(extra = '') {
+    return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
+}
+
 ;// CONCATENATED MODULE: ./src/image/layer/errors.ts
 // Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
 // which layer and what to try.
+
 /** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
 function shortenDigests(text) {
     return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
@@ -50857,8 +50876,7 @@ function quoteName(name) {
     const short = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name;
     return JSON.stringify(shortenDigests(short));
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const CONTROL_RUN = new RegExp(`(?:${UNSAFE_CHARS}|[\\u2028\\u2029])+`, 'g');
 const MESSAGE_SHOWN = 1000;
 /** One clean line of at most ~1000 characters: what an error message about input must be. */
 function oneLine(message) {
@@ -50969,16 +50987,17 @@ function kindOf(type) {
 // directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
 function markWhiteout(entry) {
     const slash = entry.path.lastIndexOf('/');
-    const base = entry.path.slice(slash + 1);
-    if (!base.startsWith(WHITEOUT_PREFIX))
+    // Almost no entry is a whiteout: test in place before slicing anything (once per entry).
+    if (!entry.path.startsWith(WHITEOUT_PREFIX, slash + 1))
         return;
+    const base = entry.path.slice(slash + 1);
     const dir = slash < 0 ? '' : entry.path.slice(0, slash);
+    const name = base.slice(WHITEOUT_PREFIX.length);
     if (base === OPAQUE_MARKER)
         setMarker(entry, 'opaque', dir);
-    else if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
+    else if (name.startsWith(WHITEOUT_PREFIX))
         entry.kind = 'other';
-    else if (base.length > WHITEOUT_PREFIX.length && !/^\.\.?$/.test(base.slice(4))) {
-        const name = base.slice(WHITEOUT_PREFIX.length);
+    else if (name !== '' && name !== '.' && name !== '..') {
         setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`);
     }
     else
@@ -51134,6 +51153,10 @@ function parseJson(bytes, name) {
     catch (err) {
         throw new Error(`${name} is not valid JSON: ${err.message}`);
     }
+}
+/** The string-valued members of an object (labels, annotations); the rest are dropped. */
+function stringRecord(obj) {
+    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52653,7 +52676,6 @@ function decodePax(buf) {
 
 
 
-
 const DEFAULT_MAX_ENTRIES = 5_000_000;
 const DEFAULT_MAX_PATH_LENGTH = 4096;
 /** Kept content per layer read: a hostile layer cannot make us hold more than this. */
@@ -52678,8 +52700,6 @@ function readLayerFrom(source, opts = {}) {
  */
 class LayerParser extends external_node_events_.EventEmitter {
     opts;
-    /** A Node Writable over this parser, for callers that pipe. */
-    input;
     result;
     settle;
     done = false;
@@ -52712,8 +52732,12 @@ class LayerParser extends external_node_events_.EventEmitter {
         this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
         this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         this.sniffer = new Sniffer(SNIFF_BYTES, head => this.start(head));
-        this.input = new SinkWritable(this);
     }
+    /** A Node Writable over this parser, for callers that pipe (made on demand: most don't). */
+    get input() {
+        return (this.writable ??= new SinkWritable(this));
+    }
+    writable;
     write(chunk) {
         if (this.done)
             return true;
@@ -53057,7 +53081,7 @@ function tidyRunConfig(c) {
             out[key] = value;
     }
     if (isObject(c.Labels)) {
-        out.Labels = Object.fromEntries(Object.entries(c.Labels).filter(([, v]) => typeof v === 'string'));
+        out.Labels = stringRecord(c.Labels);
     }
     if (isObject(c.ExposedPorts))
         out.ExposedPorts = c.ExposedPorts;
@@ -53150,9 +53174,6 @@ function parseDescriptor(raw, where) {
     if (isObject(raw.annotations))
         d.annotations = stringRecord(raw.annotations);
     return d;
-}
-function stringRecord(obj) {
-    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
 }
 /** A list field that must be an array (`manifests`, `layers`). */
 function arrayField(obj, key, name) {
@@ -53798,31 +53819,33 @@ const LAYER_CONCURRENCY = 2;
 function readOciLayoutDir(dir, opts = {}) {
     const maxJsonBytes = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
     return withContext(opts.label ?? `OCI layout ${dir}`, async () => {
-        const contents = await loadJsonDocuments(dir, maxJsonBytes);
+        // The layout's real path, once: every file read must resolve inside it.
+        const layout = { dir, root: (0,promises_namespaceObject.realpath)(dir).catch(() => dir) };
+        const contents = await loadJsonDocuments(layout, maxJsonBytes);
         const plan = resolveImage(jsonFiles(contents, maxJsonBytes), {
             ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
             ...(opts.reference !== undefined ? { reference: opts.reference } : {})
         });
-        const reads = await readLayerFiles(dir, plan, opts);
+        const reads = await readLayerFiles(layout, plan, opts);
         return assembleImage(plan, ref => reads.get(ref.path), { kind: 'oci-dir', path: dir });
     });
 }
 /** index.json, manifest.json and every index, manifest and config blob they lead to. */
-async function loadJsonDocuments(dir, maxJsonBytes) {
+async function loadJsonDocuments(layout, maxJsonBytes) {
     const contents = emptyContents();
     const queue = ['index.json', 'manifest.json', 'oci-layout'];
     for (let n = 0; n < queue.length && n < MAX_JSON_DOCUMENTS; n++) {
         const path = queue[n];
         if (contents.files.has(path))
             continue;
-        const bytes = await loadJson(dir, path, maxJsonBytes, contents);
+        const bytes = await loadJson(layout, path, maxJsonBytes, contents);
         if (bytes)
             queue.push(...referencedPaths(path, bytes));
     }
     return contents;
 }
-async function loadJson(dir, path, maxJsonBytes, contents) {
-    const blob = await layoutFile(dir, path);
+async function loadJson(layout, path, maxJsonBytes, contents) {
+    const blob = await layoutFile(layout, path);
     if (blob === undefined)
         return undefined;
     const { file, size } = blob;
@@ -53860,9 +53883,9 @@ function safe(get) {
         return [];
     }
 }
-async function readLayerFiles(dir, plan, opts) {
+async function readLayerFiles(layout, plan, opts) {
     const paths = [...new Set(plan.layers.map(l => l.path))];
-    const files = await Promise.all(paths.map(path => layerFile(dir, path, plan)));
+    const files = await Promise.all(paths.map(path => layerFile(layout, path, plan)));
     const sizes = files.map(f => f.size);
     const progress = progressTracker(sizes.reduce((a, b) => a + b, 0), opts.onProgress);
     const reads = new Map();
@@ -53885,8 +53908,8 @@ async function readLayerFiles(dir, plan, opts) {
     await Promise.all(Array.from({ length: LAYER_CONCURRENCY }, worker));
     return reads;
 }
-async function layerFile(dir, path, plan) {
-    const blob = await layoutFile(dir, path);
+async function layerFile(layout, path, plan) {
+    const blob = await layoutFile(layout, path);
     if (blob !== undefined)
         return blob;
     const i = plan.layers.findIndex(l => l.path === path);
@@ -53897,16 +53920,16 @@ async function layerFile(dir, path, plan) {
  * symlink (some stores deduplicate that way), but only to a file inside the layout; a FIFO
  * would block the reader forever and a device (`/dev/zero`) never ends, so both are refused.
  */
-async function layoutFile(dir, path) {
+async function layoutFile(layout, path) {
     let file;
     try {
-        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(dir, path));
+        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(layout.dir, path));
     }
     catch {
         return undefined;
     }
-    const root = await (0,promises_namespaceObject.realpath)(dir);
-    if (!file.startsWith(root + external_node_path_namespaceObject.sep)) {
+    const inside = (0,external_node_path_namespaceObject.relative)(await layout.root, file);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
         throw new Error(`${path} is a symlink to ${file}, outside the layout: refusing to read it`);
     }
     const info = await (0,promises_namespaceObject.stat)(file);
@@ -54369,8 +54392,7 @@ class SaveResponse {
 
 
 /** `docker image inspect`; a missing image is a UsageError that says what to do. */
-async function inspectImage(ref) {
-    const socket = engineSocket();
+async function inspectImage(ref, socket = engineSocket()) {
     const j = (socket ? await inspectApi(socket, ref) : await inspectCli(ref));
     return {
         id: j.Id,
@@ -54402,9 +54424,8 @@ function inspectError(ref, why) {
     return new Error(`docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`);
 }
 /** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */
-function openSave(ref) {
+function openSave(ref, socket) {
     const what = `docker save ${ref}`;
-    const socket = engineSocket();
     if (socket)
         return saveViaApi(socket, ref, what);
     const cli = spawnStream(what, 'docker', ['save', ref]);
@@ -54412,9 +54433,10 @@ function openSave(ref) {
 }
 /** Reads an image from the engine: its `docker save` tar streamed straight into the parser. */
 async function readEngineImage(ref, opts) {
-    const info = await inspectImage(ref);
+    const socket = engineSocket(); // reads the CLI's config: once per image
+    const info = await inspectImage(ref, socket);
     // Save by the name the user gave, so the archive's RepoTags name it; ids work too.
-    const save = openSave(ref);
+    const save = openSave(ref, socket);
     const reading = readImageArchiveStream(save.source, {
         ...opts,
         reference: info.repoTags.includes(ref) ? ref : opts.reference
@@ -54728,7 +54750,7 @@ async function cleanup(measured, keepImage) {
         if (m.builtTag)
             await removeImage(m.builtTag);
 }
-/** Cleanup on the way out of a failure: its own failure is only a warning. */
+/** Cleanup on the way out: its own failure is only a warning. */
 async function cleanupQuietly(measured, keepImage) {
     await cleanup(measured, keepImage).catch(e => warning(`could not remove a built image: ${errorMessage(e)}`));
 }
@@ -60530,6 +60552,23 @@ function parseBaseline(text, where) {
     checkNotNewer(value, where, BASELINE_SCHEMA_VERSION);
     return validateAgainst(value, BASELINE_SCHEMA, where, 'image-size-guard baseline');
 }
+/**
+ * Before a write replaces the baseline stored for the same commit: one we cannot read (corrupt,
+ * or from a newer version) is evidence someone should look at, refused and never overwritten.
+ * `deleteHint` says how to clear the way (`delete that file on \`branch\``).
+ */
+function refuseUnreadable(text, where, deleteHint) {
+    try {
+        parseBaseline(text, where);
+    }
+    catch (e) {
+        if (e instanceof NewerSchemaError)
+            throw new Error(`${e.message}. Not overwriting it.`);
+        if (!(e instanceof schema_BaselineFormatError))
+            throw e;
+        throw new Error(`${e.message}. Not overwriting it: ${deleteHint} to record this commit again`);
+    }
+}
 function serializeBaseline(baseline) {
     return `${JSON.stringify(baseline, null, 2)}\n`;
 }
@@ -61024,6 +61063,7 @@ function hintSets(before, after) {
 // Threshold rules: `10%`, `25MB`, `10% & 25MB` (both must be exceeded: ratio-only rules
 // misfire on small images, neurodesk/neurocontainers#3153) and `10% | 25MB` (either).
 
+
 const RULE_HELP = `a percentage (10%), ${SIZE_HELP}, or both joined by & (both exceeded) or | (either), e.g. "10% | 50MB"`;
 /** Parses an increase rule; throws a message naming the input. Empty → undefined. */
 function parseIncreaseRule(value, name) {
@@ -61079,10 +61119,6 @@ function parseMaxSize(value, name) {
         throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`);
     return bytes;
 }
-/** `input \`max-increase\`` for the action, `--max-increase` for the CLI (which passes that). */
-function inputLabel(name) {
-    return name.startsWith('--') ? name : `input \`${name}\``;
-}
 
 ;// CONCATENATED MODULE: ./src/diff/verdict.ts
 // The verdict: pass, warn, fail, accepted (a failing change approved by the override label)
@@ -61135,10 +61171,44 @@ const VERDICT_ICONS = {
     'no-baseline': '🆕'
 };
 
+;// CONCATENATED MODULE: ./src/diff/judge.ts
+// The pure part of judging one image, shared by the action (evaluate.ts) and the CLI: mark the
+// hints new to this change, compare with the baseline, decide the verdict.
+
+
+
+
+function judge(name, head, baseline, thresholds) {
+    const report = { ...head, hints: markNewHints(head.hints, baseline?.report.hints) };
+    const comparison = baseline ? compareReports(baseline.report, report) : undefined;
+    return {
+        name,
+        platform: report.image.platform,
+        report,
+        ...(baseline ? { baseline } : {}),
+        ...(comparison ? { comparison } : {}),
+        verdict: decideVerdict(report, comparison, thresholds),
+        thresholds: describeThresholds(thresholds)
+    };
+}
+/** The thresholds in force, as the comment's footer lists them. */
+function describeThresholds(t) {
+    const out = [];
+    if (t.maxSize !== undefined)
+        out.push(`max-size: ${units_formatBytes(t.maxSize)}`);
+    if (t.maxIncrease)
+        out.push(`max-increase: ${t.maxIncrease.text}`);
+    if (t.warnIncrease)
+        out.push(`warn-increase: ${t.warnIncrease.text}`);
+    if (t.ignoreBaseChange)
+        out.push('ignore-base-change: true');
+    if (t.failOnHints.length)
+        out.push(`fail-on-hints: ${t.failOnHints.join(', ')}`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/action/evaluate.ts
 // Per image: find its baseline, compare, mark new hints, decide the verdict.
-
-
 
 
 
@@ -61161,21 +61231,14 @@ async function evaluate(s, target, deps) {
         : undefined;
     for (const line of found?.tried ?? [])
         info(`${s.name}: ${line}`);
-    const base = found?.baseline?.report;
-    const report = { ...s.report, hints: markNewHints(s.report.hints, base?.hints) };
-    const comparison = base ? compareReports(base, report) : undefined;
+    const baseline = found?.baseline && found.info ? { ...found.info, report: found.baseline.report } : undefined;
+    const judged = judge(s.name, s.report, baseline, s.thresholds);
+    const { thresholds, ...rest } = judged;
     return {
-        name: s.name,
-        platform,
-        report,
-        ...(found?.baseline && found.info
-            ? { baseline: { ...found.info, report: found.baseline.report } }
-            : {}),
-        ...(comparison ? { comparison } : {}),
-        verdict: decideVerdict(report, comparison, s.thresholds),
+        ...rest,
         trend: trend(found?.history ?? [], deps.trendLength),
         ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
-        thresholds: describeThresholds(s.thresholds)
+        thresholds
     };
 }
 /** Re-decides a failing verdict once the override label is known to be accepted. */
@@ -61194,20 +61257,6 @@ function trend(history, limit) {
         ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
         recordedAt: e.recordedAt
     }));
-}
-function describeThresholds(t) {
-    const out = [];
-    if (t.maxSize !== undefined)
-        out.push(`max-size: ${units_formatBytes(t.maxSize)}`);
-    if (t.maxIncrease)
-        out.push(`max-increase: ${t.maxIncrease.text}`);
-    if (t.warnIncrease)
-        out.push(`warn-increase: ${t.warnIncrease.text}`);
-    if (t.ignoreBaseChange)
-        out.push('ignore-base-change: true');
-    if (t.failOnHints.length)
-        out.push(`fail-on-hints: ${t.failOnHints.join(', ')}`);
-    return out;
 }
 const evaluate_RANK = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 };
 /** The overall verdict of several images: the worst of them. */
@@ -61321,6 +61370,543 @@ const DEFAULT_DATA_BRANCH = 'image-size-guard-data';
 const DEFAULT_ACCEPT_LABEL = 'image-size-accepted';
 const DEFAULT_ARTIFACT_NAME = 'image-size-guard-report';
 const CONFIG_FILE = '.github/image-size-guard.yml';
+
+;// CONCATENATED MODULE: ./src/baseline/store.ts
+// Where baselines live, behind one small interface: a data branch of the repository
+// (git-store.ts, the action) or a directory (local-store.ts, the CLI). Both share the layout
+// and the index rules below.
+
+
+const INDEX_PATH = 'index.json';
+const README_PATH = 'README.md';
+const BASELINES_DIR = 'baselines';
+const MAX_INDEX_BYTES = 32 * 1024 * 1024;
+const FILE_PATTERN = new RegExp(`^${BASELINES_DIR}/[A-Za-z0-9_][A-Za-z0-9._-]*/[A-Za-z0-9_][A-Za-z0-9._-]*/${SHA_PATTERN.slice(1, -1)}\\.json$`);
+/** True for paths shaped like `baselines/<name>/<platform>/<sha>.json` (others are ignored). */
+function isBaselinePath(path) {
+    return FILE_PATTERN.test(path);
+}
+function emptyIndex() {
+    return { schemaVersion: INDEX_SCHEMA_VERSION, kind: INDEX_KIND, images: {} };
+}
+/** Reads index.json: BaselineFormatError when corrupt, NewerSchemaError when from a newer writer. */
+function parseIndex(text, where) {
+    const value = parseJsonBounded(text, MAX_INDEX_BYTES, where);
+    checkNotNewer(value, where, INDEX_SCHEMA_VERSION);
+    return validateAgainst(value, INDEX_SCHEMA, where, 'image-size-guard index');
+}
+function serializeIndex(index) {
+    return `${JSON.stringify(index, null, 1)}\n`;
+}
+/**
+ * The text to store, checked the way a reader will check it: a baseline that would be
+ * refused later is refused now, when the cause (a report that breaks the schema) is visible.
+ */
+function baselineText(baseline) {
+    const text = serializeBaseline(baseline);
+    parseBaseline(text, `the baseline of ${baseline.name} (${baseline.platform}) being recorded`);
+    return text;
+}
+function indexEntryOf(baseline, path) {
+    const { totalBytes, compressedBytes } = baseline.report.image;
+    return {
+        sha: baseline.sha,
+        recordedAt: baseline.recordedAt,
+        totalBytes,
+        ...(compressedBytes !== undefined ? { compressedBytes } : {}),
+        path
+    };
+}
+function byRecency(a, b) {
+    return Date.parse(b.recordedAt) - Date.parse(a.recordedAt) || a.sha.localeCompare(b.sha);
+}
+/** Adds (or replaces, same path) the entry of `baseline`; returns a new index. */
+function upsertEntry(index, baseline, path) {
+    const key = imageKey(baseline.name, baseline.platform);
+    const images = { ...index.images };
+    const current = images[key]?.entries ?? [];
+    const entries = [indexEntryOf(baseline, path), ...current.filter(e => e.path !== path)];
+    images[key] = {
+        name: baseline.name,
+        platform: baseline.platform,
+        entries: entries.sort(byRecency)
+    };
+    return { ...index, images };
+}
+/**
+ * Makes the index agree with the files actually stored, so a stale, partial or missing
+ * index heals itself: entries without a file are dropped, files without an entry are read
+ * (at most `readLimit` per call, to bound API use) and added.
+ */
+async function reconcileIndex(index, files, read, readLimit) {
+    const stored = new Set(files.filter(isBaselinePath));
+    let dropped = 0;
+    const images = {};
+    for (const [key, image] of Object.entries(index.images)) {
+        const entries = image.entries.filter(e => stored.has(e.path));
+        dropped += image.entries.length - entries.length;
+        if (entries.length > 0)
+            images[key] = { ...image, entries };
+    }
+    let result = { ...index, images };
+    const known = new Set(Object.values(images).flatMap(i => i.entries.map(e => e.path)));
+    const missing = [...stored].filter(p => !known.has(p)).sort();
+    let added = 0;
+    for (const path of missing.slice(0, readLimit)) {
+        const baseline = await read(path);
+        if (!baseline)
+            continue;
+        result = upsertEntry(result, baseline, path);
+        added++;
+    }
+    return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) };
+}
+/** Entries of one image, newest first. */
+function entriesOf(index, name, platform) {
+    return index.images[imageKey(name, platform)]?.entries ?? [];
+}
+/** Sorts entries read from files (no index) newest first. */
+function newestFirst(entries) {
+    return [...entries].sort(byRecency);
+}
+function isFormatError(e) {
+    return e instanceof BaselineFormatError;
+}
+const README_TEXT = `# image-size-guard data
+
+This branch is written by the image-size-guard GitHub Action on pushes to the default
+branch. It holds one baseline per image, platform and commit, so pull requests can be
+compared with the exact commit they are based on. It is not meant to be merged or checked out.
+
+- \`baselines/<image>/<platform>/<commit sha>.json\` — a trimmed size report of the image built
+  from that commit.
+- \`index.json\` — the list of recorded commits per image (sha, date, total size), used for the
+  size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
+  is missing or stale, so deleting it is safe.
+
+Writes only ever add commits on top of this branch (no force-push). To start over, delete the
+branch: the next push to the default branch creates it again. Deleting single files under
+\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
+`;
+
+;// CONCATENATED MODULE: ./src/baseline/git-store.ts
+// Baselines in a data branch of the repository, written only through the Git Data API
+// (blobs, trees, commits, refs): no checkout, no git CLI, no force-push. Git objects are
+// immutable, so nothing is visible until the final fast-forward ref update; when another
+// job moved the branch first, the write is rebuilt on the new tip and retried.
+
+
+
+
+
+const sleepFor = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** Input `data-branch`: a plain branch name git and GitHub accept. */
+function checkBranchName(branch) {
+    const ok = /^[A-Za-z0-9._/-]+$/.test(branch) &&
+        !/(^[-/.]|\/\/|\.\.|\/\.|[/.]$|\.lock$|\.lock\/)/.test(branch) &&
+        branch.length <= 200;
+    if (!ok) {
+        throw new Error(`input \`data-branch\`: "${branch.slice(0, 100)}" is not a usable branch name (letters, digits, \`._/-\`; no \`..\`)`);
+    }
+    return branch;
+}
+class GitBaselineStore {
+    branch;
+    octokit;
+    owner;
+    repo;
+    log;
+    maxAttempts;
+    backoffMs;
+    sleep;
+    random;
+    healLimit;
+    constructor(opts) {
+        this.octokit = opts.octokit;
+        this.owner = opts.owner;
+        this.repo = opts.repo;
+        this.branch = checkBranchName(opts.branch ?? DEFAULT_DATA_BRANCH);
+        this.log = opts.log ?? silentLog;
+        this.maxAttempts = opts.maxAttempts ?? 5;
+        this.backoffMs = opts.backoffMs ?? 500;
+        this.sleep = opts.sleep ?? sleepFor;
+        this.random = opts.random ?? Math.random;
+        this.healLimit = opts.healLimit ?? 100;
+    }
+    // ----- reading ---------------------------------------------------------------------------
+    async get(name, platform, sha) {
+        const path = baselinePath(name, platform, sha);
+        // Straight from the branch, not via the index: the index may be stale.
+        const text = await this.readFile(path);
+        return text === undefined ? undefined : this.parseOrWarn(text, path);
+    }
+    async history(name, platform, limit) {
+        const text = await this.readFile(INDEX_PATH);
+        if (text !== undefined) {
+            try {
+                const entries = entriesOf(parseIndex(text, this.where(INDEX_PATH)), name, platform);
+                // No entry may mean a stale index: the listing below is cheap when there is nothing.
+                if (entries.length > 0)
+                    return entries.slice(0, limit);
+            }
+            catch (e) {
+                if (!(e instanceof schema_BaselineFormatError || e instanceof NewerSchemaError))
+                    throw e;
+                this.log.warning(`${e.message}; listing the stored baselines instead`);
+            }
+        }
+        return this.historyFromFiles(name, platform, limit);
+    }
+    async historyFromFiles(name, platform, limit) {
+        const dir = `${BASELINES_DIR}/${imageKey(name, platform)}`;
+        const listing = await this.listDirectory(dir);
+        const entries = [];
+        for (const item of listing.slice(0, this.healLimit)) {
+            const baseline = await this.readBlobBaseline(item.sha, item.path);
+            if (baseline)
+                entries.push(indexEntryOf(baseline, item.path));
+        }
+        if (listing.length > this.healLimit) {
+            this.log.warning(`${this.where(INDEX_PATH)} is missing: read ${this.healLimit} of ${listing.length} baselines; the next recording rebuilds the index`);
+        }
+        return newestFirst(entries).slice(0, limit);
+    }
+    async listDirectory(dir) {
+        try {
+            const { data } = await this.octokit.rest.repos.getContent({
+                owner: this.owner,
+                repo: this.repo,
+                path: dir,
+                ref: this.branch
+            });
+            if (!Array.isArray(data))
+                return [];
+            return data
+                .filter(d => d.type === 'file' && d.name.endsWith('.json'))
+                .map(d => ({ path: d.path, type: 'blob', sha: d.sha }));
+        }
+        catch (e) {
+            if (httpStatus(e) === 404)
+                return [];
+            throw apiFailure(e, `listing baselines in the data branch \`${this.branch}\``, 'contents: read');
+        }
+    }
+    /** A file of the branch tip as text; undefined when the branch or the file is missing. */
+    async readFile(path) {
+        try {
+            const { data } = await this.octokit.rest.repos.getContent({
+                owner: this.owner,
+                repo: this.repo,
+                path,
+                ref: this.branch,
+                mediaType: { format: 'raw' }
+            });
+            return git_store_rawText(data);
+        }
+        catch (e) {
+            if (httpStatus(e) === 404)
+                return undefined;
+            throw apiFailure(e, `reading ${this.where(path)}`, 'contents: read');
+        }
+    }
+    async readBlob(sha, path) {
+        try {
+            const { data } = await this.octokit.rest.git.getBlob({
+                owner: this.owner,
+                repo: this.repo,
+                file_sha: sha
+            });
+            return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+        }
+        catch (e) {
+            throw apiFailure(e, `reading ${this.where(path)}`, 'contents: read');
+        }
+    }
+    async readBlobBaseline(sha, path) {
+        return this.parseOrWarn(await this.readBlob(sha, path), path);
+    }
+    /** Corrupt or newer files are reported and treated as absent: a reader never crashes on them. */
+    parseOrWarn(text, path) {
+        try {
+            return parseBaseline(text, this.where(path));
+        }
+        catch (e) {
+            if (e instanceof NewerSchemaError) {
+                this.log.warning(e.message);
+                return undefined;
+            }
+            if (e instanceof schema_BaselineFormatError) {
+                this.log.warning(`${e.message}; treating that commit as having no baseline`);
+                return undefined;
+            }
+            throw e;
+        }
+    }
+    where(path) {
+        return `${path} on the data branch \`${this.branch}\``;
+    }
+    // ----- writing ---------------------------------------------------------------------------
+    async put(baseline) {
+        const path = baselinePath(baseline.name, baseline.platform, baseline.sha);
+        const text = baselineText(baseline);
+        let blob;
+        for (let attempt = 1;; attempt++) {
+            const snapshot = await this.snapshot();
+            await this.refuseUnreadable(snapshot, path);
+            const blobSha = blob ?? (await this.write(() => this.createBlob(text)));
+            blob = blobSha;
+            const index = await this.nextIndex(snapshot, baseline, path);
+            const commit = await this.write(() => this.commitOnTip(snapshot.tip, path, blobSha, index, baseline));
+            if (await this.publish(commit)) {
+                this.log.info(`Recorded the baseline ${path} on \`${this.branch}\``);
+                return;
+            }
+            if (attempt >= this.maxAttempts) {
+                throw new Error(`recording the baseline on the data branch \`${this.branch}\` failed: other jobs kept updating it at the same time (${attempt} attempts); re-run the job`);
+            }
+            const wait = this.backoff(attempt);
+            this.log.info(`\`${this.branch}\` moved while recording (attempt ${attempt}); retrying in ${wait} ms`);
+            await this.sleep(wait);
+        }
+    }
+    /** Exponential with ±50 % jitter, so racing writers spread out: ~0.5, 1, 2, 4 s. */
+    backoff(attempt) {
+        return Math.round(this.backoffMs * 2 ** (attempt - 1) * (0.5 + this.random()));
+    }
+    async write(step) {
+        try {
+            return await step();
+        }
+        catch (e) {
+            throw this.writeFailure(e);
+        }
+    }
+    writeFailure(e) {
+        const message = apiMessage(e);
+        if (httpStatus(e) === 422 && /protected branch|rule violation|ruleset/i.test(message)) {
+            return new Error(`recording the baseline failed: the data branch \`${this.branch}\` is protected (${message}). ` +
+                `image-size-guard only adds commits to it through the API and cannot satisfy branch rules: ` +
+                `exempt that branch from protection, or set the \`data-branch\` input to an unprotected branch`);
+        }
+        return apiFailure(e, `recording the baseline on the data branch \`${this.branch}\``, 'contents: write');
+    }
+    async refuseUnreadable(snapshot, path) {
+        const existing = snapshot.files.get(path);
+        if (!existing)
+            return;
+        refuseUnreadable(await this.readBlob(existing, path), this.where(path), `delete that file on \`${this.branch}\``);
+    }
+    async nextIndex(snapshot, baseline, path) {
+        const files = [...snapshot.files.keys()].filter(p => p !== path);
+        const healed = await reconcileIndex(snapshot.index, files, p => this.readBlobBaseline(snapshot.files.get(p) ?? '', p), this.healLimit);
+        if (healed.added > 0 || healed.dropped > 0 || !snapshot.indexHealthy) {
+            this.log.info(`Rebuilt ${INDEX_PATH} of \`${this.branch}\` from the stored baselines (${healed.added} added, ${healed.dropped} dropped${healed.pending ? `, ${healed.pending} left for later runs` : ''})`);
+        }
+        return upsertEntry(healed.index, baseline, path);
+    }
+    async commitOnTip(tip, path, blob, index, baseline) {
+        const { owner, repo } = this;
+        const tree = await this.octokit.rest.git.createTree({
+            owner,
+            repo,
+            base_tree: tip.tree,
+            tree: [
+                { path, mode: '100644', type: 'blob', sha: blob },
+                { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(index) }
+            ]
+        });
+        const short = baseline.sha.slice(0, 7);
+        const commit = await this.octokit.rest.git.createCommit({
+            owner,
+            repo,
+            // [skip ci]: a push made with a PAT would otherwise start workflows on this branch.
+            message: `Record ${baseline.name} (${baseline.platform}) at ${short} [skip ci]`,
+            tree: tree.data.sha,
+            parents: [tip.commit]
+        });
+        return commit.data.sha;
+    }
+    /** Fast-forwards the branch to `commit`; false when another writer moved it first. */
+    async publish(commit) {
+        try {
+            await this.octokit.rest.git.updateRef({
+                owner: this.owner,
+                repo: this.repo,
+                ref: `heads/${this.branch}`,
+                sha: commit,
+                force: false
+            });
+            return true;
+        }
+        catch (e) {
+            const message = apiMessage(e);
+            if (httpStatus(e) === 422 && /fast.forward|reference does not exist/i.test(message)) {
+                return false;
+            }
+            throw this.writeFailure(e);
+        }
+    }
+    async createBlob(text) {
+        const { data } = await this.octokit.rest.git.createBlob({
+            owner: this.owner,
+            repo: this.repo,
+            content: text,
+            encoding: 'utf-8'
+        });
+        return data.sha;
+    }
+    // ----- the snapshot a write builds on ----------------------------------------------------
+    async snapshot() {
+        const tip = (await this.readTip()) ?? (await this.createBranch());
+        const root = await this.tree(tip.tree, false);
+        const baselinesTree = root.find(e => e.path === BASELINES_DIR && e.type === 'tree');
+        const indexBlob = root.find(e => e.path === INDEX_PATH && e.type === 'blob');
+        const files = baselinesTree ? await this.listBaselines(baselinesTree.sha) : new Map();
+        const { index, healthy } = await this.readIndex(indexBlob?.sha);
+        return { tip, files, index, indexHealthy: healthy };
+    }
+    async readIndex(sha) {
+        if (!sha)
+            return { index: emptyIndex(), healthy: false };
+        try {
+            return {
+                index: parseIndex(await this.readBlob(sha, INDEX_PATH), this.where(INDEX_PATH)),
+                healthy: true
+            };
+        }
+        catch (e) {
+            if (e instanceof NewerSchemaError)
+                throw new Error(`${e.message}. Not overwriting it.`);
+            if (!(e instanceof schema_BaselineFormatError))
+                throw e;
+            this.log.warning(`${e.message}; rebuilding it`);
+            return { index: emptyIndex(), healthy: false };
+        }
+    }
+    /** Every blob below `baselines/`, by full path; walks level by level if GitHub truncates. */
+    async listBaselines(treeSha) {
+        const files = new Map();
+        const { items, truncated } = await this.treeListing(treeSha, true);
+        if (!truncated) {
+            for (const e of items)
+                if (e.type === 'blob')
+                    files.set(`${BASELINES_DIR}/${e.path}`, e.sha);
+            return files;
+        }
+        for (const name of await this.tree(treeSha, false)) {
+            if (name.type !== 'tree')
+                continue;
+            for (const platform of await this.tree(name.sha, false)) {
+                if (platform.type !== 'tree')
+                    continue;
+                for (const file of await this.tree(platform.sha, false)) {
+                    if (file.type === 'blob') {
+                        files.set(`${BASELINES_DIR}/${name.path}/${platform.path}/${file.path}`, file.sha);
+                    }
+                }
+            }
+        }
+        return files;
+    }
+    async tree(sha, recursive) {
+        return (await this.treeListing(sha, recursive)).items;
+    }
+    async treeListing(sha, recursive) {
+        try {
+            const { data } = await this.octokit.rest.git.getTree({
+                owner: this.owner,
+                repo: this.repo,
+                tree_sha: sha,
+                ...(recursive ? { recursive: 'true' } : {})
+            });
+            const items = data.tree
+                .filter(e => e.path !== undefined && e.sha !== undefined && e.type !== undefined)
+                .map(e => ({ path: e.path, type: e.type, sha: e.sha }));
+            return { items, truncated: data.truncated };
+        }
+        catch (e) {
+            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
+        }
+    }
+    async readTip() {
+        let commit;
+        try {
+            const { data } = await this.octokit.rest.git.getRef({
+                owner: this.owner,
+                repo: this.repo,
+                ref: `heads/${this.branch}`
+            });
+            commit = data.object.sha;
+        }
+        catch (e) {
+            if (httpStatus(e) === 404)
+                return undefined;
+            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
+        }
+        try {
+            const { data } = await this.octokit.rest.git.getCommit({
+                owner: this.owner,
+                repo: this.repo,
+                commit_sha: commit
+            });
+            return { commit, tree: data.tree.sha };
+        }
+        catch (e) {
+            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
+        }
+    }
+    /** An orphan commit with the README and an empty index; a concurrent creator wins politely. */
+    async createBranch() {
+        const { owner, repo } = this;
+        const { commit, tree } = await this.write(async () => {
+            const t = await this.octokit.rest.git.createTree({
+                owner,
+                repo,
+                tree: [
+                    { path: README_PATH, mode: '100644', type: 'blob', content: README_TEXT },
+                    { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(emptyIndex()) }
+                ]
+            });
+            const c = await this.octokit.rest.git.createCommit({
+                owner,
+                repo,
+                message: `Create the image-size-guard data branch [skip ci]`,
+                tree: t.data.sha,
+                parents: []
+            });
+            return { commit: c.data.sha, tree: t.data.sha };
+        });
+        try {
+            await this.octokit.rest.git.createRef({
+                owner,
+                repo,
+                ref: `refs/heads/${this.branch}`,
+                sha: commit
+            });
+            this.log.info(`Created the data branch \`${this.branch}\` for baselines`);
+            return { commit, tree };
+        }
+        catch (e) {
+            if (httpStatus(e) === 422 && /already exists/i.test(apiMessage(e))) {
+                const tip = await this.readTip();
+                if (tip)
+                    return tip;
+            }
+            throw this.writeFailure(e);
+        }
+    }
+}
+/** The `raw` media type arrives as text, bytes, or (JSON content type) already parsed. */
+function git_store_rawText(data) {
+    if (typeof data === 'string')
+        return data;
+    if (data instanceof ArrayBuffer)
+        return Buffer.from(data).toString('utf8');
+    if (ArrayBuffer.isView(data)) {
+        return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+    }
+    return JSON.stringify(data);
+}
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 // ONE sticky PR comment per image (and comment key): found by a hidden marker over all pages,
@@ -61648,6 +62234,7 @@ function setPendingStatus(octokit, opts) {
 //   U+FFFD, visibly, rather than vanishing.
 // - Length: every value is bounded (by grapheme, so an emoji is never split) and ends with
 //   `…` when cut, so one hostile 1 MB file name cannot eat the comment's budget.
+
 /** Default bound for untrusted values, in graphemes. */
 const DEFAULT_MAX = 200;
 const ENTITIES = {
@@ -61671,11 +62258,8 @@ const ENTITIES = {
 };
 const SPECIALS = /[&<>"'|\\`*_~[\]$:@#]/g;
 const LINE_BREAKS = /[\r\n\t\f\v\u0085\u2028\u2029]+/g;
-// C0 and C1 controls (tab/newline handled above), DEL, bidi embeddings/overrides/isolates
-// and marks, and lone surrogates.
-const UNSAFE = 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Line breaks are handled above; the rest of src/unsafe.ts's characters are marked.
+const UNSAFE = unsafeChars();
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Untrusted text as inline code: safe in prose, table cells, `<summary>` and list items. */
 function code(value, max = DEFAULT_MAX) {
@@ -62575,6 +63159,7 @@ function closers(open, fence) {
 // The CLI's readable report: layers table, largest files, waste, hints. Pure: report in,
 // text out (no colours; terminals and CI logs both read it).
 
+
 const INSTRUCTION_WIDTH = 70;
 function renderTerminal(report) {
     const img = report.image;
@@ -62660,13 +63245,12 @@ function truncate(text, width) {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\xNN` instead.
+ * terminal. They are shown as `\u{NN}` instead.
  */
 function clean(text) {
-    return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
+    return text.replace(terminal_UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
+const terminal_UNSAFE = unsafeChars();
 function terminal_table(header, rows, right) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     const fmt = (r) => '  ' +
@@ -62741,6 +63325,17 @@ function renderComparisonTerminal(r) {
 
 
 
+
+/** The repository's baseline store: the data branch, written through the job's token. */
+function dataStore(t, branch) {
+    return new GitBaselineStore({
+        octokit: t.octokit,
+        owner: t.owner,
+        repo: t.repo,
+        branch,
+        log: coreLog
+    });
+}
 /** Logs text that came from the image or the PR: no line of it can be a workflow command. */
 function logUntrusted(text) {
     const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
@@ -62900,556 +63495,6 @@ function renderContext(ctxUrls, acceptLabel, marker) {
         acceptLabel,
         marker
     };
-}
-
-;// CONCATENATED MODULE: ./src/baseline/store.ts
-// Where baselines live, behind one small interface: a data branch of the repository
-// (git-store.ts, the action) or a directory (local-store.ts, the CLI). Both share the layout
-// and the index rules below.
-
-
-const INDEX_PATH = 'index.json';
-const README_PATH = 'README.md';
-const BASELINES_DIR = 'baselines';
-const MAX_INDEX_BYTES = 32 * 1024 * 1024;
-const FILE_PATTERN = new RegExp(`^${BASELINES_DIR}/[A-Za-z0-9_][A-Za-z0-9._-]*/[A-Za-z0-9_][A-Za-z0-9._-]*/${SHA_PATTERN.slice(1, -1)}\\.json$`);
-/** True for paths shaped like `baselines/<name>/<platform>/<sha>.json` (others are ignored). */
-function isBaselinePath(path) {
-    return FILE_PATTERN.test(path);
-}
-function emptyIndex() {
-    return { schemaVersion: INDEX_SCHEMA_VERSION, kind: INDEX_KIND, images: {} };
-}
-/** Reads index.json: BaselineFormatError when corrupt, NewerSchemaError when from a newer writer. */
-function parseIndex(text, where) {
-    const value = parseJsonBounded(text, MAX_INDEX_BYTES, where);
-    checkNotNewer(value, where, INDEX_SCHEMA_VERSION);
-    return validateAgainst(value, INDEX_SCHEMA, where, 'image-size-guard index');
-}
-function serializeIndex(index) {
-    return `${JSON.stringify(index, null, 1)}\n`;
-}
-/**
- * The text to store, checked the way a reader will check it: a baseline that would be
- * refused later is refused now, when the cause (a report that breaks the schema) is visible.
- */
-function baselineText(baseline) {
-    const text = serializeBaseline(baseline);
-    parseBaseline(text, `the baseline of ${baseline.name} (${baseline.platform}) being recorded`);
-    return text;
-}
-function indexEntryOf(baseline, path) {
-    const { totalBytes, compressedBytes } = baseline.report.image;
-    return {
-        sha: baseline.sha,
-        recordedAt: baseline.recordedAt,
-        totalBytes,
-        ...(compressedBytes !== undefined ? { compressedBytes } : {}),
-        path
-    };
-}
-function byRecency(a, b) {
-    return Date.parse(b.recordedAt) - Date.parse(a.recordedAt) || a.sha.localeCompare(b.sha);
-}
-/** Adds (or replaces, same path) the entry of `baseline`; returns a new index. */
-function upsertEntry(index, baseline, path) {
-    const key = imageKey(baseline.name, baseline.platform);
-    const images = { ...index.images };
-    const current = images[key]?.entries ?? [];
-    const entries = [indexEntryOf(baseline, path), ...current.filter(e => e.path !== path)];
-    images[key] = {
-        name: baseline.name,
-        platform: baseline.platform,
-        entries: entries.sort(byRecency)
-    };
-    return { ...index, images };
-}
-/**
- * Makes the index agree with the files actually stored, so a stale, partial or missing
- * index heals itself: entries without a file are dropped, files without an entry are read
- * (at most `readLimit` per call, to bound API use) and added.
- */
-async function reconcileIndex(index, files, read, readLimit) {
-    const stored = new Set(files.filter(isBaselinePath));
-    let dropped = 0;
-    const images = {};
-    for (const [key, image] of Object.entries(index.images)) {
-        const entries = image.entries.filter(e => stored.has(e.path));
-        dropped += image.entries.length - entries.length;
-        if (entries.length > 0)
-            images[key] = { ...image, entries };
-    }
-    let result = { ...index, images };
-    const known = new Set(Object.values(images).flatMap(i => i.entries.map(e => e.path)));
-    const missing = [...stored].filter(p => !known.has(p)).sort();
-    let added = 0;
-    for (const path of missing.slice(0, readLimit)) {
-        const baseline = await read(path);
-        if (!baseline)
-            continue;
-        result = upsertEntry(result, baseline, path);
-        added++;
-    }
-    return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) };
-}
-/** Entries of one image, newest first. */
-function entriesOf(index, name, platform) {
-    return index.images[imageKey(name, platform)]?.entries ?? [];
-}
-/** Sorts entries read from files (no index) newest first. */
-function newestFirst(entries) {
-    return [...entries].sort(byRecency);
-}
-function isFormatError(e) {
-    return e instanceof BaselineFormatError;
-}
-const README_TEXT = `# image-size-guard data
-
-This branch is written by the image-size-guard GitHub Action on pushes to the default
-branch. It holds one baseline per image, platform and commit, so pull requests can be
-compared with the exact commit they are based on. It is not meant to be merged or checked out.
-
-- \`baselines/<image>/<platform>/<commit sha>.json\` — a trimmed size report of the image built
-  from that commit.
-- \`index.json\` — the list of recorded commits per image (sha, date, total size), used for the
-  size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
-  is missing or stale, so deleting it is safe.
-
-Writes only ever add commits on top of this branch (no force-push). To start over, delete the
-branch: the next push to the default branch creates it again. Deleting single files under
-\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
-`;
-
-;// CONCATENATED MODULE: ./src/baseline/git-store.ts
-// Baselines in a data branch of the repository, written only through the Git Data API
-// (blobs, trees, commits, refs): no checkout, no git CLI, no force-push. Git objects are
-// immutable, so nothing is visible until the final fast-forward ref update; when another
-// job moved the branch first, the write is rebuilt on the new tip and retried.
-
-
-
-
-
-const sleepFor = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/** Input `data-branch`: a plain branch name git and GitHub accept. */
-function checkBranchName(branch) {
-    const ok = /^[A-Za-z0-9._/-]+$/.test(branch) &&
-        !/(^[-/.]|\/\/|\.\.|\/\.|[/.]$|\.lock$|\.lock\/)/.test(branch) &&
-        branch.length <= 200;
-    if (!ok) {
-        throw new Error(`input \`data-branch\`: "${branch.slice(0, 100)}" is not a usable branch name (letters, digits, \`._/-\`; no \`..\`)`);
-    }
-    return branch;
-}
-class GitBaselineStore {
-    branch;
-    octokit;
-    owner;
-    repo;
-    log;
-    maxAttempts;
-    backoffMs;
-    sleep;
-    random;
-    healLimit;
-    constructor(opts) {
-        this.octokit = opts.octokit;
-        this.owner = opts.owner;
-        this.repo = opts.repo;
-        this.branch = checkBranchName(opts.branch ?? DEFAULT_DATA_BRANCH);
-        this.log = opts.log ?? silentLog;
-        this.maxAttempts = opts.maxAttempts ?? 5;
-        this.backoffMs = opts.backoffMs ?? 500;
-        this.sleep = opts.sleep ?? sleepFor;
-        this.random = opts.random ?? Math.random;
-        this.healLimit = opts.healLimit ?? 100;
-    }
-    // ----- reading ---------------------------------------------------------------------------
-    async get(name, platform, sha) {
-        const path = baselinePath(name, platform, sha);
-        // Straight from the branch, not via the index: the index may be stale.
-        const text = await this.readFile(path);
-        return text === undefined ? undefined : this.parseOrWarn(text, path);
-    }
-    async history(name, platform, limit) {
-        const text = await this.readFile(INDEX_PATH);
-        if (text !== undefined) {
-            try {
-                const entries = entriesOf(parseIndex(text, this.where(INDEX_PATH)), name, platform);
-                // No entry may mean a stale index: the listing below is cheap when there is nothing.
-                if (entries.length > 0)
-                    return entries.slice(0, limit);
-            }
-            catch (e) {
-                if (!(e instanceof schema_BaselineFormatError || e instanceof NewerSchemaError))
-                    throw e;
-                this.log.warning(`${e.message}; listing the stored baselines instead`);
-            }
-        }
-        return this.historyFromFiles(name, platform, limit);
-    }
-    async historyFromFiles(name, platform, limit) {
-        const dir = `${BASELINES_DIR}/${imageKey(name, platform)}`;
-        const listing = await this.listDirectory(dir);
-        const entries = [];
-        for (const item of listing.slice(0, this.healLimit)) {
-            const baseline = await this.readBlobBaseline(item.sha, item.path);
-            if (baseline)
-                entries.push(indexEntryOf(baseline, item.path));
-        }
-        if (listing.length > this.healLimit) {
-            this.log.warning(`${this.where(INDEX_PATH)} is missing: read ${this.healLimit} of ${listing.length} baselines; the next recording rebuilds the index`);
-        }
-        return newestFirst(entries).slice(0, limit);
-    }
-    async listDirectory(dir) {
-        try {
-            const { data } = await this.octokit.rest.repos.getContent({
-                owner: this.owner,
-                repo: this.repo,
-                path: dir,
-                ref: this.branch
-            });
-            if (!Array.isArray(data))
-                return [];
-            return data
-                .filter(d => d.type === 'file' && d.name.endsWith('.json'))
-                .map(d => ({ path: d.path, type: 'blob', sha: d.sha }));
-        }
-        catch (e) {
-            if (httpStatus(e) === 404)
-                return [];
-            throw apiFailure(e, `listing baselines in the data branch \`${this.branch}\``, 'contents: read');
-        }
-    }
-    /** A file of the branch tip as text; undefined when the branch or the file is missing. */
-    async readFile(path) {
-        try {
-            const { data } = await this.octokit.rest.repos.getContent({
-                owner: this.owner,
-                repo: this.repo,
-                path,
-                ref: this.branch,
-                mediaType: { format: 'raw' }
-            });
-            return git_store_rawText(data);
-        }
-        catch (e) {
-            if (httpStatus(e) === 404)
-                return undefined;
-            throw apiFailure(e, `reading ${this.where(path)}`, 'contents: read');
-        }
-    }
-    async readBlob(sha, path) {
-        try {
-            const { data } = await this.octokit.rest.git.getBlob({
-                owner: this.owner,
-                repo: this.repo,
-                file_sha: sha
-            });
-            return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-        }
-        catch (e) {
-            throw apiFailure(e, `reading ${this.where(path)}`, 'contents: read');
-        }
-    }
-    async readBlobBaseline(sha, path) {
-        return this.parseOrWarn(await this.readBlob(sha, path), path);
-    }
-    /** Corrupt or newer files are reported and treated as absent: a reader never crashes on them. */
-    parseOrWarn(text, path) {
-        try {
-            return parseBaseline(text, this.where(path));
-        }
-        catch (e) {
-            if (e instanceof NewerSchemaError) {
-                this.log.warning(e.message);
-                return undefined;
-            }
-            if (e instanceof schema_BaselineFormatError) {
-                this.log.warning(`${e.message}; treating that commit as having no baseline`);
-                return undefined;
-            }
-            throw e;
-        }
-    }
-    where(path) {
-        return `${path} on the data branch \`${this.branch}\``;
-    }
-    // ----- writing ---------------------------------------------------------------------------
-    async put(baseline) {
-        const path = baselinePath(baseline.name, baseline.platform, baseline.sha);
-        const text = baselineText(baseline);
-        let blob;
-        for (let attempt = 1;; attempt++) {
-            const snapshot = await this.snapshot();
-            await this.refuseUnreadable(snapshot, path);
-            const blobSha = blob ?? (await this.write(() => this.createBlob(text)));
-            blob = blobSha;
-            const index = await this.nextIndex(snapshot, baseline, path);
-            const commit = await this.write(() => this.commitOnTip(snapshot.tip, path, blobSha, index, baseline));
-            if (await this.publish(commit)) {
-                this.log.info(`Recorded the baseline ${path} on \`${this.branch}\``);
-                return;
-            }
-            if (attempt >= this.maxAttempts) {
-                throw new Error(`recording the baseline on the data branch \`${this.branch}\` failed: other jobs kept updating it at the same time (${attempt} attempts); re-run the job`);
-            }
-            const wait = this.backoff(attempt);
-            this.log.info(`\`${this.branch}\` moved while recording (attempt ${attempt}); retrying in ${wait} ms`);
-            await this.sleep(wait);
-        }
-    }
-    /** Exponential with ±50 % jitter, so racing writers spread out: ~0.5, 1, 2, 4 s. */
-    backoff(attempt) {
-        return Math.round(this.backoffMs * 2 ** (attempt - 1) * (0.5 + this.random()));
-    }
-    async write(step) {
-        try {
-            return await step();
-        }
-        catch (e) {
-            throw this.writeFailure(e);
-        }
-    }
-    writeFailure(e) {
-        const message = apiMessage(e);
-        if (httpStatus(e) === 422 && /protected branch|rule violation|ruleset/i.test(message)) {
-            return new Error(`recording the baseline failed: the data branch \`${this.branch}\` is protected (${message}). ` +
-                `image-size-guard only adds commits to it through the API and cannot satisfy branch rules: ` +
-                `exempt that branch from protection, or set the \`data-branch\` input to an unprotected branch`);
-        }
-        return apiFailure(e, `recording the baseline on the data branch \`${this.branch}\``, 'contents: write');
-    }
-    /**
-     * A baseline already stored for this commit that we cannot read (corrupt, or from a newer
-     * version) is evidence someone should look at: refused, never overwritten.
-     */
-    async refuseUnreadable(snapshot, path) {
-        const existing = snapshot.files.get(path);
-        if (!existing)
-            return;
-        try {
-            parseBaseline(await this.readBlob(existing, path), this.where(path));
-        }
-        catch (e) {
-            if (e instanceof NewerSchemaError)
-                throw new Error(`${e.message}. Not overwriting it.`);
-            if (!(e instanceof schema_BaselineFormatError))
-                throw e;
-            throw new Error(`${e.message}. Not overwriting it: delete that file on \`${this.branch}\` to record this commit again`);
-        }
-    }
-    async nextIndex(snapshot, baseline, path) {
-        const files = [...snapshot.files.keys()].filter(p => p !== path);
-        const healed = await reconcileIndex(snapshot.index, files, p => this.readBlobBaseline(snapshot.files.get(p) ?? '', p), this.healLimit);
-        if (healed.added > 0 || healed.dropped > 0 || !snapshot.indexHealthy) {
-            this.log.info(`Rebuilt ${INDEX_PATH} of \`${this.branch}\` from the stored baselines (${healed.added} added, ${healed.dropped} dropped${healed.pending ? `, ${healed.pending} left for later runs` : ''})`);
-        }
-        return upsertEntry(healed.index, baseline, path);
-    }
-    async commitOnTip(tip, path, blob, index, baseline) {
-        const { owner, repo } = this;
-        const tree = await this.octokit.rest.git.createTree({
-            owner,
-            repo,
-            base_tree: tip.tree,
-            tree: [
-                { path, mode: '100644', type: 'blob', sha: blob },
-                { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(index) }
-            ]
-        });
-        const short = baseline.sha.slice(0, 7);
-        const commit = await this.octokit.rest.git.createCommit({
-            owner,
-            repo,
-            // [skip ci]: a push made with a PAT would otherwise start workflows on this branch.
-            message: `Record ${baseline.name} (${baseline.platform}) at ${short} [skip ci]`,
-            tree: tree.data.sha,
-            parents: [tip.commit]
-        });
-        return commit.data.sha;
-    }
-    /** Fast-forwards the branch to `commit`; false when another writer moved it first. */
-    async publish(commit) {
-        try {
-            await this.octokit.rest.git.updateRef({
-                owner: this.owner,
-                repo: this.repo,
-                ref: `heads/${this.branch}`,
-                sha: commit,
-                force: false
-            });
-            return true;
-        }
-        catch (e) {
-            const message = apiMessage(e);
-            if (httpStatus(e) === 422 && /fast.forward|reference does not exist/i.test(message)) {
-                return false;
-            }
-            throw this.writeFailure(e);
-        }
-    }
-    async createBlob(text) {
-        const { data } = await this.octokit.rest.git.createBlob({
-            owner: this.owner,
-            repo: this.repo,
-            content: text,
-            encoding: 'utf-8'
-        });
-        return data.sha;
-    }
-    // ----- the snapshot a write builds on ----------------------------------------------------
-    async snapshot() {
-        const tip = (await this.readTip()) ?? (await this.createBranch());
-        const root = await this.tree(tip.tree, false);
-        const baselinesTree = root.find(e => e.path === BASELINES_DIR && e.type === 'tree');
-        const indexBlob = root.find(e => e.path === INDEX_PATH && e.type === 'blob');
-        const files = baselinesTree ? await this.listBaselines(baselinesTree.sha) : new Map();
-        const { index, healthy } = await this.readIndex(indexBlob?.sha);
-        return { tip, files, index, indexHealthy: healthy };
-    }
-    async readIndex(sha) {
-        if (!sha)
-            return { index: emptyIndex(), healthy: false };
-        try {
-            return {
-                index: parseIndex(await this.readBlob(sha, INDEX_PATH), this.where(INDEX_PATH)),
-                healthy: true
-            };
-        }
-        catch (e) {
-            if (e instanceof NewerSchemaError)
-                throw new Error(`${e.message}. Not overwriting it.`);
-            if (!(e instanceof schema_BaselineFormatError))
-                throw e;
-            this.log.warning(`${e.message}; rebuilding it`);
-            return { index: emptyIndex(), healthy: false };
-        }
-    }
-    /** Every blob below `baselines/`, by full path; walks level by level if GitHub truncates. */
-    async listBaselines(treeSha) {
-        const files = new Map();
-        const { items, truncated } = await this.treeListing(treeSha, true);
-        if (!truncated) {
-            for (const e of items)
-                if (e.type === 'blob')
-                    files.set(`${BASELINES_DIR}/${e.path}`, e.sha);
-            return files;
-        }
-        for (const name of await this.tree(treeSha, false)) {
-            if (name.type !== 'tree')
-                continue;
-            for (const platform of await this.tree(name.sha, false)) {
-                if (platform.type !== 'tree')
-                    continue;
-                for (const file of await this.tree(platform.sha, false)) {
-                    if (file.type === 'blob') {
-                        files.set(`${BASELINES_DIR}/${name.path}/${platform.path}/${file.path}`, file.sha);
-                    }
-                }
-            }
-        }
-        return files;
-    }
-    async tree(sha, recursive) {
-        return (await this.treeListing(sha, recursive)).items;
-    }
-    async treeListing(sha, recursive) {
-        try {
-            const { data } = await this.octokit.rest.git.getTree({
-                owner: this.owner,
-                repo: this.repo,
-                tree_sha: sha,
-                ...(recursive ? { recursive: 'true' } : {})
-            });
-            const items = data.tree
-                .filter(e => e.path !== undefined && e.sha !== undefined && e.type !== undefined)
-                .map(e => ({ path: e.path, type: e.type, sha: e.sha }));
-            return { items, truncated: data.truncated };
-        }
-        catch (e) {
-            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
-        }
-    }
-    async readTip() {
-        let commit;
-        try {
-            const { data } = await this.octokit.rest.git.getRef({
-                owner: this.owner,
-                repo: this.repo,
-                ref: `heads/${this.branch}`
-            });
-            commit = data.object.sha;
-        }
-        catch (e) {
-            if (httpStatus(e) === 404)
-                return undefined;
-            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
-        }
-        try {
-            const { data } = await this.octokit.rest.git.getCommit({
-                owner: this.owner,
-                repo: this.repo,
-                commit_sha: commit
-            });
-            return { commit, tree: data.tree.sha };
-        }
-        catch (e) {
-            throw apiFailure(e, `reading the data branch \`${this.branch}\``, 'contents: read');
-        }
-    }
-    /** An orphan commit with the README and an empty index; a concurrent creator wins politely. */
-    async createBranch() {
-        const { owner, repo } = this;
-        const { commit, tree } = await this.write(async () => {
-            const t = await this.octokit.rest.git.createTree({
-                owner,
-                repo,
-                tree: [
-                    { path: README_PATH, mode: '100644', type: 'blob', content: README_TEXT },
-                    { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(emptyIndex()) }
-                ]
-            });
-            const c = await this.octokit.rest.git.createCommit({
-                owner,
-                repo,
-                message: `Create the image-size-guard data branch [skip ci]`,
-                tree: t.data.sha,
-                parents: []
-            });
-            return { commit: c.data.sha, tree: t.data.sha };
-        });
-        try {
-            await this.octokit.rest.git.createRef({
-                owner,
-                repo,
-                ref: `refs/heads/${this.branch}`,
-                sha: commit
-            });
-            this.log.info(`Created the data branch \`${this.branch}\` for baselines`);
-            return { commit, tree };
-        }
-        catch (e) {
-            if (httpStatus(e) === 422 && /already exists/i.test(apiMessage(e))) {
-                const tip = await this.readTip();
-                if (tip)
-                    return tip;
-            }
-            throw this.writeFailure(e);
-        }
-    }
-}
-/** The `raw` media type arrives as text, bytes, or (JSON content type) already parsed. */
-function git_store_rawText(data) {
-    if (typeof data === 'string')
-        return data;
-    if (data instanceof ArrayBuffer)
-        return Buffer.from(data).toString('utf8');
-    if (ArrayBuffer.isView(data)) {
-        return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-    }
-    return JSON.stringify(data);
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -66424,7 +66469,6 @@ async function verifyPullRequestHead(octokit, opts) {
 
 
 
-
 async function runReportMode(ctx, inputs, t) {
     const run = ctx.payload.workflow_run;
     if (!run?.id || !run.head_sha) {
@@ -66444,13 +66488,7 @@ async function runReportMode(ctx, inputs, t) {
         payloadHeadSha: payload.headSha
     });
     info(`reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`);
-    const store = new GitBaselineStore({
-        octokit: t.octokit,
-        owner: t.owner,
-        repo: t.repo,
-        branch: inputs.dataBranch,
-        log: coreLog
-    });
+    const store = dataStore(t, inputs.dataBranch);
     const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' };
     // Thresholds come from this (trusted) workflow, never from the artifact.
     const thresholdsFor = (name) => (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds;
@@ -66576,6 +66614,7 @@ var yaml_dist = __nccwpck_require__(8815);
 
 
 
+
 const DEFAULT_LIMITS = {
     maxEntries: 5_000_000,
     maxPathLength: 4096,
@@ -66599,11 +66638,16 @@ function readInputs(get, readFile, repoName = 'image') {
         artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
         token: get(Inputs.GithubToken).trim(),
         estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
-        limits: {
-            maxEntries: parseCount(get(Inputs.MaxEntries), Inputs.MaxEntries, DEFAULT_LIMITS.maxEntries),
-            maxPathLength: parseCount(get(Inputs.MaxPathLength), Inputs.MaxPathLength, DEFAULT_LIMITS.maxPathLength),
-            maxJsonBytes: parseSizeInput(get(Inputs.MaxJsonSize), Inputs.MaxJsonSize, DEFAULT_LIMITS.maxJsonBytes)
-        }
+        limits: readLimits(get)
+    };
+}
+/** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
+function readLimits(get, prefix = '') {
+    const name = (n) => `${prefix}${n}`;
+    return {
+        maxEntries: parseCount(get(Inputs.MaxEntries), name(Inputs.MaxEntries), DEFAULT_LIMITS.maxEntries),
+        maxPathLength: parseCount(get(Inputs.MaxPathLength), name(Inputs.MaxPathLength), DEFAULT_LIMITS.maxPathLength),
+        maxJsonBytes: parseSizeInput(get(Inputs.MaxJsonSize), name(Inputs.MaxJsonSize), DEFAULT_LIMITS.maxJsonBytes)
     };
 }
 function readThresholds(get, prefix = '') {
@@ -66625,7 +66669,7 @@ function hintIds(value, name, alsoAllowed = []) {
     const ids = parseList(value);
     const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)));
     if (unknown.length > 0) {
-        throw new Error(`input \`${name}\`: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
+        throw new Error(`${inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
     }
     return ids;
 }
@@ -66809,14 +66853,14 @@ function parseBoolean(value, name, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new Error(`input \`${name}\` must be true or false, got "${v}"`);
+    throw new Error(`${inputLabel(name)} must be true or false, got "${v}"`);
 }
 function parseCount(value, name, fallback) {
     const v = value.trim().replace(/_/g, '');
     if (v === '')
         return fallback;
     if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new Error(`input \`${name}\` must be a whole number above 0, got "${value.trim()}"`);
+        throw new Error(`${inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`);
     }
     return Number(v);
 }
@@ -66826,7 +66870,7 @@ function parseSizeInput(value, name, fallback) {
         return fallback;
     const bytes = parseSize(v);
     if (bytes === undefined || bytes < 1) {
-        throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${v}"`);
+        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`);
     }
     return bytes;
 }
@@ -66835,7 +66879,7 @@ function parseEnum(value, name, allowed, fallback) {
     if (v === '')
         return fallback;
     if (!allowed.includes(v)) {
-        throw new Error(`input \`${name}\` must be one of ${allowed.join(', ')}; got "${v}"`);
+        throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
     }
     return v;
 }
@@ -66859,7 +66903,7 @@ function parseBuildArgs(value, name) {
         const eq = line.indexOf('=');
         const key = eq < 0 ? line : line.slice(0, eq).trim();
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-            throw new Error(`input \`${name}\`: "${line}" is not KEY=VALUE (one per line)`);
+            throw new Error(`${inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`);
         }
         args[key] = eq < 0 ? '' : line.slice(eq + 1);
     }
@@ -66876,7 +66920,6 @@ function inWorkspace(workspace, path) {
 // inputs → images (build / read / analyse / hint) → baseline → diff → verdict → render →
 // publish (summary, comment, status, annotations, outputs) → the job fails on `fail` (a
 // recording run on the default branch warns instead: pull requests are where it gates).
-
 
 
 
@@ -66918,17 +66961,11 @@ async function run() {
         setFailed(errorMessage(e));
     }
     finally {
-        await cleanup(measured, keepImage).catch(e => warning(`could not remove a built image: ${errorMessage(e)}`));
+        await cleanupQuietly(measured, keepImage);
     }
 }
 async function compareAll(ctx, inputs, t, mode, measured) {
-    const store = new GitBaselineStore({
-        octokit: t.octokit,
-        owner: t.owner,
-        repo: t.repo,
-        branch: inputs.dataBranch,
-        log: coreLog
-    });
+    const store = dataStore(t, inputs.dataBranch);
     if (mode === 'record')
         await record(ctx, store, measured);
     const compareTo = await compareTarget(ctx, t, mode);
@@ -66970,7 +67007,7 @@ async function record(ctx, store, measured) {
 }
 async function compareTarget(ctx, t, mode) {
     const checkedOut = headOfCheckout(ctx.workspace);
-    return pickCompareSha(mode === 'record' ? { ...ctx.payload, pull_request: undefined } : ctx.payload, checkedOut, mergeBaseFromGitHub(t.octokit, t.owner, t.repo), { info: info, warning: warning, debug: core_debug });
+    return pickCompareSha(mode === 'record' ? { ...ctx.payload, pull_request: undefined } : ctx.payload, checkedOut, mergeBaseFromGitHub(t.octokit, t.owner, t.repo), coreLog);
 }
 /** The baseline rebuild fallback: the same build at the base commit, in a separate worktree. */
 async function rebuildAt(ctx, inputs, m, sha) {

@@ -42369,7 +42369,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2625);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8251);
 // The command line's entry point: nothing but main().
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -42379,7 +42379,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2625:
+/***/ 8251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42392,7 +42392,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 // Turns anything thrown into the one line a person reads in the log: never a stack trace.
-function errors_errorMessage(e) {
+function errorMessage(e) {
     if (e instanceof Error)
         return e.message.trim() || e.name;
     return String(e);
@@ -42400,6 +42400,10 @@ function errors_errorMessage(e) {
 /** An error in what the user asked for (bad input, missing image): CLI exit code 2. */
 class UsageError extends Error {
     name = 'UsageError';
+}
+/** How a message names an input: `input \`max-increase\`` (action), `--max-increase` (the CLI passes that). */
+function errors_inputLabel(name) {
+    return name.startsWith('--') ? name : `input \`${name}\``;
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -42725,7 +42729,7 @@ const CATALOG = [
         fix: 'merge the package installs into one RUN'
     }
 ];
-const catalog_HINT_IDS = CATALOG.map(e => e.id);
+const HINT_IDS = CATALOG.map(e => e.id);
 const BY_ID = new Map(CATALOG.map(e => [e.id, e]));
 function catalogEntry(id) {
     const e = BY_ID.get(id);
@@ -42734,7 +42738,7 @@ function catalogEntry(id) {
     return e;
 }
 /** The ids in `ids` that are not in the catalog (the caller rejects them, listing HINT_IDS). */
-function catalog_validateHintIds(ids) {
+function validateHintIds(ids) {
     return ids.filter(id => !BY_ID.has(id));
 }
 /** Documentation link of an id, relative to the repository root. */
@@ -42825,19 +42829,20 @@ const SIZE_HELP = 'a size like 500MB, 1.5GiB or 25kB (MB = 10^6 bytes, MiB = 2^2
 // Threshold rules: `10%`, `25MB`, `10% & 25MB` (both must be exceeded: ratio-only rules
 // misfire on small images, neurodesk/neurocontainers#3153) and `10% | 25MB` (either).
 
+
 const RULE_HELP = `a percentage (10%), ${SIZE_HELP}, or both joined by & (both exceeded) or | (either), e.g. "10% | 50MB"`;
 /** Parses an increase rule; throws a message naming the input. Empty → undefined. */
-function thresholds_parseIncreaseRule(value, name) {
+function parseIncreaseRule(value, name) {
     const text = value.trim();
     if (text === '')
         return undefined;
     const hasAnd = text.includes('&');
     const hasOr = text.includes('|');
     if (hasAnd && hasOr)
-        throw new Error(`${inputLabel(name)}: use either & or |, not both, in "${text}"`);
+        throw new Error(`${errors_inputLabel(name)}: use either & or |, not both, in "${text}"`);
     const parts = text.split(/[&|]/).map(p => p.trim());
     if (parts.length > 2)
-        throw new Error(`${inputLabel(name)} takes at most one percentage and one size, got "${text}"`);
+        throw new Error(`${errors_inputLabel(name)} takes at most one percentage and one size, got "${text}"`);
     const rule = { mode: hasOr ? 'any' : 'all', text };
     for (const part of parts)
         addPart(rule, part, name, text);
@@ -42847,7 +42852,7 @@ function addPart(rule, part, name, text) {
     const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(part);
     if (pct) {
         if (rule.ratio !== undefined)
-            throw new Error(`${inputLabel(name)} has two percentages in "${text}"`);
+            throw new Error(`${errors_inputLabel(name)} has two percentages in "${text}"`);
         rule.ratio = Number(pct[1]) / 100;
         return;
     }
@@ -42855,10 +42860,10 @@ function addPart(rule, part, name, text) {
     if (bytes === undefined || /^-/.test(part)) {
         const where = part === text ? '' : ` (in "${text}")`;
         const sign = /^-/.test(part) ? ' (an increase limit cannot be negative)' : '';
-        throw new Error(`${inputLabel(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
+        throw new Error(`${errors_inputLabel(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
     }
     if (rule.bytes !== undefined)
-        throw new Error(`${inputLabel(name)} has two sizes in "${text}"`);
+        throw new Error(`${errors_inputLabel(name)} has two sizes in "${text}"`);
     rule.bytes = bytes;
 }
 /** Whether an increase of `delta` bytes over `base` bytes crosses the rule. */
@@ -42871,24 +42876,21 @@ function exceeds(rule, delta, base) {
     return rule.mode === 'all' ? checks.every(Boolean) : checks.some(Boolean);
 }
 /** `max-size`: an absolute cap. */
-function thresholds_parseMaxSize(value, name) {
+function parseMaxSize(value, name) {
     const text = value.trim();
     if (text === '')
         return undefined;
     const bytes = parseSize(text);
     if (bytes === undefined || bytes <= 0)
-        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`);
+        throw new Error(`${errors_inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`);
     return bytes;
-}
-/** `input \`max-increase\`` for the action, `--max-increase` for the CLI (which passes that). */
-function inputLabel(name) {
-    return name.startsWith('--') ? name : `input \`${name}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
 // (and a file reader for the images config), so tests pass tables and the action passes
 // core.getInput.
+
 
 
 
@@ -42918,33 +42920,38 @@ function readInputs(get, readFile, repoName = 'image') {
         artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
         token: get(Inputs.GithubToken).trim(),
         estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
-        limits: {
-            maxEntries: parseCount(get(Inputs.MaxEntries), Inputs.MaxEntries, DEFAULT_LIMITS.maxEntries),
-            maxPathLength: parseCount(get(Inputs.MaxPathLength), Inputs.MaxPathLength, DEFAULT_LIMITS.maxPathLength),
-            maxJsonBytes: parseSizeInput(get(Inputs.MaxJsonSize), Inputs.MaxJsonSize, DEFAULT_LIMITS.maxJsonBytes)
-        }
+        limits: readLimits(get)
+    };
+}
+/** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
+function readLimits(get, prefix = '') {
+    const name = (n) => `${prefix}${n}`;
+    return {
+        maxEntries: parseCount(get(constants_Inputs.MaxEntries), name(constants_Inputs.MaxEntries), DEFAULT_LIMITS.maxEntries),
+        maxPathLength: parseCount(get(constants_Inputs.MaxPathLength), name(constants_Inputs.MaxPathLength), DEFAULT_LIMITS.maxPathLength),
+        maxJsonBytes: parseSizeInput(get(constants_Inputs.MaxJsonSize), name(constants_Inputs.MaxJsonSize), DEFAULT_LIMITS.maxJsonBytes)
     };
 }
 function readThresholds(get, prefix = '') {
     const name = (n) => `${prefix}${n}`;
-    const maxSize = parseMaxSize(get(Inputs.MaxSize), name(Inputs.MaxSize));
-    const maxIncrease = parseIncreaseRule(get(Inputs.MaxIncrease), name(Inputs.MaxIncrease));
-    const warnIncrease = parseIncreaseRule(get(Inputs.WarnIncrease), name(Inputs.WarnIncrease));
+    const maxSize = parseMaxSize(get(constants_Inputs.MaxSize), name(constants_Inputs.MaxSize));
+    const maxIncrease = parseIncreaseRule(get(constants_Inputs.MaxIncrease), name(constants_Inputs.MaxIncrease));
+    const warnIncrease = parseIncreaseRule(get(constants_Inputs.WarnIncrease), name(constants_Inputs.WarnIncrease));
     return {
         ...(maxSize !== undefined ? { maxSize } : {}),
         ...(maxIncrease ? { maxIncrease } : {}),
         ...(warnIncrease ? { warnIncrease } : {}),
-        ignoreBaseChange: parseBoolean(get(Inputs.IgnoreBaseChange), name(Inputs.IgnoreBaseChange), false),
-        failOnHints: hintIds(get(Inputs.FailOnHints), name(Inputs.FailOnHints), SEVERITY_WORDS)
+        ignoreBaseChange: parseBoolean(get(constants_Inputs.IgnoreBaseChange), name(constants_Inputs.IgnoreBaseChange), false),
+        failOnHints: hintIds(get(constants_Inputs.FailOnHints), name(constants_Inputs.FailOnHints), SEVERITY_WORDS)
     };
 }
-const SEVERITY_WORDS = (/* unused pure expression or super */ null && (['info', 'warning', 'error']));
+const SEVERITY_WORDS = ['info', 'warning', 'error'];
 /** A list of hint ids (and, where allowed, severities); unknown ones are named in the error. */
 function hintIds(value, name, alsoAllowed = []) {
     const ids = parseList(value);
     const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)));
     if (unknown.length > 0) {
-        throw new Error(`input \`${name}\`: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
+        throw new Error(`${errors_inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
     }
     return ids;
 }
@@ -43128,14 +43135,14 @@ function parseBoolean(value, name, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new Error(`input \`${name}\` must be true or false, got "${v}"`);
+    throw new Error(`${errors_inputLabel(name)} must be true or false, got "${v}"`);
 }
 function parseCount(value, name, fallback) {
     const v = value.trim().replace(/_/g, '');
     if (v === '')
         return fallback;
     if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new Error(`input \`${name}\` must be a whole number above 0, got "${value.trim()}"`);
+        throw new Error(`${errors_inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`);
     }
     return Number(v);
 }
@@ -43145,7 +43152,7 @@ function parseSizeInput(value, name, fallback) {
         return fallback;
     const bytes = parseSize(v);
     if (bytes === undefined || bytes < 1) {
-        throw new Error(`input \`${name}\` must be ${SIZE_HELP}, got "${v}"`);
+        throw new Error(`${errors_inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`);
     }
     return bytes;
 }
@@ -43154,7 +43161,7 @@ function parseEnum(value, name, allowed, fallback) {
     if (v === '')
         return fallback;
     if (!allowed.includes(v)) {
-        throw new Error(`input \`${name}\` must be one of ${allowed.join(', ')}; got "${v}"`);
+        throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
     }
     return v;
 }
@@ -43178,7 +43185,7 @@ function parseBuildArgs(value, name) {
         const eq = line.indexOf('=');
         const key = eq < 0 ? line : line.slice(0, eq).trim();
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-            throw new Error(`input \`${name}\`: "${line}" is not KEY=VALUE (one per line)`);
+            throw new Error(`${errors_inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`);
         }
         args[key] = eq < 0 ? '' : line.slice(eq + 1);
     }
@@ -43192,37 +43199,6 @@ function inWorkspace(workspace, path) {
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept equal to package.json "version" by a unit test; bundled into both dist/ entry points.
 const version_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/analysis/hints/new.ts
-// Which hints a pull request introduces. A hint is identified by its id, and for the hints
-// made per hiding layer also by that layer's instruction: a second `RUN rm …` that deletes
-// another layer's files is a new problem, while a pip cache that grew is the same one.
-/** Ids whose hints are one per responsible instruction rather than one per image. */
-const PER_INSTRUCTION_IDS = new Set([
-    'deleted-later',
-    'overwritten',
-    'metadata-rewrite'
-]);
-function hintKey(h) {
-    if (!PER_INSTRUCTION_IDS.has(h.id))
-        return h.id;
-    return `${h.id}\u0000${(h.instruction ?? '').replace(/\s+/g, ' ').trim()}`;
-}
-/**
- * Sets `new` on each current hint: true when the baseline had no hint with the same key.
- * Without a baseline `new` is left out (undefined): there is nothing to compare with.
- */
-function new_markNewHints(current, baseline) {
-    if (!baseline) {
-        return current.map(h => {
-            const copy = { ...h };
-            delete copy.new;
-            return copy;
-        });
-    }
-    const known = new Set(baseline.map(hintKey));
-    return current.map(h => ({ ...h, new: !known.has(hintKey(h)) }));
-}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -48240,7 +48216,7 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 
 
 
-const client_silentLog = { info: () => { }, warning: () => { }, debug: () => { } };
+const silentLog = { info: () => { }, warning: () => { }, debug: () => { } };
 const client_DEFAULTS = {
     timeoutMs: 30_000,
     retries: 3,
@@ -48255,7 +48231,7 @@ const DO_NOT_RETRY = (/* unused pure expression or super */ null && ([400, 401, 
 /** An octokit for `apiUrl` (GITHUB_API_URL), hardened for CI use. */
 function createClient(token, apiUrl, opts = {}) {
     const o = { ...client_DEFAULTS, ...opts };
-    const log = opts.log ?? client_silentLog;
+    const log = opts.log ?? silentLog;
     return getOctokit(token, {
         baseUrl: apiUrl.replace(/\/+$/, ''),
         userAgent: `image-size-guard/${VERSION}`,
@@ -48395,7 +48371,7 @@ function isRateLimit(status, message) {
     return (status === 403 || status === 429) && /rate limit/i.test(message);
 }
 /** The explained error, ready to throw (status kept). */
-function client_apiFailure(e, what, permission) {
+function apiFailure(e, what, permission) {
     if (e instanceof GitHubApiError)
         return e;
     return new GitHubApiError(explainApiError(e, what, permission), httpStatus(e), apiMessage(e));
@@ -48735,6 +48711,23 @@ function parseBaseline(text, where) {
     checkNotNewer(value, where, BASELINE_SCHEMA_VERSION);
     return validateAgainst(value, BASELINE_SCHEMA, where, 'image-size-guard baseline');
 }
+/**
+ * Before a write replaces the baseline stored for the same commit: one we cannot read (corrupt,
+ * or from a newer version) is evidence someone should look at, refused and never overwritten.
+ * `deleteHint` says how to clear the way (`delete that file on \`branch\``).
+ */
+function refuseUnreadable(text, where, deleteHint) {
+    try {
+        parseBaseline(text, where);
+    }
+    catch (e) {
+        if (e instanceof NewerSchemaError)
+            throw new Error(`${e.message}. Not overwriting it.`);
+        if (!(e instanceof schema_BaselineFormatError))
+            throw e;
+        throw new Error(`${e.message}. Not overwriting it: ${deleteHint} to record this commit again`);
+    }
+}
 function serializeBaseline(baseline) {
     return `${JSON.stringify(baseline, null, 2)}\n`;
 }
@@ -48807,7 +48800,7 @@ function clipStrings(value, key = '') {
     return value;
 }
 /** The baseline to store for a report measured at `meta.sha`. */
-function schema_toBaseline(report, meta) {
+function toBaseline(report, meta) {
     if (!new RegExp(SHA_PATTERN).test(meta.sha)) {
         throw new Error(`cannot record a baseline for "${meta.sha}": expected a full commit sha`);
     }
@@ -48993,7 +48986,7 @@ from \`baselines/\` when missing, so deleting it is safe). Delete the directory 
 class LocalBaselineStore {
     dir;
     log;
-    constructor(dir, log = client_silentLog) {
+    constructor(dir, log = silentLog) {
         this.dir = dir;
         this.log = log;
     }
@@ -49033,18 +49026,8 @@ class LocalBaselineStore {
     }
     async refuseUnreadable(path) {
         const text = await this.read(path);
-        if (text === undefined)
-            return;
-        try {
-            parseBaseline(text, this.where(path));
-        }
-        catch (e) {
-            if (e instanceof NewerSchemaError)
-                throw new Error(`${e.message}. Not overwriting it.`);
-            if (!(e instanceof schema_BaselineFormatError))
-                throw e;
-            throw new Error(`${e.message}. Not overwriting it: delete ${(0,external_node_path_namespaceObject.join)(this.dir, path)} to record this commit again`);
-        }
+        if (text !== undefined)
+            refuseUnreadable(text, this.where(path), `delete ${(0,external_node_path_namespaceObject.join)(this.dir, path)}`);
     }
     /** undefined when missing or unreadable; `forWrite` refuses to replace a newer index. */
     async readIndex(forWrite) {
@@ -49152,248 +49135,6 @@ class LocalBaselineStore {
         }
     }
 }
-
-;// CONCATENATED MODULE: ./src/diff/align.ts
-// Pairs the layers of two images. Identical DiffID means identical layer; the rest pair by
-// normalised instruction through a longest-common-subsequence match, so inserting one RUN
-// does not mispair every layer after it (container-diff's index pairing does).
-const SAME_CONTENT = 3;
-const SAME_INSTRUCTION = 2;
-/**
- * The instruction as a key for pairing: the legacy builder names copied content by hash
- * (`COPY file:<sha> in /app`), which changes with the content, not with the step.
- */
-function alignmentKey(createdBy) {
-    return createdBy
-        .replace(/\b(file|dir|multi):[0-9a-f]{64}\b/g, '$1:*')
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-function score(a, b) {
-    if (a.diffId === b.diffId)
-        return SAME_CONTENT;
-    if (alignmentKey(a.createdBy) === alignmentKey(b.createdBy))
-        return SAME_INSTRUCTION;
-    return 0;
-}
-/**
- * Weighted LCS: maximises the total score of paired layers in order. Returns every layer of
- * both images exactly once, in stack order (removed layers where they used to be).
- */
-function alignLayers(before, after) {
-    const n = before.length;
-    const m = after.length;
-    const best = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            const s = score(before[i], after[j]);
-            const pair = s > 0 ? s + best[i + 1][j + 1] : 0;
-            best[i][j] = Math.max(pair, best[i + 1][j], best[i][j + 1]);
-        }
-    }
-    return walk(before, after, best);
-}
-function walk(before, after, best) {
-    const pairs = [];
-    let i = 0;
-    let j = 0;
-    while (i < before.length && j < after.length) {
-        const s = score(before[i], after[j]);
-        if (s > 0 && best[i][j] === s + best[i + 1][j + 1])
-            pairs.push({ before: i++, after: j++ });
-        else if (best[i][j] === best[i + 1][j])
-            pairs.push({ before: i++ });
-        else
-            pairs.push({ after: j++ });
-    }
-    while (i < before.length)
-        pairs.push({ before: i++ });
-    while (j < after.length)
-        pairs.push({ after: j++ });
-    return pairs;
-}
-
-;// CONCATENATED MODULE: ./src/diff/compare.ts
-// Compares two reports (the baseline's and the PR's): layer-aligned sizes, the base image's
-// move apart from the PR's own growth, paths that grew, hints new and resolved.
-
-
-const PATH_LIMIT = 10;
-function compare_compareReports(before, after) {
-    const pairs = alignLayers(before.image.layers, after.image.layers);
-    const layers = pairs.map(p => layerDiff(p, before.image.layers, after.image.layers));
-    const baseBefore = baseBytes(before);
-    const baseAfter = baseBytes(after);
-    const total = pair(before.image.totalBytes, after.image.totalBytes);
-    const own = pair(before.image.totalBytes - baseBefore, after.image.totalBytes - baseAfter);
-    return {
-        total: { ...total, ratio: ratio(total) },
-        ...compressedPair(before, after),
-        ...buildPair(before, after),
-        baseImage: { ...pair(baseBefore, baseAfter), changed: baseChanged(before, after) },
-        own: { ...own, ratio: ratio(own) },
-        layers,
-        paths: topPathChanges(layers),
-        hints: hintSets(before.hints, after.hints),
-        reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes)
-    };
-}
-function pair(before, after) {
-    return { before, after, delta: after - before };
-}
-function ratio(p) {
-    return p.before > 0 ? p.delta / p.before : undefined;
-}
-function baseBytes(r) {
-    return r.image.layers.filter(l => l.base).reduce((n, l) => n + l.bytes, 0);
-}
-function baseChanged(before, after) {
-    const a = before.image.layers.filter(l => l.base).map(l => l.diffId);
-    const b = after.image.layers.filter(l => l.base).map(l => l.diffId);
-    return a.length !== b.length || a.some((d, i) => d !== b[i]);
-}
-function compressedPair(before, after) {
-    const b = before.image.compressedBytes;
-    const a = after.image.compressedBytes;
-    return b !== undefined && a !== undefined ? { compressed: pair(b, a) } : {};
-}
-function buildPair(before, after) {
-    const b = before.build?.durationMs;
-    const a = after.build?.durationMs;
-    if (b === undefined && a === undefined)
-        return {};
-    return {
-        buildMs: { ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) }
-    };
-}
-function layerDiff(p, beforeLayers, afterLayers) {
-    const b = p.before === undefined ? undefined : beforeLayers[p.before];
-    const a = p.after === undefined ? undefined : afterLayers[p.after];
-    const status = !b
-        ? 'added'
-        : !a
-            ? 'removed'
-            : b.diffId === a.diffId
-                ? 'unchanged'
-                : 'changed';
-    const shown = (a ?? b);
-    const diff = {
-        status,
-        ...(p.before !== undefined ? { before: p.before } : {}),
-        ...(p.after !== undefined ? { after: p.after } : {}),
-        createdBy: shown.createdBy,
-        bytesBefore: b?.bytes ?? 0,
-        bytesAfter: a?.bytes ?? 0,
-        delta: (a?.bytes ?? 0) - (b?.bytes ?? 0),
-        base: (b?.base ?? true) && (a?.base ?? true),
-        paths: status === 'unchanged' ? [] : pathChanges(b?.topFiles ?? [], a?.topFiles ?? [])
-    };
-    if (a?.dockerfileLine !== undefined)
-        diff.dockerfileLine = a.dockerfileLine;
-    return diff;
-}
-/**
- * Path changes between two bounded top-N lists. A path missing from one list is only called
- * added/removed when it is larger than everything that list kept (otherwise it may simply
- * have been below that list's cut-off).
- */
-function pathChanges(before, after, limit = PATH_LIMIT) {
-    const b = new Map(before.map(p => [p.path, p.bytes]));
-    const a = new Map(after.map(p => [p.path, p.bytes]));
-    const cutB = before.length ? Math.min(...before.map(p => p.bytes)) : 0;
-    const cutA = after.length ? Math.min(...after.map(p => p.bytes)) : 0;
-    const changes = [];
-    for (const [path, size] of a) {
-        const old = b.get(path);
-        if (old === undefined) {
-            if (size >= cutB)
-                changes.push({ path, after: size, delta: size, change: 'added' });
-        }
-        else if (old !== size) {
-            changes.push({
-                path,
-                before: old,
-                after: size,
-                delta: size - old,
-                change: size > old ? 'grew' : 'shrank'
-            });
-        }
-    }
-    for (const [path, size] of b) {
-        if (!a.has(path) && size >= cutA)
-            changes.push({ path, before: size, delta: -size, change: 'removed' });
-    }
-    return changes
-        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path))
-        .slice(0, limit);
-}
-function topPathChanges(layers) {
-    return layers
-        .flatMap(l => l.paths)
-        .filter(p => p.delta > 0)
-        .sort((x, y) => y.delta - x.delta || x.path.localeCompare(y.path))
-        .slice(0, PATH_LIMIT);
-}
-function hintSets(before, after) {
-    const old = new Set(before.map(hintKey));
-    const now = new Set(after.map(hintKey));
-    return {
-        new: after.filter(h => !old.has(hintKey(h))),
-        existing: after.filter(h => old.has(hintKey(h))),
-        resolved: before.filter(h => !now.has(hintKey(h)))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/diff/verdict.ts
-// The verdict: pass, warn, fail, accepted (a failing change approved by the override label)
-// or no-baseline (nothing to compare with yet — a first run is not an error).
-
-
-const SEVERITIES = ['info', 'warning', 'error'];
-function verdict_decideVerdict(report, comparison, t, acceptance) {
-    const failures = [];
-    const warnings = [];
-    if (t.maxSize !== undefined && report.image.totalBytes > t.maxSize) {
-        failures.push(`size ${formatBytes(report.image.totalBytes)} is over max-size ${formatBytes(t.maxSize)}`);
-    }
-    if (comparison) {
-        const growth = t.ignoreBaseChange ? comparison.own : comparison.total;
-        const what = t.ignoreBaseChange ? 'own layers grew' : 'image grew';
-        const crossed = (rule) => rule && exceeds(rule, growth.delta, growth.before);
-        const line = (rule, name) => `${what} ${formatDelta(growth.delta)} (${formatPercent(growth.before > 0 ? growth.delta / growth.before : undefined)}), over ${name} ${rule.text}`;
-        if (t.maxIncrease && crossed(t.maxIncrease))
-            failures.push(line(t.maxIncrease, 'max-increase'));
-        else if (t.warnIncrease && crossed(t.warnIncrease))
-            warnings.push(line(t.warnIncrease, 'warn-increase'));
-        failures.push(...hintFailures(comparison.hints.new, t.failOnHints));
-    }
-    if (failures.length > 0) {
-        if (acceptance)
-            return { verdict: 'accepted', reasons: failures, acceptedBy: acceptance.by };
-        return { verdict: 'fail', reasons: failures };
-    }
-    if (warnings.length > 0)
-        return { verdict: 'warn', reasons: warnings };
-    return { verdict: comparison ? 'pass' : 'no-baseline', reasons: [] };
-}
-function hintFailures(newHints, failOn) {
-    const wanted = new Set(failOn);
-    return newHints
-        .filter(h => wanted.has(h.id) || severityAtLeast(h.severity, failOn))
-        .map(h => `new hint ${h.id} (${h.severity}, ${formatBytes(h.bytes)}) fails by fail-on-hints`);
-}
-/** A severity in fail-on-hints means that severity or worse. */
-function severityAtLeast(s, failOn) {
-    const levels = failOn.filter((x) => SEVERITIES.includes(x));
-    return levels.some(l => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(l));
-}
-const VERDICT_ICONS = {
-    pass: '✅',
-    warn: '⚠️',
-    fail: '❌',
-    accepted: '☑️',
-    'no-baseline': '🆕'
-};
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -50471,7 +50212,7 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
         const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
@@ -50517,7 +50258,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -50556,7 +50297,7 @@ async function execCommand(cmd, args, opts = {}) {
     }
 }
 /** Runs a command that must succeed; the error names what was being done. */
-async function exec_execOrThrow(what, cmd, args, opts = {}) {
+async function execOrThrow(what, cmd, args, opts = {}) {
     const r = await execCommand(cmd, args, opts);
     if (r.code !== 0)
         throw new Error(`${what} failed (exit ${r.code}): ${lastLines(r.stderr || r.stdout, 1)}`);
@@ -51095,16 +50836,16 @@ function compressedTotal(layers) {
 }
 function configSummary(image) {
     const c = image.config.config ?? {};
-    // Clipped to the report's bounds (BOUNDS in report-schema.ts): a config is untrusted input.
-    const clip = (s, max) => s.slice(0, max);
-    const list = (items, max) => items.slice(0, BOUNDS.configList).map(s => clip(s, max));
+    // A config is untrusted input: lists are capped at the report's bound (strings are clipped
+    // where every report is bounded, trimReport in baseline/schema.ts).
+    const list = (items) => items.slice(0, BOUNDS.configList);
     return {
-        user: clip(c.User ?? '', BOUNDS.id),
-        entrypoint: list(c.Entrypoint ?? [], BOUNDS.text),
-        cmd: list(c.Cmd ?? [], BOUNDS.text),
-        workdir: clip(c.WorkingDir ?? '', BOUNDS.path),
-        envNames: list((c.Env ?? []).map(e => e.split('=', 1)[0]), BOUNDS.id),
-        exposedPorts: list(Object.keys(c.ExposedPorts ?? {}), BOUNDS.id)
+        user: c.User ?? '',
+        entrypoint: list(c.Entrypoint ?? []),
+        cmd: list(c.Cmd ?? []),
+        workdir: c.WorkingDir ?? '',
+        envNames: list((c.Env ?? []).map(e => e.split('=', 1)[0])),
+        exposedPorts: list(Object.keys(c.ExposedPorts ?? {}))
     };
 }
 function countLiveFiles(stack) {
@@ -52143,6 +51884,13 @@ function fileList(text, md5sums) {
 }
 const cache = new WeakMap();
 /** Every installed package the final filesystem's databases list (empty without contents). */
+/**
+ * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
+ * for paths the merge does not move.
+ */
+function usrMerged(path) {
+    return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined;
+}
 function installedPackages(ctx) {
     const hit = cache.get(ctx);
     if (hit)
@@ -52294,11 +52042,8 @@ function countable(node) {
 function resolveLive(ctx, path) {
     if (ctx.live.get(path)?.entry.kind === 'file')
         return path;
-    if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) &&
-        ctx.live.get(`usr/${path}`)?.entry.kind === 'file') {
-        return `usr/${path}`;
-    }
-    return undefined;
+    const merged = usrMerged(path);
+    return merged && ctx.live.get(merged)?.entry.kind === 'file' ? merged : undefined;
 }
 /** Groups shown in `paths`: the directory, at most five levels deep. */
 function groupOf(path) {
@@ -52677,12 +52422,8 @@ function groupLanguage(group) {
     return languageOf(name);
 }
 const isC = (lang) => lang === '' || lang === 'C' || lang === 'POSIX';
-const compiledCache = new WeakMap();
 /** The locales a program could switch to (setlocale finds only compiled ones), whole image. */
 function compiledLocales(ctx) {
-    const hit = compiledCache.get(ctx);
-    if (hit)
-        return hit;
     const found = { languages: new Set(), unknown: false };
     for (const path of ctx.live.keys()) {
         if (!path.startsWith('usr/lib/locale'))
@@ -52695,7 +52436,6 @@ function compiledLocales(ctx) {
         if (name !== undefined && !isC(languageOf(name)))
             found.languages.add(languageOf(name));
     }
-    compiledCache.set(ctx, found);
     return found;
 }
 /**
@@ -53309,8 +53049,9 @@ function packageOwned(ctx) {
         for (const f of p.files ?? []) {
             owned.add(f);
             // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
-            if (/^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(f))
-                owned.add(`usr/${f}`);
+            const merged = usrMerged(f);
+            if (merged)
+                owned.add(merged);
         }
     }
     return owned;
@@ -53379,6 +53120,37 @@ function churnHint(ctx, items) {
         paths: itemPaths(ctx, counted),
         fix
     });
+}
+
+;// CONCATENATED MODULE: ./src/analysis/hints/new.ts
+// Which hints a pull request introduces. A hint is identified by its id, and for the hints
+// made per hiding layer also by that layer's instruction: a second `RUN rm …` that deletes
+// another layer's files is a new problem, while a pip cache that grew is the same one.
+/** Ids whose hints are one per responsible instruction rather than one per image. */
+const PER_INSTRUCTION_IDS = new Set([
+    'deleted-later',
+    'overwritten',
+    'metadata-rewrite'
+]);
+function hintKey(h) {
+    if (!PER_INSTRUCTION_IDS.has(h.id))
+        return h.id;
+    return `${h.id}\u0000${(h.instruction ?? '').replace(/\s+/g, ' ').trim()}`;
+}
+/**
+ * Sets `new` on each current hint: true when the baseline had no hint with the same key.
+ * Without a baseline `new` is left out (undefined): there is nothing to compare with.
+ */
+function markNewHints(current, baseline) {
+    if (!baseline) {
+        return current.map(h => {
+            const copy = { ...h };
+            delete copy.new;
+            return copy;
+        });
+    }
+    const known = new Set(baseline.map(hintKey));
+    return current.map(h => ({ ...h, new: !known.has(hintKey(h)) }));
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/hints/index.ts
@@ -53477,11 +53249,11 @@ function sortHints(hints) {
 // RSS however large the archive is.
 
 const FILE_READ_BYTES = 1024 * 1024;
-function fileSource(path, readBytes = FILE_READ_BYTES) {
+function fileSource(path) {
     let stopped = false;
     return {
         pushTo: (sink, onError) => {
-            pump(path, sink, readBytes, () => stopped).catch((err) => {
+            pump(path, sink, () => stopped).catch((err) => {
                 if (!stopped)
                     onError(err);
             });
@@ -53491,10 +53263,10 @@ function fileSource(path, readBytes = FILE_READ_BYTES) {
         }
     };
 }
-async function pump(path, sink, readBytes, stopped) {
+async function pump(path, sink, stopped) {
     const file = await (0,promises_namespaceObject.open)(path, 'r');
     try {
-        const buffer = Buffer.allocUnsafe(readBytes);
+        const buffer = Buffer.allocUnsafe(FILE_READ_BYTES);
         for (;;) {
             const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
             if (stopped())
@@ -53673,17 +53445,19 @@ class TeeSink extends external_node_events_.EventEmitter {
         this.second = second;
     }
     write(chunk) {
-        for (const sink of [this.first, this.second]) {
-            if (sink.write(chunk) || this.full.has(sink))
-                continue;
-            this.full.add(sink);
-            sink.once('drain', () => {
-                this.full.delete(sink);
-                if (this.full.size === 0)
-                    this.emit('drain');
-            });
-        }
+        this.writeTo(this.first, chunk);
+        this.writeTo(this.second, chunk);
         return this.full.size === 0;
+    }
+    writeTo(sink, chunk) {
+        if (sink.write(chunk) || this.full.has(sink))
+            return;
+        this.full.add(sink);
+        sink.once('drain', () => {
+            this.full.delete(sink);
+            if (this.full.size === 0)
+                this.emit('drain');
+        });
     }
     end() {
         this.first.end();
@@ -53725,9 +53499,22 @@ function notALayerError(ref, index, count) {
     return new Error(`layer ${index + 1} of ${count} (${ref.digest ?? ref.path}) is not a tar, gzip or zstd blob`);
 }
 
+;// CONCATENATED MODULE: ./src/unsafe.ts
+// The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
+// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks, and
+// lone surrogates. One definition for the renderers (render/escape.ts, render/terminal.ts) and
+// the readers' messages (image/layer/errors.ts).
+const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]' +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+/** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
+function unsafeChars(extra = '') {
+    return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
+}
+
 ;// CONCATENATED MODULE: ./src/image/layer/errors.ts
 // Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
 // which layer and what to try.
+
 /** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
 function shortenDigests(text) {
     return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
@@ -53748,8 +53535,7 @@ function quoteName(name) {
     const short = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name;
     return JSON.stringify(shortenDigests(short));
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const CONTROL_RUN = new RegExp(`(?:${UNSAFE_CHARS}|[\\u2028\\u2029])+`, 'g');
 const MESSAGE_SHOWN = 1000;
 /** One clean line of at most ~1000 characters: what an error message about input must be. */
 function oneLine(message) {
@@ -53860,16 +53646,17 @@ function kindOf(type) {
 // directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
 function markWhiteout(entry) {
     const slash = entry.path.lastIndexOf('/');
-    const base = entry.path.slice(slash + 1);
-    if (!base.startsWith(WHITEOUT_PREFIX))
+    // Almost no entry is a whiteout: test in place before slicing anything (once per entry).
+    if (!entry.path.startsWith(WHITEOUT_PREFIX, slash + 1))
         return;
+    const base = entry.path.slice(slash + 1);
     const dir = slash < 0 ? '' : entry.path.slice(0, slash);
+    const name = base.slice(WHITEOUT_PREFIX.length);
     if (base === OPAQUE_MARKER)
         setMarker(entry, 'opaque', dir);
-    else if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
+    else if (name.startsWith(WHITEOUT_PREFIX))
         entry.kind = 'other';
-    else if (base.length > WHITEOUT_PREFIX.length && !/^\.\.?$/.test(base.slice(4))) {
-        const name = base.slice(WHITEOUT_PREFIX.length);
+    else if (name !== '' && name !== '.' && name !== '..') {
         setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`);
     }
     else
@@ -54025,6 +53812,10 @@ function parseJson(bytes, name) {
     catch (err) {
         throw new Error(`${name} is not valid JSON: ${err.message}`);
     }
+}
+/** The string-valued members of an object (labels, annotations); the rest are dropped. */
+function stringRecord(obj) {
+    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -55544,7 +55335,6 @@ function decodePax(buf) {
 
 
 
-
 const DEFAULT_MAX_ENTRIES = 5_000_000;
 const DEFAULT_MAX_PATH_LENGTH = 4096;
 /** Kept content per layer read: a hostile layer cannot make us hold more than this. */
@@ -55569,8 +55359,6 @@ function readLayerFrom(source, opts = {}) {
  */
 class LayerParser extends external_node_events_.EventEmitter {
     opts;
-    /** A Node Writable over this parser, for callers that pipe. */
-    input;
     result;
     settle;
     done = false;
@@ -55603,8 +55391,12 @@ class LayerParser extends external_node_events_.EventEmitter {
         this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
         this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         this.sniffer = new Sniffer(SNIFF_BYTES, head => this.start(head));
-        this.input = new SinkWritable(this);
     }
+    /** A Node Writable over this parser, for callers that pipe (made on demand: most don't). */
+    get input() {
+        return (this.writable ??= new SinkWritable(this));
+    }
+    writable;
     write(chunk) {
         if (this.done)
             return true;
@@ -55948,7 +55740,7 @@ function tidyRunConfig(c) {
             out[key] = value;
     }
     if (isObject(c.Labels)) {
-        out.Labels = Object.fromEntries(Object.entries(c.Labels).filter(([, v]) => typeof v === 'string'));
+        out.Labels = stringRecord(c.Labels);
     }
     if (isObject(c.ExposedPorts))
         out.ExposedPorts = c.ExposedPorts;
@@ -56041,9 +55833,6 @@ function parseDescriptor(raw, where) {
     if (isObject(raw.annotations))
         d.annotations = stringRecord(raw.annotations);
     return d;
-}
-function stringRecord(obj) {
-    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
 }
 /** A list field that must be an array (`manifests`, `layers`). */
 function arrayField(obj, key, name) {
@@ -56689,31 +56478,33 @@ const LAYER_CONCURRENCY = 2;
 function readOciLayoutDir(dir, opts = {}) {
     const maxJsonBytes = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
     return withContext(opts.label ?? `OCI layout ${dir}`, async () => {
-        const contents = await loadJsonDocuments(dir, maxJsonBytes);
+        // The layout's real path, once: every file read must resolve inside it.
+        const layout = { dir, root: (0,promises_namespaceObject.realpath)(dir).catch(() => dir) };
+        const contents = await loadJsonDocuments(layout, maxJsonBytes);
         const plan = resolveImage(jsonFiles(contents, maxJsonBytes), {
             ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
             ...(opts.reference !== undefined ? { reference: opts.reference } : {})
         });
-        const reads = await readLayerFiles(dir, plan, opts);
+        const reads = await readLayerFiles(layout, plan, opts);
         return assembleImage(plan, ref => reads.get(ref.path), { kind: 'oci-dir', path: dir });
     });
 }
 /** index.json, manifest.json and every index, manifest and config blob they lead to. */
-async function loadJsonDocuments(dir, maxJsonBytes) {
+async function loadJsonDocuments(layout, maxJsonBytes) {
     const contents = emptyContents();
     const queue = ['index.json', 'manifest.json', 'oci-layout'];
     for (let n = 0; n < queue.length && n < MAX_JSON_DOCUMENTS; n++) {
         const path = queue[n];
         if (contents.files.has(path))
             continue;
-        const bytes = await loadJson(dir, path, maxJsonBytes, contents);
+        const bytes = await loadJson(layout, path, maxJsonBytes, contents);
         if (bytes)
             queue.push(...referencedPaths(path, bytes));
     }
     return contents;
 }
-async function loadJson(dir, path, maxJsonBytes, contents) {
-    const blob = await layoutFile(dir, path);
+async function loadJson(layout, path, maxJsonBytes, contents) {
+    const blob = await layoutFile(layout, path);
     if (blob === undefined)
         return undefined;
     const { file, size } = blob;
@@ -56751,9 +56542,9 @@ function safe(get) {
         return [];
     }
 }
-async function readLayerFiles(dir, plan, opts) {
+async function readLayerFiles(layout, plan, opts) {
     const paths = [...new Set(plan.layers.map(l => l.path))];
-    const files = await Promise.all(paths.map(path => layerFile(dir, path, plan)));
+    const files = await Promise.all(paths.map(path => layerFile(layout, path, plan)));
     const sizes = files.map(f => f.size);
     const progress = progressTracker(sizes.reduce((a, b) => a + b, 0), opts.onProgress);
     const reads = new Map();
@@ -56776,8 +56567,8 @@ async function readLayerFiles(dir, plan, opts) {
     await Promise.all(Array.from({ length: LAYER_CONCURRENCY }, worker));
     return reads;
 }
-async function layerFile(dir, path, plan) {
-    const blob = await layoutFile(dir, path);
+async function layerFile(layout, path, plan) {
+    const blob = await layoutFile(layout, path);
     if (blob !== undefined)
         return blob;
     const i = plan.layers.findIndex(l => l.path === path);
@@ -56788,16 +56579,16 @@ async function layerFile(dir, path, plan) {
  * symlink (some stores deduplicate that way), but only to a file inside the layout; a FIFO
  * would block the reader forever and a device (`/dev/zero`) never ends, so both are refused.
  */
-async function layoutFile(dir, path) {
+async function layoutFile(layout, path) {
     let file;
     try {
-        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(dir, path));
+        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(layout.dir, path));
     }
     catch {
         return undefined;
     }
-    const root = await (0,promises_namespaceObject.realpath)(dir);
-    if (!file.startsWith(root + external_node_path_namespaceObject.sep)) {
+    const inside = (0,external_node_path_namespaceObject.relative)(await layout.root, file);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
         throw new Error(`${path} is a symlink to ${file}, outside the layout: refusing to read it`);
     }
     const info = await (0,promises_namespaceObject.stat)(file);
@@ -57262,8 +57053,7 @@ class SaveResponse {
 
 
 /** `docker image inspect`; a missing image is a UsageError that says what to do. */
-async function inspectImage(ref) {
-    const socket = engineSocket();
+async function inspectImage(ref, socket = engineSocket()) {
     const j = (socket ? await inspectApi(socket, ref) : await inspectCli(ref));
     return {
         id: j.Id,
@@ -57295,9 +57085,8 @@ function inspectError(ref, why) {
     return new Error(`docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`);
 }
 /** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */
-function openSave(ref) {
+function openSave(ref, socket) {
     const what = `docker save ${ref}`;
-    const socket = engineSocket();
     if (socket)
         return saveViaApi(socket, ref, what);
     const cli = spawnStream(what, 'docker', ['save', ref]);
@@ -57305,9 +57094,10 @@ function openSave(ref) {
 }
 /** Reads an image from the engine: its `docker save` tar streamed straight into the parser. */
 async function readEngineImage(ref, opts) {
-    const info = await inspectImage(ref);
+    const socket = engineSocket(); // reads the CLI's config: once per image
+    const info = await inspectImage(ref, socket);
     // Save by the name the user gave, so the archive's RepoTags name it; ids work too.
-    const save = openSave(ref);
+    const save = openSave(ref, socket);
     const reading = readImageArchiveStream(save.source, {
         ...opts,
         reference: info.repoTags.includes(ref) ? ref : opts.reference
@@ -57507,6 +57297,57 @@ function collectContents(image) {
     return collector.contents();
 }
 
+;// CONCATENATED MODULE: ./src/diff/verdict.ts
+// The verdict: pass, warn, fail, accepted (a failing change approved by the override label)
+// or no-baseline (nothing to compare with yet — a first run is not an error).
+
+
+const SEVERITIES = ['info', 'warning', 'error'];
+function decideVerdict(report, comparison, t, acceptance) {
+    const failures = [];
+    const warnings = [];
+    if (t.maxSize !== undefined && report.image.totalBytes > t.maxSize) {
+        failures.push(`size ${formatBytes(report.image.totalBytes)} is over max-size ${formatBytes(t.maxSize)}`);
+    }
+    if (comparison) {
+        const growth = t.ignoreBaseChange ? comparison.own : comparison.total;
+        const what = t.ignoreBaseChange ? 'own layers grew' : 'image grew';
+        const crossed = (rule) => rule && exceeds(rule, growth.delta, growth.before);
+        const line = (rule, name) => `${what} ${formatDelta(growth.delta)} (${formatPercent(growth.before > 0 ? growth.delta / growth.before : undefined)}), over ${name} ${rule.text}`;
+        if (t.maxIncrease && crossed(t.maxIncrease))
+            failures.push(line(t.maxIncrease, 'max-increase'));
+        else if (t.warnIncrease && crossed(t.warnIncrease))
+            warnings.push(line(t.warnIncrease, 'warn-increase'));
+        failures.push(...hintFailures(comparison.hints.new, t.failOnHints));
+    }
+    if (failures.length > 0) {
+        if (acceptance)
+            return { verdict: 'accepted', reasons: failures, acceptedBy: acceptance.by };
+        return { verdict: 'fail', reasons: failures };
+    }
+    if (warnings.length > 0)
+        return { verdict: 'warn', reasons: warnings };
+    return { verdict: comparison ? 'pass' : 'no-baseline', reasons: [] };
+}
+function hintFailures(newHints, failOn) {
+    const wanted = new Set(failOn);
+    return newHints
+        .filter(h => wanted.has(h.id) || severityAtLeast(h.severity, failOn))
+        .map(h => `new hint ${h.id} (${h.severity}, ${formatBytes(h.bytes)}) fails by fail-on-hints`);
+}
+/** A severity in fail-on-hints means that severity or worse. */
+function severityAtLeast(s, failOn) {
+    const levels = failOn.filter((x) => SEVERITIES.includes(x));
+    return levels.some(l => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(l));
+}
+const VERDICT_ICONS = {
+    pass: '✅',
+    warn: '⚠️',
+    fail: '❌',
+    accepted: '☑️',
+    'no-baseline': '🆕'
+};
+
 ;// CONCATENATED MODULE: ./src/render/escape.ts
 // The one escaping family for everything the markdown renderers print that comes from the
 // image or the PR: file names, instructions, image names, labels, logins, branch names.
@@ -57534,6 +57375,7 @@ function collectContents(image) {
 //   U+FFFD, visibly, rather than vanishing.
 // - Length: every value is bounded (by grapheme, so an emoji is never split) and ends with
 //   `…` when cut, so one hostile 1 MB file name cannot eat the comment's budget.
+
 /** Default bound for untrusted values, in graphemes. */
 const DEFAULT_MAX = 200;
 const ENTITIES = {
@@ -57557,11 +57399,8 @@ const ENTITIES = {
 };
 const SPECIALS = /[&<>"'|\\`*_~[\]$:@#]/g;
 const LINE_BREAKS = /[\r\n\t\f\v\u0085\u2028\u2029]+/g;
-// C0 and C1 controls (tab/newline handled above), DEL, bidi embeddings/overrides/isolates
-// and marks, and lone surrogates.
-const UNSAFE = 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Line breaks are handled above; the rest of src/unsafe.ts's characters are marked.
+const UNSAFE = unsafeChars();
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Untrusted text as inline code: safe in prose, table cells, `<summary>` and list items. */
 function code(value, max = DEFAULT_MAX) {
@@ -58461,6 +58300,7 @@ function closers(open, fence) {
 // The CLI's readable report: layers table, largest files, waste, hints. Pure: report in,
 // text out (no colours; terminals and CI logs both read it).
 
+
 const INSTRUCTION_WIDTH = 70;
 function renderTerminal(report) {
     const img = report.image;
@@ -58546,13 +58386,12 @@ function truncate(text, width) {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\xNN` instead.
+ * terminal. They are shown as `\u{NN}` instead.
  */
 function clean(text) {
-    return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
+    return text.replace(terminal_UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
+const terminal_UNSAFE = unsafeChars();
 function terminal_table(header, rows, right) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     const fmt = (r) => '  ' +
@@ -58611,2052 +58450,218 @@ function renderComparisonTerminal(r) {
     return out.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
+;// CONCATENATED MODULE: ./src/diff/align.ts
+// Pairs the layers of two images. Identical DiffID means identical layer; the rest pair by
+// normalised instruction through a longest-common-subsequence match, so inserting one RUN
+// does not mispair every layer after it (container-diff's index pairing does).
+const SAME_CONTENT = 3;
+const SAME_INSTRUCTION = 2;
 /**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
+ * The instruction as a key for pairing: the legacy builder names copied content by hash
+ * (`COPY file:<sha> in /app`), which changes with the content, not with the step.
  */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
+function alignmentKey(createdBy) {
+    return createdBy
+        .replace(/\b(file|dir|multi):[0-9a-f]{64}\b/g, '$1:*')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+function score(a, b) {
+    if (a.diffId === b.diffId)
+        return SAME_CONTENT;
+    if (alignmentKey(a.createdBy) === alignmentKey(b.createdBy))
+        return SAME_INSTRUCTION;
+    return 0;
 }
 /**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ * Weighted LCS: maximises the total score of paired layers in order. Returns every layer of
+ * both images exactly once, in stack order (removed layers where they used to be).
  */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
+function alignLayers(before, after) {
+    const n = before.length;
+    const m = after.length;
+    const best = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            const s = score(before[i], after[j]);
+            const pair = s > 0 ? s + best[i + 1][j + 1] : 0;
+            best[i][j] = Math.max(pair, best[i + 1][j], best[i][j + 1]);
+        }
+    }
+    return walk(before, after, best);
+}
+function walk(before, after, best) {
+    const pairs = [];
+    let i = 0;
+    let j = 0;
+    while (i < before.length && j < after.length) {
+        const s = score(before[i], after[j]);
+        if (s > 0 && best[i][j] === s + best[i + 1][j + 1])
+            pairs.push({ before: i++, after: j++ });
+        else if (best[i][j] === best[i + 1][j])
+            pairs.push({ before: i++ });
+        else
+            pairs.push({ after: j++ });
+    }
+    while (i < before.length)
+        pairs.push({ before: i++ });
+    while (j < after.length)
+        pairs.push({ after: j++ });
+    return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/diff/compare.ts
+// Compares two reports (the baseline's and the PR's): layer-aligned sizes, the base image's
+// move apart from the PR's own growth, paths that grew, hints new and resolved.
+
+
+const PATH_LIMIT = 10;
+function compareReports(before, after) {
+    const pairs = alignLayers(before.image.layers, after.image.layers);
+    const layers = pairs.map(p => layerDiff(p, before.image.layers, after.image.layers));
+    const baseBefore = baseBytes(before);
+    const baseAfter = baseBytes(after);
+    const total = pair(before.image.totalBytes, after.image.totalBytes);
+    const own = pair(before.image.totalBytes - baseBefore, after.image.totalBytes - baseAfter);
+    return {
+        total: { ...total, ratio: ratio(total) },
+        ...compressedPair(before, after),
+        ...buildPair(before, after),
+        baseImage: { ...pair(baseBefore, baseAfter), changed: baseChanged(before, after) },
+        own: { ...own, ratio: ratio(own) },
+        layers,
+        paths: topPathChanges(layers),
+        hints: hintSets(before.hints, after.hints),
+        reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes)
+    };
+}
+function pair(before, after) {
+    return { before, after, delta: after - before };
+}
+function ratio(p) {
+    return p.before > 0 ? p.delta / p.before : undefined;
+}
+function baseBytes(r) {
+    return r.image.layers.filter(l => l.base).reduce((n, l) => n + l.bytes, 0);
+}
+function baseChanged(before, after) {
+    const a = before.image.layers.filter(l => l.base).map(l => l.diffId);
+    const b = after.image.layers.filter(l => l.base).map(l => l.diffId);
+    return a.length !== b.length || a.some((d, i) => d !== b[i]);
+}
+function compressedPair(before, after) {
+    const b = before.image.compressedBytes;
+    const a = after.image.compressedBytes;
+    return b !== undefined && a !== undefined ? { compressed: pair(b, a) } : {};
+}
+function buildPair(before, after) {
+    const b = before.build?.durationMs;
+    const a = after.build?.durationMs;
+    if (b === undefined && a === undefined)
         return {};
-    }
     return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
+        buildMs: { ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) }
     };
 }
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!fs.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var lib_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lib_lowercaseKeys(this.requestOptions.headers), lib_lowercaseKeys(headers || {}));
-        }
-        return lib_lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lib_lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lib_lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => lib_awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lib_lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
+function layerDiff(p, beforeLayers, afterLayers) {
+    const b = p.before === undefined ? undefined : beforeLayers[p.before];
+    const a = p.after === undefined ? undefined : afterLayers[p.after];
+    const status = !b
+        ? 'added'
+        : !a
+            ? 'removed'
+            : b.diffId === a.diffId
+                ? 'unchanged'
+                : 'changed';
+    const shown = (a ?? b);
+    const diff = {
+        status,
+        ...(p.before !== undefined ? { before: p.before } : {}),
+        ...(p.after !== undefined ? { after: p.after } : {}),
+        createdBy: shown.createdBy,
+        bytesBefore: b?.bytes ?? 0,
+        bytesAfter: a?.bytes ?? 0,
+        delta: (a?.bytes ?? 0) - (b?.bytes ?? 0),
+        base: (b?.base ?? true) && (a?.base ?? true),
+        paths: status === 'unchanged' ? [] : pathChanges(b?.topFiles ?? [], a?.topFiles ?? [])
     };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    if (a?.dockerfileLine !== undefined)
+        diff.dockerfileLine = a.dockerfileLine;
+    return diff;
+}
+/**
+ * Path changes between two bounded top-N lists. A path missing from one list is only called
+ * added/removed when it is larger than everything that list kept (otherwise it may simply
+ * have been below that list's cut-off).
+ */
+function pathChanges(before, after, limit = PATH_LIMIT) {
+    const b = new Map(before.map(p => [p.path, p.bytes]));
+    const a = new Map(after.map(p => [p.path, p.bytes]));
+    const cutB = before.length ? Math.min(...before.map(p => p.bytes)) : 0;
+    const cutA = after.length ? Math.min(...after.map(p => p.bytes)) : 0;
+    const changes = [];
+    for (const [path, size] of a) {
+        const old = b.get(path);
+        if (old === undefined) {
+            if (size >= cutB)
+                changes.push({ path, after: size, delta: size, change: 'added' });
+        }
+        else if (old !== size) {
+            changes.push({
+                path,
+                before: old,
+                after: size,
+                delta: size - old,
+                change: size > old ? 'grew' : 'shrank'
+            });
+        }
+    }
+    for (const [path, size] of b) {
+        if (!a.has(path) && size >= cutA)
+            changes.push({ path, before: size, delta: -size, change: 'removed' });
+    }
+    return changes
+        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path))
+        .slice(0, limit);
+}
+function topPathChanges(layers) {
+    return layers
+        .flatMap(l => l.paths)
+        .filter(p => p.delta > 0)
+        .sort((x, y) => y.delta - x.delta || x.path.localeCompare(y.path))
+        .slice(0, PATH_LIMIT);
+}
+function hintSets(before, after) {
+    const old = new Set(before.map(hintKey));
+    const now = new Set(after.map(hintKey));
+    return {
+        new: after.filter(h => !old.has(hintKey(h))),
+        existing: after.filter(h => old.has(hintKey(h))),
+        resolved: before.filter(h => !now.has(hintKey(h)))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/diff/judge.ts
+// The pure part of judging one image, shared by the action (evaluate.ts) and the CLI: mark the
+// hints new to this change, compare with the baseline, decide the verdict.
+
+
+
+
+function judge(name, head, baseline, thresholds) {
+    const report = { ...head, hints: markNewHints(head.hints, baseline?.report.hints) };
+    const comparison = baseline ? compareReports(baseline.report, report) : undefined;
     return {
         name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/baseline/resolve.ts
-// Which baseline a run is compared with, and which commit it should be. The rules, in order:
-// the baseline recorded at the wanted commit; else the nearest recorded ancestor within
-// `maxWalk` commits; else (fallback `build`) the image rebuilt at the wanted commit; else
-// none — "no baseline yet" is a state, not an error. See docs/baselines.md.
-
-
-
-
-const resolve_short = (sha) => sha.slice(0, 7);
-async function resolve_resolveBaseline(deps, req) {
-    const log = deps.log ?? silentLog;
-    const { name, platform, wantSha, branch } = req;
-    const tried = [];
-    const exact = await deps.store.get(name, platform, wantSha);
-    if (exact) {
-        tried.push(`baseline recorded at ${resolve_short(wantSha)}: found`);
-        return { baseline: exact, info: { method: 'stored', sha: wantSha, branch }, tried };
-    }
-    tried.push(`baseline recorded at ${resolve_short(wantSha)}: none`);
-    const history = await deps.store.history(name, platform, req.historyLimit ?? 1000);
-    const nearest = await walkBack(deps, req, history, tried, log);
-    if (nearest)
-        return { ...nearest, tried, history };
-    if (req.fallback === 'build') {
-        const rebuilt = await rebuild(deps, req, tried, log);
-        if (rebuilt)
-            return { ...rebuilt, tried, history };
-    }
-    return { tried, history };
-}
-async function walkBack(deps, req, history, tried, log) {
-    const maxWalk = req.maxWalk ?? 50;
-    if (history.length === 0) {
-        tried.push(`no baselines recorded for ${req.name} (${req.platform}) yet`);
-        return undefined;
-    }
-    if (maxWalk <= 1)
-        return undefined;
-    let commits;
-    try {
-        commits = await deps.listCommits(req.wantSha, maxWalk);
-    }
-    catch (e) {
-        log.warning(`cannot walk back from ${resolve_short(req.wantSha)} to a recorded baseline: ${errorMessage(e)}`);
-        tried.push(`walking back from ${resolve_short(req.wantSha)}: failed`);
-        return undefined;
-    }
-    // One history read instead of a `get` per commit: only recorded commits are fetched.
-    const recorded = new Set(history.map(e => e.sha));
-    for (let distance = 1; distance < commits.length; distance++) {
-        const sha = commits[distance];
-        if (!recorded.has(sha))
-            continue;
-        const baseline = await deps.store.get(req.name, req.platform, sha);
-        if (!baseline)
-            continue;
-        tried.push(`nearest recorded commit: ${resolve_short(sha)}, ${distance} before ${resolve_short(req.wantSha)}`);
-        return { baseline, info: { method: 'nearest', sha, branch: req.branch, distance } };
-    }
-    tried.push(`walked back ${Math.max(0, commits.length - 1)} commits from ${resolve_short(req.wantSha)}: none recorded`);
-    return undefined;
-}
-async function rebuild(deps, req, tried, log) {
-    if (!deps.rebuild) {
-        tried.push('rebuilding the base: not available here');
-        return undefined;
-    }
-    try {
-        const report = await deps.rebuild(req.wantSha);
-        const baseline = toBaseline(report, {
-            name: req.name,
-            platform: req.platform,
-            sha: req.wantSha,
-            branch: req.branch
-        });
-        tried.push(`rebuilt the image at ${resolve_short(req.wantSha)}`);
-        return { baseline, info: { method: 'rebuilt', sha: req.wantSha, branch: req.branch } };
-    }
-    catch (e) {
-        // A base that no longer builds must not fail the PR's check: report "no baseline".
-        log.warning(`rebuilding the image at ${resolve_short(req.wantSha)} for a baseline failed: ${errorMessage(e)}`);
-        tried.push(`rebuilding at ${resolve_short(req.wantSha)}: failed`);
-        return undefined;
-    }
-}
-// ----- commit listers --------------------------------------------------------------------
-/** `GET /repos/{o}/{r}/commits?sha=…`: newest first by date (close to first-parent order). */
-function commitsFromGitHub(octokit, owner, repo) {
-    return async (sha, limit) => {
-        const perPage = Math.min(100, Math.max(1, limit));
-        const shas = [];
-        try {
-            for (let page = 1; shas.length < limit; page++) {
-                const { data } = await octokit.rest.repos.listCommits({
-                    owner,
-                    repo,
-                    sha,
-                    per_page: perPage,
-                    page
-                });
-                shas.push(...data.map(c => c.sha));
-                if (data.length < perPage)
-                    break;
-            }
-        }
-        catch (e) {
-            throw apiFailure(e, `listing the commits before ${resolve_short(sha)}`, 'contents: read');
-        }
-        return shas.slice(0, limit);
-    };
-}
-/** The local clone (CLI): `git rev-list --first-parent`. Needs enough history (fetch-depth). */
-function commitsFromGit(cwd) {
-    return async (sha, limit) => {
-        const out = await execOrThrow(`listing the commits before ${resolve_short(sha)} (is the clone deep enough?)`, 'git', ['rev-list', '--first-parent', `--max-count=${limit}`, sha, '--'], { cwd });
-        return out
-            .split('\n')
-            .map(l => l.trim())
-            .filter(Boolean);
-    };
-}
-const ZERO_SHA = /^0+$/;
-/**
- * The commit a run's image should be compared with:
- * - `pull_request` / `pull_request_target`: `pull_request.base.sha`. The default checkout is
- *   GitHub's merge commit, whose first parent is that base commit, so the delta is exactly
- *   the PR's. When the checked-out commit is the PR head itself (`ref: head.sha`), the base
- *   tip may contain changes the head lacks; then the merge-base of base and head is used.
- * - `merge_group`: `merge_group.base_sha`.
- * - `push`: `before` (the previous tip), unless the branch is new.
- * Anything else: undefined (nothing to compare with).
- */
-async function pickCompareSha(payload, checkedOutSha, mergeBase, log = silentLog) {
-    const pr = payload.pull_request;
-    if (pr?.base?.sha) {
-        const base = { sha: pr.base.sha, branch: pr.base.ref ?? '', rule: 'pr-base' };
-        const head = pr.head?.sha;
-        if (!head || !checkedOutSha || checkedOutSha !== head || !mergeBase)
-            return base;
-        try {
-            return { ...base, sha: await mergeBase(base.sha, head), rule: 'merge-base' };
-        }
-        catch (e) {
-            log.warning(`cannot find the merge-base of the PR, comparing with its base commit: ${errorMessage(e)}`);
-            return base;
-        }
-    }
-    const group = payload.merge_group;
-    if (group?.base_sha) {
-        return { sha: group.base_sha, branch: branchName(group.base_ref), rule: 'merge-group-base' };
-    }
-    const before = payload.before;
-    if (typeof before === 'string' && !ZERO_SHA.test(before) && typeof payload.ref === 'string') {
-        return { sha: before, branch: branchName(payload.ref), rule: 'push-before' };
-    }
-    return undefined;
-}
-function branchName(ref) {
-    return (ref ?? '').replace(/^refs\/heads\//, '');
-}
-/** Merge-base through `GET /compare/{base}...{head}`. */
-function mergeBaseFromGitHub(octokit, owner, repo) {
-    return async (base, head) => {
-        try {
-            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-                owner,
-                repo,
-                basehead: `${base}...${head}`,
-                per_page: 1
-            });
-            return data.merge_base_commit.sha;
-        }
-        catch (e) {
-            throw apiFailure(e, `comparing ${resolve_short(base)}...${resolve_short(head)}`, 'contents: read');
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/evaluate.ts
-// Per image: find its baseline, compare, mark new hints, decide the verdict.
-
-
-
-
-
-
-async function evaluate(s, target, deps) {
-    const platform = s.report.image.platform;
-    const found = target
-        ? await resolveBaseline({
-            store: deps.store,
-            listCommits: deps.listCommits,
-            ...(deps.rebuild ? { rebuild: deps.rebuild } : {}),
-            log: coreLog
-        }, {
-            name: s.name,
-            platform,
-            wantSha: target.sha,
-            branch: target.branch,
-            fallback: deps.rebuild ? 'build' : 'none'
-        })
-        : undefined;
-    for (const line of found?.tried ?? [])
-        core.info(`${s.name}: ${line}`);
-    const base = found?.baseline?.report;
-    const report = { ...s.report, hints: markNewHints(s.report.hints, base?.hints) };
-    const comparison = base ? compareReports(base, report) : undefined;
-    return {
-        name: s.name,
-        platform,
+        platform: report.image.platform,
         report,
-        ...(found?.baseline && found.info
-            ? { baseline: { ...found.info, report: found.baseline.report } }
-            : {}),
+        ...(baseline ? { baseline } : {}),
         ...(comparison ? { comparison } : {}),
-        verdict: decideVerdict(report, comparison, s.thresholds),
-        trend: trend(found?.history ?? [], deps.trendLength),
-        ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
-        thresholds: describeThresholds(s.thresholds)
+        verdict: decideVerdict(report, comparison, thresholds),
+        thresholds: describeThresholds(thresholds)
     };
 }
-/** Re-decides a failing verdict once the override label is known to be accepted. */
-function applyAcceptance(r, acceptance, thresholds) {
-    if (r.verdict.verdict !== 'fail')
-        return r;
-    return { ...r, verdict: decideVerdict(r.report, r.comparison, thresholds, acceptance) };
-}
-function trend(history, limit) {
-    return history
-        .slice(0, limit)
-        .reverse()
-        .map(e => ({
-        sha: e.sha,
-        totalBytes: e.totalBytes,
-        ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
-        recordedAt: e.recordedAt
-    }));
-}
+/** The thresholds in force, as the comment's footer lists them. */
 function describeThresholds(t) {
     const out = [];
     if (t.maxSize !== undefined)
@@ -60671,27 +58676,11 @@ function describeThresholds(t) {
         out.push(`fail-on-hints: ${t.failOnHints.join(', ')}`);
     return out;
 }
-const evaluate_RANK = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 };
-/** The overall verdict of several images: the worst of them. */
-function worstVerdict(verdicts) {
-    if (verdicts.length === 0)
-        return 'no-baseline';
-    if (verdicts.every(v => v === 'no-baseline'))
-        return 'no-baseline';
-    return verdicts.reduce((a, b) => (evaluate_RANK[b] > evaluate_RANK[a] ? b : a), 'pass');
-}
-const coreLog = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    debug: (m) => core_debug(m)
-};
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 // The command line's flags, parsed into the same typed options the action uses.
-
-
 
 
 
@@ -60726,43 +58715,28 @@ const OPTIONS = {
 function parseCommandLine(argv) {
     return (0,external_node_util_.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
 }
-function limitsOf(v) {
-    return {
-        maxEntries: parseCount(v['max-entries'] ?? '', '--max-entries', DEFAULT_LIMITS.maxEntries),
-        maxPathLength: parseCount(v['max-path-length'] ?? '', '--max-path-length', DEFAULT_LIMITS.maxPathLength),
-        maxJsonBytes: parseSizeInput(v['max-json-size'] ?? '', '--max-json-size', DEFAULT_LIMITS.maxJsonBytes)
+/** The flags as the action's input getter: the CLI's flags are named as the inputs are. */
+function flags(v) {
+    return name => {
+        const value = v[name];
+        return value === true ? 'true' : typeof value === 'string' ? value : '';
     };
+}
+function limitsOf(v) {
+    return readLimits(flags(v), '--');
 }
 function thresholdsOf(v) {
-    const maxSize = thresholds_parseMaxSize(v['max-size'] ?? '', '--max-size');
-    const maxIncrease = thresholds_parseIncreaseRule(v['max-increase'] ?? '', '--max-increase');
-    const warnIncrease = thresholds_parseIncreaseRule(v['warn-increase'] ?? '', '--warn-increase');
-    const failOnHints = parseList(v['fail-on-hints'] ?? '');
-    checkHintIds(failOnHints.filter(x => !['info', 'warning', 'error'].includes(x)), '--fail-on-hints');
-    return {
-        ...(maxSize !== undefined ? { maxSize } : {}),
-        ...(maxIncrease ? { maxIncrease } : {}),
-        ...(warnIncrease ? { warnIncrease } : {}),
-        ignoreBaseChange: v['ignore-base-change'] === true,
-        failOnHints
-    };
-}
-function checkHintIds(ids, flag) {
-    const unknown = catalog_validateHintIds(ids);
-    if (unknown.length > 0) {
-        throw new UsageError(`${flag}: unknown hint id(s) ${unknown.join(', ')}; known ids: ${catalog_HINT_IDS.join(', ')}`);
-    }
+    return readThresholds(flags(v), '--');
 }
 /** What `measure` needs from the flags (the progress callback is added by the caller). */
 function measureOptionsOf(v, side = 'head') {
-    const ignoreHints = parseList(v['ignore-hints'] ?? '');
-    checkHintIds(ignoreHints, '--ignore-hints');
+    const ignoreHints = hintIds(v['ignore-hints'] ?? '', '--ignore-hints');
     if ((v['build-arg'] || v.target) && !v.dockerfile && !v['base-dockerfile']) {
         throw new UsageError('--build-arg and --target describe the Dockerfile: give --dockerfile too');
     }
     const dockerfile = side === 'head' ? v.dockerfile : v['base-dockerfile'];
     if (dockerfile)
-        readable(dockerfile);
+        readable(dockerfile, side === 'head' ? '--dockerfile' : '--base-dockerfile');
     return {
         ...(v.platform ? { platform: v.platform } : {}),
         estimateCompressed: v['estimate-compressed'] === true,
@@ -60781,13 +58755,18 @@ function measureOptionsOf(v, side = 'head') {
         pythonBytecode: v['python-bytecode'] === true
     };
 }
-function readable(path) {
+/** The Dockerfile must be a file (measure reads it; here only that is checked, early). */
+function readable(path, flag) {
+    let isFile;
     try {
-        (0,external_node_fs_namespaceObject.readFileSync)(path);
+        isFile = (0,external_node_fs_namespaceObject.statSync)(path).isFile();
     }
     catch (e) {
-        throw new UsageError(`--dockerfile ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        const code = e.code;
+        throw new UsageError(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : e.message}`);
     }
+    if (!isFile)
+        throw new UsageError(`${flag} ${path}: not a file`);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
@@ -60831,8 +58810,6 @@ function progressReporter(io, enabled) {
 
 
 
-
-
 async function measureSource(source, v, io, side = 'head') {
     const progress = progressReporter(io, !v['no-progress']);
     try {
@@ -60850,7 +58827,7 @@ async function measureSource(source, v, io, side = 'head') {
 function nameOf(source, v) {
     if (v.name)
         return v.name;
-    const archive = source.startsWith('oci:') || /\.(tar|tgz|gz)$/.test(source);
+    const archive = isArchiveSource(source) || looksLikePath(source);
     return deriveName(archive ? { archive: source, repoName: 'image' } : { image: source, repoName: 'image' });
 }
 function args(list, count, usage) {
@@ -60862,7 +58839,7 @@ async function analyzeCommand(list, v, io) {
     const [source] = args(list, 1, 'analyze takes exactly one <source>');
     const thresholds = thresholdsOf(v);
     const report = await measureSource(source, v, io);
-    const result = resultOf(nameOf(source, v), report, undefined, thresholds);
+    const result = judge(nameOf(source, v), report, undefined, thresholds);
     output(io, v, result, () => renderTerminal(report));
     return result.verdict.verdict === 'fail' ? 1 : 0;
 }
@@ -60872,7 +58849,7 @@ async function compareCommand(list, v, io) {
     const base = await measureSource(baseSource, v, io, 'base');
     const head = await measureSource(headSource, v, io);
     const info = { method: 'given', sha: '', branch: '', label: baseSource };
-    const result = resultOf(nameOf(headSource, v), head, { ...info, report: base }, thresholds);
+    const result = judge(nameOf(headSource, v), head, { ...info, report: base }, thresholds);
     output(io, v, result, () => renderComparisonTerminal(result));
     return result.verdict.verdict === 'fail' ? 1 : 0;
 }
@@ -60882,7 +58859,7 @@ async function recordCommand(list, v, io) {
     const report = await measureSource(source, v, io);
     const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io));
     const name = nameOf(source, v);
-    await store.put(schema_toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() }));
+    await store.put(toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() }));
     io.stderr(`recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`);
     if (v.json)
         io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -60909,22 +58886,9 @@ async function checkCommand(list, v, io) {
             report: baseline.report
         }
         : undefined;
-    const result = resultOf(name, head, info, thresholds);
+    const result = judge(name, head, info, thresholds);
     output(io, v, result, () => result.comparison ? renderComparisonTerminal(result) : renderTerminal(head));
     return result.verdict.verdict === 'fail' ? 1 : 0;
-}
-function resultOf(name, head, baseline, thresholds) {
-    const report = { ...head, hints: new_markNewHints(head.hints, baseline?.report.hints) };
-    const comparison = baseline ? compare_compareReports(baseline.report, report) : undefined;
-    return {
-        name,
-        platform: report.image.platform,
-        report,
-        ...(baseline ? { baseline } : {}),
-        ...(comparison ? { comparison } : {}),
-        verdict: verdict_decideVerdict(report, comparison, thresholds),
-        thresholds: describeThresholds(thresholds)
-    };
 }
 function output(io, v, result, text) {
     if (v.json) {
@@ -61041,7 +59005,7 @@ async function main_main(argv, io = processIo) {
         parsed = parseCommandLine(argv);
     }
     catch (e) {
-        return usageError(io, errors_errorMessage(e));
+        return usageError(io, errorMessage(e));
     }
     const { values, positionals } = parsed;
     if (values.help)
@@ -61060,7 +59024,7 @@ async function main_main(argv, io = processIo) {
         return await command(rest, values, io);
     }
     catch (e) {
-        io.stderr(`image-size-guard: ${errors_errorMessage(e)}\n`);
+        io.stderr(`image-size-guard: ${errorMessage(e)}\n`);
         return 2;
     }
 }
