@@ -156,6 +156,29 @@ export async function reconcileIndex(
   return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) }
 }
 
+/**
+ * Retention: per image and platform, the newest `keep` entries stay, and so does every entry
+ * whose commit is in `protect` (an open pull request's base still compares with it). Returns
+ * the smaller index and the baseline files to delete. `keep` 0 keeps everything.
+ */
+export function pruneIndex(
+  index: IndexFile,
+  keep: number,
+  protect: ReadonlySet<string>
+): { index: IndexFile; removed: string[] } {
+  if (keep <= 0) return { index, removed: [] }
+  const removed: string[] = []
+  const images: Record<string, ImageIndex> = {}
+  for (const [key, image] of Object.entries(index.images)) {
+    const all = [...image.entries].sort(byRecency)
+    const entries = all.filter((e, i) => i < keep || protect.has(e.sha))
+    const kept = new Set(entries)
+    for (const e of all) if (!kept.has(e)) removed.push(e.path)
+    images[key] = { ...image, entries }
+  }
+  return { index: { ...index, images }, removed }
+}
+
 /** Entries of one image, newest first. */
 export function entriesOf(index: IndexFile, name: string, platform: string): IndexEntry[] {
   return index.images[imageKey(name, platform)]?.entries ?? []
