@@ -9,6 +9,8 @@ import { strToU8, zipSync } from 'fflate'
 import { expectClean, logOf, type ActionRun } from './support/action.js'
 import {
   archiveWorkspace,
+  readOnlyToken,
+  workflowRunEvent,
   botComments,
   DATA_BRANCH,
   inWorld,
@@ -52,6 +54,10 @@ function aggregate(w: World, event: Event, runId: number): Promise<ActionRun> {
 async function matrix(w: World, event: Event, sizes: Record<string, number>) {
   const runId = w.repo.addWorkflowRun({ headSha: event.sha, event: event.event })
   for (const [name, bytes] of Object.entries(sizes)) await leg(w, event, runId, name, bytes)
+  // Another run's artifact under a leg's name, newer than the legs': never read (it would
+  // make `api` unreadable, hence missing).
+  const other = w.repo.addWorkflowRun({ headSha: event.sha, event: event.event })
+  w.repo.addArtifact(other, 'image-size-guard-report-api', zipSync({ [FILE]: strToU8('{}') }))
   return { runId, r: await aggregate(w, event, runId) }
 }
 
@@ -64,9 +70,6 @@ describe('a matrix of legs and one aggregate job', () => {
     () =>
       inWorld(async w => {
         const main = w.repo.getBranch('main')!
-        // Another run's artifact with the same prefix: never read.
-        const other = w.repo.addWorkflowRun({ headSha: main, event: 'push' })
-        w.repo.addArtifact(other, 'image-size-guard-report-api', zipSync({ [FILE]: strToU8('{}') }))
 
         // ---- push to main: the baselines of all three images in one commit
         const push = pushEvent(main)
@@ -164,6 +167,51 @@ describe('a matrix of legs and one aggregate job', () => {
         expect(r.outputs.verdict).toBe('no-baseline')
         const [comment] = botComments(w.repo, pr.number)
         expect(comment.body).toMatch(/❔ \| <code>db<\/code> \(leg\)/)
+      }),
+    TIMEOUT
+  )
+
+  it.concurrent(
+    'fork PRs: legs measure with the read-only token, aggregate in workflow_run posts with trusted thresholds',
+    () =>
+      inWorld(async w => {
+        const FORK = 'forker/app'
+        const pr = w.repo.addPullRequest({ user: 'forker', headRepo: FORK })
+        const event = pullRequestEvent(pr, { fork: FORK, author: 'forker' })
+        const runId = w.repo.addWorkflowRun({
+          headSha: pr.headSha,
+          headRepo: FORK,
+          event: 'pull_request'
+        })
+        const token = readOnlyToken(w.gh)
+        for (const [name, bytes] of [
+          ['api', 1 * MB],
+          ['web', 3 * MB]
+        ] as const) {
+          const r = await w.run(event, {
+            token,
+            workspace: await archiveWorkspace(bytes, name.length),
+            runId,
+            inputs: { archive: 'app.tar', name, mode: 'measure' }
+          })
+          expectClean(r)
+          const zip = zipSync({ [FILE]: strToU8(readFileSync(r.outputs['artifact-path'], 'utf8')) })
+          w.repo.addArtifact(runId, r.outputs['artifact-name'], zip)
+        }
+        expect(w.gh.requests.filter(q => q.method !== 'GET')).toEqual([])
+        // Phase 2: the base repository's workflow, its token, its thresholds.
+        const r = await w.run(workflowRunEvent(runId, pr.headSha), {
+          workspace: tempDir(),
+          inputs: { mode: 'aggregate', legs: 'api, web', 'max-size': '2MB' }
+        })
+        expect(r.code).toBe(0)
+        expect(r.outputs.verdict).toBe('fail')
+        expect(botComments(w.repo, pr.number)).toHaveLength(1)
+        expect(contexts(w, pr.headSha)).toEqual({
+          'image-size-guard/api': 'success',
+          'image-size-guard/web': 'failure',
+          'image-size-guard/overall': 'failure'
+        })
       }),
     TIMEOUT
   )
