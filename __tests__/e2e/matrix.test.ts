@@ -216,3 +216,33 @@ describe('a matrix of legs and one aggregate job', () => {
     TIMEOUT
   )
 })
+
+describe('retention', () => {
+  it.concurrent(
+    'keep-baselines keeps the newest per image plus an open PR base, removed in the recording commit',
+    () =>
+      inWorld(async w => {
+        const commits = [1, 2, 3, 4].map(i =>
+          w.repo.addCommit({ branch: 'main', message: `c${i}` })
+        )
+        // An open pull request still compares with the oldest.
+        w.repo.addPullRequest({ user: 'alice', baseSha: commits[0] })
+        for (const sha of commits) {
+          const r = await w.run(pushEvent(sha), {
+            workspace: await archiveWorkspace(1 * MB),
+            inputs: { archive: 'app.tar', mode: 'record', 'keep-baselines': '2' }
+          })
+          expect(r.code).toBe(0)
+        }
+        const stored = w.repo.listFiles(DATA_BRANCH).filter(p => p.startsWith('baselines/'))
+        expect(stored.sort()).toEqual(
+          [commits[0], commits[2], commits[3]]
+            .map(s => `baselines/app/linux-amd64/${s}.json`)
+            .sort()
+        )
+        const tip = w.repo.git.commit(w.repo.getBranch(DATA_BRANCH)!)!
+        expect(tip.message).toMatch(/^Record app \(linux\/amd64\) at [0-9a-f]{7}, remove 1 old/)
+      }),
+    TIMEOUT
+  )
+})
