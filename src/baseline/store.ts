@@ -205,7 +205,9 @@ compared with the exact commit they are based on. It is not meant to be merged o
   size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
   is missing or stale, so deleting it is safe.
 
-Writes only ever add commits on top of this branch (no force-push). To start over, delete the
+Each recording keeps the newest baselines per image and platform (input \`keep-baselines\`,
+default 500) plus those of open pull requests' base commits, and removes older ones in the
+same commit. Writes only ever add commits on top of this branch (no force-push). To start over, delete the
 branch: the next push to the default branch creates it again. Deleting single files under
 \`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
 `
