@@ -207,7 +207,8 @@ compared with the exact commit they are based on. It is not meant to be merged o
 
 Each recording keeps the newest baselines per image and platform (input \`keep-baselines\`,
 default 500) plus those of open pull requests' base commits, and removes older ones in the
-same commit. Writes only ever add commits on top of this branch (no force-push). To start over, delete the
-branch: the next push to the default branch creates it again. Deleting single files under
-\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
+same commit. Writes only ever add commits on top of this branch (no force-push).
+To start over, delete the branch: the next push to the default branch creates it again.
+Deleting single files under \`baselines/\` forgets those commits. See docs/baselines.md of
+image-size-guard for details.
 `
