@@ -210,8 +210,17 @@ function keepMatching(legs: Leg[], unreadable: UnreadableLeg[], s: Subject) {
   return { legs: kept, unreadable: refused }
 }
 
+/** Images one aggregate reports: each costs API calls, and a fork controls the artifacts. */
+export const MAX_AGGREGATE_IMAGES = 500
+
 /** One result per image and platform (the first leg's, if two legs measured the same). */
-function uniqueResults(legs: Leg[]): MeasureResult[] {
+export function uniqueResults(legs: Leg[]): MeasureResult[] {
+  const total = legs.reduce((n, l) => n + l.payload.results.length, 0)
+  if (total > MAX_AGGREGATE_IMAGES) {
+    throw new Error(
+      `the legs measured ${total} images, over the ${MAX_AGGREGATE_IMAGES} one aggregate job reports: split the matrix (one aggregate per \`artifact-name\`)`
+    )
+  }
   const seen = new Map<string, MeasureResult>()
   for (const l of legs) {
     for (const r of l.payload.results) {

@@ -56,6 +56,8 @@ export interface GitStoreOptions {
   backoffMs?: number
   /** Longest wait between two attempts, before jitter, in ms (default 15 s). */
   maxBackoffMs?: number
+  /** Larger index files are uploaded as a blob rather than inline (default 1 MiB). */
+  inlineIndexMax?: number
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   /** Baseline files read back per write (or per history call) when the index is incomplete. */
@@ -132,6 +134,7 @@ export class GitBaselineStore implements BaselineStore {
   private readonly maxAttempts: number
   private readonly backoffMs: number
   private readonly maxBackoffMs: number
+  private readonly inlineIndexMax: number
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
   private readonly healLimit: number
@@ -145,6 +148,7 @@ export class GitBaselineStore implements BaselineStore {
     this.maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS
     this.backoffMs = opts.backoffMs ?? 500
     this.maxBackoffMs = opts.maxBackoffMs ?? 15_000
+    this.inlineIndexMax = opts.inlineIndexMax ?? 1024 * 1024
     this.sleep = opts.sleep ?? sleepFor
     this.random = opts.random ?? Math.random
     this.healLimit = opts.healLimit ?? 100
@@ -423,7 +427,7 @@ export class GitBaselineStore implements BaselineStore {
           type: 'blob' as const,
           sha: null
         })),
-        { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(index) }
+        await this.indexEntry(index)
       ]
     })
     const commit = await this.octokit.rest.git.createCommit({
@@ -435,6 +439,17 @@ export class GitBaselineStore implements BaselineStore {
       parents: [tip.commit]
     })
     return commit.data.sha
+  }
+
+  /**
+   * The index inline in the tree request while small; a large one (many images × many
+   * commits: 6 MB for 50 × 500) goes up as its own blob, as the blob API is made for.
+   */
+  private async indexEntry(index: IndexFile) {
+    const text = serializeIndex(index)
+    const entry = { path: INDEX_PATH, mode: '100644' as const, type: 'blob' as const }
+    if (Buffer.byteLength(text) <= this.inlineIndexMax) return { ...entry, content: text }
+    return { ...entry, sha: await this.createBlob(text) }
   }
 
   /** Fast-forwards the branch to `commit`; false when another writer moved it first. */

@@ -111,7 +111,13 @@ describe('retention in the store', () => {
     const seeded = repo.addCommit({ branch: BRANCH, parents: [], files, message: 'seed' })
     // Two open pull requests are based on old commits (#20 and #42 of main).
     const protect = new Set([fakeSha(20), fakeSha(42)])
-    const store = new GitBaselineStore({ octokit: fastClient(gh), owner: OWNER, repo: REPO })
+    // An index this size (353 kB) would go inline; the lower bound sends it as a blob.
+    const store = new GitBaselineStore({
+      octokit: fastClient(gh),
+      owner: OWNER,
+      repo: REPO,
+      inlineIndexMax: 100_000
+    })
     const newest = IMAGES.map(name => baseline(name, 600))
     const { removed } = await store.putAll(newest, { keep: 500, protect })
 
@@ -128,6 +134,13 @@ describe('retention in the store', () => {
       expect(mine.sort()).toEqual([...want].sort())
       expect(index.images[`${name}/linux-amd64`].entries.map(e => e.path)).toEqual(want)
     }
+    const tree = gh.requestsTo('POST', `/repos/${OWNER}/${REPO}/git/trees`)
+    expect(tree).toHaveLength(1)
+    const indexItem = (tree[0].body as { tree: Array<Record<string, unknown>> }).tree.find(
+      t => t.path === 'index.json'
+    )
+    expect(indexItem).toMatchObject({ sha: expect.stringMatching(/^[0-9a-f]{40}$/) })
+    expect(indexItem).not.toHaveProperty('content')
     const bytes = Buffer.byteLength(repo.readFile(BRANCH, 'index.json') ?? '')
     process.stdout.write(`index.json after 600 commits of 3 images, keep 500: ${bytes} bytes\n`)
     expect(bytes).toBeLessThan(400_000)

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
-import { defaultLeg } from '../../../src/action/aggregate.js'
+import { defaultLeg, MAX_AGGREGATE_IMAGES, uniqueResults } from '../../../src/action/aggregate.js'
 import { ArtifactError, makeMeasurePayload, MEASURE_FILE } from '../../../src/github/artifact.js'
 import type { Octokit } from '../../../src/github/client.js'
 import { openPullBaseShas } from '../../../src/github/open-pulls.js'
@@ -149,5 +149,30 @@ describe('openPullBaseShas', () => {
     const b = repo.addPullRequest({ baseSha: repo.addCommit({ branch: 'main' }) })
     repo.addPullRequest({ state: 'closed', baseSha: repo.addCommit({ branch: 'main' }) })
     expect(await openPullBaseShas(octokit, OWNER, REPO)).toEqual(new Set([a.baseSha, b.baseSha]))
+  })
+})
+
+describe('uniqueResults', () => {
+  const legOf = (leg: string, names: string[]) => ({
+    leg,
+    payload: {
+      schemaVersion: 1 as const,
+      kind: 'image-size-guard-leg' as const,
+      sha: SHA,
+      results: names.map(result)
+    }
+  })
+
+  it('keeps the first of an image two legs measured', () => {
+    const results = uniqueResults([legOf('a', ['api', 'web']), legOf('b', ['web', 'db'])])
+    expect(results.map(r => r.name)).toEqual(['api', 'web', 'db'])
+  })
+
+  it(`refuses more than ${MAX_AGGREGATE_IMAGES} images across the legs`, () => {
+    const names = Array.from({ length: 100 }, (_, i) => `i${i}`)
+    const legs = Array.from({ length: 6 }, (_, i) => legOf(`l${i}`, names))
+    expect(() => uniqueResults(legs)).toThrow(
+      /the legs measured 600 images, over the 500 one aggregate job reports/
+    )
   })
 })
