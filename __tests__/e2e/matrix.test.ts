@@ -199,6 +199,26 @@ describe('a matrix of legs and one aggregate job', () => {
           w.repo.addArtifact(runId, r.outputs['artifact-name'], zip)
         }
         expect(w.gh.requests.filter(q => q.method !== 'GET')).toEqual([])
+        // A leg of the fork's run claiming another PR (its first one, on another commit):
+        // refused, listed as missing, and it cannot redirect the comment.
+        const decoy = w.repo.addPullRequest({ user: 'forker', headRepo: FORK })
+        const forged = JSON.parse(
+          readFileSync(
+            (
+              await w.run(pullRequestEvent(decoy, { fork: FORK, author: 'forker' }), {
+                token,
+                workspace: await archiveWorkspace(1 * MB, 9),
+                inputs: { archive: 'app.tar', name: 'aaa', mode: 'measure' }
+              })
+            ).outputs['artifact-path'],
+            'utf8'
+          )
+        )
+        w.repo.addArtifact(
+          runId,
+          'image-size-guard-report-aaa',
+          zipSync({ [FILE]: strToU8(JSON.stringify(forged)) })
+        )
         // Phase 2: the base repository's workflow, its token, its thresholds.
         const r = await w.run(workflowRunEvent(runId, pr.headSha), {
           workspace: tempDir(),
@@ -206,7 +226,12 @@ describe('a matrix of legs and one aggregate job', () => {
         })
         expect(r.code).toBe(0)
         expect(r.outputs.verdict).toBe('fail')
+        expect(r.warnings).toEqual(
+          expect.arrayContaining([expect.stringMatching(/^leg aaa: its report is of PR #\d+ at/)])
+        )
         expect(botComments(w.repo, pr.number)).toHaveLength(1)
+        expect(botComments(w.repo, decoy.number)).toHaveLength(0)
+        expect(botComments(w.repo, pr.number)[0].body).toMatch(/<code>aaa<\/code> \(leg\)/)
         expect(contexts(w, pr.headSha)).toEqual({
           'image-size-guard/api': 'success',
           'image-size-guard/web': 'failure',

@@ -138,10 +138,14 @@ async function subjectOf(
 ): Promise<Subject> {
   if (ctx.eventName === 'workflow_run') {
     const runHead = (ctx.payload.workflow_run as { head_sha?: string } | undefined)?.head_sha ?? ''
-    const claim = legs.find(l => l.payload.kind === 'image-size-guard-measure')?.payload
+    // The legs' claims are checked against the commit the triggering run built: a leg
+    // claiming another commit cannot choose the PR (it is refused below as a stale leg).
+    const claim = legs
+      .map(l => l.payload)
+      .find(p => p.kind === 'image-size-guard-measure' && p.headSha === runHead)
     if (!claim || claim.kind !== 'image-size-guard-measure') {
       throw new Error(
-        `run ${runId} has no pull request leg report: the measuring workflow must upload its legs' artifacts (see the README)`
+        `run ${runId} has no pull request leg report of ${runHead.slice(0, 12)}: the measuring workflow must upload its legs' artifacts (see the README)`
       )
     }
     const pr = await verifyPullRequestHead(t.octokit, {
