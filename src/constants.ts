@@ -36,6 +36,10 @@ export enum Inputs {
   Status = 'status',
   TrendLength = 'trend-length',
   ArtifactName = 'artifact-name',
+  Leg = 'leg',
+  Legs = 'legs',
+  FailOnMissing = 'fail-on-missing',
+  KeepBaselines = 'keep-baselines',
   GithubToken = 'github-token',
   // reading
   EstimateCompressed = 'estimate-compressed',
@@ -57,7 +61,8 @@ export enum Outputs {
   ReportPath = 'report-path',
   Results = 'results',
   CommentUrl = 'comment-url',
-  ArtifactPath = 'artifact-path'
+  ArtifactPath = 'artifact-path',
+  ArtifactName = 'artifact-name'
 }
 
 export const DEFAULT_DATA_BRANCH = 'image-size-guard-data'

@@ -21,7 +21,7 @@ import { parseSize, SIZE_HELP } from './units.js'
 export type InputGetter = (name: string) => string
 export type FileReader = (path: string) => string | undefined
 
-export type Mode = 'auto' | 'record' | 'compare' | 'measure' | 'report'
+export type Mode = 'auto' | 'record' | 'compare' | 'measure' | 'report' | 'aggregate'
 
 export interface Limits {
   maxEntries: number
@@ -66,6 +66,13 @@ export interface ActionInputs {
   status: boolean
   trendLength: number
   artifactName: string
+  /** This matrix leg's name (`measure`); absent: derived from the measured images. */
+  leg?: string
+  /** The legs `aggregate` expects (missing ones are listed). */
+  legs: string[]
+  failOnMissing: boolean
+  /** Baselines kept per image and platform (0: all). */
+  keepBaselines: number
   token: string
   estimateCompressed: boolean
   limits: Limits
@@ -89,7 +96,7 @@ export function readInputs(
     mode: parseEnum(
       get(Inputs.Mode),
       Inputs.Mode,
-      ['auto', 'record', 'compare', 'measure', 'report'],
+      ['auto', 'record', 'compare', 'measure', 'report', 'aggregate'],
       'auto'
     ),
     dataBranch: optional(get(Inputs.DataBranch)) ?? DEFAULT_DATA_BRANCH,
@@ -112,6 +119,13 @@ export function readInputs(
     status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
     trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
     artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
+    ...(optional(get(Inputs.Leg)) ? { leg: parseLegName(get(Inputs.Leg), Inputs.Leg) } : {}),
+    legs: parseList(get(Inputs.Legs)).map(l => parseLegName(l, Inputs.Legs)),
+    failOnMissing: parseBoolean(get(Inputs.FailOnMissing), Inputs.FailOnMissing, true),
+    keepBaselines:
+      get(Inputs.KeepBaselines).trim() === '0'
+        ? 0
+        : parseCount(get(Inputs.KeepBaselines), Inputs.KeepBaselines, 500),
     token: get(Inputs.GithubToken).trim(),
     estimateCompressed: parseBoolean(
       get(Inputs.EstimateCompressed),
@@ -426,6 +440,17 @@ export function parseEnum<T extends string>(
     throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`)
   }
   return v as T
+}
+
+/** A matrix leg's name: it ends an artifact name, so letters, digits and `._-` only. */
+export function parseLegName(value: string, name: string): string {
+  const v = value.trim()
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) {
+    throw new Error(
+      `${inputLabel(name)}: "${v.slice(0, 100)}" is not a usable leg name (1–100 letters, digits, \`._-\`)`
+    )
+  }
+  return v
 }
 
 /** Comma- or newline-separated list. */

@@ -23,19 +23,11 @@ import {
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
 import { coreLog, evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
-import {
-  annotate,
-  commentMarker,
-  dataStore,
-  logReports,
-  postComment,
-  postStatuses,
-  setOutputs,
-  writeReports,
-  writeSummary,
-  type Target
-} from './action/publish.js'
+import { commentMarker, dataStore, type Target } from './action/publish.js'
 import { runReportMode } from './action/report-mode.js'
+import { defaultLeg, runAggregateMode } from './action/aggregate.js'
+import { publishRun } from './action/publish-run.js'
+import { recordBaselines } from './action/record.js'
 import { GitBaselineStore } from './baseline/git-store.js'
 import { toBaseline } from './baseline/schema.js'
 import { Outputs } from './constants.js'
@@ -48,6 +40,7 @@ import {
 import { withWorktree } from './build/worktree.js'
 import { errorMessage } from './errors.js'
 import { writeMeasureArtifact } from './github/artifact.js'
+import { writeLegArtifact } from './github/run-artifacts.js'
 import { createClient } from './github/client.js'
 import { readActionContext, type ActionContext } from './github/context.js'
 import { isReadOnlyToken } from './github/permissions.js'
@@ -73,6 +66,7 @@ export async function run(): Promise<void> {
       )
     const target: Target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository }
     if (mode === 'report') return await runReportMode(ctx, inputs, target)
+    if (mode === 'aggregate') return await runAggregateMode(ctx, inputs, target)
     measured = await measureImages({ workspace: ctx.workspace, inputs })
     const results = await compareAll(ctx, inputs, target, mode, measured)
     await publish(ctx, inputs, target, mode, results)
@@ -91,7 +85,7 @@ async function compareAll(
   measured: Measured[]
 ): Promise<ImageResult[]> {
   const store = dataStore(t, inputs.dataBranch)
-  if (mode === 'record') await record(ctx, store, measured)
+  if (mode === 'record') await record(ctx, inputs, t, store, measured)
   const compareTo = await compareTarget(ctx, t, mode)
   const results: ImageResult[] = []
   for (const m of measured) {
@@ -122,24 +116,21 @@ async function compareAll(
 
 async function record(
   ctx: ActionContext,
+  inputs: ActionInputs,
+  t: Target,
   store: GitBaselineStore,
   measured: Measured[]
 ): Promise<void> {
   const branch = defaultBranch(ctx) ?? ctx.ref.replace(/^refs\/heads\//, '')
-  for (const m of measured) {
-    const report = m.analysis.report
-    await store.put(
-      toBaseline(report, {
-        name: m.spec.name,
-        platform: report.image.platform,
-        sha: ctx.sha,
-        branch
-      })
-    )
-    core.info(
-      `recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`
-    )
-  }
+  const baselines = measured.map(m =>
+    toBaseline(m.analysis.report, {
+      name: m.spec.name,
+      platform: m.analysis.report.image.platform,
+      sha: ctx.sha,
+      branch
+    })
+  )
+  await recordBaselines(t, store, baselines, inputs.keepBaselines)
 }
 
 async function compareTarget(
@@ -172,62 +163,64 @@ async function publish(
   mode: RunMode,
   results: ImageResult[]
 ) {
-  const marker = commentMarker(results, inputs.commentKey)
-  const renderCtx = {
+  const render = {
     repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
     headSha: subjectSha(ctx),
     runUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}/actions/runs/${ctx.runId}`,
     acceptLabel: inputs.acceptLabel,
-    marker
+    marker: commentMarker(results, inputs.commentKey)
   }
-  logReports(results)
-  annotate(results)
-  const reportPath = writeReports(results)
-  await writeSummary(results, renderCtx)
-  let commentUrl: string | undefined
   const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload)
-  if (mode === 'measure') await writeArtifact(ctx, results)
+  const posts = mode !== 'measure' && !readOnly
+  if (mode === 'measure') await writeArtifact(ctx, inputs, results)
   else if (readOnly) {
     core.notice(
       'this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
         'Use `mode: measure` here and `mode: report` in a workflow_run workflow (see the README) to post them.'
     )
-  } else {
-    const number = pullRequestNumber(ctx)
-    if (number !== undefined && inputs.comment !== 'never') {
-      commentUrl = (await postComment(t, number, results, renderCtx, inputs.comment))?.url
-    }
-    if (inputs.status && mode !== 'record')
-      await postStatuses(t, subjectSha(ctx), results, renderCtx.runUrl)
   }
-  setOutputs(results, reportPath, commentUrl)
+  const pr = posts ? pullRequestNumber(ctx) : undefined
+  await publishRun(t, {
+    results,
+    render,
+    ...(pr !== undefined ? { pr } : {}),
+    comment: inputs.comment,
+    ...(posts && inputs.status && mode !== 'record' ? { statusSha: subjectSha(ctx) } : {})
+  })
   failOnVerdict(results, mode)
 }
 
-async function writeArtifact(ctx: ActionContext, results: ImageResult[]): Promise<void> {
+async function writeArtifact(
+  ctx: ActionContext,
+  inputs: ActionInputs,
+  results: ImageResult[]
+): Promise<void> {
   const number = pullRequestNumber(ctx)
   const pr = ctx.payload.pull_request as
     { head?: { sha?: string }; base?: { sha?: string } } | undefined
-  if (number === undefined || !pr?.head?.sha) {
-    throw new Error(
-      '`mode: measure` runs on pull_request events: it needs the PR number and head commit'
-    )
-  }
   const dir = join(process.env.RUNNER_TEMP || ctx.workspace, 'image-size-guard', 'artifact')
-  const path = await writeMeasureArtifact(dir, {
-    prNumber: number,
-    headSha: pr.head.sha,
-    baseSha: pr.base?.sha ?? '',
-    results: results.map(r => ({
-      name: r.name,
-      platform: r.platform,
-      ...(r.dockerfile ? { dockerfile: r.dockerfile } : {}),
-      report: r.report
-    }))
-  })
+  const measuredResults = results.map(r => ({
+    name: r.name,
+    platform: r.platform,
+    ...(r.dockerfile ? { dockerfile: r.dockerfile } : {}),
+    report: r.report
+  }))
+  // A pull request leaves the fork-safe measure payload (readable by `report` and
+  // `aggregate`); a push (a matrix leg) the commit it measured.
+  const path =
+    number !== undefined && pr?.head?.sha
+      ? await writeMeasureArtifact(dir, {
+          prNumber: number,
+          headSha: pr.head.sha,
+          baseSha: pr.base?.sha ?? '',
+          results: measuredResults
+        })
+      : await writeLegArtifact(dir, ctx.sha, measuredResults)
+  const name = `${inputs.artifactName}-${inputs.leg ?? defaultLeg(results)}`
   core.setOutput(Outputs.ArtifactPath, path)
+  core.setOutput(Outputs.ArtifactName, name)
   core.info(
-    `measure payload written to ${path}: upload it with actions/upload-artifact (see the README)`
+    `measure payload written to ${path}: upload it as "${name}" with actions/upload-artifact (see the README)`
   )
 }
 

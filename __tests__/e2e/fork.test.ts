@@ -117,13 +117,20 @@ describe('mode measure on an event without a pull request', () => {
     () =>
       inWorld(async w => {
         const sha = w.repo.addCommit({ branch: 'feature', message: 'wip' })
-        const r = await w.run(pushEvent(sha, { branch: 'feature' }), {
-          workspace: await archiveWorkspace(1 * MB),
-          inputs: { archive: 'app.tar', mode: 'measure' }
-        })
+        const push = pushEvent(sha, { branch: 'feature' })
+        // A push is a matrix leg's event (see matrix.test.ts); a manual run has neither.
+        const r = await w.run(
+          { ...push, event: 'workflow_dispatch' },
+          {
+            workspace: await archiveWorkspace(1 * MB),
+            inputs: { archive: 'app.tar', mode: 'measure' }
+          }
+        )
         expect(r.code).toBe(1)
         expect(r.errors).toEqual([
-          expect.stringMatching(/^`mode: measure` runs on pull_request events .*not on "push"/)
+          expect.stringMatching(
+            /^`mode: measure` runs on pull_request events .*not on "workflow_dispatch"/
+          )
         ])
         expect(r.stdout).not.toContain('::group::Reading')
         expect(w.gh.requests).toEqual([])

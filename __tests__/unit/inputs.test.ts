@@ -61,10 +61,13 @@ describe('readInputs', () => {
     [{ image: 'a', archive: 'b' }, /`image` and `archive` are both set/],
     [
       { mode: 'sometimes' },
-      /input `mode` must be one of auto, record, compare, measure, report; got "sometimes"/
+      /input `mode` must be one of auto, record, compare, measure, report, aggregate; got "sometimes"/
     ],
     [{ 'max-increase': '10 percent' }, /input `max-increase`.*"10 percent"/],
     [{ 'max-size': '-5MB' }, /input `max-size`/],
+    [{ leg: 'api/v2' }, /input `leg`: "api\/v2" is not a usable leg name/],
+    [{ legs: 'api, web web' }, /input `legs`: "web web" is not a usable leg name/],
+    [{ 'keep-baselines': '-1' }, /input `keep-baselines` must be a whole number/],
     [{ 'ignore-hints': 'apt-list' }, /input `ignore-hints`: unknown hint id\(s\) apt-list/],
     [{ 'fail-on-hints': 'critical' }, /input `fail-on-hints`: unknown hint id\(s\) critical/],
     [{ 'keep-image': 'yes' }, /input `keep-image` must be true or false/],

@@ -3,7 +3,7 @@
 import type { ActionContext } from '../github/context.js'
 import type { Mode } from '../inputs.js'
 
-export type RunMode = 'record' | 'compare' | 'measure' | 'report'
+export type RunMode = 'record' | 'compare' | 'measure' | 'report' | 'aggregate'
 
 export const SUPPORTED_EVENTS = [
   'push',
@@ -22,10 +22,12 @@ export const SUPPORTED_EVENTS = [
  */
 export function resolveMode(mode: Mode, ctx: ActionContext): RunMode {
   const resolved = mode === 'auto' ? autoMode(ctx) : mode
-  // Checked before anything is built: the artifact needs the PR's number and head commit.
-  if (resolved === 'measure' && (pullRequestNumber(ctx) === undefined || !subjectOfPr(ctx))) {
+  // Checked before anything is built: the artifact needs the PR's number and head commit, or
+  // (a matrix leg on a push) the pushed commit.
+  const isPr = pullRequestNumber(ctx) !== undefined && subjectOfPr(ctx) !== undefined
+  if (resolved === 'measure' && !isPr && ctx.eventName !== 'push') {
     throw new Error(
-      `\`mode: measure\` runs on pull_request events (phase 1 of the fork-safe setup), not on "${ctx.eventName}": it needs the PR number and head commit`
+      `\`mode: measure\` runs on pull_request events (phase 1 of the fork-safe setup, or a matrix leg) and pushes (a matrix leg), not on "${ctx.eventName}": it needs the PR number and head commit, or the pushed commit`
     )
   }
   return resolved

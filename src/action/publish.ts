@@ -14,6 +14,7 @@ import { type Octokit } from '../github/client.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
 import { setVerdictStatus } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
+import type { Verdict } from '../diff/verdict.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
@@ -168,7 +169,12 @@ export function writeReports(results: ImageResult[]): string {
   return combined
 }
 
-export function setOutputs(results: ImageResult[], reportPath: string, commentUrl?: string): void {
+export function setOutputs(
+  results: ImageResult[],
+  reportPath: string,
+  commentUrl?: string,
+  verdict?: Verdict
+): void {
   const sum = (f: (r: ImageResult) => number | undefined) => {
     const v = results.map(f)
     return v.some(x => x === undefined) ? '' : String(v.reduce((a, b) => (a ?? 0) + (b ?? 0), 0))
@@ -176,7 +182,7 @@ export function setOutputs(results: ImageResult[], reportPath: string, commentUr
   const compared = results.filter(r => r.comparison)
   const before = compared.reduce((n, r) => n + r.comparison!.total.before, 0)
   const delta = compared.reduce((n, r) => n + r.comparison!.total.delta, 0)
-  core.setOutput(Outputs.Verdict, worstVerdict(results.map(r => r.verdict.verdict)))
+  core.setOutput(Outputs.Verdict, verdict ?? worstVerdict(results.map(r => r.verdict.verdict)))
   core.setOutput(
     Outputs.SizeBytes,
     sum(r => r.report.image.totalBytes)

@@ -11,18 +11,8 @@ import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import { evaluate } from './evaluate.js'
-import {
-  annotate,
-  commentMarker,
-  dataStore,
-  logReports,
-  postComment,
-  postStatuses,
-  setOutputs,
-  writeReports,
-  writeSummary,
-  type Target
-} from './publish.js'
+import { commentMarker, dataStore, type Target } from './publish.js'
+import { publishRun } from './publish-run.js'
 
 interface WorkflowRun {
   id: number
@@ -100,14 +90,11 @@ export async function runReportMode(
     acceptLabel: inputs.acceptLabel,
     marker: commentMarker(results, inputs.commentKey)
   }
-  logReports(results)
-  annotate(results)
-  const reportPath = writeReports(results)
-  await writeSummary(results, renderCtx)
-  const comment =
-    inputs.comment === 'never'
-      ? undefined
-      : await postComment(t, pr.number, results, renderCtx, inputs.comment)
-  if (inputs.status) await postStatuses(t, pr.headSha, results, renderCtx.runUrl)
-  setOutputs(results, reportPath, comment?.url)
+  await publishRun(t, {
+    results,
+    render: renderCtx,
+    pr: pr.number,
+    comment: inputs.comment,
+    ...(inputs.status ? { statusSha: pr.headSha } : {})
+  })
 }

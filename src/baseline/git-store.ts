@@ -30,6 +30,7 @@ import {
   indexEntryOf,
   newestFirst,
   parseIndex,
+  pruneIndex,
   README_PATH,
   README_TEXT,
   reconcileIndex,
@@ -49,10 +50,14 @@ export interface GitStoreOptions {
   /** Input `data-branch`. */
   branch?: string
   log?: Log
-  /** Attempts of a write that keeps losing the race (default 5). */
+  /** Attempts of a write that keeps losing the race (default 20). */
   maxAttempts?: number
   /** Base of the exponential backoff between attempts, in ms (default 500). */
   backoffMs?: number
+  /** Longest wait between two attempts, before jitter, in ms (default 15 s). */
+  maxBackoffMs?: number
+  /** Larger index files are uploaded as a blob rather than inline (default 1 MiB). */
+  inlineIndexMax?: number
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   /** Baseline files read back per write (or per history call) when the index is incomplete. */
@@ -79,6 +84,31 @@ interface Snapshot {
   indexHealthy: boolean
 }
 
+/** Enough for twenty writers starting at once (each round, at least one of them wins). */
+export const DEFAULT_ATTEMPTS = 20
+
+/** What a write keeps: the last `keep` per image and platform, plus the `protect`ed commits. */
+export interface Retention {
+  /** 0 keeps everything. */
+  keep: number
+  /** Commits still needed (open pull requests' bases): never removed. */
+  protect: ReadonlySet<string>
+}
+
+export interface WriteResult {
+  /** Baseline files the write removed (retention). */
+  removed: string[]
+}
+
+function commitMessage(baselines: Baseline[], removed: number): string {
+  const first = baselines[0]
+  const what =
+    baselines.length === 1 ? `${first.name} (${first.platform})` : `${baselines.length} baselines`
+  const shas = [...new Set(baselines.map(b => b.sha.slice(0, 7)))].join(', ')
+  const pruned = removed > 0 ? `, remove ${removed} old` : ''
+  return `Record ${what} at ${shas}${pruned} [skip ci]`
+}
+
 const sleepFor = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))
 
 /** Input `data-branch`: a plain branch name git and GitHub accept. */
@@ -103,6 +133,8 @@ export class GitBaselineStore implements BaselineStore {
   private readonly log: Log
   private readonly maxAttempts: number
   private readonly backoffMs: number
+  private readonly maxBackoffMs: number
+  private readonly inlineIndexMax: number
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
   private readonly healLimit: number
@@ -113,8 +145,10 @@ export class GitBaselineStore implements BaselineStore {
     this.repo = opts.repo
     this.branch = checkBranchName(opts.branch ?? DEFAULT_DATA_BRANCH)
     this.log = opts.log ?? silentLog
-    this.maxAttempts = opts.maxAttempts ?? 5
+    this.maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS
     this.backoffMs = opts.backoffMs ?? 500
+    this.maxBackoffMs = opts.maxBackoffMs ?? 15_000
+    this.inlineIndexMax = opts.inlineIndexMax ?? 1024 * 1024
     this.sleep = opts.sleep ?? sleepFor
     this.random = opts.random ?? Math.random
     this.healLimit = opts.healLimit ?? 100
@@ -242,21 +276,50 @@ export class GitBaselineStore implements BaselineStore {
   // ----- writing ---------------------------------------------------------------------------
 
   async put(baseline: Baseline): Promise<void> {
-    const path = baselinePath(baseline.name, baseline.platform, baseline.sha)
-    const text = baselineText(baseline)
-    let blob: string | undefined
+    await this.putAll([baseline])
+  }
+
+  /**
+   * Stores several baselines in ONE commit (the aggregate job of a matrix records every leg
+   * at once, so its writers do not race) and, with `retention`, removes the baselines it no
+   * longer keeps in that same commit. When another writer moved the branch first, the write
+   * is rebuilt on the new tip — re-reading the branch and merging its index — and retried.
+   */
+  async putAll(baselines: Baseline[], retention?: Retention): Promise<WriteResult> {
+    if (baselines.length === 0) return { removed: [] }
+    const items = baselines.map(b => ({
+      baseline: b,
+      path: baselinePath(b.name, b.platform, b.sha),
+      text: baselineText(b)
+    }))
+    const blobs = new Map<string, string>()
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.snapshot()
-      await this.refuseUnreadable(snapshot, path)
-      const blobSha = blob ?? (await this.write(() => this.createBlob(text)))
-      blob = blobSha
-      const index = await this.nextIndex(snapshot, baseline, path)
+      for (const item of items) await this.refuseUnreadable(snapshot, item.path)
+      for (const item of items) {
+        if (!blobs.has(item.path))
+          blobs.set(item.path, await this.write(() => this.createBlob(item.text)))
+      }
+      const { index, removed } = await this.nextIndex(snapshot, items, retention)
       const commit = await this.write(() =>
-        this.commitOnTip(snapshot.tip, path, blobSha, index, baseline)
+        this.commitOnTip(
+          snapshot.tip,
+          items.map(i => ({ path: i.path, blob: blobs.get(i.path) ?? '' })),
+          removed.filter(p => snapshot.files.has(p)),
+          index,
+          commitMessage(baselines, removed.length)
+        )
       )
       if (await this.publish(commit)) {
-        this.log.info(`Recorded the baseline ${path} on \`${this.branch}\``)
-        return
+        for (const item of items) {
+          this.log.info(`Recorded the baseline ${item.path} on \`${this.branch}\``)
+        }
+        if (removed.length > 0) {
+          this.log.info(
+            `Removed ${removed.length} old baseline(s) from \`${this.branch}\` (keeping the last ${retention?.keep} per image and platform, and those of open pull requests' bases)`
+          )
+        }
+        return { removed }
       }
       if (attempt >= this.maxAttempts) {
         throw new Error(
@@ -265,15 +328,19 @@ export class GitBaselineStore implements BaselineStore {
       }
       const wait = this.backoff(attempt)
       this.log.info(
-        `\`${this.branch}\` moved while recording (attempt ${attempt}); retrying in ${wait} ms`
+        `\`${this.branch}\` moved while recording (attempt ${attempt}); re-reading it and retrying in ${wait} ms`
       )
       await this.sleep(wait)
     }
   }
 
-  /** Exponential with ±50 % jitter, so racing writers spread out: ~0.5, 1, 2, 4 s. */
+  /**
+   * Exponential up to a cap, with ±50 % jitter so racing writers spread out: ~0.5, 1, 2, 4,
+   * 8, 15, 15… s. Twenty writers need up to twenty rounds; the defaults allow that.
+   */
   private backoff(attempt: number): number {
-    return Math.round(this.backoffMs * 2 ** (attempt - 1) * (0.5 + this.random()))
+    const base = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1))
+    return Math.round(base * (0.5 + this.random()))
   }
 
   private async write<T>(step: () => Promise<T>): Promise<T> {
@@ -312,10 +379,11 @@ export class GitBaselineStore implements BaselineStore {
 
   private async nextIndex(
     snapshot: Snapshot,
-    baseline: Baseline,
-    path: string
-  ): Promise<IndexFile> {
-    const files = [...snapshot.files.keys()].filter(p => p !== path)
+    items: Array<{ baseline: Baseline; path: string }>,
+    retention?: Retention
+  ): Promise<{ index: IndexFile; removed: string[] }> {
+    const writing = new Set(items.map(i => i.path))
+    const files = [...snapshot.files.keys()].filter(p => !writing.has(p))
     const healed = await reconcileIndex(
       snapshot.index,
       files,
@@ -327,15 +395,18 @@ export class GitBaselineStore implements BaselineStore {
         `Rebuilt ${INDEX_PATH} of \`${this.branch}\` from the stored baselines (${healed.added} added, ${healed.dropped} dropped${healed.pending ? `, ${healed.pending} left for later runs` : ''})`
       )
     }
-    return upsertEntry(healed.index, baseline, path)
+    let index = healed.index
+    for (const item of items) index = upsertEntry(index, item.baseline, item.path)
+    if (!retention) return { index, removed: [] }
+    return pruneIndex(index, retention.keep, retention.protect)
   }
 
   private async commitOnTip(
     tip: Tip,
-    path: string,
-    blob: string,
+    files: Array<{ path: string; blob: string }>,
+    removed: string[],
     index: IndexFile,
-    baseline: Baseline
+    message: string
   ): Promise<string> {
     const { owner, repo } = this
     const tree = await this.octokit.rest.git.createTree({
@@ -343,20 +414,42 @@ export class GitBaselineStore implements BaselineStore {
       repo,
       base_tree: tip.tree,
       tree: [
-        { path, mode: '100644', type: 'blob', sha: blob },
-        { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(index) }
+        ...files.map(f => ({
+          path: f.path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          sha: f.blob
+        })),
+        // `sha: null` deletes the path from the base tree.
+        ...removed.map(path => ({
+          path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          sha: null
+        })),
+        await this.indexEntry(index)
       ]
     })
-    const short = baseline.sha.slice(0, 7)
     const commit = await this.octokit.rest.git.createCommit({
       owner,
       repo,
       // [skip ci]: a push made with a PAT would otherwise start workflows on this branch.
-      message: `Record ${baseline.name} (${baseline.platform}) at ${short} [skip ci]`,
+      message,
       tree: tree.data.sha,
       parents: [tip.commit]
     })
     return commit.data.sha
+  }
+
+  /**
+   * The index inline in the tree request while small; a large one (many images × many
+   * commits: 6 MB for 50 × 500) goes up as its own blob, as the blob API is made for.
+   */
+  private async indexEntry(index: IndexFile) {
+    const text = serializeIndex(index)
+    const entry = { path: INDEX_PATH, mode: '100644' as const, type: 'blob' as const }
+    if (Buffer.byteLength(text) <= this.inlineIndexMax) return { ...entry, content: text }
+    return { ...entry, sha: await this.createBlob(text) }
   }
 
   /** Fast-forwards the branch to `commit`; false when another writer moved it first. */

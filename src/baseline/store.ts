@@ -156,6 +156,29 @@ export async function reconcileIndex(
   return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) }
 }
 
+/**
+ * Retention: per image and platform, the newest `keep` entries stay, and so does every entry
+ * whose commit is in `protect` (an open pull request's base still compares with it). Returns
+ * the smaller index and the baseline files to delete. `keep` 0 keeps everything.
+ */
+export function pruneIndex(
+  index: IndexFile,
+  keep: number,
+  protect: ReadonlySet<string>
+): { index: IndexFile; removed: string[] } {
+  if (keep <= 0) return { index, removed: [] }
+  const removed: string[] = []
+  const images: Record<string, ImageIndex> = {}
+  for (const [key, image] of Object.entries(index.images)) {
+    const all = [...image.entries].sort(byRecency)
+    const entries = all.filter((e, i) => i < keep || protect.has(e.sha))
+    const kept = new Set(entries)
+    for (const e of all) if (!kept.has(e)) removed.push(e.path)
+    images[key] = { ...image, entries }
+  }
+  return { index: { ...index, images }, removed }
+}
+
 /** Entries of one image, newest first. */
 export function entriesOf(index: IndexFile, name: string, platform: string): IndexEntry[] {
   return index.images[imageKey(name, platform)]?.entries ?? []
@@ -182,7 +205,10 @@ compared with the exact commit they are based on. It is not meant to be merged o
   size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
   is missing or stale, so deleting it is safe.
 
-Writes only ever add commits on top of this branch (no force-push). To start over, delete the
-branch: the next push to the default branch creates it again. Deleting single files under
-\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
+Each recording keeps the newest baselines per image and platform (input \`keep-baselines\`,
+default 500) plus those of open pull requests' base commits, and removes older ones in the
+same commit. Writes only ever add commits on top of this branch (no force-push).
+To start over, delete the branch: the next push to the default branch creates it again.
+Deleting single files under \`baselines/\` forgets those commits. See docs/baselines.md of
+image-size-guard for details.
 `

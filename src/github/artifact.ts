@@ -278,7 +278,7 @@ async function findArtifact(
 }
 
 /** The short-lived storage URL GitHub redirects to (the redirect is not followed here). */
-async function downloadUrl(
+export async function downloadUrl(
   octokit: Octokit,
   opts: FetchArtifactOptions,
   id: number
@@ -311,7 +311,11 @@ async function downloadUrl(
  * A plain fetch, so the token is never sent to the storage host (the signed URL is the
  * credential), with the byte bound enforced while reading.
  */
-async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+export async function download(
+  url: string,
+  maxBytes: number,
+  timeoutMs: number
+): Promise<Uint8Array> {
   const host = new URL(url).host
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })

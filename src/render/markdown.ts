@@ -11,8 +11,8 @@
 
 import { VERDICT_ICONS, type Verdict } from '../diff/verdict.js'
 import { formatBytes } from '../units.js'
-import { code } from './escape.js'
-import type { ImageResult, RenderContext, RenderOptions } from './model.js'
+import { code, text } from './escape.js'
+import type { ImageResult, MissingLeg, RenderContext, RenderOptions } from './model.js'
 import { footer } from './sections/footer.js'
 import {
   type Cuts,
@@ -58,6 +58,7 @@ interface Doc {
   results: ImageResult[]
   env: Env
   marker?: string
+  missing?: MissingLeg[]
 }
 
 /** A cut the budget can make: shorten (1) or drop (2) one kind of section of one image. */
@@ -102,7 +103,7 @@ export function renderComment(
   opts: RenderOptions
 ): Rendered {
   return fit(
-    { results, env: envOf(ctx), marker: ctx.marker },
+    { results, env: envOf(ctx), marker: ctx.marker, missing: ctx.missing },
     {
       limit: opts.maxLength,
       measure: s => s.length,
@@ -115,7 +116,7 @@ export function renderComment(
 /** The job summary: the same report, untrimmed unless it exceeds the summary's own limit. */
 export function renderSummary(results: ImageResult[], ctx: RenderContext): string {
   return fit(
-    { results, env: envOf(ctx) },
+    { results, env: envOf(ctx), missing: ctx.missing },
     {
       limit: SUMMARY_MAX_BYTES,
       measure: s => Buffer.byteLength(s, 'utf8'),
@@ -144,19 +145,23 @@ function envOf(ctx: RenderContext): Env {
 
 function head(doc: Doc): string {
   const parts = doc.marker === undefined ? [] : [doc.marker]
-  parts.push(title(doc.results))
-  if (doc.results.length > 1) parts.push(summaryTable(doc.results))
-  if (doc.results.length === 0) parts.push('No image was measured.')
+  const missing = doc.missing ?? []
+  parts.push(title(doc.results, missing))
+  if (doc.results.length > 1 || missing.length > 0) parts.push(summaryTable(doc.results, missing))
+  if (doc.results.length === 0 && missing.length === 0) parts.push('No image was measured.')
   return parts.join('\n\n')
 }
 
-function title(results: ImageResult[]): string {
-  if (results.length === 0) return '### Image size'
-  const worst = results
-    .map(r => r.verdict.verdict)
-    .reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a))
-  if (results.length === 1) return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`
-  return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}`
+function title(results: ImageResult[], missing: MissingLeg[] = []): string {
+  const verdicts = results.map(r => r.verdict.verdict)
+  if (missing.some(m => m.fails)) verdicts.push('fail')
+  if (verdicts.length === 0)
+    return missing.length ? `### Image size: ${missing.length} missing` : '### Image size'
+  const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a))
+  if (results.length === 1 && missing.length === 0)
+    return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`
+  const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : ''
+  return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}${gone}`
 }
 
 /** `1 failed, 1 passed`, most serious first. */
@@ -169,8 +174,8 @@ function tally(results: ImageResult[]): string {
     .join(', ')
 }
 
-function summaryTable(results: ImageResult[]): string {
-  const rows = results.map(r => {
+function summaryTable(results: ImageResult[], missing: MissingLeg[] = []): string {
+  const found = results.map(r => {
     const c = r.comparison
     return [
       VERDICT_ICONS[r.verdict.verdict],
@@ -181,6 +186,15 @@ function summaryTable(results: ImageResult[]): string {
       VERDICT_WORDS[r.verdict.verdict]
     ]
   })
+  const gone = missing.map(m => [
+    m.fails ? VERDICT_ICONS.fail : '❔',
+    `${code(m.leg)} (leg)`,
+    DASH,
+    DASH,
+    DASH,
+    `missing: ${text(m.reason)}`
+  ])
+  const rows = [...found, ...gone]
   return table(
     ['', 'Image', 'Before', 'After', 'Δ', 'Verdict'],
     [false, false, true, true, true, false],

@@ -54,6 +54,16 @@ export interface RenderContext {
   acceptLabel: string
   /** Hidden marker identifying the comment (see github/comment.ts). */
   marker: string
+  /** Matrix legs that left no readable report (aggregate mode): a row each. */
+  missing?: MissingLeg[]
+}
+
+export interface MissingLeg {
+  leg: string
+  /** Why, in plain text (escaped by the renderer). */
+  reason: string
+  /** `fail-on-missing`: the missing leg fails the verdict. */
+  fails: boolean
 }
 
 export interface RenderOptions {

@@ -127,6 +127,19 @@ const issueRoutes: Routes = {
       return { status: 200, body: page.items.map(l => labelJson(repo, l)), headers: page.headers }
     }
   },
+  'pulls/list': {
+    access: access.read('pullRequests'),
+    handle(ctx) {
+      const repo = requireRepo(ctx)
+      const state = String(ctx.query.state ?? 'open')
+      const pulls = [...repo.issues.values()]
+        .filter(i => i.pull && (state === 'all' || i.state === state))
+        .filter(i => typeof ctx.query.base !== 'string' || i.pull?.baseRef === ctx.query.base)
+        .sort((a, b) => b.number - a.number)
+      const page = paginate(ctx, pulls)
+      return { status: 200, body: page.items.map(i => pullJson(repo, i)), headers: page.headers }
+    }
+  },
   'pulls/get': {
     access: access.read('pullRequests'),
     handle(ctx) {

@@ -36,10 +36,12 @@ describe('resolveMode', () => {
     )
   })
 
-  it('measure is refused up front without a pull request to measure', () => {
+  it('measure is refused up front without a pull request or a push to measure', () => {
     expect(resolveMode('measure', ctx('pull_request', pr))).toBe('measure')
-    expect(() => resolveMode('measure', ctx('push', {}, 'refs/heads/main'))).toThrow(
-      /^`mode: measure` runs on pull_request events .*not on "push"/
+    // A matrix leg on a push measures the pushed commit.
+    expect(resolveMode('measure', ctx('push', {}, 'refs/heads/main'))).toBe('measure')
+    expect(() => resolveMode('measure', ctx('schedule', {}, 'refs/heads/main'))).toThrow(
+      /^`mode: measure` runs on pull_request events .*not on "schedule"/
     )
     const noHead = { pull_request: { number: 7 } }
     expect(() => resolveMode('measure', ctx('pull_request', noHead))).toThrow(/head commit/)

@@ -1,0 +1,72 @@
+// The publish sequence, once: log, annotations, report files, job summary, the sticky
+// comment, the statuses, the outputs. Entry points (a measuring run, a matrix's aggregate
+// job) differ in what they pass, not in the steps.
+
+import * as core from '@actions/core'
+import type { Verdict } from '../diff/verdict.js'
+import { errorMessage } from '../errors.js'
+import { setCommitStatus, stateOf } from '../github/status.js'
+import type { CommentMode } from '../github/comment.js'
+import type { ImageResult, RenderContext } from '../render/model.js'
+import {
+  annotate,
+  logReports,
+  postComment,
+  postStatuses,
+  setOutputs,
+  writeReports,
+  writeSummary,
+  type Target
+} from './publish.js'
+
+export interface PublishPlan {
+  results: ImageResult[]
+  render: RenderContext
+  /** The pull request the comment goes to (none: no comment). */
+  pr?: number
+  comment: CommentMode
+  /** The commit the statuses go to (none: no statuses). */
+  statusSha?: string
+  /** With the per-image statuses, one `image-size-guard/overall` carrying `verdict`. */
+  overall?: { verdict: Verdict; description: string }
+  /** The run's verdict when it is not just the images' worst (missing legs). */
+  verdict?: Verdict
+}
+
+export async function publishRun(t: Target, plan: PublishPlan): Promise<void> {
+  const { results, render } = plan
+  logReports(results)
+  annotate(results)
+  const reportPath = writeReports(results)
+  await writeSummary(results, render)
+  let commentUrl: string | undefined
+  if (plan.pr !== undefined && plan.comment !== 'never') {
+    commentUrl = (await postComment(t, plan.pr, results, render, plan.comment))?.url
+  }
+  if (plan.statusSha) {
+    await postStatuses(t, plan.statusSha, results, render.runUrl)
+    if (plan.overall) await postOverall(t, plan.statusSha, plan.overall, render.runUrl)
+  }
+  setOutputs(results, reportPath, commentUrl, plan.verdict)
+}
+
+async function postOverall(
+  t: Target,
+  sha: string,
+  overall: NonNullable<PublishPlan['overall']>,
+  runUrl?: string
+): Promise<void> {
+  try {
+    await setCommitStatus(t.octokit, {
+      owner: t.owner,
+      repo: t.repo,
+      sha,
+      name: 'overall',
+      state: stateOf(overall.verdict),
+      description: overall.description,
+      ...(runUrl ? { targetUrl: runUrl } : {})
+    })
+  } catch (e) {
+    core.warning(`could not set the overall commit status (the verdict stands): ${errorMessage(e)}`)
+  }
+}
