@@ -57,7 +57,8 @@ export enum Outputs {
   ReportPath = 'report-path',
   Results = 'results',
   CommentUrl = 'comment-url',
-  ArtifactPath = 'artifact-path'
+  ArtifactPath = 'artifact-path',
+  SarifPath = 'sarif-path'
 }
 
 export const DEFAULT_DATA_BRANCH = 'image-size-guard-data'

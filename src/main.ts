@@ -36,6 +36,7 @@ import {
   type Target
 } from './action/publish.js'
 import { runReportMode } from './action/report-mode.js'
+import { writeSarif } from './action/sarif-output.js'
 import { GitBaselineStore } from './baseline/git-store.js'
 import { toBaseline } from './baseline/schema.js'
 import { Outputs } from './constants.js'
@@ -183,6 +184,7 @@ async function publish(
   logReports(results)
   annotate(results)
   const reportPath = writeReports(results)
+  core.setOutput(Outputs.SarifPath, writeSarif(ctx.workspace, results))
   await writeSummary(results, renderCtx)
   let commentUrl: string | undefined
   const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload)

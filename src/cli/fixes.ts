@@ -1,11 +1,14 @@
 // `analyze --fix-diff`: the hints' mechanical rewrites of the Dockerfile as a diff on stdout,
-// for `git apply`. Reads the Dockerfile again (the pure rewriter takes text).
+// for `git apply`; `analyze --sarif FILE`: the hints as SARIF 2.1.0. Both read the
+// Dockerfile again (the pure rewriter and renderer take text).
 
-import { readFileSync, realpathSync } from 'node:fs'
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import type { Report } from '../analysis/report.js'
 import { unifiedDiff } from '../dockerfile/fix-diff.js'
 import { rewritesFor } from '../dockerfile/rewrite.js'
+import { renderSarif } from '../render/sarif.js'
+import { VERSION } from '../version.js'
 import { UsageError } from '../errors.js'
 import { execCommand } from '../exec.js'
 import type { CliIo } from './main.js'
@@ -38,4 +41,30 @@ async function diffPath(file: string): Promise<string> {
   const r = await execCommand('git', ['-C', dirname(real), 'rev-parse', '--show-toplevel'])
   const root = r.code === 0 && r.stdout.trim() ? realpathSync(r.stdout.trim()) : process.cwd()
   return relative(root, real).split(sep).join('/')
+}
+
+/** Writes the SARIF log of `report` to `file`, Dockerfile paths relative to its repository. */
+export async function writeSarif(
+  file: string,
+  name: string,
+  report: Report,
+  dockerfile: string | undefined,
+  io: CliIo
+): Promise<void> {
+  const path = dockerfile ? await diffPath(dockerfile) : undefined
+  const hints = report.hints.map(h => (h.dockerfile && path ? { ...h, dockerfile: path } : h))
+  const texts = new Map<string, string>()
+  if (dockerfile && path) texts.set(path, readFileSync(dockerfile, 'utf8'))
+  const log = renderSarif([{ name, platform: report.image.platform, hints }], {
+    version: VERSION,
+    dockerfiles: texts
+  })
+  try {
+    writeFileSync(file, `${JSON.stringify(log, null, 2)}\n`)
+  } catch (e) {
+    throw new UsageError(
+      `--sarif ${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
+    )
+  }
+  io.stderr(`SARIF with ${hints.length} result(s) written to ${file}\n`)
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { main, type CliIo } from '../../../src/cli/main.js'
 import { buildImage, writeLegacyArchive, writeTemp } from '../../support/image-fixtures.js'
+import { sarifValidator } from '../../support/sarif-schema.js'
 
 function io(): CliIo & { out: string; err: string } {
   const r = {
@@ -113,5 +114,42 @@ describe('analyze --fix-diff', () => {
     const args = argv.map(a => (a === 'x.tar' ? archive : a))
     expect(await main(args, r)).toBe(2)
     expect(r.err).toMatch(message)
+  })
+})
+
+describe('analyze --sarif', () => {
+  it('writes a valid SARIF log with the Dockerfile path from the repository root', async () => {
+    const file = join(dir, 'out.sarif')
+    const r = io()
+    const code = await main(
+      ['analyze', archive, '--dockerfile', dockerfile, '--sarif', file, '--no-progress'],
+      r
+    )
+    expect(code).toBe(0)
+    expect(r.out).toContain('pip-cache')
+    const log = JSON.parse(readFileSync(file, 'utf8')) as {
+      runs: {
+        results: { ruleId: string; locations?: unknown[]; properties: { bytes: number } }[]
+      }[]
+    }
+    expect(sarifValidator()(log)).toEqual([])
+    const pip = log.runs[0].results.find(x => x.ruleId === 'pip-cache')
+    expect(pip?.properties.bytes).toBe(3 * MB)
+    expect(pip?.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'docker/Dockerfile' },
+          region: { startLine: 5 }
+        }
+      }
+    ])
+    expect(r.err).toMatch(/SARIF with \d+ result\(s\) written to/)
+  })
+
+  it('names the file it cannot write', async () => {
+    const r = io()
+    const file = join(dir, 'no-such-dir', 'x.sarif')
+    expect(await main(['analyze', archive, '--sarif', file], r)).toBe(2)
+    expect(r.err).toContain(`--sarif ${file}: cannot write it (ENOENT)`)
   })
 })
