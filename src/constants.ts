@@ -34,6 +34,7 @@ export enum Inputs {
   Comment = 'comment',
   CommentKey = 'comment-key',
   Status = 'status',
+  Suggestions = 'suggestions',
   TrendLength = 'trend-length',
   ArtifactName = 'artifact-name',
   GithubToken = 'github-token',

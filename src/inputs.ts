@@ -64,6 +64,7 @@ export interface ActionInputs {
   comment: CommentMode
   commentKey?: string
   status: boolean
+  suggestions: boolean
   trendLength: number
   artifactName: string
   token: string
@@ -110,6 +111,7 @@ export function readInputs(
     ),
     ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
     status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
+    suggestions: parseBoolean(get(Inputs.Suggestions), Inputs.Suggestions, true),
     trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
     artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
     token: get(Inputs.GithubToken).trim(),

@@ -37,6 +37,7 @@ import {
 } from './action/publish.js'
 import { runReportMode } from './action/report-mode.js'
 import { writeSarif } from './action/sarif-output.js'
+import { postSuggestions } from './action/suggestions.js'
 import { GitBaselineStore } from './baseline/git-store.js'
 import { toBaseline } from './baseline/schema.js'
 import { Outputs } from './constants.js'
@@ -199,6 +200,8 @@ async function publish(
     if (number !== undefined && inputs.comment !== 'never') {
       commentUrl = (await postComment(t, number, results, renderCtx, inputs.comment))?.url
     }
+    if (number !== undefined && inputs.suggestions && mode !== 'record')
+      await postSuggestions(t, number, subjectSha(ctx), ctx.workspace, results)
     if (inputs.status && mode !== 'record')
       await postStatuses(t, subjectSha(ctx), results, renderCtx.runUrl)
   }
