@@ -62,6 +62,13 @@ export type {
 } from './fake-github/types.js'
 export { ACTIONS_BOT } from './fake-github/state.js'
 export { MAX_COMMENT_LENGTH } from './fake-github/handlers-issues.js'
+export {
+  pullFiles,
+  reviewCommentsOf,
+  reviewsOf,
+  type ReviewCommentRecord,
+  type ReviewRecord
+} from './fake-github/handlers-pulls.js'
 
 export interface FakeGitHubOptions {
   repos?: Array<{ owner: string; repo: string; defaultBranch?: string }>
