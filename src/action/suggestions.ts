@@ -18,6 +18,8 @@ export async function postSuggestions(
   workspace: string,
   results: ImageResult[]
 ): Promise<void> {
+  // Without a Dockerfile there is nothing to suggest, nor any suggestion of ours to find.
+  if (!results.some(r => r.dockerfile)) return
   const dockerfiles = new Map<string, string>()
   for (const r of results) {
     const file = r.dockerfile ? join(workspace, r.dockerfile) : undefined

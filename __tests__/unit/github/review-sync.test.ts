@@ -157,6 +157,21 @@ describe('syncSuggestions', () => {
     expect(reviewCommentsOf(repo).map(c => c.user.login)).toEqual(['alice'])
   })
 
+  it('without pull-requests: write, fails naming the permission', async () => {
+    const after = OLD.replace('RUN pip install flask', 'RUN pip install flask gunicorn')
+    const pr = pullRequest(OLD, after)
+    gh.addToken('ghs_ro', { login: 'github-actions[bot]', permissions: { pullRequests: 'read' } })
+    const call = syncSuggestions(fastClient(gh, 'ghs_ro'), {
+      owner: OWNER,
+      repo: REPO,
+      pullNumber: pr.number,
+      headSha: pr.headSha,
+      suggestions: suggestionsFor(after, [['pip-cache', 14]])
+    })
+    await expect(call).rejects.toThrow(/posting a suggestion.*pull-requests: write/s)
+    expect(reviewCommentsOf(repo)).toEqual([])
+  })
+
   it('the fake refuses a comment off the diff like GitHub (422)', async () => {
     const pr = pullRequest(OLD, OLD.replace('LABEL n23=x', 'LABEL n23=changed'))
     const e = await fastClient(gh)
