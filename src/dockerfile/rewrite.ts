@@ -51,7 +51,10 @@ const isPython = (s: string | undefined) => /^python(?:3(?:\.\d+)?)?$/.test(base
 /** Index of the word after which a flag goes: the subcommand `sub` of program `prog`. */
 function subcommand(c: Command, prog: (s: string) => boolean, subs: string[]): number | undefined {
   let i = 0
+  // `python3 -m pip`, and a wrapper that runs the command after `--` (`… run -- pip install`).
+  const dashes = c.argv.indexOf('--')
   if (isPython(c.argv[0]) && c.argv[1] === '-m' && prog(c.argv[2] ?? '')) i = 2
+  else if (dashes > 0 && !prog(c.argv[0] ?? '') && prog(c.argv[dashes + 1] ?? '')) i = dashes + 1
   else if (!prog(c.argv[0] ?? '')) return undefined
   for (const sub of subs) {
     i++

@@ -17,6 +17,10 @@ describe('flag fixes', () => {
     ['RUN pip --quiet install x', 'RUN pip --quiet install --no-cache-dir x'],
     ['RUN PIP_X=1 pip install x', 'RUN PIP_X=1 pip install --no-cache-dir x'],
     ['RUN sudo pip install x', 'RUN sudo pip install --no-cache-dir x'],
+    [
+      'RUN python3 /srv/pypi/pypi.py run -- pip install -r r.txt',
+      'RUN python3 /srv/pypi/pypi.py run -- pip install --no-cache-dir -r r.txt'
+    ],
     // Several commands joined by && ; || — each pip install gets the flag, nothing else moves.
     [
       'RUN set -e; pip install a && pip install b || echo failed',
@@ -167,6 +171,7 @@ describe('what is not rewritten', () => {
     ['background', 'RUN pip install x & wait'],
     ['comment', 'RUN pip install x # pinned later'],
     ['no pip install', 'RUN pip download x'],
+    ['pip only as an argument', 'RUN echo pip install x'],
     ['shell test bracket (taken for exec form)', 'RUN [ -f r.txt ] && pip install -r r.txt'],
     ['a string that only mentions it', 'RUN echo "pip install x"']
   ])('%s', (_, run) => {
