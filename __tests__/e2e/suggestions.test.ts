@@ -1,6 +1,6 @@
 // One-click fixes: a PR whose diff holds the `RUN pip install` line that leaves pip's cache
 // gets ONE review comment with a ```suggestion on that line (right side), a re-run does not
-// duplicate it; a PR whose diff does not hold the line gets none and no 422. The SARIF file
+// duplicate it, and it goes once the cache is gone; a PR whose diff does not hold the line gets none and no 422. The SARIF file
 // of the run validates and names the same line.
 
 import { readFileSync } from 'node:fs'
@@ -31,8 +31,11 @@ const DOCKERFILE = [
   ''
 ].join('\n')
 
-/** The recorded baseline's image (support/world.ts appArchive) plus a RUN leaving pip's cache. */
-async function pipArchive(): Promise<Buffer> {
+/**
+ * The recorded baseline's image (support/world.ts appArchive) plus a RUN leaving pip's cache
+ * (or, `cache: false`, the same RUN with the cache gone: the hint is resolved).
+ */
+async function pipArchive(cache = true): Promise<Buffer> {
   const image = await buildImage({
     reference: 'acme/app:test',
     layers: [
@@ -56,7 +59,7 @@ async function pipArchive(): Promise<Buffer> {
         createdBy: 'RUN /bin/sh -c pip install flask # buildkit',
         entries: [
           { path: 'usr/lib/python3/site-packages/flask/app.py', size: 300_000 },
-          { path: 'root/.cache/pip/http-v2/a/b/c', size: 3 * MB }
+          ...(cache ? [{ path: 'root/.cache/pip/http-v2/a/b/c', size: 3 * MB }] : [])
         ]
       }
     ]
@@ -64,8 +67,11 @@ async function pipArchive(): Promise<Buffer> {
   return writeLegacyArchive(image)
 }
 
-async function runPr(w: World, pr: PullRequest, dockerfile: string) {
-  const workspace = writeFiles(tempDir(), { 'app.tar': await pipArchive(), Dockerfile: dockerfile })
+async function runPr(w: World, pr: PullRequest, dockerfile: string, cache = true) {
+  const workspace = writeFiles(tempDir(), {
+    'app.tar': await pipArchive(cache),
+    Dockerfile: dockerfile
+  })
   return w.run(pullRequestEvent(pr), {
     workspace,
     inputs: { archive: 'app.tar', file: 'Dockerfile' }
@@ -134,6 +140,18 @@ describe('suggested changes', () => {
           expectDone(second)
           expect(posts(w, pr)).toEqual([])
           expect(reviewCommentsOf(w.repo).map(c => c.id)).toEqual([comments[0].id])
+
+          // The author fixed it (the image has no pip cache any more): the suggestion goes.
+          const third = await runPr(w, pr, DOCKERFILE, false)
+          expect({ code: third.code, errors: third.errors, warnings: third.warnings }).toEqual({
+            code: 0,
+            errors: [],
+            warnings: []
+          })
+          expect(logOf(third)).toMatch(
+            /suggested changes: 0 for new hints; 0 posted, 0 updated, 1 removed/
+          )
+          expect(reviewCommentsOf(w.repo)).toEqual([])
           expect(refused(w)).toEqual([])
         },
         { baseline: 1 * MB }

@@ -172,6 +172,38 @@ describe('syncSuggestions', () => {
     expect(reviewCommentsOf(repo)).toEqual([])
   })
 
+  it('the fake takes a review with comments all or nothing', async () => {
+    const pr = pullRequest(OLD, OLD.replace('LABEL n23=x', 'LABEL n23=changed'))
+    const octokit = fastClient(gh)
+    const review = (line: number) =>
+      octokit.rest.pulls.createReview({
+        owner: OWNER,
+        repo: REPO,
+        pull_number: pr.number,
+        commit_id: pr.headSha,
+        event: 'COMMENT',
+        comments: [
+          { path: 'app/Dockerfile', line: 26, side: 'RIGHT', body: 'on the diff' },
+          { path: 'app/Dockerfile', line, side: 'RIGHT', body: 'maybe' }
+        ]
+      })
+    await expect(review(14)).rejects.toMatchObject({ status: 422 })
+    expect(reviewCommentsOf(repo)).toEqual([])
+    const { data } = await review(25)
+    expect(data.state).toBe('COMMENTED')
+    expect(reviewCommentsOf(repo).map(c => [c.line, c.reviewId])).toEqual([
+      [26, data.id],
+      [25, data.id]
+    ])
+    const { data: listed } = await octokit.rest.pulls.listReviews({
+      owner: OWNER,
+      repo: REPO,
+      pull_number: pr.number
+    })
+    expect(listed.map(r => r.id)).toEqual([data.id])
+    gh.clearRecords()
+  })
+
   it('the fake refuses a comment off the diff like GitHub (422)', async () => {
     const pr = pullRequest(OLD, OLD.replace('LABEL n23=x', 'LABEL n23=changed'))
     const e = await fastClient(gh)
