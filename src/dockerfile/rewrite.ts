@@ -220,22 +220,42 @@ interface Located {
   endLine: number
 }
 
-/** The RUN whose keyword is on `line` (1-based), with the ARG/ENV values in scope there. */
+/** Shells whose syntax the lexer's subset is (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`). */
+const POSIX_SHELL = /^(?:.*\/)?(?:sh|bash|dash|ash|zsh)$/
+
+/**
+ * The RUN whose keyword is on `line` (1-based), with the ARG/ENV values in scope there; none
+ * when a SHELL instruction of the stage made RUN something else than a POSIX shell (pwsh, cmd).
+ */
 function locate(text: string, line: number): Located | undefined {
   const df = DockerfileParser.parse(text)
   const escape = df.getEscapeCharacter()
   const global = new Map<string, string | undefined>()
   let scope: Map<string, string | undefined> | undefined
+  let posix = true
   for (const ins of df.getInstructions()) {
     const keyword = ins.getKeyword().toUpperCase()
     if (ins.getRange().start.line + 1 === line) {
-      if (keyword !== 'RUN' || !scope) return undefined
+      if (keyword !== 'RUN' || !scope || !posix) return undefined
       return { ins, scope, escape, endLine: ins.getRange().end.line + 1 }
     }
-    if (keyword === 'FROM') scope = new Map()
-    else if (keyword === 'ARG' || keyword === 'ENV') declare(ins, scope ?? global, global, escape)
+    if (keyword === 'FROM') {
+      scope = new Map()
+      posix = true
+    } else if (keyword === 'ARG' || keyword === 'ENV') declare(ins, scope ?? global, global, escape)
+    else if (keyword === 'SHELL') posix = POSIX_SHELL.test(shellOf(ins) ?? '')
   }
   return undefined
+}
+
+/** The program of a `SHELL ["prog", …]`, or undefined when it is not that JSON form. */
+function shellOf(ins: Instruction): string | undefined {
+  try {
+    const json: unknown = JSON.parse(ins.getRawArgumentsContent() ?? '')
+    return Array.isArray(json) && typeof json[0] === 'string' ? json[0] : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function declare(

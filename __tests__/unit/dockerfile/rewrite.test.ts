@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { applyRewrites, rewriteInstruction, rewritesFor } from '../../../src/dockerfile/rewrite.js'
+import {
+  applyRewrites,
+  REWRITABLE_IDS,
+  rewriteInstruction,
+  rewritesFor
+} from '../../../src/dockerfile/rewrite.js'
 import { lexShell } from '../../../src/dockerfile/shell-words.js'
 
 /** The RUN on line 2 of `FROM x\n<run>` rewritten for `ids`, as text (undefined: none). */
@@ -182,6 +188,25 @@ describe('what is not rewritten', () => {
     expect(fix('RUN apk update && apk add curl', 'apk-cache')).toBeUndefined()
   })
 
+  it('a RUN under SHELL runs in that shell: only POSIX shells are rewritten', () => {
+    const under = (shell: string) =>
+      rewriteInstruction(`FROM x\nSHELL ${shell}\nRUN pip install flask\n`, 3, ['pip-cache'])
+    expect(under('["pwsh", "-Command"]')).toBeUndefined()
+    expect(under('["cmd", "/S", "/C"]')).toBeUndefined()
+    expect(under('["/bin/bash", "-o", "pipefail", "-c"]')?.after).toEqual([
+      'RUN pip install --no-cache-dir flask'
+    ])
+    // A new stage starts with /bin/sh again.
+    const text = 'FROM x\nSHELL ["pwsh", "-c"]\nFROM y\nRUN pip install flask\n'
+    expect(rewriteInstruction(text, 4, ['pip-cache'])).toBeDefined()
+  })
+
+  it('RUN flags (--mount) stay as they are', () => {
+    expect(fix('RUN --mount=type=cache,target=/root/.npm npm ci', 'pip-cache', 'npm-cache')).toBe(
+      'RUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force'
+    )
+  })
+
   it('only RUN instructions, only known ids, only lines that hold an instruction', () => {
     expect(rewriteInstruction('FROM x\nCOPY pip /pip\n', 2, ['pip-cache'])).toBeUndefined()
     expect(rewriteInstruction('FROM x\nRUN pip install x\n', 2, ['docs'])).toBeUndefined()
@@ -245,5 +270,17 @@ describe('lexShell', () => {
 
   it.each(['a &&', '&& a', 'a && && b', 'a "b', "a 'b", 'a $(b', 'a\\'])('refuses %s', t => {
     expect(lexShell(t)).toBeUndefined()
+  })
+})
+
+describe('docs/hints.md', () => {
+  it('lists exactly the rewritable ids under "Suggested changes"', () => {
+    const doc = readFileSync('docs/hints.md', 'utf8')
+    const section = doc.slice(
+      doc.indexOf('## Suggested changes'),
+      doc.indexOf('\n## ', doc.indexOf('## Suggested changes') + 5)
+    )
+    const listed = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map(m => m[1])
+    expect(listed.sort()).toEqual([...REWRITABLE_IDS].sort())
   })
 })
