@@ -3,7 +3,7 @@
 // size (`docker image inspect .Size`, the independent truth) must drop by the hint's bytes,
 // ± 1 %. Bases: ../support/debian-base.ts (isg-test/debian:bookworm, isg-test/seed:nocache).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
@@ -13,7 +13,14 @@ import { applyRewrites, rewritesFor } from '../../src/dockerfile/rewrite.js'
 import { readImage } from '../../src/image/source.js'
 import { DEFAULT_LIMITS } from '../../src/inputs.js'
 import { analyse } from '../../src/measure.js'
-import { buildSeedImages, DEBIAN_BOOKWORM, ensureDebianBase } from '../support/debian-base.js'
+import {
+  buildSeedImages,
+  DEBIAN_BOOKWORM,
+  ensureDebianBase,
+  FIXTURES,
+  FIXTURES_DIR,
+  npmContext
+} from '../support/debian-base.js'
 import { describeEngine, dockerBuild, inspectSize, removeImages } from '../support/engine.js'
 
 const TAG = 'isg-test/wt20-rewrite'
@@ -37,11 +44,15 @@ async function hintsOf(tag: string, dockerfile: string): Promise<Hint[]> {
   return analysis.report.hints
 }
 
-async function build(name: string, text: string): Promise<{ tag: string; file: string }> {
+async function build(
+  name: string,
+  text: string,
+  context: string
+): Promise<{ tag: string; file: string }> {
   const file = join(dir, `Dockerfile.${name}`)
   writeFileSync(file, text)
   const tag = `${TAG}:${name}`
-  await dockerBuild({ context: dir, file, tag, builder: 'buildkit' })
+  await dockerBuild({ context, file, tag, builder: 'buildkit' })
   tags.push(tag)
   return { tag, file }
 }
@@ -50,15 +61,22 @@ async function build(name: string, text: string): Promise<{ tag: string; file: s
  * Builds `text`, checks it gets hint `id` on `line`, rewrites, rebuilds; returns what was
  * predicted (the hint's bytes) and what the engine says was saved.
  */
-async function verify(name: string, text: string, id: string, line: number, expected: string) {
-  const before = await build(`${name}-before`, text)
+async function verify(
+  name: string,
+  text: string,
+  id: string,
+  line: number,
+  expected: string,
+  context = dir
+) {
+  const before = await build(`${name}-before`, text, context)
   const hint = (await hintsOf(before.tag, before.file)).find(h => h.id === id)
   expect(hint).toMatchObject({ id, dockerfileLine: line })
   const rewrites = rewritesFor(text, [hint!])
   expect(rewrites.map(r => r.ids)).toEqual([[id]])
   const rewritten = applyRewrites(text, rewrites)
   expect(rewritten).toContain(expected)
-  const after = await build(`${name}-after`, rewritten)
+  const after = await build(`${name}-after`, rewritten, context)
   const left = await hintsOf(after.tag, after.file)
   expect(left.map(h => h.id)).not.toContain(id)
   const saved = (await inspectSize(before.tag)) - (await inspectSize(after.tag))
@@ -69,7 +87,7 @@ async function verify(name: string, text: string, id: string, line: number, expe
 describeEngine('rewrites verified by building the rewritten Dockerfile', () => {
   beforeAll(async () => {
     await ensureDebianBase()
-    await buildSeedImages({ only: ['nocache'] })
+    await buildSeedImages({ only: ['nocache', 'npm'] })
   }, 20 * 60_000)
 
   afterAll(async () => {
@@ -96,6 +114,34 @@ describeEngine('rewrites verified by building the rewritten Dockerfile', () => {
       )
       expect(predicted).toBeGreaterThan(1_000_000)
       expect(Math.abs(saved - predicted)).toBeLessThanOrEqual(predicted * 0.01)
+    },
+    10 * 60_000
+  )
+
+  it(
+    'npm-cache: && npm cache clean --force (after the registry wrapper), bytes as predicted',
+    async () => {
+      // The npm fixture (a local registry served inside the RUN), in a copy of its context.
+      const context = mkdtempSync(join(tmpdir(), 'isg-rewrite-npm-'))
+      try {
+        cpSync(join(FIXTURES_DIR, 'npm'), context, { recursive: true })
+        npmContext(context)
+        const text = readFileSync(FIXTURES.npm.dockerfile, 'utf8')
+        const line =
+          text.split('\n').findIndex(l => l.startsWith('RUN ') && l.includes('npm install')) + 1
+        const { predicted, saved } = await verify(
+          'npm',
+          text,
+          'npm-cache',
+          line,
+          'npm install --no-audit --no-fund && npm cache clean --force',
+          context
+        )
+        expect(predicted).toBeGreaterThan(100_000)
+        expect(Math.abs(saved - predicted)).toBeLessThanOrEqual(predicted * 0.01)
+      } finally {
+        rmSync(context, { recursive: true, force: true })
+      }
     },
     10 * 60_000
   )
