@@ -23,7 +23,7 @@ import {
 } from '../support/debian-base.js'
 import { describeEngine, dockerBuild, inspectSize, removeImages } from '../support/engine.js'
 
-const TAG = 'isg-test/wt20-rewrite'
+const TAG = 'isg-test/rewrite'
 const dir = mkdtempSync(join(tmpdir(), 'isg-rewrite-'))
 const tags: string[] = []
 const measured: Record<string, unknown> = {}

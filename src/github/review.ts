@@ -7,6 +7,7 @@
 // again among our own review comments it is updated, never duplicated, and deleted once its
 // hint is gone.
 
+import { posix } from 'node:path'
 import type { Hint } from '../analysis/report.js'
 import { rewritesFor } from '../dockerfile/rewrite.js'
 import { formatBytes } from '../units.js'
@@ -47,13 +48,15 @@ export function planSuggestions(
     const text = image.dockerfile ? dockerfiles.get(image.dockerfile) : undefined
     if (!image.dockerfile || text === undefined) continue
     const fresh = image.hints.filter(h => h.new === true && h.dockerfile === image.dockerfile)
+    // As GitHub names it in the PR's files: `./app/Dockerfile` is `app/Dockerfile`.
+    const path = posix.normalize(image.dockerfile.replace(/\\/g, '/')).replace(/^\.\//, '')
     for (const r of rewritesFor(text, fresh)) {
-      const key = `${encodeURIComponent(image.dockerfile)}:${[...r.ids].sort().join(',')}`
+      const key = `${encodeURIComponent(path)}:${[...r.ids].sort().join(',')}`
       if (out.has(key)) continue
       const hints = r.ids.map(id => fresh.find(h => h.id === id)!)
       out.set(key, {
         key,
-        path: image.dockerfile,
+        path,
         startLine: r.line,
         line: r.endLine,
         before: r.before,

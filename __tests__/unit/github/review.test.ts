@@ -114,6 +114,22 @@ describe('planSuggestions', () => {
     expect(s.body.endsWith('\n````')).toBe(true)
   })
 
+  it('names the file as GitHub does', () => {
+    const [s] = planSuggestions(
+      [
+        {
+          name: 'app',
+          platform: 'p',
+          dockerfile: './app/Dockerfile',
+          hints: [at('pip-cache', 14, { dockerfile: './app/Dockerfile' })]
+        }
+      ],
+      new Map([['./app/Dockerfile', AFTER]])
+    )
+    expect(s.path).toBe('app/Dockerfile')
+    expect(s.key).toBe('app%2FDockerfile:pip-cache')
+  })
+
   it('nothing without a baseline (new undefined) or without the Dockerfile text', () => {
     const image = { name: 'app', platform: 'p', dockerfile: 'app/Dockerfile' }
     expect(
