@@ -25,6 +25,10 @@
  * integration"). Faults: `gh.failNext({ path: '/repos/acme/app/issues', status: 502 })`,
  * `gh.failNext(faults.secondaryRateLimit())`, `gh.delayNext({ ms: 5000 })`.
  *
+ * Pull requests: `pulls/{n}/files` diffs the merge base against the head in the git store (the
+ * `patch` is git's own); review comments (`reviewCommentsOf(repo)`) are refused with GitHub's
+ * 422 unless their lines are right-side lines of one hunk of that patch.
+ *
  * Seeding: `repo.addPullRequest()` returns `{ number, headSha, baseSha, headRef, baseRef }`;
  * `repo.addCommit({ message, parents, files })` returns a real git sha. A documented endpoint
  * the fake does not serve answers 501 and is recorded as `unimplemented`: add a handler in
