@@ -34,6 +34,7 @@ export enum Inputs {
   Comment = 'comment',
   CommentKey = 'comment-key',
   Status = 'status',
+  Suggestions = 'suggestions',
   TrendLength = 'trend-length',
   ArtifactName = 'artifact-name',
   Leg = 'leg',
@@ -62,7 +63,8 @@ export enum Outputs {
   Results = 'results',
   CommentUrl = 'comment-url',
   ArtifactPath = 'artifact-path',
-  ArtifactName = 'artifact-name'
+  ArtifactName = 'artifact-name',
+  SarifPath = 'sarif-path'
 }
 
 export const DEFAULT_DATA_BRANCH = 'image-size-guard-data'

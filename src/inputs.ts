@@ -64,6 +64,7 @@ export interface ActionInputs {
   comment: CommentMode
   commentKey?: string
   status: boolean
+  suggestions: boolean
   trendLength: number
   artifactName: string
   /** This matrix leg's name (`measure`); absent: derived from the measured images. */
@@ -117,6 +118,7 @@ export function readInputs(
     ),
     ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
     status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
+    suggestions: parseBoolean(get(Inputs.Suggestions), Inputs.Suggestions, true),
     trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
     artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
     ...(optional(get(Inputs.Leg)) ? { leg: parseLegName(get(Inputs.Leg), Inputs.Leg) } : {}),

@@ -185,6 +185,10 @@ async function publish(
     render,
     ...(pr !== undefined ? { pr } : {}),
     comment: inputs.comment,
+    sarifWorkspace: ctx.workspace,
+    ...(pr !== undefined && inputs.suggestions && mode !== 'record'
+      ? { suggest: { headSha: subjectSha(ctx), workspace: ctx.workspace } }
+      : {}),
     ...(posts && inputs.status && mode !== 'record' ? { statusSha: subjectSha(ctx) } : {})
   })
   failOnVerdict(results, mode)

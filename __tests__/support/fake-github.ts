@@ -25,6 +25,10 @@
  * integration"). Faults: `gh.failNext({ path: '/repos/acme/app/issues', status: 502 })`,
  * `gh.failNext(faults.secondaryRateLimit())`, `gh.delayNext({ ms: 5000 })`.
  *
+ * Pull requests: `pulls/{n}/files` diffs the merge base against the head in the git store (the
+ * `patch` is git's own); review comments (`reviewCommentsOf(repo)`) are refused with GitHub's
+ * 422 unless their lines are right-side lines of one hunk of that patch.
+ *
  * Seeding: `repo.addPullRequest()` returns `{ number, headSha, baseSha, headRef, baseRef }`;
  * `repo.addCommit({ message, parents, files })` returns a real git sha. A documented endpoint
  * the fake does not serve answers 501 and is recorded as `unimplemented`: add a handler in
@@ -62,6 +66,13 @@ export type {
 } from './fake-github/types.js'
 export { ACTIONS_BOT } from './fake-github/state.js'
 export { MAX_COMMENT_LENGTH } from './fake-github/handlers-issues.js'
+export {
+  pullFiles,
+  reviewCommentsOf,
+  reviewsOf,
+  type ReviewCommentRecord,
+  type ReviewRecord
+} from './fake-github/handlers-pulls.js'
 
 export interface FakeGitHubOptions {
   repos?: Array<{ owner: string; repo: string; defaultBranch?: string }>

@@ -8,6 +8,9 @@ import { errorMessage } from '../errors.js'
 import { setCommitStatus, stateOf } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
+import { Outputs } from '../constants.js'
+import { writeSarif } from './sarif-output.js'
+import { postSuggestions } from './suggestions.js'
 import {
   annotate,
   logReports,
@@ -29,6 +32,10 @@ export interface PublishPlan {
   statusSha?: string
   /** With the per-image statuses, one `image-size-guard/overall` carrying `verdict`. */
   overall?: { verdict: Verdict; description: string }
+  /** Where the SARIF file of the hints is written from (none: no SARIF output). */
+  sarifWorkspace?: string
+  /** One-click suggestions on the PR's diff (needs `pr`). */
+  suggest?: { headSha: string; workspace: string }
   /** The run's verdict when it is not just the images' worst (missing legs). */
   verdict?: Verdict
 }
@@ -38,11 +45,15 @@ export async function publishRun(t: Target, plan: PublishPlan): Promise<void> {
   logReports(results)
   annotate(results)
   const reportPath = writeReports(results)
+  if (plan.sarifWorkspace !== undefined)
+    core.setOutput(Outputs.SarifPath, writeSarif(plan.sarifWorkspace, results))
   await writeSummary(results, render)
   let commentUrl: string | undefined
   if (plan.pr !== undefined && plan.comment !== 'never') {
     commentUrl = (await postComment(t, plan.pr, results, render, plan.comment))?.url
   }
+  if (plan.pr !== undefined && plan.suggest)
+    await postSuggestions(t, plan.pr, plan.suggest.headSha, plan.suggest.workspace, results)
   if (plan.statusSha) {
     await postStatuses(t, plan.statusSha, results, render.runUrl)
     if (plan.overall) await postOverall(t, plan.statusSha, plan.overall, render.runUrl)

@@ -14,6 +14,7 @@ import { renderMarkdownReport } from '../render/markdown.js'
 import type { BaselineInfo, ImageResult } from '../render/model.js'
 import { renderComparisonTerminal, renderTerminal } from '../render/terminal.js'
 import { judge } from '../diff/judge.js'
+import { printFixDiff, writeSarif } from './fixes.js'
 import type { CliIo } from './main.js'
 import { measureOptionsOf, thresholdsOf, type Values } from './options.js'
 import { progressReporter } from './progress.js'
@@ -54,6 +55,8 @@ export async function analyzeCommand(list: string[], v: Values, io: CliIo): Prom
   const [source] = args(list, 1, 'analyze takes exactly one <source>')
   const thresholds = thresholdsOf(v)
   const report = await measureSource(source, v, io)
+  if (v.sarif !== undefined) await writeSarif(v.sarif, nameOf(source, v), report, v.dockerfile, io)
+  if (v['fix-diff']) return await printFixDiff(report, v, io)
   const result = judge(nameOf(source, v), report, undefined, thresholds)
   output(io, v, result, () => renderTerminal(report))
   return result.verdict.verdict === 'fail' ? 1 : 0

@@ -54,6 +54,9 @@ Baselines (record, check):
 Output:
   --json                           print the JSON report (docs/report-schema.md)
   --markdown                       print the markdown report (as in the PR comment)
+  --fix-diff                       analyze: print the hints' mechanical fixes to the Dockerfile
+                                   as a unified diff (git apply); needs --dockerfile
+  --sarif <file>                   analyze: also write the hints as SARIF 2.1.0 (code scanning)
   --no-progress                    no progress line on stderr
   -h, --help                       this text
   -v, --version                    the version
@@ -96,6 +99,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (name === undefined) return usageError(io, 'no command given')
   const command = COMMANDS[name]
   if (!command) return usageError(io, `unknown command "${name}"`)
+  if ((values['fix-diff'] || values.sarif !== undefined) && name !== 'analyze')
+    return usageError(io, '--fix-diff and --sarif are options of analyze')
   if (values.json && values.markdown)
     return usageError(io, '--json and --markdown exclude each other')
   try {

@@ -38,6 +38,8 @@ const OPTIONS = {
   'max-path-length': { type: 'string' },
   'max-json-size': { type: 'string' },
   'no-progress': { type: 'boolean' },
+  'fix-diff': { type: 'boolean' },
+  sarif: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 } satisfies ParseArgsConfig['options']

@@ -185,7 +185,7 @@ export async function upsertComment(
 }
 
 /** The token's login, or undefined for installation tokens (which may not call GET /user). */
-async function whoAmI(octokit: Octokit): Promise<Identity | undefined> {
+export async function whoAmI(octokit: Octokit): Promise<Identity | undefined> {
   try {
     const { data } = await octokit.rest.users.getAuthenticated()
     return { login: data.login }

@@ -14,6 +14,7 @@ import {
 import { actionsRoutes, ARTIFACT_BLOB_PREFIX, artifactBytes } from './handlers-actions.js'
 import { gitRoutes } from './handlers-git.js'
 import { issueAndRepoRoutes } from './handlers-issues.js'
+import { pullRoutes } from './handlers-pulls.js'
 import type { FakeState } from './state.js'
 import {
   ApiError,
@@ -65,7 +66,12 @@ interface Outgoing {
   payload?: Buffer
 }
 
-const ROUTES: Record<string, Route> = { ...issueAndRepoRoutes, ...gitRoutes, ...actionsRoutes }
+const ROUTES: Record<string, Route> = {
+  ...issueAndRepoRoutes,
+  ...pullRoutes,
+  ...gitRoutes,
+  ...actionsRoutes
+}
 const REST_DOCS = 'https://docs.github.com/rest'
 const RATE_LIMIT = 5000
 
