@@ -22,7 +22,8 @@ import {
   type RunMode
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
-import { coreLog, evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import * as log from './action/log.js'
 import {
   annotate,
   commentMarker,
@@ -66,7 +67,7 @@ export async function run(): Promise<void> {
     )
     keepImage = inputs.keepImage
     const mode = resolveMode(inputs.mode, ctx)
-    core.info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`)
+    log.info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`)
     if (!inputs.token)
       throw new Error(
         'the input `github-token` is empty: leave it at its default (${{ github.token }})'
@@ -77,7 +78,7 @@ export async function run(): Promise<void> {
     const results = await compareAll(ctx, inputs, target, mode, measured)
     await publish(ctx, inputs, target, mode, results)
   } catch (e) {
-    core.setFailed(errorMessage(e))
+    log.fail(errorMessage(e))
   } finally {
     await cleanupQuietly(measured, keepImage)
   }
@@ -136,7 +137,7 @@ async function record(
         branch
       })
     )
-    core.info(
+    log.info(
       `recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`
     )
   }
@@ -152,7 +153,7 @@ async function compareTarget(
     mode === 'record' ? { ...ctx.payload, pull_request: undefined } : ctx.payload,
     checkedOut,
     mergeBaseFromGitHub(t.octokit, t.owner, t.repo),
-    coreLog
+    log.coreLog
   )
 }
 
@@ -181,14 +182,14 @@ async function publish(
     marker
   }
   logReports(results)
-  annotate(results)
+  annotate(results, { locations: true })
   const reportPath = writeReports(results)
   await writeSummary(results, renderCtx)
   let commentUrl: string | undefined
   const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload)
   if (mode === 'measure') await writeArtifact(ctx, results)
   else if (readOnly) {
-    core.notice(
+    log.notice(
       'this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
         'Use `mode: measure` here and `mode: report` in a workflow_run workflow (see the README) to post them.'
     )
@@ -226,7 +227,7 @@ async function writeArtifact(ctx: ActionContext, results: ImageResult[]): Promis
     }))
   })
   core.setOutput(Outputs.ArtifactPath, path)
-  core.info(
+  log.info(
     `measure payload written to ${path}: upload it with actions/upload-artifact (see the README)`
   )
 }
@@ -238,10 +239,10 @@ function failOnVerdict(results: ImageResult[], mode: RunMode): void {
   // A recording run reports but does not gate: the change was gated (or accepted with the
   // label) in its pull request, which a push cannot see. A red default branch would be noise.
   if (mode === 'record')
-    core.warning(
+    log.warning(
       `the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`
     )
-  else core.setFailed(`image size check failed — ${reasons}`)
+  else log.fail(`image size check failed — ${reasons}`)
 }
 
 function readWorkspaceFile(workspace: string, path: string): string | undefined {

@@ -2,7 +2,6 @@
 
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import * as core from '@actions/core'
 import type { Analysis } from '../analysis/analyze.js'
 import type { BuildInfo } from '../analysis/report.js'
 import {
@@ -15,6 +14,7 @@ import {
 import { errorMessage } from '../errors.js'
 import type { ActionInputs, ImageSpec } from '../inputs.js'
 import { measure, type DockerfileSource } from '../measure.js'
+import * as log from './log.js'
 
 export interface Measured {
   spec: ImageSpec
@@ -60,7 +60,7 @@ export async function measureImage(
   const from = source
   const measured = { spec, ...(builtTag ? { builtTag } : {}) }
   try {
-    const analysis = await core.group(`Reading ${spec.name} (${from})`, () =>
+    const analysis = await log.group(`Reading ${spec.name} (${from})`, () =>
       measure(from, {
         ...(spec.platform ? { platform: spec.platform } : {}),
         estimateCompressed: env.inputs.estimateCompressed,
@@ -69,7 +69,7 @@ export async function measureImage(
         ignoreHints: env.inputs.ignoreHints,
         pythonBytecode: env.inputs.pythonBytecode,
         ...(build ? { build } : {}),
-        onWarning: m => core.warning(m)
+        onWarning: m => log.warning(m)
       })
     )
     return { ...measured, analysis }
@@ -88,18 +88,21 @@ async function buildSpec(spec: ImageSpec, cwd: string): Promise<{ tag: string; i
       `the Dockerfile ${b.file} does not exist (image "${spec.name}"): set the input \`file\` or \`context\`, or give \`image\`/\`archive\` to measure an image built elsewhere`
     )
   }
-  for (const note of unsupported(await detectBuilder(), b)) core.warning(`${spec.name}: ${note}`)
+  for (const note of unsupported(await detectBuilder(), b)) log.warning(`${spec.name}: ${note}`)
   const tag = throwawayTag(spec.name)
-  const result = await core.group(`Building ${spec.name} (${b.file})`, () =>
-    buildImage({
-      spec: b,
-      cwd,
-      ...(spec.platform ? { platform: spec.platform } : {}),
-      tag,
-      log: line => core.info(line)
-    })
+  // The build runs the PR's Dockerfile: its log is untrusted, streamed inside stop-commands.
+  const result = await log.group(`Building ${spec.name} (${b.file})`, () =>
+    log.withStoppedCommands(writeLine =>
+      buildImage({
+        spec: b,
+        cwd,
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        tag,
+        log: writeLine
+      })
+    )
   )
-  core.info(
+  log.info(
     `built ${spec.name} in ${(result.durationMs / 1000).toFixed(1)} s with ${result.builder}`
   )
   return {
@@ -149,6 +152,6 @@ export async function cleanupQuietly(
   keepImage: boolean
 ): Promise<void> {
   await cleanup(measured, keepImage).catch(e =>
-    core.warning(`could not remove a built image: ${errorMessage(e)}`)
+    log.warning(`could not remove a built image: ${errorMessage(e)}`)
   )
 }

@@ -3,7 +3,6 @@
 // fork's code: untrusted), verify which PR it belongs to, compare with the stored baseline,
 // and post the comment and status to that PR.
 
-import * as core from '@actions/core'
 import { commitsFromGitHub } from '../baseline/resolve.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
@@ -11,6 +10,7 @@ import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import { evaluate } from './evaluate.js'
+import * as log from './log.js'
 import {
   annotate,
   commentMarker,
@@ -42,7 +42,7 @@ export async function runReportMode(
       '`mode: report` runs on workflow_run events (after the pull_request workflow that used `mode: measure`)'
     )
   }
-  const payload = await core.group('Fetching the measure artifact', () =>
+  const payload = await log.group('Fetching the measure artifact', () =>
     fetchMeasurePayload(t.octokit, {
       owner: t.owner,
       repo: t.repo,
@@ -57,7 +57,7 @@ export async function runReportMode(
     runHeadSha: run.head_sha,
     payloadHeadSha: payload.headSha
   })
-  core.info(
+  log.info(
     `reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
   )
   const store = dataStore(t, inputs.dataBranch)
@@ -101,7 +101,7 @@ export async function runReportMode(
     marker: commentMarker(results, inputs.commentKey)
   }
   logReports(results)
-  annotate(results)
+  annotate(results, { locations: false })
   const reportPath = writeReports(results)
   await writeSummary(results, renderCtx)
   const comment =
