@@ -15,6 +15,7 @@ import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import { inputLabel } from './errors.js'
+import { checkName, checkPlatform, MAX_IMAGES } from './names.js'
 import type { Thresholds } from './diff/verdict.js'
 import { parseSize, SIZE_HELP } from './units.js'
 
@@ -202,9 +203,15 @@ function singleImage(get: InputGetter, thresholds: Thresholds, repoName: string)
     )
   }
   const build = buildSpec(get)
-  const name =
-    optional(get(Inputs.Name)) ?? deriveName({ image, archive, file: build.file, repoName })
+  const given = optional(get(Inputs.Name))
+  const name = checkName(
+    given ?? deriveName({ image, archive, file: build.file, repoName }),
+    given
+      ? inputLabel(Inputs.Name)
+      : `the image name derived from the inputs (set \`${Inputs.Name}\`)`
+  )
   const platform = optional(get(Inputs.Platform))
+  if (platform) checkPlatform(platform, inputLabel(Inputs.Platform))
   return {
     name,
     ...(image ? { image } : {}),
@@ -303,6 +310,11 @@ export function parseImagesConfig(
       `${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`
     )
   }
+  if (list.length > MAX_IMAGES) {
+    throw new Error(
+      `${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`
+    )
+  }
   const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults))
   const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i)
   if (dup) throw new Error(`${where}: two images are named "${dup}"; names must be unique`)
@@ -335,8 +347,12 @@ function imageEntry(
         ? own(n)
         : get(n)
   )
-  const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' })
+  const name = checkName(
+    field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }),
+    field('name') ? `${where}, name` : `${where} (set \`name\`)`
+  )
   const platform = field('platform') ?? optional(get(Inputs.Platform))
+  if (platform) checkPlatform(platform, `${where}, platform`)
   const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults
   return {
     name,

@@ -106,14 +106,31 @@ export function parseMeasurePayload(
   try {
     const value = parseJsonBounded(text, MAX_MEASURE_BYTES, where)
     checkNotNewer(value, where, MEASURE_SCHEMA_VERSION)
-    return validateAgainst<MeasurePayload>(
+    const payload = validateAgainst<MeasurePayload>(
       value,
       MEASURE_SCHEMA,
       where,
       'image-size-guard measure payload'
     )
+    checkResults(payload, where)
+    return payload
   } catch (e) {
     throw new ArtifactError((e as Error).message)
+  }
+}
+
+/** What the schema cannot say: one result per image and platform, one platform per result. */
+function checkResults(payload: MeasurePayload, where: string): void {
+  const seen = new Set<string>()
+  for (const r of payload.results) {
+    if (r.report.image.platform !== r.platform) {
+      throw new Error(
+        `${where}: result "${r.name}" says platform ${r.platform} but its report says another: refusing it`
+      )
+    }
+    const key = `${r.name}@${r.platform}`
+    if (seen.has(key)) throw new Error(`${where}: result "${key}" appears twice: refusing it`)
+    seen.add(key)
   }
 }
 
