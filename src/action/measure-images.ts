@@ -69,6 +69,7 @@ export async function measureImage(
         ignoreHints: env.inputs.ignoreHints,
         pythonBytecode: env.inputs.pythonBytecode,
         ...(build ? { build } : {}),
+        ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
         onWarning: m => log.warning(m)
       })
     )
