@@ -11,7 +11,7 @@ import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
 import { type Octokit } from '../github/client.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
-import { setVerdictStatus } from '../github/status.js'
+import { setCommitStatus, setVerdictStatus, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
@@ -41,9 +41,14 @@ export function logReports(results: ImageResult[]): void {
 }
 
 /** The job summary is one more place the report shows: failing to write it is a warning. */
-export async function writeSummary(results: ImageResult[], ctx: RenderContext): Promise<void> {
+export async function writeSummary(
+  results: ImageResult[],
+  ctx: RenderContext,
+  notice?: string
+): Promise<void> {
   try {
-    await core.summary.addRaw(renderSummary(results, ctx)).write()
+    const summary = renderSummary(results, ctx)
+    await core.summary.addRaw(notice ? `${notice}\n\n${summary}` : summary).write()
   } catch (e) {
     log.warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`)
   }
@@ -59,9 +64,13 @@ export async function postComment(
   issueNumber: number,
   results: ImageResult[],
   ctx: RenderContext,
-  mode: CommentMode
+  mode: CommentMode,
+  /** Markdown shown above the report (a warning the reader must see first). */
+  notice?: string
 ): Promise<UpsertResult | undefined> {
-  const rendered = renderComment(results, ctx, { maxLength: COMMENT_MAX - 200 })
+  const rendered = renderComment(results, ctx, {
+    maxLength: COMMENT_MAX - 200 - (notice ? notice.length + 2 : 0)
+  })
   if (rendered.truncated.length)
     log.notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`)
   try {
@@ -70,7 +79,7 @@ export async function postComment(
       repo: t.repo,
       issueNumber,
       marker: ctx.marker,
-      body: rendered.body,
+      body: notice ? `${notice}\n\n${rendered.body}` : rendered.body,
       mode,
       state: {
         verdict: worstVerdict(results.map(r => r.verdict.verdict)),
@@ -94,17 +103,25 @@ export async function postStatuses(
   t: Target,
   sha: string,
   results: ImageResult[],
-  runUrl?: string
+  runUrl?: string,
+  /** A state and description that replace the verdict's (report mode, unverified). */
+  override?: { state: StatusState; description: string }
 ): Promise<void> {
   for (const r of results) {
+    const where = {
+      owner: t.owner,
+      repo: t.repo,
+      sha,
+      name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+      ...(runUrl ? { targetUrl: runUrl } : {})
+    }
     try {
+      if (override) {
+        await setCommitStatus(t.octokit, { ...where, ...override })
+        continue
+      }
       await setVerdictStatus(t.octokit, {
-        owner: t.owner,
-        repo: t.repo,
-        sha,
-        name:
-          results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
-        ...(runUrl ? { targetUrl: runUrl } : {}),
+        ...where,
         summary: {
           verdict: r.verdict.verdict,
           ...(r.comparison

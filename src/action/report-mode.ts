@@ -4,12 +4,19 @@
 // and post the comment and status to that PR.
 
 import { commitsFromGitHub } from '../baseline/resolve.js'
+import { CONFIG_FILE } from '../constants.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
 import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import { evaluate } from './evaluate.js'
+import {
+  declaredResults,
+  UNVERIFIED_STATUS,
+  unverifiedNotice,
+  untrustedBecause
+} from './report-trust.js'
 import * as log from './log.js'
 import {
   annotate,
@@ -29,6 +36,7 @@ interface WorkflowRun {
   head_sha: string
   event?: string
   conclusion?: string | null
+  head_repository?: { full_name?: string } | null
 }
 
 export async function runReportMode(
@@ -55,23 +63,39 @@ export async function runReportMode(
     repo: t.repo,
     prNumber: payload.prNumber,
     runHeadSha: run.head_sha,
-    payloadHeadSha: payload.headSha
+    payloadHeadSha: payload.headSha,
+    ...(run.head_repository?.full_name ? { runHeadRepo: run.head_repository.full_name } : {})
   })
+  // Names and thresholds come from this (trusted) workflow, never from the artifact.
+  const { kept, dropped } = declaredResults(payload.results, inputs.images)
+  if (dropped.length) {
+    log.warning(
+      `the artifact reports image(s) this workflow does not declare, not posted: ${dropped.join(', ')} (declare them in \`images\` or ${CONFIG_FILE} of the default branch)`
+    )
+  }
+  if (kept.length === 0) {
+    throw new Error(
+      `the artifact of run ${run.id} reports no image this workflow declares: nothing to post`
+    )
+  }
+  const unverified = await untrustedBecause(t, pr.number)
+  if (unverified.length) {
+    log.warning(
+      `PR #${pr.number} changes ${unverified.join(', ')}: it may have changed how it was measured, so its statuses say "${UNVERIFIED_STATUS}" (failure) until the change is reviewed and merged`
+    )
+  }
   log.info(
-    `reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
+    `reporting ${kept.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
   )
   const store = dataStore(t, inputs.dataBranch)
   const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' as const }
-  // Thresholds come from this (trusted) workflow, never from the artifact.
-  const thresholdsFor = (name: string) =>
-    (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds
   const evaluated: ImageResult[] = []
-  for (const m of payload.results) {
+  for (const { result: m, spec } of kept) {
     const r = await evaluate(
       {
         name: m.name,
         report: m.report,
-        thresholds: thresholdsFor(m.name),
+        thresholds: spec.thresholds,
         ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
       },
       target,
@@ -89,7 +113,7 @@ export async function runReportMode(
       number: pr.number,
       labels: pr.labels,
       label: inputs.acceptLabel,
-      thresholdsOf: r => thresholdsFor(r.name)
+      thresholdsOf: (_, i) => kept[i].spec.thresholds
     },
     evaluated
   )
@@ -103,11 +127,19 @@ export async function runReportMode(
   logReports(results)
   annotate(results, { locations: false })
   const reportPath = writeReports(results)
-  await writeSummary(results, renderCtx)
+  const notice = unverified.length ? unverifiedNotice(unverified) : undefined
+  await writeSummary(results, renderCtx, notice)
   const comment =
     inputs.comment === 'never'
       ? undefined
-      : await postComment(t, pr.number, results, renderCtx, inputs.comment)
-  if (inputs.status) await postStatuses(t, pr.headSha, results, renderCtx.runUrl)
+      : await postComment(t, pr.number, results, renderCtx, inputs.comment, notice)
+  if (inputs.status)
+    await postStatuses(
+      t,
+      pr.headSha,
+      results,
+      renderCtx.runUrl,
+      unverified.length ? { state: 'failure', description: UNVERIFIED_STATUS } : undefined
+    )
   setOutputs(results, reportPath, comment?.url)
 }

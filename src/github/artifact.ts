@@ -367,6 +367,8 @@ export async function verifyPullRequestHead(
     prNumber: number
     runHeadSha: string
     payloadHeadSha?: string
+    /** `workflow_run.head_repository.full_name`: the PR's head must live there. */
+    runHeadRepo?: string
   }
 ): Promise<PullRequestInfo> {
   if (opts.payloadHeadSha !== undefined && opts.payloadHeadSha !== opts.runHeadSha) {
@@ -378,6 +380,16 @@ export async function verifyPullRequestHead(
   if (pr.headSha !== opts.runHeadSha) {
     throw new ArtifactError(
       `the artifact names PR #${opts.prNumber}, whose head is ${pr.headSha.slice(0, 12)}, not ${opts.runHeadSha.slice(0, 12)} built by the triggering run: refusing to post (a newer push may have superseded it)`
+    )
+  }
+  // Any PR can share a head commit (a fork can open one from the victim's branch tip): the
+  // comment goes only to an open PR whose head repository is the one the run built.
+  if (pr.state !== 'open') {
+    throw new ArtifactError(`PR #${opts.prNumber} is ${pr.state}, not open: refusing to post`)
+  }
+  if (opts.runHeadRepo !== undefined && pr.headRepo !== opts.runHeadRepo) {
+    throw new ArtifactError(
+      `PR #${opts.prNumber} comes from ${pr.headRepo ?? 'a deleted repository'}, but the triggering run built ${opts.runHeadRepo}: refusing to post`
     )
   }
   return pr
