@@ -284,8 +284,11 @@ export class RepoModel {
     }
     const base = blobs(baseSha)
     const head = blobs(headSha)
-    const out: Array<{ path: string; sha: string | null; status: 'added' | 'removed' | 'modified' }> =
-      []
+    const out: Array<{
+      path: string
+      sha: string | null
+      status: 'added' | 'removed' | 'modified'
+    }> = []
     for (const [path, sha] of head) {
       const before = base.get(path)
       if (before === undefined) out.push({ path, sha, status: 'added' })
