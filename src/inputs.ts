@@ -185,10 +185,50 @@ function readImages(
   defaults: Thresholds,
   repoName: string
 ): ImageSpec[] {
+  const specs = readImageSpecs(get, readFile, defaults, repoName)
+  for (const spec of specs) refuseOptionLike(spec)
+  return specs
+}
+
+/**
+ * A value that starts with `-` would read as an option to the engine's CLI (`context:
+ * --output=…`): refused, whatever wrote it. Paths that mean it can be written `./-x`.
+ */
+function refuseOptionLike(spec: ImageSpec): void {
+  const values: Array<[string, string | undefined]> = [
+    ['image', spec.image],
+    ['archive', spec.archive],
+    ['context', spec.build?.context],
+    ['file', spec.build?.file ?? spec.dockerfile],
+    ['target', spec.build?.target],
+    ['network', spec.build?.network]
+  ]
+  for (const [key, value] of values) {
+    if (value?.replace(/^oci:/, '').startsWith('-')) {
+      throw new Error(
+        `image "${spec.name}": \`${key}\` must not start with "-" (it would read as an option); write a path as ./${value.slice(0, 40)}`
+      )
+    }
+  }
+}
+
+/** True when the images come from .github/image-size-guard.yml (no `images`, `image`, `archive`). */
+export function usesConfigFile(get: InputGetter): boolean {
+  return (
+    !optional(get(Inputs.Images)) && !optional(get(Inputs.Image)) && !optional(get(Inputs.Archive))
+  )
+}
+
+function readImageSpecs(
+  get: InputGetter,
+  readFile: FileReader,
+  defaults: Thresholds,
+  repoName: string
+): ImageSpec[] {
   const text = optional(get(Inputs.Images))
   if (text) return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults)
   const single = singleImage(get, defaults, repoName)
-  if (single.image || single.archive) return [single]
+  if (!usesConfigFile(get)) return [single]
   const config = readFile(CONFIG_FILE)
   if (config !== undefined) return parseImagesConfig(config, CONFIG_FILE, get, defaults)
   return [single]

@@ -4,7 +4,7 @@
 // publish (summary, comment, status, annotations, outputs) → the job fails on `fail` (a
 // recording run on the default branch warns instead: pull requests are where it gates).
 
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import {
@@ -23,6 +23,7 @@ import {
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
 import { evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { isPullRequestEvent, loadInputs } from './action/load-inputs.js'
 import * as log from './action/log.js'
 import {
   annotate,
@@ -52,7 +53,7 @@ import { writeMeasureArtifact } from './github/artifact.js'
 import { createClient } from './github/client.js'
 import { readActionContext, type ActionContext } from './github/context.js'
 import { isReadOnlyToken } from './github/permissions.js'
-import { readInputs, type ActionInputs } from './inputs.js'
+import { type ActionInputs } from './inputs.js'
 import type { ImageResult } from './render/model.js'
 
 export async function run(): Promise<void> {
@@ -60,11 +61,7 @@ export async function run(): Promise<void> {
   let keepImage = true
   try {
     const ctx = readActionContext(process.env)
-    const inputs = readInputs(
-      name => core.getInput(name),
-      path => readWorkspaceFile(ctx.workspace, path),
-      ctx.repository.repo
-    )
+    const inputs = await loadInputs(ctx, name => core.getInput(name))
     keepImage = inputs.keepImage
     const mode = resolveMode(inputs.mode, ctx)
     log.info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`)
@@ -74,7 +71,11 @@ export async function run(): Promise<void> {
       )
     const target: Target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository }
     if (mode === 'report') return await runReportMode(ctx, inputs, target)
-    measured = await measureImages({ workspace: ctx.workspace, inputs })
+    measured = await measureImages({
+      workspace: ctx.workspace,
+      inputs,
+      confine: isPullRequestEvent(ctx)
+    })
     const results = await compareAll(ctx, inputs, target, mode, measured)
     await publish(ctx, inputs, target, mode, results)
   } catch (e) {
@@ -160,7 +161,11 @@ async function compareTarget(
 /** The baseline rebuild fallback: the same build at the base commit, in a separate worktree. */
 async function rebuildAt(ctx: ActionContext, inputs: ActionInputs, m: Measured, sha: string) {
   return withWorktree(ctx.workspace, sha, async dir => {
-    const base = await measureImage(m.spec, { workspace: ctx.workspace, inputs }, dir)
+    const base = await measureImage(
+      m.spec,
+      { workspace: ctx.workspace, inputs, confine: isPullRequestEvent(ctx) },
+      dir
+    )
     await cleanup([base], inputs.keepImage)
     return base.analysis.report
   })
@@ -243,11 +248,6 @@ function failOnVerdict(results: ImageResult[], mode: RunMode): void {
       `the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`
     )
   else log.fail(`image size check failed — ${reasons}`)
-}
-
-function readWorkspaceFile(workspace: string, path: string): string | undefined {
-  const file = join(workspace, path)
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined
 }
 
 /** The commit checked out in the workspace (without the git CLI), if it is a git checkout. */

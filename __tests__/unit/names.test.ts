@@ -75,6 +75,25 @@ describe('inputs', () => {
       `input \`images\` lists ${MAX_IMAGES + 1} images; at most ${MAX_IMAGES} are measured per run`
     )
   })
+  it.each([
+    [{ image: '--help' }, 'image'],
+    [{ archive: '-x.tar' }, 'archive'],
+    [{ archive: 'oci:-dir' }, 'archive'],
+    [{ context: '--output=/tmp' }, 'context'],
+    [{ file: '-f' }, 'file'],
+    [{ target: '--push' }, 'target'],
+    [{ network: '--privileged' }, 'network']
+  ])('refuses %j, which would read as an option', (values, key) => {
+    expect(() => readInputs(getter({ name: 'app', ...values }), noFile)).toThrow(
+      `image "app": \`${key}\` must not start with "-"`
+    )
+  })
+  it('refuses an option-like path in the config file too', () => {
+    const config = 'images:\n  - name: api\n    context: --output=type=local,dest=/tmp/x\n'
+    expect(() => readInputs(getter({}), () => config)).toThrow(
+      'image "api": `context` must not start with "-"'
+    )
+  })
   it('refuses a derived name that is not allowed, saying to set `name`', () => {
     expect(() => readInputs(getter({ archive: 'my image.tar' }), noFile)).toThrow(/set `name`/)
   })

@@ -527,7 +527,7 @@ export class GitBaselineStore implements BaselineStore {
 }
 
 /** The `raw` media type arrives as text, bytes, or (JSON content type) already parsed. */
-function rawText(data: unknown): string {
+export function rawText(data: unknown): string {
   if (typeof data === 'string') return data
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
   if (ArrayBuffer.isView(data)) {
