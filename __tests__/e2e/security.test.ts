@@ -39,8 +39,18 @@ const recorded = { baseline: 4 * MB }
 /** Invisible and reordering characters: zero-width, tag (hidden ASCII), bidi override. */
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]/
 
+/** The parts of a measure payload the attacks edit. */
+interface EditableReport {
+  image: {
+    layers: Array<{ createdBy: string }>
+    history: Array<{ createdBy: string }>
+    config: { user: string }
+    totalBytes: number
+  }
+  hints: unknown[]
+}
 type Payload = {
-  results: Array<{ name: string; platform: string; report: Record<string, any> }>
+  results: Array<{ name: string; platform: string; report: EditableReport }>
 } & Record<string, unknown>
 
 /** Phase 1, honestly: the fork measures `appBytes` of app data; `files` are its PR's changes. */
