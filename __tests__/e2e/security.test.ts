@@ -21,6 +21,7 @@ import {
   pullRequestEvent,
   pushEvent,
   readOnlyToken,
+  recordedDataBranch,
   tempDir,
   workflowRunEvent,
   writeFiles,
@@ -369,6 +370,33 @@ describe('a PR that edits its config', () => {
         expect(r.code).toBe(1)
         expect(r.errors).toEqual([expect.stringMatching(/is not a tar archive \(it looks like/)])
         expect(r.stdout + r.stderr).not.toMatch(/S3CR3T|SECRET_FOR|PATH=|(?:[0-9a-f]{2} ){3}/)
+      }),
+    TIMEOUT
+  )
+})
+
+describe('an unreadable baseline', () => {
+  it.concurrent(
+    'is not a silent success: the status is pending and says why',
+    () =>
+      inWorld(async w => {
+        const files = { ...(await recordedDataBranch(4 * MB)) }
+        const corrupted = Object.keys(files).filter(p => p.startsWith('baselines/'))
+        expect(corrupted.length).toBeGreaterThan(0)
+        for (const p of corrupted) files[p] = '{"schemaVersion": 1, "truncated'
+        w.repo.addCommit({ branch: DATA_BRANCH, parents: [], files, message: 'recorded' })
+        const pr = w.repo.addPullRequest({ user: 'alice' })
+        const r = await comparePullRequest(w, pr, 4 * MB)
+        expect(r.code).toBe(0)
+        expect(r.outputs.verdict).toBe('no-baseline')
+        expect(r.warnings).toContainEqual(expect.stringMatching(/is not valid JSON/))
+        expect(w.repo.statuses(pr.headSha)).toEqual([
+          expect.objectContaining({
+            context: 'image-size-guard/app',
+            state: 'pending',
+            description: expect.stringMatching(/^baseline unreadable on the data branch/)
+          })
+        ])
       }),
     TIMEOUT
   )

@@ -57,6 +57,9 @@ export async function evaluate(
     ...rest,
     trend: trend(found?.history ?? [], deps.trendLength),
     ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
+    ...(!found?.baseline && deps.store.unreadable?.(s.name, platform)
+      ? { baselineUnreadable: true }
+      : {}),
     thresholds
   }
 }

@@ -99,6 +99,12 @@ export async function postComment(
   }
 }
 
+/** The status of an image whose recorded baseline could not be read (see the run's log). */
+export const UNREADABLE_BASELINE = {
+  state: 'pending' as const,
+  description: 'baseline unreadable on the data branch (see the run log): fix or re-record it'
+}
+
 export async function postStatuses(
   t: Target,
   sha: string,
@@ -118,6 +124,11 @@ export async function postStatuses(
     try {
       if (override) {
         await setCommitStatus(t.octokit, { ...where, ...override })
+        continue
+      }
+      // Not a silent success: a required check waits until the baseline is readable again.
+      if (r.baselineUnreadable && r.verdict.verdict === 'no-baseline') {
+        await setCommitStatus(t.octokit, { ...where, ...UNREADABLE_BASELINE })
         continue
       }
       await setVerdictStatus(t.octokit, {

@@ -120,6 +120,9 @@ export class GitBaselineStore implements BaselineStore {
     this.healLimit = opts.healLimit ?? 100
   }
 
+  /** Baseline files this run found but could not read (see unreadable()). */
+  private readonly unreadablePaths = new Set<string>()
+
   // ----- reading ---------------------------------------------------------------------------
 
   async get(name: string, platform: string, sha: string): Promise<Baseline | undefined> {
@@ -214,6 +217,11 @@ export class GitBaselineStore implements BaselineStore {
     }
   }
 
+  unreadable(name: string, platform: string): boolean {
+    const dir = `${BASELINES_DIR}/${imageKey(name, platform)}/`
+    return [...this.unreadablePaths].some(p => p.startsWith(dir))
+  }
+
   private async readBlobBaseline(sha: string, path: string): Promise<Baseline | undefined> {
     return this.parseOrWarn(await this.readBlob(sha, path), path)
   }
@@ -223,6 +231,8 @@ export class GitBaselineStore implements BaselineStore {
     try {
       return parseBaseline(text, this.where(path))
     } catch (e) {
+      if (e instanceof NewerSchemaError || e instanceof BaselineFormatError)
+        this.unreadablePaths.add(path)
       if (e instanceof NewerSchemaError) {
         this.log.warning(e.message)
         return undefined
