@@ -6,7 +6,8 @@
 //   checkout, which for workflow_run is the default branch) are posted, with this workflow's
 //   thresholds; any other name in the artifact is dropped;
 // - when the PR changes `.github/workflows/**`, `.github/actions/**` or the measure config,
-//   the statuses are `failure` with "unverified: …" — never `success` (see docs/security.md).
+//   the statuses are `failure` with "unverified: …" — never `success` (README, "Pull
+//   requests from forks", says why failure).
 
 import { CONFIG_FILE } from '../constants.js'
 import { changedFiles } from '../github/pull-request.js'
