@@ -132,6 +132,14 @@ describe('the measure artifact', () => {
       /appears twice/
     )
   })
+  it.each([
+    ['string', JSON.stringify(JSON.stringify({ schemaVersion: 1 }))],
+    ['list', JSON.stringify([{ schemaVersion: 1 }])]
+  ])('says plainly when the file holds a JSON %s (nested JSON)', (kind, text) => {
+    expect(() => parseMeasurePayload(text)).toThrow(
+      `holds a JSON ${kind}, not the payload object: upload the file \`mode: measure\` wrote as it is`
+    )
+  })
   it(`refuses more than ${MAX_IMAGES} results`, () => {
     const many = Array.from({ length: 100 }, (_, i) => result(`i${i}`))
     expect(() => parseMeasurePayload(payload(many))).toThrow(/results/)

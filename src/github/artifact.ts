@@ -105,6 +105,11 @@ export function parseMeasurePayload(
 ): MeasurePayload {
   try {
     const value = parseJsonBounded(text, MAX_MEASURE_BYTES, where)
+    if (typeof value === 'string' || Array.isArray(value)) {
+      throw new Error(
+        `${where} holds a JSON ${typeof value === 'string' ? 'string' : 'list'}, not the payload object: upload the file \`mode: measure\` wrote as it is (was it encoded twice?)`
+      )
+    }
     checkNotNewer(value, where, MEASURE_SCHEMA_VERSION)
     const payload = validateAgainst<MeasurePayload>(
       value,
