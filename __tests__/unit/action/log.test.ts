@@ -3,6 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as log from '../../../src/action/log.js'
+import { clean } from '../../../src/render/terminal.js'
 import { logText, neutraliseCommands, unsafeChars } from '../../../src/unsafe.js'
 import { commandLines, liveLines } from '../../support/runner-log.js'
 
@@ -137,5 +138,13 @@ describe('the writer', () => {
     log.logUntrusted('report\n::add-mask::x\r##[set-output name=a]b')
     expect(liveLines(out)).toEqual([''])
     expect(out).toContain('report')
+  })
+})
+
+describe('the terminal renderer (CLI output in a CI log)', () => {
+  it('leaves no ##[ and no invisible character in a value', () => {
+    const out = clean('a ##[set-output name=x]y \u200b tag\udb40\udc41 \u202e\nz')
+    expect(out).toBe('a # #[set-output name=x]y \\u{200b} tag\\u{e0041} \\u{202e}\\u{a}z')
+    expect(commandLines(out)).toEqual([])
   })
 })
