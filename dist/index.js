@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(390);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3143:
+/***/ 390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45317,7 +45317,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -47115,6 +47115,45 @@ function inputLabel(name) {
 // SCHEMA_VERSION on any change that an older reader would misread.
 const SCHEMA_VERSION = 1;
 
+;// CONCATENATED MODULE: ./src/names.ts
+// What an image name and a platform may look like, checked wherever they enter: the inputs,
+// the images config and the measure artifact a fork uploads. They end up in status contexts,
+// file names on the data branch, log lines and markdown; a strict shape keeps every one of
+// those safe without relying on escaping alone. Imports nothing of ours.
+/** Letters, digits, `.`, `_`, `-`, segments joined by `/`; starts with a letter or digit. */
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*$';
+const MAX_NAME_LENGTH = 100;
+/** `os/arch[/variant]`, lower case, as the OCI image index spells them (`linux/arm/v7`). */
+const PLATFORM_PATTERN = '^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9.]+)?$';
+const MAX_PLATFORM_LENGTH = 64;
+/** Images per run (inputs, config) and results per measure artifact. */
+const MAX_IMAGES = 20;
+const NAME = new RegExp(NAME_PATTERN);
+const PLATFORM = new RegExp(PLATFORM_PATTERN);
+function isValidName(name) {
+    return name.length <= MAX_NAME_LENGTH && NAME.test(name);
+}
+function isValidPlatform(platform) {
+    return platform.length <= MAX_PLATFORM_LENGTH && PLATFORM.test(platform);
+}
+/** Shows a refused value safely inside an error message: JSON-quoted, bounded. */
+function quoted(value, max = 80) {
+    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+    return JSON.stringify(cut);
+}
+/** Throws when `name` is not a valid image name; `where` names the input or file. */
+function checkName(name, where) {
+    if (isValidName(name))
+        return name;
+    throw new Error(`${where}: the image name ${quoted(name)} is not allowed; use letters, digits, ".", "_", "-" and "/" (at most ${MAX_NAME_LENGTH} characters, starting with a letter or digit), e.g. "api" or "services/api"`);
+}
+/** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
+function checkPlatform(platform, where) {
+    if (isValidPlatform(platform))
+        return platform;
+    throw new Error(`${where}: the platform ${quoted(platform)} is not os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
+}
+
 ;// CONCATENATED MODULE: ./src/baseline/report-schema.ts
 // JSON Schemas (draft-07) of the report, the stored baseline and the fork-safe measure
 // payload. TS consts rather than .json files so ncc bundles them. They guard untrusted input
@@ -47122,6 +47161,7 @@ const SCHEMA_VERSION = 1;
 // every string and array is bounded, numbers are non-negative integers, enums are closed.
 // Unknown properties are dropped by the validator (`removeAdditional`), not rejected, so a
 // reader keeps working when a newer writer adds an optional field within the same version.
+
 
 /** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
 const BOUNDS = {
@@ -47141,7 +47181,8 @@ const BOUNDS = {
     hintPaths: 200,
     packages: 1000,
     configList: 1000,
-    results: 100
+    /** Results in a measure artifact: as many as one run may measure. */
+    results: MAX_IMAGES
 };
 const str = (maxLength, extra = {}) => ({
     type: 'string',
@@ -47314,8 +47355,9 @@ const MEASURE_SCHEMA = obj({
     headSha: str(64, { pattern: SHA_PATTERN }),
     baseSha: str(64, { pattern: SHA_PATTERN }),
     results: list(obj({
-        name: str(BOUNDS.id, { minLength: 1 }),
-        platform: str(BOUNDS.platform, { minLength: 1 }),
+        // A fork writes these: strict shapes, checked before anything is printed.
+        name: str(MAX_NAME_LENGTH, { pattern: NAME_PATTERN }),
+        platform: str(MAX_PLATFORM_LENGTH, { pattern: PLATFORM_PATTERN }),
         dockerfile: str(BOUNDS.path),
         report: REPORT_SCHEMA
     }, ['name', 'platform', 'report']), BOUNDS.results)
@@ -47383,19 +47425,49 @@ function normaliseCreatedBy(raw) {
     // An exec-form RUN from the legacy builder (`/bin/busybox --install`) has no marker.
     return `RUN ${s}`;
 }
-/** Removes `|N K=V K=V ` (N pairs; values may not contain spaces in this format). */
+// A shell prefix anywhere after the build-arg pairs (values may hold spaces, so counting
+// pairs is not enough to find where they end).
+const SHELL_AFTER_ARGS = /(?:^|\s)(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)(?:\s+-o\s+\S+|\s+-[a-z]+)*?\s+-c\s+/;
+/**
+ * Removes `|N K=V K=V ` (N pairs). A value may hold spaces (`NPM_TOKEN=a b c`): everything
+ * before the shell prefix is dropped, so no residue of a value is left in front of the
+ * command. Without a shell prefix (an exec-form RUN) the `KEY=` words are counted off.
+ */
 function stripArgPrefix(s) {
     const m = ARG_PREFIX.exec(s);
     if (!m)
         return s;
     let rest = s.slice(m[0].length);
-    for (let n = Number(m[1]); n > 0; n--) {
+    const shell = SHELL_AFTER_ARGS.exec(rest);
+    if (shell)
+        return rest.slice(shell.index + (shell[0].length - shell[0].trimStart().length));
+    // Pairs already removed (withoutBuildArgs) leave the count high: only `KEY=` words go.
+    for (let n = Number(m[1]); n > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest); n--) {
         const space = rest.indexOf(' ');
         if (space < 0)
             return rest;
         rest = rest.slice(space + 1);
     }
     return rest;
+}
+/**
+ * `created_by` without any `KEY=value` of the build args that were passed, matched exactly
+ * (spaces included), before anything else reads it: build-arg values are often tokens, and
+ * history text reaches the comment, the summary, the artifact and the data branch, where the
+ * runner's secret masking does not reach.
+ */
+function withoutBuildArgs(createdBy, buildArgs) {
+    if (createdBy === undefined || !buildArgs)
+        return createdBy;
+    let out = createdBy;
+    // Longest first: `A=xy` before `A=x` when both were somehow passed.
+    const pairs = Object.entries(buildArgs)
+        .map(([k, v]) => `${k}=${v}`)
+        .sort((a, b) => b.length - a.length);
+    for (const pair of pairs)
+        if (pair.length > 1)
+            out = out.split(pair).join('');
+    return out;
 }
 /**
  * Maps history rows onto layers: each row without `empty_layer` takes the next layer.
@@ -47983,7 +48055,7 @@ var main = __nccwpck_require__(8390);
 // `${VAR:+word}`, `${VAR+word}`; `\$` is a literal `$`. An unknown variable expands to the
 // empty string, as in BuildKit. Other modifiers (`${VAR#pat}`…) are kept verbatim: we only
 // use expansion to compare with history text, and a verbatim miss costs a match, not a lie.
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const expand_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 function expand(text, scope, escape = '\\') {
     let out = '';
     let i = 0;
@@ -48009,7 +48081,7 @@ function expand(text, scope, escape = '\\') {
 function substitute(text, start, scope, escape) {
     if (text[start + 1] === '{')
         return braced(text, start, scope, escape);
-    const m = NAME.exec(text.slice(start + 1));
+    const m = expand_NAME.exec(text.slice(start + 1));
     if (!m)
         return ['$', start + 1];
     return [scope.get(m[0]) ?? '', start + 1 + m[0].length];
@@ -49082,12 +49154,12 @@ function shortInstruction(instruction, width = WIDTH) {
     return one.length <= width ? one : `${one.slice(0, width - 1).trimEnd()}…`;
 }
 /** `` `RUN pip install …` `` or a neutral phrase when the instruction is unknown. */
-function quoted(instruction, fallback = 'the instruction that made the layer') {
+function fix_quoted(instruction, fallback = 'the instruction that made the layer') {
     return instruction ? `\`${shortInstruction(instruction)}\`` : fallback;
 }
 /** ` in `RUN …`` or nothing. */
 function inInstruction(instruction) {
-    return instruction ? ` in ${quoted(instruction)}` : '';
+    return instruction ? ` in ${fix_quoted(instruction)}` : '';
 }
 function isRun(instruction) {
     return instruction?.startsWith('RUN ') === true;
@@ -49478,7 +49550,7 @@ function buildFix(ctx, tally, packages, paths, build, claimed) {
     }
     const ownLayers = new Map([...tally.byLayer].filter(([l]) => !isBase(ctx, l)));
     const instruction = context_instructionOf(ctx, mainLayer(ownLayers));
-    const by = instruction ? ` come from ${quoted(instruction)}` : '';
+    const by = instruction ? ` come from ${fix_quoted(instruction)}` : '';
     const purge = purgeHint(build, instruction);
     return (`${what}${by}: build in a separate stage (\`FROM … AS build\`) and \`COPY --from=build\` only ${artefact} ` +
         `into a slim final stage${purge}`);
@@ -49699,7 +49771,7 @@ const docs = {
     ],
     fix: f => {
         const family = packageFamily(f.ctx);
-        const same = `delete them at the end of ${quoted(f.instruction, 'the RUN that installs')} (\`rm -rf /usr/share/doc/* /usr/share/man/* /usr/share/info/*\`)`;
+        const same = `delete them at the end of ${fix_quoted(f.instruction, 'the RUN that installs')} (\`rm -rf /usr/share/doc/* /usr/share/man/* /usr/share/info/*\`)`;
         if (f.paths.some(p => /\/doc$/.test(p.path) && !p.path.startsWith('/usr/'))) {
             return `install gems with \`gem install --no-document\` (bundler: \`BUNDLE_NO_DOCUMENT\`), or ${same}`;
         }
@@ -49731,7 +49803,7 @@ const locales = {
     fix: f => {
         // decided on the whole tally, before the kept languages were taken out of it
         const kept = keptCache.get(f.ctx) ?? [];
-        const where = quoted(f.instruction, 'the RUN that installs');
+        const where = fix_quoted(f.instruction, 'the RUN that installs');
         if (kept.length === 0) {
             // The C locale: gettext translates nothing, whatever is installed.
             const family = packageFamily(f.ctx);
@@ -49829,9 +49901,9 @@ const vcs = {
     fix: f => {
         const dir = f.paths[0]?.path ?? '.git';
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} copies ${dir}: add \`.git\` to .dockerignore`;
+            return `${fix_quoted(f.instruction)} copies ${dir}: add \`.git\` to .dockerignore`;
         }
-        return `clone with \`git clone --depth 1\` and end ${quoted(f.instruction, 'the RUN that clones')} with \`&& rm -rf ${dir}\`, or clone in a build stage`;
+        return `clone with \`git clone --depth 1\` and end ${fix_quoted(f.instruction, 'the RUN that clones')} with \`&& rm -rf ${dir}\`, or clone in a build stage`;
     }
 };
 // ---------------------------------------------------------------- tmp, logs
@@ -49840,9 +49912,9 @@ const tmpFiles = {
     rules: () => [regexRule('tmp-files', /^((?:var\/)?tmp\/[^/]+)/, ['tmp/'])],
     fix: f => {
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} copies into a temp directory: copy into a build stage, or bind-mount it for the RUN that needs it (\`RUN --mount=type=bind,source=…,target=…\`)`;
+            return `${fix_quoted(f.instruction)} copies into a temp directory: copy into a build stage, or bind-mount it for the RUN that needs it (\`RUN --mount=type=bind,source=…,target=…\`)`;
         }
-        return `end ${quoted(f.instruction, 'the RUN that writes them')} with \`&& rm -rf /tmp/* /var/tmp/*\`, or mount a tmpfs: \`RUN --mount=type=tmpfs,target=/tmp …\``;
+        return `end ${fix_quoted(f.instruction, 'the RUN that writes them')} with \`&& rm -rf /tmp/* /var/tmp/*\`, or mount a tmpfs: \`RUN --mount=type=tmpfs,target=/tmp …\``;
     }
 };
 const SPARSE_LOGS = /^\/var\/log\/(?:lastlog|faillog)$/;
@@ -49854,7 +49926,7 @@ const logs = {
         if (sparse && sparse.bytes >= f.bytes / 2) {
             return `${sparse.path} is a sparse file written by \`useradd\` with a large UID (${bytes(sparse.bytes)} in the tar): use \`useradd -l\` (\`--no-log-init\`)${inInstruction(f.instruction)}`;
         }
-        return `delete or truncate the logs at the end of ${quoted(f.instruction, 'the RUN that writes them')} (\`rm -rf /var/log/*.log /var/log/apt/*\`); log to stdout at run time`;
+        return `delete or truncate the logs at the end of ${fix_quoted(f.instruction, 'the RUN that writes them')} (\`rm -rf /var/log/*.log /var/log/apt/*\`); log to stdout at run time`;
     }
 };
 // ---------------------------------------------------------------- source archives
@@ -49893,9 +49965,9 @@ const sourceArchives = {
             return `delete ${what} in the same RUN that installs it${inInstruction(f.instruction)}, or install from a bind mount (\`RUN --mount=type=bind,source=…\`)`;
         }
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} ships ${what} and a later step unpacks it: use \`ADD <archive> <dir>/\` (extracts local tars), or extract in a build stage and copy the result`;
+            return `${fix_quoted(f.instruction)} ships ${what} and a later step unpacks it: use \`ADD <archive> <dir>/\` (extracts local tars), or extract in a build stage and copy the result`;
         }
-        const where = isRun(f.instruction) ? ` in ${quoted(f.instruction)}` : '';
+        const where = isRun(f.instruction) ? ` in ${fix_quoted(f.instruction)}` : '';
         return `download, extract and delete in one step${where}: \`curl -fsSL <url> | tar -xz -C <dir>\`, or \`rm ${what}\` in the same RUN`;
     }
 };
@@ -49921,7 +49993,7 @@ const pythonBytecode = {
             }
         }
     ],
-    fix: f => `set \`ENV PYTHONDONTWRITEBYTECODE=1\` before ${quoted(f.instruction, 'the install')}, or \`pip install --no-compile\`; ` +
+    fix: f => `set \`ENV PYTHONDONTWRITEBYTECODE=1\` before ${fix_quoted(f.instruction, 'the install')}, or \`pip install --no-compile\`; ` +
         'Python recompiles at first import, which costs start-up time'
 };
 
@@ -50016,7 +50088,7 @@ function rx(id, pattern, needles) {
 function copied(f, dir) {
     if (!isCopy(f.instruction))
         return undefined;
-    return `${quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`;
+    return `${fix_quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`;
 }
 function cacheDir(f, fallback) {
     return f.paths[0]?.path ?? fallback;
@@ -50025,7 +50097,7 @@ function mount(target, command) {
     return `\`RUN --mount=type=cache,target=${target} ${command}\``;
 }
 function sameRunRm(f, dir) {
-    return `end ${quoted(f.instruction, 'the RUN that fills it')} with \`&& rm -rf ${dir}\``;
+    return `end ${fix_quoted(f.instruction, 'the RUN that fills it')} with \`&& rm -rf ${dir}\``;
 }
 function detector(id, staticRules, fix, fallbackDir, extra = {}) {
     return {
@@ -50046,8 +50118,8 @@ function pipCommand(instruction) {
 const pipCache = detector('pip-cache', [rx('pip-cache', `^(${ANY}\\.cache\\/pip)\\/`, ['.cache/pip/'])], (f, dir) => {
     const cmd = pipCommand(f.instruction);
     const where = /\bpip[\d.]*\s+install\b/.test(f.instruction ?? '')
-        ? `in ${quoted(f.instruction)}`
-        : `run by ${quoted(f.instruction, 'the RUN that installs the packages')}`;
+        ? `in ${fix_quoted(f.instruction)}`
+        : `run by ${fix_quoted(f.instruction, 'the RUN that installs the packages')}`;
     return (`add \`--no-cache-dir\` to \`${cmd}\` ${where} (or set \`ENV PIP_NO_CACHE_DIR=1\`), ` +
         `or mount the cache: ${mount(dir, `${cmd} …`)}`);
 }, '/root/.cache/pip');
@@ -50060,17 +50132,17 @@ const poetryCache = detector('poetry-cache',
     ])
 ], (f, dir) => {
     const root = dir.replace(/\/(?:cache|artifacts)$/, '');
-    return (`use \`poetry install --no-cache\` in ${quoted(f.instruction, 'the RUN that installs')}, or end it with ` +
+    return (`use \`poetry install --no-cache\` in ${fix_quoted(f.instruction, 'the RUN that installs')}, or end it with ` +
         `\`&& rm -rf ${root}/cache ${root}/artifacts\`; or mount the cache: ${mount(root, 'poetry install …')}`);
 }, '/root/.cache/pypoetry/cache');
-const uvCache = detector('uv-cache', [rx('uv-cache', `^(${ANY}\\.cache\\/uv)\\/`, ['.cache/uv/'])], (f, dir) => `add \`--no-cache\` to \`uv\` in ${quoted(f.instruction, 'the RUN that installs')} ` +
+const uvCache = detector('uv-cache', [rx('uv-cache', `^(${ANY}\\.cache\\/uv)\\/`, ['.cache/uv/'])], (f, dir) => `add \`--no-cache\` to \`uv\` in ${fix_quoted(f.instruction, 'the RUN that installs')} ` +
     `(or set \`ENV UV_NO_CACHE=1\`), or mount the cache: ${mount(dir, 'uv sync …')}`, '/root/.cache/uv');
 const condaPkgs = detector('conda-pkgs', [
     rx('conda-pkgs', `^(${ANY}(?:conda|miniconda\\d*|anaconda\\d*|miniforge\\d*|mambaforge|micromamba|\\.conda)\\/pkgs)\\/`, ['/pkgs/'])
-], f => `end ${quoted(f.instruction, 'the RUN that installs')} with \`&& conda clean -afy\` (mamba/micromamba: \`clean -afy\`)`, '/opt/conda/pkgs');
+], f => `end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& conda clean -afy\` (mamba/micromamba: \`clean -afy\`)`, '/opt/conda/pkgs');
 const npmCache = detector('npm-cache', [rx('npm-cache', `^(${ANY}\\.npm\\/(?:_cacache|_logs))\\/`, ['.npm/_'])], (f, dir) => {
     const home = dir.replace(/\/_(?:cacache|logs)$/, '');
-    return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& npm cache clean --force\`, ` +
+    return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& npm cache clean --force\`, ` +
         `or mount the cache: ${mount(home, 'npm ci …')}`);
 }, '/root/.npm/_cacache');
 const YARN_PROJECT = new RegExp(`^(${ANY}\\.yarn\\/cache)\\/`);
@@ -50107,35 +50179,35 @@ const yarnCache = detector('yarn-cache', [
     { id: 'yarn-cache', needles: ['.yarn/cache/'], match: yarnProjectCache }
 ], (f, dir) => {
     if (dir.includes('/.yarn/')) {
-        return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean --all\` ` +
+        return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean --all\` ` +
             `(Yarn Berry with the node-modules linker does not need the cache at run time), or mount it: ${mount(dir, 'yarn install --immutable')}`);
     }
-    return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean\`, ` +
+    return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean\`, ` +
         `or mount the cache: ${mount(dir, 'yarn install --frozen-lockfile')}`);
 }, '/usr/local/share/.cache/yarn');
 const pnpmStore = detector('pnpm-store', [
     rx('pnpm-store', `^(${ANY}\\.local\\/share\\/pnpm\\/store)\\/`, ['pnpm/store/']),
     rx('pnpm-store', `^(${ANY}\\.pnpm-store)\\/`, ['.pnpm-store/'])
-], (f, dir) => `mount the store as a cache instead of keeping it in ${quoted(f.instruction, 'the layer')}: ${mount(dir, 'pnpm install --frozen-lockfile')}, ` +
+], (f, dir) => `mount the store as a cache instead of keeping it in ${fix_quoted(f.instruction, 'the layer')}: ${mount(dir, 'pnpm install --frozen-lockfile')}, ` +
     `or \`pnpm deploy --prod\` in a build stage and copy only that (\`pnpm store prune\` only trims it)`, '/root/.local/share/pnpm/store');
 const MULTISTAGE_BINARY = 'build in a separate stage and `COPY --from=build` only the binary onto a runtime image (`gcr.io/distroless/static`, `scratch`)';
-const goBuildCache = detector('go-build-cache', [rx('go-build-cache', `^(${ANY}\\.cache\\/go-build)\\/`, ['.cache/go-build/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the cache on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'go build …')}`, '/root/.cache/go-build');
+const goBuildCache = detector('go-build-cache', [rx('go-build-cache', `^(${ANY}\\.cache\\/go-build)\\/`, ['.cache/go-build/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the cache on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'go build …')}`, '/root/.cache/go-build');
 const goModCache = detector('go-mod-cache', [rx('go-mod-cache', `^(${ANY}go\\/pkg\\/mod)\\/`, ['go/pkg/mod/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the module cache: ${mount(dir, 'go mod download')}, ` +
-    `or end ${quoted(f.instruction, 'the RUN')} with \`&& go clean -modcache\``, '/go/pkg/mod');
+    `or end ${fix_quoted(f.instruction, 'the RUN')} with \`&& go clean -modcache\``, '/go/pkg/mod');
 const mavenRepo = detector('maven-repo', [rx('maven-repo', `^(${ANY}\\.m2\\/repository)\\/`, ['.m2/repository/'])], (f, dir) => `build in a separate stage and \`COPY --from=build\` only the jar onto a JRE image; ` +
-    `or mount the repository on ${quoted(f.instruction, 'the build')}: ${mount(dir.replace(/\/repository$/, ''), 'mvn -B package')}`, '/root/.m2/repository');
+    `or mount the repository on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir.replace(/\/repository$/, ''), 'mvn -B package')}`, '/root/.m2/repository');
 const gradleCache = detector('gradle-cache', [
     rx('gradle-cache', `^(${ANY}\\.gradle\\/(?:caches|wrapper\\/dists|daemon|native))\\/`, [
         '.gradle/'
     ])
 ], (f, dir) => `build in a separate stage and \`COPY --from=build\` only the jar onto a JRE image; ` +
-    `or mount the caches on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'gradle build --no-daemon')}`, '/root/.gradle/caches');
-const cargoRegistry = detector('cargo-registry', [rx('cargo-registry', `^(${ANY}\\.cargo\\/(?:registry|git))\\/`, ['.cargo/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the registry on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'cargo build --release')}`, '/root/.cargo/registry');
+    `or mount the caches on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'gradle build --no-daemon')}`, '/root/.gradle/caches');
+const cargoRegistry = detector('cargo-registry', [rx('cargo-registry', `^(${ANY}\\.cargo\\/(?:registry|git))\\/`, ['.cargo/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the registry on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'cargo build --release')}`, '/root/.cargo/registry');
 const ccache = detector('ccache', [rx('ccache', `^(${ANY}(?:\\.ccache|\\.cache\\/ccache|\\.cache\\/sccache))\\/`, ['ccache/'])], (f, dir) => `mount the compiler cache: ${mount(dir, 'make …')}, or ${sameRunRm(f, dir)}`, '/root/.ccache');
 const composerCache = detector('composer-cache', [
     rx('composer-cache', `^(${ANY}\\.composer\\/cache)\\/`, ['.composer/cache/']),
     rx('composer-cache', `^(${ANY}\\.cache\\/composer)\\/`, ['.cache/composer/'])
-], f => `use \`composer install --no-dev --no-cache\` in ${quoted(f.instruction, 'the RUN that installs')}, ` +
+], f => `use \`composer install --no-dev --no-cache\` in ${fix_quoted(f.instruction, 'the RUN that installs')}, ` +
     `or end it with \`&& composer clear-cache\``, '/root/.composer/cache');
 const gemCache = detector('gem-cache', 
 // $GEM_HOME/cache/*.gem, /usr/local/bundle/cache/*.gem, vendor/cache/*.gem
@@ -50143,7 +50215,7 @@ const gemCache = detector('gem-cache',
 const nugetCache = detector('nuget-cache', [
     rx('nuget-cache', `^(${ANY}\\.nuget\\/packages)\\/`, ['.nuget/packages/']),
     rx('nuget-cache', `^(${ANY}\\.local\\/share\\/NuGet)\\/`, ['.local/share/NuGet/'])
-], (f, dir) => `${quoted(f.instruction, 'the restore')} keeps ${dir}: publish in a separate stage (\`dotnet publish -c Release -o /out\`) and copy /out onto ` +
+], (f, dir) => `${fix_quoted(f.instruction, 'the restore')} keeps ${dir}: publish in a separate stage (\`dotnet publish -c Release -o /out\`) and copy /out onto ` +
     `\`mcr.microsoft.com/dotnet/aspnet\` or \`runtime\`; or mount the packages: ${mount(dir, 'dotnet restore')}`, '/root/.nuget/packages');
 const LANGUAGE_CACHE_DETECTORS = [
     pipCache,
@@ -50175,7 +50247,7 @@ const LANGUAGE_CACHE_DETECTORS = [
 const CACHE_MOUNT_APT = '`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`';
 function sameRun(f, command) {
     return isRun(f.instruction)
-        ? `end ${quoted(f.instruction)} with \`&& ${command}\``
+        ? `end ${fix_quoted(f.instruction)} with \`&& ${command}\``
         : `end the RUN that installs the packages with \`&& ${command}\`${inInstruction(f.instruction)}`;
 }
 const aptLists = {
@@ -50214,7 +50286,7 @@ const apkCache = {
     fix: f => {
         const alt = '`RUN --mount=type=cache,target=/var/cache/apk …`';
         if (/\bapk\s+(add|update|upgrade)\b/.test(f.instruction ?? '')) {
-            return `use \`apk add --no-cache\` (and drop \`apk update\`/\`--update\`) in ${quoted(f.instruction)}, or ${alt}`;
+            return `use \`apk add --no-cache\` (and drop \`apk update\`/\`--update\`) in ${fix_quoted(f.instruction)}, or ${alt}`;
         }
         return `${sameRun(f, 'rm -rf /var/cache/apk/*')}, or use \`apk add --no-cache\`, or ${alt}`;
     }
@@ -50316,7 +50388,7 @@ function creator(g) {
 function creatorText(ctx, g) {
     const c = creator(g);
     const others = c.others > 0 ? ` (and ${c.others} other layer${c.others > 1 ? 's' : ''})` : '';
-    return `${quoted(context_instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`;
+    return `${fix_quoted(context_instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`;
 }
 function groupHint(ctx, id, g, fix) {
     return makeHint(ctx, {
@@ -50330,7 +50402,7 @@ function groupHint(ctx, id, g, fix) {
     });
 }
 function deletedHint(ctx, g) {
-    const hider = quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
+    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
     const top = itemPaths(ctx, g.items)[0];
     const what = top ? ` (${top.path}${g.items.length > 1 ? ' and more' : ''})` : '';
     if (isBase(ctx, creator(g).layer)) {
@@ -50341,7 +50413,7 @@ function deletedHint(ctx, g) {
         'that creates the files, or create them in another stage (or a `--mount=type=cache`/`tmpfs` mount) and copy only the result');
 }
 function overwrittenHint(ctx, g) {
-    const hider = quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
+    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
     const top = itemPaths(ctx, g.items)[0];
     const eg = top ? ` (e.g. ${top.path})` : '';
     if (isBase(ctx, creator(g).layer)) {
@@ -50360,7 +50432,7 @@ function ownerAndMode(instruction) {
 }
 function metadataHint(ctx, g) {
     const hiderInstruction = context_instructionOf(ctx, g.hiding);
-    const hider = quoted(hiderInstruction, `layer ${g.hiding}`);
+    const hider = fix_quoted(hiderInstruction, `layer ${g.hiding}`);
     const c = creator(g);
     const creatorInstruction = context_instructionOf(ctx, c.layer);
     const lead = `${hider} copies ${bytes(g.bytes)} again only to change owner or mode`;
@@ -50842,14 +50914,44 @@ function notALayerError(ref, index, count) {
 
 ;// CONCATENATED MODULE: ./src/unsafe.ts
 // The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
-// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks, and
-// lone surrogates. One definition for the renderers (render/escape.ts, render/terminal.ts) and
-// the readers' messages (image/layer/errors.ts).
-const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]' +
+// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks,
+// zero-width and other invisible format characters (U+200B..U+200D, U+2060..U+206F, U+FEFF,
+// U+180E, the soft hyphen), tag characters (U+E0000..U+E007F, which can spell hidden ASCII
+// text) and lone surrogates. One definition for the renderers (render/escape.ts,
+// render/terminal.ts), the readers' messages (image/layer/errors.ts) and the log writer
+// (action/log.ts).
+const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff]' +
+    '|\\udb40[\\udc00-\\udc7f]' +
     '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 /** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
 function unsafeChars(extra = '') {
     return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
+}
+// The runner reads a log line as a workflow command when, after its leading whitespace, it
+// starts with `::` (`::warning::`, `::add-mask::`, `::stop-commands::`), or when it holds
+// `##[` anywhere (the legacy `##[warning]` form). Its lines end at LF, CRLF and a bare CR.
+const LINE_BREAK = /\r\n|\r|\n/;
+// Tab and ESC stay: build logs indent with tabs and colour with ANSI sequences, and neither
+// can start a command. Everything else unsafe (NUL first) becomes U+FFFD, visibly.
+const UNSAFE_IN_LOG = new RegExp(`(?![\\t\\u001b])(?:${UNSAFE_CHARS})`, 'g');
+/**
+ * Text from an image, a build, an artifact or a baseline, made safe to print to a GitHub
+ * Actions log: no line of the result is a workflow command. Each line keeps its text; a
+ * leading `::` becomes `: :` and every `##[` becomes `# #[`; bare CRs end lines (as the
+ * runner would) and NUL and other unsafe characters become U+FFFD.
+ */
+function neutraliseCommands(text) {
+    return text
+        .split(LINE_BREAK)
+        .map(line => line
+        .replace(UNSAFE_IN_LOG, '\ufffd')
+        .replace(/##\[/g, '# #[')
+        .replace(/^(\s*):(?=:)/, '$1: '))
+        .join('\n');
+}
+/** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
+function logText(text) {
+    return neutraliseCommands(text).replace(/\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/image/layer/errors.ts
@@ -54573,7 +54675,9 @@ async function measure(source, opts) {
     return analyse(image, opts);
 }
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
-async function analyse(image, opts) {
+async function analyse(read, opts) {
+    const buildArgs = { ...opts.dockerfile?.buildArgs, ...opts.buildArgs };
+    const image = Object.keys(buildArgs).length ? scrubHistory(read, buildArgs) : read;
     const { history } = mapHistory(image.config.history, image.layers.length);
     const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined;
     const base = await baseOf(image, map, history);
@@ -54596,6 +54700,12 @@ async function analyse(image, opts) {
     if (opts.build)
         report.build = opts.build;
     return analysis;
+}
+function scrubHistory(image, buildArgs) {
+    const history = image.config.history?.map(h => h.created_by === undefined
+        ? h
+        : { ...h, created_by: withoutBuildArgs(h.created_by, buildArgs) ?? '' });
+    return history ? { ...image, config: { ...image.config, history } } : image;
 }
 function readDockerfileMap(d, history) {
     let text;
@@ -54640,6 +54750,74 @@ function collectContents(image) {
     return collector.contents();
 }
 
+;// CONCATENATED MODULE: ./src/action/log.ts
+// The one log writer of the action. Everything printed that may carry text from an image, a
+// build, an artifact, a baseline or the PR goes through here, so no line of it can act as a
+// workflow command (see neutraliseCommands in src/unsafe.ts). Long untrusted text (a build
+// log, a report) is printed inside a `::stop-commands::` block whose token is fresh and
+// random per block, so nothing inside can guess it to resume command processing.
+
+
+
+function log_info(message) {
+    info(neutraliseCommands(message));
+}
+function log_warning(message, props) {
+    warning(neutraliseCommands(message), props && safeProps(props));
+}
+function log_error(message, props) {
+    error(neutraliseCommands(message), props && safeProps(props));
+}
+function log_notice(message, props) {
+    notice(neutraliseCommands(message), props && safeProps(props));
+}
+/** The job's failure message (an error annotation), neutralised like any other line. */
+function fail(message) {
+    setFailed(neutraliseCommands(message));
+}
+/** `core.group` with a neutralised, one-line title. */
+function log_group(title, fn) {
+    return group(logText(title), fn);
+}
+/** The Log the adapters (store, resolver, client) write through. */
+const coreLog = {
+    info: log_info,
+    warning: m => log_warning(m),
+    debug: m => core_debug(neutraliseCommands(m))
+};
+function safeProps(p) {
+    return {
+        ...(p.title !== undefined ? { title: logText(p.title) } : {}),
+        ...(p.file !== undefined ? { file: logText(p.file) } : {}),
+        ...(p.startLine !== undefined ? { startLine: p.startLine } : {})
+    };
+}
+/** A fresh stop-commands token: 128 random bits, unguessable by what runs inside the block. */
+function stopToken() {
+    return (0,external_node_crypto_.randomBytes)(16).toString('hex');
+}
+/** Prints text from the image or the PR inside a stop-commands block. */
+function logUntrusted(text) {
+    const token = stopToken();
+    info(`::stop-commands::${token}`);
+    info(neutraliseCommands(text));
+    info(`::${token}::`);
+}
+/**
+ * Runs `fn` with a line writer whose lines land inside one stop-commands block (a build
+ * log, streamed as it comes). The block is closed even when `fn` throws.
+ */
+async function withStoppedCommands(fn) {
+    const token = stopToken();
+    info(`::stop-commands::${token}`);
+    try {
+        return await fn(line => info(neutraliseCommands(line)));
+    }
+    finally {
+        info(`::${token}::`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/measure-images.ts
 // Measures every configured image: build it (or take the given image/archive), read it, hint it.
 
@@ -54678,7 +54856,7 @@ async function measureImage(spec, env, cwd = env.workspace) {
     const from = source;
     const measured = { spec, ...(builtTag ? { builtTag } : {}) };
     try {
-        const analysis = await group(`Reading ${spec.name} (${from})`, () => measure(from, {
+        const analysis = await log_group(`Reading ${spec.name} (${from})`, () => measure(from, {
             ...(spec.platform ? { platform: spec.platform } : {}),
             estimateCompressed: env.inputs.estimateCompressed,
             limits: env.inputs.limits,
@@ -54686,7 +54864,8 @@ async function measureImage(spec, env, cwd = env.workspace) {
             ignoreHints: env.inputs.ignoreHints,
             pythonBytecode: env.inputs.pythonBytecode,
             ...(build ? { build } : {}),
-            onWarning: m => warning(m)
+            ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
+            onWarning: m => log_warning(m)
         }));
         return { ...measured, analysis };
     }
@@ -54703,16 +54882,17 @@ async function buildSpec(spec, cwd) {
         throw new Error(`the Dockerfile ${b.file} does not exist (image "${spec.name}"): set the input \`file\` or \`context\`, or give \`image\`/\`archive\` to measure an image built elsewhere`);
     }
     for (const note of unsupported(await detectBuilder(), b))
-        warning(`${spec.name}: ${note}`);
+        log_warning(`${spec.name}: ${note}`);
     const tag = throwawayTag(spec.name);
-    const result = await group(`Building ${spec.name} (${b.file})`, () => buildImage({
+    // The build runs the PR's Dockerfile: its log is untrusted, streamed inside stop-commands.
+    const result = await log_group(`Building ${spec.name} (${b.file})`, () => withStoppedCommands(writeLine => buildImage({
         spec: b,
         cwd,
         ...(spec.platform ? { platform: spec.platform } : {}),
         tag,
-        log: line => info(line)
-    }));
-    info(`built ${spec.name} in ${(result.durationMs / 1000).toFixed(1)} s with ${result.builder}`);
+        log: writeLine
+    })));
+    log_info(`built ${spec.name} in ${(result.durationMs / 1000).toFixed(1)} s with ${result.builder}`);
     return {
         tag,
         info: {
@@ -54752,7 +54932,7 @@ async function cleanup(measured, keepImage) {
 }
 /** Cleanup on the way out: its own failure is only a warning. */
 async function cleanupQuietly(measured, keepImage) {
-    await cleanup(measured, keepImage).catch(e => warning(`could not remove a built image: ${errorMessage(e)}`));
+    await cleanup(measured, keepImage).catch(e => log_warning(`could not remove a built image: ${errorMessage(e)}`));
 }
 
 ;// CONCATENATED MODULE: ./src/action/mode.ts
@@ -60441,6 +60621,36 @@ async function getPullRequest(octokit, owner, repo, number) {
         throw apiFailure(e, `reading pull request #${number}`, 'pull-requests: read');
     }
 }
+/** GitHub lists at most this many files of a PR (30 pages of 100). */
+const MAX_LISTED_FILES = 3000;
+/**
+ * The paths a PR changes (a rename under both names). GitHub lists at most 3000 files:
+ * `complete` is false when the listing reached that and more may have changed.
+ */
+async function changedFiles(octokit, owner, repo, number) {
+    const paths = [];
+    let files = 0;
+    try {
+        const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+            owner,
+            repo,
+            pull_number: number,
+            per_page: 100
+        });
+        for await (const page of pages) {
+            for (const f of page.data) {
+                files++;
+                paths.push(f.filename, ...(f.previous_filename ? [f.previous_filename] : []));
+            }
+            if (files >= MAX_LISTED_FILES)
+                break;
+        }
+    }
+    catch (e) {
+        throw apiFailure(e, `listing the files of pull request #${number}`, 'pull-requests: read');
+    }
+    return { paths, complete: files < MAX_LISTED_FILES };
+}
 /**
  * Who accepted the increase: the latest person with write access who added `label` (input
  * `accept-label`) and did not remove it since. `labels` may be passed when already known.
@@ -61213,6 +61423,7 @@ function describeThresholds(t) {
 
 
 
+
 async function evaluate(s, target, deps) {
     const platform = s.report.image.platform;
     const found = target
@@ -61230,7 +61441,7 @@ async function evaluate(s, target, deps) {
         })
         : undefined;
     for (const line of found?.tried ?? [])
-        info(`${s.name}: ${line}`);
+        log_info(`${s.name}: ${line}`);
     const baseline = found?.baseline && found.info ? { ...found.info, report: found.baseline.report } : undefined;
     const judged = judge(s.name, s.report, baseline, s.thresholds);
     const { thresholds, ...rest } = judged;
@@ -61267,11 +61478,6 @@ function worstVerdict(verdicts) {
         return 'no-baseline';
     return verdicts.reduce((a, b) => (evaluate_RANK[b] > evaluate_RANK[a] ? b : a), 'pass');
 }
-const coreLog = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    debug: (m) => core_debug(m)
-};
 
 ;// CONCATENATED MODULE: ./src/action/accept.ts
 // The override label: a failing verdict becomes `accepted` when someone with write permission
@@ -61295,11 +61501,11 @@ async function acceptFailures(t, req, results) {
         });
         if (!by)
             return results;
-        info(`the size increase was accepted by @${by} (label ${label})`);
+        log_info(`the size increase was accepted by @${by} (label ${label})`);
         return results.map((r, i) => applyAcceptance(r, { by, label }, req.thresholdsOf(r, i)));
     }
     catch (e) {
-        warning(`could not check the label ${label}: ${errorMessage(e)}`);
+        log_warning(`could not check the label ${label}: ${errorMessage(e)}`);
         return results;
     }
 }
@@ -63336,24 +63542,18 @@ function dataStore(t, branch) {
         log: coreLog
     });
 }
-/** Logs text that came from the image or the PR: no line of it can be a workflow command. */
-function logUntrusted(text) {
-    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    info(`::stop-commands::${token}`);
-    info(text);
-    info(`::${token}::`);
-}
 function logReports(results) {
     for (const r of results)
         logUntrusted(renderTerminal(r.report));
 }
 /** The job summary is one more place the report shows: failing to write it is a warning. */
-async function writeSummary(results, ctx) {
+async function writeSummary(results, ctx, notice) {
     try {
-        await summary.addRaw(renderSummary(results, ctx)).write();
+        const summary = renderSummary(results, ctx);
+        await summary_summary.addRaw(notice ? `${notice}\n\n${summary}` : summary).write();
     }
     catch (e) {
-        warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`);
+        log_warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`);
     }
 }
 function commentMarker(results, commentKey) {
@@ -63361,17 +63561,21 @@ function commentMarker(results, commentKey) {
         return makeMarker(results[0].name, results[0].platform, commentKey);
     return makeMarker('images', 'all', commentKey);
 }
-async function postComment(t, issueNumber, results, ctx, mode) {
-    const rendered = renderComment(results, ctx, { maxLength: COMMENT_MAX - 200 });
+async function postComment(t, issueNumber, results, ctx, mode, 
+/** Markdown shown above the report (a warning the reader must see first). */
+notice) {
+    const rendered = renderComment(results, ctx, {
+        maxLength: COMMENT_MAX - 200 - (notice ? notice.length + 2 : 0)
+    });
     if (rendered.truncated.length)
-        notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`);
+        log_notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`);
     try {
         const result = await upsertComment(t.octokit, {
             owner: t.owner,
             repo: t.repo,
             issueNumber,
             marker: ctx.marker,
-            body: rendered.body,
+            body: notice ? `${notice}\n\n${rendered.body}` : rendered.body,
             mode,
             state: {
                 verdict: worstVerdict(results.map(r => r.verdict.verdict)),
@@ -63379,23 +63583,32 @@ async function postComment(t, issueNumber, results, ctx, mode) {
             },
             log: coreLog
         });
-        info(`PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`);
+        log_info(`PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`);
         return result;
     }
     catch (e) {
-        warning(`could not post the PR comment (the verdict stands; the job summary has the full report): ${errorMessage(e)}`);
+        log_warning(`could not post the PR comment (the verdict stands; the job summary has the full report): ${errorMessage(e)}`);
         return undefined;
     }
 }
-async function postStatuses(t, sha, results, runUrl) {
+async function postStatuses(t, sha, results, runUrl, 
+/** A state and description that replace the verdict's (report mode, unverified). */
+override) {
     for (const r of results) {
+        const where = {
+            owner: t.owner,
+            repo: t.repo,
+            sha,
+            name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+            ...(runUrl ? { targetUrl: runUrl } : {})
+        };
         try {
+            if (override) {
+                await setCommitStatus(t.octokit, { ...where, ...override });
+                continue;
+            }
             await setVerdictStatus(t.octokit, {
-                owner: t.owner,
-                repo: t.repo,
-                sha,
-                name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
-                ...(runUrl ? { targetUrl: runUrl } : {}),
+                ...where,
                 summary: {
                     verdict: r.verdict.verdict,
                     ...(r.comparison
@@ -63408,29 +63621,33 @@ async function postStatuses(t, sha, results, runUrl) {
             });
         }
         catch (e) {
-            warning(`could not set the commit status for ${r.name} (the verdict stands): ${errorMessage(e)}`);
+            log_warning(`could not set the commit status for ${r.name} (the verdict stands): ${errorMessage(e)}`);
         }
     }
 }
-/** New hints as annotations on their Dockerfile line: they show in the PR's Files view. */
-function annotate(results) {
+/**
+ * New hints as annotations on their Dockerfile line: they show in the PR's Files view.
+ * `locations: false` (report mode) drops the file and line: there they come from an
+ * artifact a fork wrote, and an annotation must not point wherever the fork likes.
+ */
+function annotate(results, opts) {
     for (const r of results) {
         for (const h of r.report.hints) {
             if (h.new === false)
                 continue;
             const props = {
                 title: `${r.name}: ${h.title} (${h.id})`,
-                ...(h.dockerfile && h.dockerfileLine
+                ...(opts.locations && h.dockerfile && h.dockerfileLine
                     ? { file: h.dockerfile, startLine: h.dockerfileLine }
                     : {})
             };
             const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`;
             if (h.severity === 'error')
-                error(text, props);
+                log_error(text, props);
             else if (h.severity === 'warning')
-                warning(text, props);
+                log_warning(text, props);
             else
-                notice(text, props);
+                log_notice(text, props);
         }
     }
 }
@@ -66281,10 +66498,25 @@ function parseMeasurePayload(text, where = `the artifact file ${MEASURE_FILE}`) 
     try {
         const value = parseJsonBounded(text, MAX_MEASURE_BYTES, where);
         checkNotNewer(value, where, MEASURE_SCHEMA_VERSION);
-        return validateAgainst(value, MEASURE_SCHEMA, where, 'image-size-guard measure payload');
+        const payload = validateAgainst(value, MEASURE_SCHEMA, where, 'image-size-guard measure payload');
+        checkResults(payload, where);
+        return payload;
     }
     catch (e) {
         throw new ArtifactError(e.message);
+    }
+}
+/** What the schema cannot say: one result per image and platform, one platform per result. */
+function checkResults(payload, where) {
+    const seen = new Set();
+    for (const r of payload.results) {
+        if (r.report.image.platform !== r.platform) {
+            throw new Error(`${where}: result "${r.name}" says platform ${r.platform} but its report says another: refusing it`);
+        }
+        const key = `${r.name}@${r.platform}`;
+        if (seen.has(key))
+            throw new Error(`${where}: result "${key}" appears twice: refusing it`);
+        seen.add(key);
     }
 }
 // ----- phase 2: report side --------------------------------------------------------------
@@ -66455,7 +66687,67 @@ async function verifyPullRequestHead(octokit, opts) {
     if (pr.headSha !== opts.runHeadSha) {
         throw new ArtifactError(`the artifact names PR #${opts.prNumber}, whose head is ${pr.headSha.slice(0, 12)}, not ${opts.runHeadSha.slice(0, 12)} built by the triggering run: refusing to post (a newer push may have superseded it)`);
     }
+    // Any PR can share a head commit (a fork can open one from the victim's branch tip): the
+    // comment goes only to an open PR whose head repository is the one the run built.
+    if (pr.state !== 'open') {
+        throw new ArtifactError(`PR #${opts.prNumber} is ${pr.state}, not open: refusing to post`);
+    }
+    if (opts.runHeadRepo !== undefined && pr.headRepo !== opts.runHeadRepo) {
+        throw new ArtifactError(`PR #${opts.prNumber} comes from ${pr.headRepo ?? 'a deleted repository'}, but the triggering run built ${opts.runHeadRepo}: refusing to post`);
+    }
     return pr;
+}
+
+;// CONCATENATED MODULE: ./src/action/report-trust.ts
+// What the report phase believes of an artifact a fork wrote. The fork controls the measure
+// job completely when its PR edits the workflow that runs it (a `pull_request` workflow runs
+// from the PR's merge commit), so the numbers are only as good as that workflow:
+//
+// - only images the trusted side declares (this workflow's inputs, or the config file of the
+//   checkout, which for workflow_run is the default branch) are posted, with this workflow's
+//   thresholds; any other name in the artifact is dropped;
+// - when the PR changes `.github/workflows/**`, `.github/actions/**` or the measure config,
+//   the statuses are `failure` with "unverified: …" — never `success` (see docs/security.md).
+
+
+
+const UNVERIFIED_STATUS = 'unverified: the PR changes the workflow that measured it';
+/** Paths whose change means the measure job may not have run the base repository's workflow. */
+function changesMeasurement(path) {
+    return (path.startsWith('.github/workflows/') ||
+        path.startsWith('.github/actions/') ||
+        path === CONFIG_FILE);
+}
+/** The artifact's results this workflow declares, and the names it does not (not posted). */
+function declaredResults(results, images) {
+    const specs = new Map(images.map(s => [s.name, s]));
+    const kept = [];
+    const dropped = [];
+    for (const result of results) {
+        const spec = specs.get(result.name);
+        if (spec && (!spec.platform || spec.platform === result.platform))
+            kept.push({ result, spec });
+        else
+            dropped.push(`${result.name} (${result.platform})`);
+    }
+    return { kept, dropped };
+}
+/**
+ * Why the PR's measurement cannot be trusted: the measurement paths it changes (at most a
+ * few, for the message), or a note that its file list is too long to tell. Empty: trusted.
+ */
+async function untrustedBecause(t, prNumber) {
+    const { paths, complete } = await changedFiles(t.octokit, t.owner, t.repo, prNumber);
+    const hits = paths.filter(changesMeasurement);
+    if (hits.length)
+        return hits.slice(0, 3).concat(hits.length > 3 ? ['…'] : []);
+    return complete ? [] : ['more than 3000 files, which GitHub does not list'];
+}
+/** The line above the comment and the summary of an unverified measurement (markdown). */
+function unverifiedNotice(because) {
+    const what = because.map(p => (p === '…' ? p : code(p, 80))).join(', ');
+    return (`> [!WARNING]\n> **Unverified**: this pull request changes ${what}, so the sizes below come ` +
+        'from a workflow it may have changed. The status is a failure until a maintainer reviews the change.');
 }
 
 ;// CONCATENATED MODULE: ./src/action/report-mode.ts
@@ -66469,12 +66761,14 @@ async function verifyPullRequestHead(octokit, opts) {
 
 
 
+
+
 async function runReportMode(ctx, inputs, t) {
     const run = ctx.payload.workflow_run;
     if (!run?.id || !run.head_sha) {
         throw new Error('`mode: report` runs on workflow_run events (after the pull_request workflow that used `mode: measure`)');
     }
-    const payload = await group('Fetching the measure artifact', () => fetchMeasurePayload(t.octokit, {
+    const payload = await log_group('Fetching the measure artifact', () => fetchMeasurePayload(t.octokit, {
         owner: t.owner,
         repo: t.repo,
         runId: run.id,
@@ -66485,19 +66779,30 @@ async function runReportMode(ctx, inputs, t) {
         repo: t.repo,
         prNumber: payload.prNumber,
         runHeadSha: run.head_sha,
-        payloadHeadSha: payload.headSha
+        payloadHeadSha: payload.headSha,
+        ...(run.head_repository?.full_name ? { runHeadRepo: run.head_repository.full_name } : {})
     });
-    info(`reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`);
+    // Names and thresholds come from this (trusted) workflow, never from the artifact.
+    const { kept, dropped } = declaredResults(payload.results, inputs.images);
+    if (dropped.length) {
+        log_warning(`the artifact reports image(s) this workflow does not declare, not posted: ${dropped.join(', ')} (declare them in \`images\` or ${CONFIG_FILE} of the default branch)`);
+    }
+    if (kept.length === 0) {
+        throw new Error(`the artifact of run ${run.id} reports no image this workflow declares: nothing to post`);
+    }
+    const unverified = await untrustedBecause(t, pr.number);
+    if (unverified.length) {
+        log_warning(`PR #${pr.number} changes ${unverified.join(', ')}: it may have changed how it was measured, so its statuses say "${UNVERIFIED_STATUS}" (failure) until the change is reviewed and merged`);
+    }
+    log_info(`reporting ${kept.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`);
     const store = dataStore(t, inputs.dataBranch);
     const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' };
-    // Thresholds come from this (trusted) workflow, never from the artifact.
-    const thresholdsFor = (name) => (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds;
     const evaluated = [];
-    for (const m of payload.results) {
+    for (const { result: m, spec } of kept) {
         const r = await evaluate({
             name: m.name,
             report: m.report,
-            thresholds: thresholdsFor(m.name),
+            thresholds: spec.thresholds,
             ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
         }, target, {
             store,
@@ -66510,7 +66815,7 @@ async function runReportMode(ctx, inputs, t) {
         number: pr.number,
         labels: pr.labels,
         label: inputs.acceptLabel,
-        thresholdsOf: r => thresholdsFor(r.name)
+        thresholdsOf: (_, i) => kept[i].spec.thresholds
     }, evaluated);
     const renderCtx = {
         repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
@@ -66520,14 +66825,15 @@ async function runReportMode(ctx, inputs, t) {
         marker: commentMarker(results, inputs.commentKey)
     };
     logReports(results);
-    annotate(results);
+    annotate(results, { locations: false });
     const reportPath = writeReports(results);
-    await writeSummary(results, renderCtx);
+    const notice = unverified.length ? unverifiedNotice(unverified) : undefined;
+    await writeSummary(results, renderCtx, notice);
     const comment = inputs.comment === 'never'
         ? undefined
-        : await postComment(t, pr.number, results, renderCtx, inputs.comment);
+        : await postComment(t, pr.number, results, renderCtx, inputs.comment, notice);
     if (inputs.status)
-        await postStatuses(t, pr.headSha, results, renderCtx.runUrl);
+        await postStatuses(t, pr.headSha, results, renderCtx.runUrl, unverified.length ? { state: 'failure', description: UNVERIFIED_STATUS } : undefined);
     setOutputs(results, reportPath, comment?.url);
 }
 
@@ -66615,6 +66921,7 @@ var yaml_dist = __nccwpck_require__(8815);
 
 
 
+
 const DEFAULT_LIMITS = {
     maxEntries: 5_000_000,
     maxPathLength: 4096,
@@ -66693,8 +67000,13 @@ function singleImage(get, thresholds, repoName) {
         throw new Error(`inputs \`${Inputs.Image}\` and \`${Inputs.Archive}\` are both set: give one of them`);
     }
     const build = inputs_buildSpec(get);
-    const name = optional(get(Inputs.Name)) ?? deriveName({ image, archive, file: build.file, repoName });
+    const given = optional(get(Inputs.Name));
+    const name = checkName(given ?? deriveName({ image, archive, file: build.file, repoName }), given
+        ? inputLabel(Inputs.Name)
+        : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
     const platform = optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, inputLabel(Inputs.Platform));
     return {
         name,
         ...(image ? { image } : {}),
@@ -66775,6 +67087,9 @@ function parseImagesConfig(text, where, get, defaults) {
     if (!list || list.length === 0) {
         throw new Error(`${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`);
     }
+    if (list.length > MAX_IMAGES) {
+        throw new Error(`${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`);
+    }
     const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults));
     const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i);
     if (dup)
@@ -66799,8 +67114,10 @@ function imageEntry(entry, where, get, defaults) {
         : ['context', 'file', 'target'].includes(n)
             ? own(n)
             : get(n));
-    const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' });
+    const name = checkName(field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }), field('name') ? `${where}, name` : `${where} (set \`name\`)`);
     const platform = field('platform') ?? optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, `${where}, platform`);
     const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
     return {
         name,
@@ -66939,6 +67256,7 @@ function inWorkspace(workspace, path) {
 
 
 
+
 async function run() {
     let measured = [];
     let keepImage = true;
@@ -66947,7 +67265,7 @@ async function run() {
         const inputs = readInputs(name => getInput(name), path => readWorkspaceFile(ctx.workspace, path), ctx.repository.repo);
         keepImage = inputs.keepImage;
         const mode = resolveMode(inputs.mode, ctx);
-        info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`);
+        log_info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`);
         if (!inputs.token)
             throw new Error('the input `github-token` is empty: leave it at its default (${{ github.token }})');
         const target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository };
@@ -66958,7 +67276,7 @@ async function run() {
         await publish(ctx, inputs, target, mode, results);
     }
     catch (e) {
-        setFailed(errorMessage(e));
+        fail(errorMessage(e));
     }
     finally {
         await cleanupQuietly(measured, keepImage);
@@ -67002,7 +67320,7 @@ async function record(ctx, store, measured) {
             sha: ctx.sha,
             branch
         }));
-        info(`recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`);
+        log_info(`recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`);
     }
 }
 async function compareTarget(ctx, t, mode) {
@@ -67027,7 +67345,7 @@ async function publish(ctx, inputs, t, mode, results) {
         marker
     };
     logReports(results);
-    annotate(results);
+    annotate(results, { locations: true });
     const reportPath = writeReports(results);
     await writeSummary(results, renderCtx);
     let commentUrl;
@@ -67035,7 +67353,7 @@ async function publish(ctx, inputs, t, mode, results) {
     if (mode === 'measure')
         await writeArtifact(ctx, results);
     else if (readOnly) {
-        notice('this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
+        log_notice('this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
             'Use `mode: measure` here and `mode: report` in a workflow_run workflow (see the README) to post them.');
     }
     else {
@@ -67068,7 +67386,7 @@ async function writeArtifact(ctx, results) {
         }))
     });
     setOutput(Outputs.ArtifactPath, path);
-    info(`measure payload written to ${path}: upload it with actions/upload-artifact (see the README)`);
+    log_info(`measure payload written to ${path}: upload it with actions/upload-artifact (see the README)`);
 }
 function failOnVerdict(results, mode) {
     const verdict = worstVerdict(results.map(r => r.verdict.verdict));
@@ -67078,9 +67396,9 @@ function failOnVerdict(results, mode) {
     // A recording run reports but does not gate: the change was gated (or accepted with the
     // label) in its pull request, which a push cannot see. A red default branch would be noise.
     if (mode === 'record')
-        warning(`the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`);
+        log_warning(`the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`);
     else
-        setFailed(`image size check failed — ${reasons}`);
+        fail(`image size check failed — ${reasons}`);
 }
 function readWorkspaceFile(workspace, path) {
     const file = (0,external_node_path_namespaceObject.join)(workspace, path);

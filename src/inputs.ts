@@ -15,6 +15,7 @@ import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import { inputLabel } from './errors.js'
+import { checkName, checkPlatform, MAX_IMAGES } from './names.js'
 import type { Thresholds } from './diff/verdict.js'
 import { parseSize, SIZE_HELP } from './units.js'
 
@@ -200,10 +201,50 @@ function readImages(
   defaults: Thresholds,
   repoName: string
 ): ImageSpec[] {
+  const specs = readImageSpecs(get, readFile, defaults, repoName)
+  for (const spec of specs) refuseOptionLike(spec)
+  return specs
+}
+
+/**
+ * A value that starts with `-` would read as an option to the engine's CLI (`context:
+ * --output=…`): refused, whatever wrote it. Paths that mean it can be written `./-x`.
+ */
+function refuseOptionLike(spec: ImageSpec): void {
+  const values: Array<[string, string | undefined]> = [
+    ['image', spec.image],
+    ['archive', spec.archive],
+    ['context', spec.build?.context],
+    ['file', spec.build?.file ?? spec.dockerfile],
+    ['target', spec.build?.target],
+    ['network', spec.build?.network]
+  ]
+  for (const [key, value] of values) {
+    if (value?.replace(/^oci:/, '').startsWith('-')) {
+      throw new Error(
+        `image "${spec.name}": \`${key}\` must not start with "-" (it would read as an option); write a path as ./${value.slice(0, 40)}`
+      )
+    }
+  }
+}
+
+/** True when the images come from .github/image-size-guard.yml (no `images`, `image`, `archive`). */
+export function usesConfigFile(get: InputGetter): boolean {
+  return (
+    !optional(get(Inputs.Images)) && !optional(get(Inputs.Image)) && !optional(get(Inputs.Archive))
+  )
+}
+
+function readImageSpecs(
+  get: InputGetter,
+  readFile: FileReader,
+  defaults: Thresholds,
+  repoName: string
+): ImageSpec[] {
   const text = optional(get(Inputs.Images))
   if (text) return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults)
   const single = singleImage(get, defaults, repoName)
-  if (single.image || single.archive) return [single]
+  if (!usesConfigFile(get)) return [single]
   const config = readFile(CONFIG_FILE)
   if (config !== undefined) return parseImagesConfig(config, CONFIG_FILE, get, defaults)
   return [single]
@@ -218,9 +259,15 @@ function singleImage(get: InputGetter, thresholds: Thresholds, repoName: string)
     )
   }
   const build = buildSpec(get)
-  const name =
-    optional(get(Inputs.Name)) ?? deriveName({ image, archive, file: build.file, repoName })
+  const given = optional(get(Inputs.Name))
+  const name = checkName(
+    given ?? deriveName({ image, archive, file: build.file, repoName }),
+    given
+      ? inputLabel(Inputs.Name)
+      : `the image name derived from the inputs (set \`${Inputs.Name}\`)`
+  )
   const platform = optional(get(Inputs.Platform))
+  if (platform) checkPlatform(platform, inputLabel(Inputs.Platform))
   return {
     name,
     ...(image ? { image } : {}),
@@ -319,6 +366,11 @@ export function parseImagesConfig(
       `${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`
     )
   }
+  if (list.length > MAX_IMAGES) {
+    throw new Error(
+      `${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`
+    )
+  }
   const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults))
   const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i)
   if (dup) throw new Error(`${where}: two images are named "${dup}"; names must be unique`)
@@ -351,8 +403,12 @@ function imageEntry(
         ? own(n)
         : get(n)
   )
-  const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' })
+  const name = checkName(
+    field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }),
+    field('name') ? `${where}, name` : `${where} (set \`name\`)`
+  )
   const platform = field('platform') ?? optional(get(Inputs.Platform))
+  if (platform) checkPlatform(platform, `${where}, platform`)
   const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults
   return {
     name,

@@ -4,7 +4,7 @@
 // publish (summary, comment, status, annotations, outputs) → the job fails on `fail` (a
 // recording run on the default branch warns instead: pull requests are where it gates).
 
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import {
@@ -22,7 +22,9 @@ import {
   type RunMode
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
-import { coreLog, evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { isPullRequestEvent, loadInputs } from './action/load-inputs.js'
+import * as log from './action/log.js'
 import { commentMarker, dataStore, type Target } from './action/publish.js'
 import { runReportMode } from './action/report-mode.js'
 import { defaultLeg, runAggregateMode } from './action/aggregate.js'
@@ -44,7 +46,7 @@ import { writeLegArtifact } from './github/run-artifacts.js'
 import { createClient } from './github/client.js'
 import { readActionContext, type ActionContext } from './github/context.js'
 import { isReadOnlyToken } from './github/permissions.js'
-import { readInputs, type ActionInputs } from './inputs.js'
+import { type ActionInputs } from './inputs.js'
 import type { ImageResult } from './render/model.js'
 
 export async function run(): Promise<void> {
@@ -52,14 +54,10 @@ export async function run(): Promise<void> {
   let keepImage = true
   try {
     const ctx = readActionContext(process.env)
-    const inputs = readInputs(
-      name => core.getInput(name),
-      path => readWorkspaceFile(ctx.workspace, path),
-      ctx.repository.repo
-    )
+    const inputs = await loadInputs(ctx, name => core.getInput(name))
     keepImage = inputs.keepImage
     const mode = resolveMode(inputs.mode, ctx)
-    core.info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`)
+    log.info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`)
     if (!inputs.token)
       throw new Error(
         'the input `github-token` is empty: leave it at its default (${{ github.token }})'
@@ -67,11 +65,15 @@ export async function run(): Promise<void> {
     const target: Target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository }
     if (mode === 'report') return await runReportMode(ctx, inputs, target)
     if (mode === 'aggregate') return await runAggregateMode(ctx, inputs, target)
-    measured = await measureImages({ workspace: ctx.workspace, inputs })
+    measured = await measureImages({
+      workspace: ctx.workspace,
+      inputs,
+      confine: isPullRequestEvent(ctx)
+    })
     const results = await compareAll(ctx, inputs, target, mode, measured)
     await publish(ctx, inputs, target, mode, results)
   } catch (e) {
-    core.setFailed(errorMessage(e))
+    log.fail(errorMessage(e))
   } finally {
     await cleanupQuietly(measured, keepImage)
   }
@@ -143,14 +145,18 @@ async function compareTarget(
     mode === 'record' ? { ...ctx.payload, pull_request: undefined } : ctx.payload,
     checkedOut,
     mergeBaseFromGitHub(t.octokit, t.owner, t.repo),
-    coreLog
+    log.coreLog
   )
 }
 
 /** The baseline rebuild fallback: the same build at the base commit, in a separate worktree. */
 async function rebuildAt(ctx: ActionContext, inputs: ActionInputs, m: Measured, sha: string) {
   return withWorktree(ctx.workspace, sha, async dir => {
-    const base = await measureImage(m.spec, { workspace: ctx.workspace, inputs }, dir)
+    const base = await measureImage(
+      m.spec,
+      { workspace: ctx.workspace, inputs, confine: isPullRequestEvent(ctx) },
+      dir
+    )
     await cleanup([base], inputs.keepImage)
     return base.analysis.report
   })
@@ -174,7 +180,7 @@ async function publish(
   const posts = mode !== 'measure' && !readOnly
   if (mode === 'measure') await writeArtifact(ctx, inputs, results)
   else if (readOnly) {
-    core.notice(
+    log.notice(
       'this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
         'Use `mode: measure` here and `mode: report` in a workflow_run workflow (see the README) to post them.'
     )
@@ -223,7 +229,7 @@ async function writeArtifact(
   const name = `${inputs.artifactName}-${inputs.leg ?? defaultLeg(results)}`
   core.setOutput(Outputs.ArtifactPath, path)
   core.setOutput(Outputs.ArtifactName, name)
-  core.info(
+  log.info(
     `measure payload written to ${path}: upload it as "${name}" with actions/upload-artifact (see the README)`
   )
 }
@@ -235,15 +241,10 @@ function failOnVerdict(results: ImageResult[], mode: RunMode): void {
   // A recording run reports but does not gate: the change was gated (or accepted with the
   // label) in its pull request, which a push cannot see. A red default branch would be noise.
   if (mode === 'record')
-    core.warning(
+    log.warning(
       `the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`
     )
-  else core.setFailed(`image size check failed — ${reasons}`)
-}
-
-function readWorkspaceFile(workspace: string, path: string): string | undefined {
-  const file = join(workspace, path)
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined
+  else log.fail(`image size check failed — ${reasons}`)
 }
 
 /** The commit checked out in the workspace (without the git CLI), if it is a git checkout. */

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { analyzeImage, type Analysis } from './analysis/analyze.js'
-import { mapHistory } from './analysis/history.js'
+import { mapHistory, withoutBuildArgs } from './analysis/history.js'
 import { ContentCollector, wantsContent, type LayerContents } from './analysis/hints/content.js'
 import { detectHints } from './analysis/hints/index.js'
 import type { BuildInfo, ImageSummary } from './analysis/report.js'
@@ -36,6 +36,8 @@ export interface MeasureOptions {
   ignoreHints?: string[]
   pythonBytecode?: boolean
   build?: BuildInfo
+  /** The build args the image was built with: their `KEY=value` never reach the report. */
+  buildArgs?: Record<string, string>
   onProgress?: (bytes: number, total?: number) => void
   onWarning?: (message: string) => void
 }
@@ -55,7 +57,9 @@ export async function measure(source: string, opts: MeasureOptions): Promise<Ana
 }
 
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
-export async function analyse(image: ImageData, opts: MeasureOptions): Promise<Analysis> {
+export async function analyse(read: ImageData, opts: MeasureOptions): Promise<Analysis> {
+  const buildArgs = { ...opts.dockerfile?.buildArgs, ...opts.buildArgs }
+  const image = Object.keys(buildArgs).length ? scrubHistory(read, buildArgs) : read
   const { history } = mapHistory(image.config.history, image.layers.length)
   const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined
   const base = await baseOf(image, map, history)
@@ -76,6 +80,15 @@ export async function analyse(image: ImageData, opts: MeasureOptions): Promise<A
   })
   if (opts.build) report.build = opts.build
   return analysis
+}
+
+function scrubHistory(image: ImageData, buildArgs: Record<string, string>): ImageData {
+  const history = image.config.history?.map(h =>
+    h.created_by === undefined
+      ? h
+      : { ...h, created_by: withoutBuildArgs(h.created_by, buildArgs) ?? '' }
+  )
+  return history ? { ...image, config: { ...image.config, history } } : image
 }
 
 function readDockerfileMap(

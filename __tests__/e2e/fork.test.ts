@@ -56,7 +56,7 @@ function upload(w: World, pr: PullRequest, files: Record<string, string>): numbe
 
 /** Phase 2: the workflow_run workflow with the base repository's (write) token. */
 function report(w: World, runId: number, headSha: string): Promise<ActionRun> {
-  return w.run(workflowRunEvent(runId, headSha), {
+  return w.run(workflowRunEvent(runId, headSha, FORK), {
     workspace: tempDir(),
     inputs: { mode: 'report', ...limits }
   })

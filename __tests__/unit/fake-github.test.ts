@@ -531,6 +531,27 @@ describe('pull requests, statuses, permissions', () => {
     gh.assertNoValidationErrors()
   })
 
+  it("lists a PR's files from its base and head trees, paged like GitHub", async () => {
+    const baseSha = repo.addCommit({ files: { 'a.txt': 'a', 'gone.txt': 'x', 'same.txt': 's' } })
+    const headSha = repo.addCommit({
+      parents: [baseSha],
+      files: { 'a.txt': 'A', 'gone.txt': null, '.github/workflows/m.yml': 'on: push\n' }
+    })
+    const pr = repo.addPullRequest({ baseSha, headSha })
+    const files = await client().paginate(client().rest.pulls.listFiles, {
+      ...base,
+      pull_number: pr.number,
+      per_page: 2
+    })
+    expect(files.map(f => [f.filename, f.status])).toEqual([
+      ['.github/workflows/m.yml', 'added'],
+      ['a.txt', 'modified'],
+      ['gone.txt', 'removed']
+    ])
+    expect(gh.requests.filter(r => r.operationId === 'pulls/list-files')).toHaveLength(2)
+    gh.assertNoValidationErrors()
+  })
+
   it('creates and lists commit statuses, rejecting long descriptions', async () => {
     const { headSha } = repo.addPullRequest()
     const octokit = client()

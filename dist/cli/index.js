@@ -42369,7 +42369,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8251);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8481);
 // The command line's entry point: nothing but main().
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -42379,7 +42379,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8251:
+/***/ 8481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42886,10 +42886,50 @@ function parseMaxSize(value, name) {
     return bytes;
 }
 
+;// CONCATENATED MODULE: ./src/names.ts
+// What an image name and a platform may look like, checked wherever they enter: the inputs,
+// the images config and the measure artifact a fork uploads. They end up in status contexts,
+// file names on the data branch, log lines and markdown; a strict shape keeps every one of
+// those safe without relying on escaping alone. Imports nothing of ours.
+/** Letters, digits, `.`, `_`, `-`, segments joined by `/`; starts with a letter or digit. */
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*$';
+const MAX_NAME_LENGTH = 100;
+/** `os/arch[/variant]`, lower case, as the OCI image index spells them (`linux/arm/v7`). */
+const PLATFORM_PATTERN = '^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9.]+)?$';
+const MAX_PLATFORM_LENGTH = 64;
+/** Images per run (inputs, config) and results per measure artifact. */
+const names_MAX_IMAGES = 20;
+const NAME = new RegExp(NAME_PATTERN);
+const PLATFORM = new RegExp(PLATFORM_PATTERN);
+function isValidName(name) {
+    return name.length <= MAX_NAME_LENGTH && NAME.test(name);
+}
+function isValidPlatform(platform) {
+    return platform.length <= MAX_PLATFORM_LENGTH && PLATFORM.test(platform);
+}
+/** Shows a refused value safely inside an error message: JSON-quoted, bounded. */
+function quoted(value, max = 80) {
+    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+    return JSON.stringify(cut);
+}
+/** Throws when `name` is not a valid image name; `where` names the input or file. */
+function names_checkName(name, where) {
+    if (isValidName(name))
+        return name;
+    throw new Error(`${where}: the image name ${quoted(name)} is not allowed; use letters, digits, ".", "_", "-" and "/" (at most ${MAX_NAME_LENGTH} characters, starting with a letter or digit), e.g. "api" or "services/api"`);
+}
+/** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
+function names_checkPlatform(platform, where) {
+    if (isValidPlatform(platform))
+        return platform;
+    throw new Error(`${where}: the platform ${quoted(platform)} is not os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
 // (and a file reader for the images config), so tests pass tables and the action passes
 // core.getInput.
+
 
 
 
@@ -42975,8 +43015,13 @@ function singleImage(get, thresholds, repoName) {
         throw new Error(`inputs \`${Inputs.Image}\` and \`${Inputs.Archive}\` are both set: give one of them`);
     }
     const build = buildSpec(get);
-    const name = optional(get(Inputs.Name)) ?? deriveName({ image, archive, file: build.file, repoName });
+    const given = optional(get(Inputs.Name));
+    const name = checkName(given ?? deriveName({ image, archive, file: build.file, repoName }), given
+        ? inputLabel(Inputs.Name)
+        : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
     const platform = optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, inputLabel(Inputs.Platform));
     return {
         name,
         ...(image ? { image } : {}),
@@ -43057,6 +43102,9 @@ function parseImagesConfig(text, where, get, defaults) {
     if (!list || list.length === 0) {
         throw new Error(`${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`);
     }
+    if (list.length > MAX_IMAGES) {
+        throw new Error(`${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`);
+    }
     const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults));
     const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i);
     if (dup)
@@ -43081,8 +43129,10 @@ function imageEntry(entry, where, get, defaults) {
         : ['context', 'file', 'target'].includes(n)
             ? own(n)
             : get(n));
-    const name = field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' });
+    const name = checkName(field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }), field('name') ? `${where}, name` : `${where} (set \`name\`)`);
     const platform = field('platform') ?? optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, `${where}, platform`);
     const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
     return {
         name,
@@ -48396,6 +48446,7 @@ const SCHEMA_VERSION = 1;
 // Unknown properties are dropped by the validator (`removeAdditional`), not rejected, so a
 // reader keeps working when a newer writer adds an optional field within the same version.
 
+
 /** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
 const BOUNDS = {
     id: 256,
@@ -48414,7 +48465,8 @@ const BOUNDS = {
     hintPaths: 200,
     packages: 1000,
     configList: 1000,
-    results: 100
+    /** Results in a measure artifact: as many as one run may measure. */
+    results: names_MAX_IMAGES
 };
 const str = (maxLength, extra = {}) => ({
     type: 'string',
@@ -48587,8 +48639,9 @@ const MEASURE_SCHEMA = obj({
     headSha: str(64, { pattern: SHA_PATTERN }),
     baseSha: str(64, { pattern: SHA_PATTERN }),
     results: list(obj({
-        name: str(BOUNDS.id, { minLength: 1 }),
-        platform: str(BOUNDS.platform, { minLength: 1 }),
+        // A fork writes these: strict shapes, checked before anything is printed.
+        name: str(MAX_NAME_LENGTH, { pattern: NAME_PATTERN }),
+        platform: str(MAX_PLATFORM_LENGTH, { pattern: PLATFORM_PATTERN }),
         dockerfile: str(BOUNDS.path),
         report: REPORT_SCHEMA
     }, ['name', 'platform', 'report']), BOUNDS.results)
@@ -50392,19 +50445,49 @@ function normaliseCreatedBy(raw) {
     // An exec-form RUN from the legacy builder (`/bin/busybox --install`) has no marker.
     return `RUN ${s}`;
 }
-/** Removes `|N K=V K=V ` (N pairs; values may not contain spaces in this format). */
+// A shell prefix anywhere after the build-arg pairs (values may hold spaces, so counting
+// pairs is not enough to find where they end).
+const SHELL_AFTER_ARGS = /(?:^|\s)(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)(?:\s+-o\s+\S+|\s+-[a-z]+)*?\s+-c\s+/;
+/**
+ * Removes `|N K=V K=V ` (N pairs). A value may hold spaces (`NPM_TOKEN=a b c`): everything
+ * before the shell prefix is dropped, so no residue of a value is left in front of the
+ * command. Without a shell prefix (an exec-form RUN) the `KEY=` words are counted off.
+ */
 function stripArgPrefix(s) {
     const m = ARG_PREFIX.exec(s);
     if (!m)
         return s;
     let rest = s.slice(m[0].length);
-    for (let n = Number(m[1]); n > 0; n--) {
+    const shell = SHELL_AFTER_ARGS.exec(rest);
+    if (shell)
+        return rest.slice(shell.index + (shell[0].length - shell[0].trimStart().length));
+    // Pairs already removed (withoutBuildArgs) leave the count high: only `KEY=` words go.
+    for (let n = Number(m[1]); n > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest); n--) {
         const space = rest.indexOf(' ');
         if (space < 0)
             return rest;
         rest = rest.slice(space + 1);
     }
     return rest;
+}
+/**
+ * `created_by` without any `KEY=value` of the build args that were passed, matched exactly
+ * (spaces included), before anything else reads it: build-arg values are often tokens, and
+ * history text reaches the comment, the summary, the artifact and the data branch, where the
+ * runner's secret masking does not reach.
+ */
+function withoutBuildArgs(createdBy, buildArgs) {
+    if (createdBy === undefined || !buildArgs)
+        return createdBy;
+    let out = createdBy;
+    // Longest first: `A=xy` before `A=x` when both were somehow passed.
+    const pairs = Object.entries(buildArgs)
+        .map(([k, v]) => `${k}=${v}`)
+        .sort((a, b) => b.length - a.length);
+    for (const pair of pairs)
+        if (pair.length > 1)
+            out = out.split(pair).join('');
+    return out;
 }
 /**
  * Maps history rows onto layers: each row without `empty_layer` takes the next layer.
@@ -50992,7 +51075,7 @@ var main = __nccwpck_require__(8390);
 // `${VAR:+word}`, `${VAR+word}`; `\$` is a literal `$`. An unknown variable expands to the
 // empty string, as in BuildKit. Other modifiers (`${VAR#pat}`…) are kept verbatim: we only
 // use expansion to compare with history text, and a verbatim miss costs a match, not a lie.
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const expand_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 function expand_expand(text, scope, escape = '\\') {
     let out = '';
     let i = 0;
@@ -51018,7 +51101,7 @@ function expand_expand(text, scope, escape = '\\') {
 function substitute(text, start, scope, escape) {
     if (text[start + 1] === '{')
         return braced(text, start, scope, escape);
-    const m = NAME.exec(text.slice(start + 1));
+    const m = expand_NAME.exec(text.slice(start + 1));
     if (!m)
         return ['$', start + 1];
     return [scope.get(m[0]) ?? '', start + 1 + m[0].length];
@@ -51743,12 +51826,12 @@ function shortInstruction(instruction, width = WIDTH) {
     return one.length <= width ? one : `${one.slice(0, width - 1).trimEnd()}…`;
 }
 /** `` `RUN pip install …` `` or a neutral phrase when the instruction is unknown. */
-function quoted(instruction, fallback = 'the instruction that made the layer') {
+function fix_quoted(instruction, fallback = 'the instruction that made the layer') {
     return instruction ? `\`${shortInstruction(instruction)}\`` : fallback;
 }
 /** ` in `RUN …`` or nothing. */
 function inInstruction(instruction) {
-    return instruction ? ` in ${quoted(instruction)}` : '';
+    return instruction ? ` in ${fix_quoted(instruction)}` : '';
 }
 function isRun(instruction) {
     return instruction?.startsWith('RUN ') === true;
@@ -52139,7 +52222,7 @@ function buildFix(ctx, tally, packages, paths, build, claimed) {
     }
     const ownLayers = new Map([...tally.byLayer].filter(([l]) => !isBase(ctx, l)));
     const instruction = context_instructionOf(ctx, mainLayer(ownLayers));
-    const by = instruction ? ` come from ${quoted(instruction)}` : '';
+    const by = instruction ? ` come from ${fix_quoted(instruction)}` : '';
     const purge = purgeHint(build, instruction);
     return (`${what}${by}: build in a separate stage (\`FROM … AS build\`) and \`COPY --from=build\` only ${artefact} ` +
         `into a slim final stage${purge}`);
@@ -52360,7 +52443,7 @@ const docs = {
     ],
     fix: f => {
         const family = packageFamily(f.ctx);
-        const same = `delete them at the end of ${quoted(f.instruction, 'the RUN that installs')} (\`rm -rf /usr/share/doc/* /usr/share/man/* /usr/share/info/*\`)`;
+        const same = `delete them at the end of ${fix_quoted(f.instruction, 'the RUN that installs')} (\`rm -rf /usr/share/doc/* /usr/share/man/* /usr/share/info/*\`)`;
         if (f.paths.some(p => /\/doc$/.test(p.path) && !p.path.startsWith('/usr/'))) {
             return `install gems with \`gem install --no-document\` (bundler: \`BUNDLE_NO_DOCUMENT\`), or ${same}`;
         }
@@ -52392,7 +52475,7 @@ const locales = {
     fix: f => {
         // decided on the whole tally, before the kept languages were taken out of it
         const kept = keptCache.get(f.ctx) ?? [];
-        const where = quoted(f.instruction, 'the RUN that installs');
+        const where = fix_quoted(f.instruction, 'the RUN that installs');
         if (kept.length === 0) {
             // The C locale: gettext translates nothing, whatever is installed.
             const family = packageFamily(f.ctx);
@@ -52490,9 +52573,9 @@ const vcs = {
     fix: f => {
         const dir = f.paths[0]?.path ?? '.git';
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} copies ${dir}: add \`.git\` to .dockerignore`;
+            return `${fix_quoted(f.instruction)} copies ${dir}: add \`.git\` to .dockerignore`;
         }
-        return `clone with \`git clone --depth 1\` and end ${quoted(f.instruction, 'the RUN that clones')} with \`&& rm -rf ${dir}\`, or clone in a build stage`;
+        return `clone with \`git clone --depth 1\` and end ${fix_quoted(f.instruction, 'the RUN that clones')} with \`&& rm -rf ${dir}\`, or clone in a build stage`;
     }
 };
 // ---------------------------------------------------------------- tmp, logs
@@ -52501,9 +52584,9 @@ const tmpFiles = {
     rules: () => [regexRule('tmp-files', /^((?:var\/)?tmp\/[^/]+)/, ['tmp/'])],
     fix: f => {
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} copies into a temp directory: copy into a build stage, or bind-mount it for the RUN that needs it (\`RUN --mount=type=bind,source=…,target=…\`)`;
+            return `${fix_quoted(f.instruction)} copies into a temp directory: copy into a build stage, or bind-mount it for the RUN that needs it (\`RUN --mount=type=bind,source=…,target=…\`)`;
         }
-        return `end ${quoted(f.instruction, 'the RUN that writes them')} with \`&& rm -rf /tmp/* /var/tmp/*\`, or mount a tmpfs: \`RUN --mount=type=tmpfs,target=/tmp …\``;
+        return `end ${fix_quoted(f.instruction, 'the RUN that writes them')} with \`&& rm -rf /tmp/* /var/tmp/*\`, or mount a tmpfs: \`RUN --mount=type=tmpfs,target=/tmp …\``;
     }
 };
 const SPARSE_LOGS = /^\/var\/log\/(?:lastlog|faillog)$/;
@@ -52515,7 +52598,7 @@ const logs = {
         if (sparse && sparse.bytes >= f.bytes / 2) {
             return `${sparse.path} is a sparse file written by \`useradd\` with a large UID (${bytes(sparse.bytes)} in the tar): use \`useradd -l\` (\`--no-log-init\`)${inInstruction(f.instruction)}`;
         }
-        return `delete or truncate the logs at the end of ${quoted(f.instruction, 'the RUN that writes them')} (\`rm -rf /var/log/*.log /var/log/apt/*\`); log to stdout at run time`;
+        return `delete or truncate the logs at the end of ${fix_quoted(f.instruction, 'the RUN that writes them')} (\`rm -rf /var/log/*.log /var/log/apt/*\`); log to stdout at run time`;
     }
 };
 // ---------------------------------------------------------------- source archives
@@ -52554,9 +52637,9 @@ const sourceArchives = {
             return `delete ${what} in the same RUN that installs it${inInstruction(f.instruction)}, or install from a bind mount (\`RUN --mount=type=bind,source=…\`)`;
         }
         if (isCopy(f.instruction)) {
-            return `${quoted(f.instruction)} ships ${what} and a later step unpacks it: use \`ADD <archive> <dir>/\` (extracts local tars), or extract in a build stage and copy the result`;
+            return `${fix_quoted(f.instruction)} ships ${what} and a later step unpacks it: use \`ADD <archive> <dir>/\` (extracts local tars), or extract in a build stage and copy the result`;
         }
-        const where = isRun(f.instruction) ? ` in ${quoted(f.instruction)}` : '';
+        const where = isRun(f.instruction) ? ` in ${fix_quoted(f.instruction)}` : '';
         return `download, extract and delete in one step${where}: \`curl -fsSL <url> | tar -xz -C <dir>\`, or \`rm ${what}\` in the same RUN`;
     }
 };
@@ -52582,7 +52665,7 @@ const pythonBytecode = {
             }
         }
     ],
-    fix: f => `set \`ENV PYTHONDONTWRITEBYTECODE=1\` before ${quoted(f.instruction, 'the install')}, or \`pip install --no-compile\`; ` +
+    fix: f => `set \`ENV PYTHONDONTWRITEBYTECODE=1\` before ${fix_quoted(f.instruction, 'the install')}, or \`pip install --no-compile\`; ` +
         'Python recompiles at first import, which costs start-up time'
 };
 
@@ -52677,7 +52760,7 @@ function rx(id, pattern, needles) {
 function copied(f, dir) {
     if (!isCopy(f.instruction))
         return undefined;
-    return `${quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`;
+    return `${fix_quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`;
 }
 function cacheDir(f, fallback) {
     return f.paths[0]?.path ?? fallback;
@@ -52686,7 +52769,7 @@ function mount(target, command) {
     return `\`RUN --mount=type=cache,target=${target} ${command}\``;
 }
 function sameRunRm(f, dir) {
-    return `end ${quoted(f.instruction, 'the RUN that fills it')} with \`&& rm -rf ${dir}\``;
+    return `end ${fix_quoted(f.instruction, 'the RUN that fills it')} with \`&& rm -rf ${dir}\``;
 }
 function detector(id, staticRules, fix, fallbackDir, extra = {}) {
     return {
@@ -52707,8 +52790,8 @@ function pipCommand(instruction) {
 const pipCache = detector('pip-cache', [rx('pip-cache', `^(${ANY}\\.cache\\/pip)\\/`, ['.cache/pip/'])], (f, dir) => {
     const cmd = pipCommand(f.instruction);
     const where = /\bpip[\d.]*\s+install\b/.test(f.instruction ?? '')
-        ? `in ${quoted(f.instruction)}`
-        : `run by ${quoted(f.instruction, 'the RUN that installs the packages')}`;
+        ? `in ${fix_quoted(f.instruction)}`
+        : `run by ${fix_quoted(f.instruction, 'the RUN that installs the packages')}`;
     return (`add \`--no-cache-dir\` to \`${cmd}\` ${where} (or set \`ENV PIP_NO_CACHE_DIR=1\`), ` +
         `or mount the cache: ${mount(dir, `${cmd} …`)}`);
 }, '/root/.cache/pip');
@@ -52721,17 +52804,17 @@ const poetryCache = detector('poetry-cache',
     ])
 ], (f, dir) => {
     const root = dir.replace(/\/(?:cache|artifacts)$/, '');
-    return (`use \`poetry install --no-cache\` in ${quoted(f.instruction, 'the RUN that installs')}, or end it with ` +
+    return (`use \`poetry install --no-cache\` in ${fix_quoted(f.instruction, 'the RUN that installs')}, or end it with ` +
         `\`&& rm -rf ${root}/cache ${root}/artifacts\`; or mount the cache: ${mount(root, 'poetry install …')}`);
 }, '/root/.cache/pypoetry/cache');
-const uvCache = detector('uv-cache', [rx('uv-cache', `^(${ANY}\\.cache\\/uv)\\/`, ['.cache/uv/'])], (f, dir) => `add \`--no-cache\` to \`uv\` in ${quoted(f.instruction, 'the RUN that installs')} ` +
+const uvCache = detector('uv-cache', [rx('uv-cache', `^(${ANY}\\.cache\\/uv)\\/`, ['.cache/uv/'])], (f, dir) => `add \`--no-cache\` to \`uv\` in ${fix_quoted(f.instruction, 'the RUN that installs')} ` +
     `(or set \`ENV UV_NO_CACHE=1\`), or mount the cache: ${mount(dir, 'uv sync …')}`, '/root/.cache/uv');
 const condaPkgs = detector('conda-pkgs', [
     rx('conda-pkgs', `^(${ANY}(?:conda|miniconda\\d*|anaconda\\d*|miniforge\\d*|mambaforge|micromamba|\\.conda)\\/pkgs)\\/`, ['/pkgs/'])
-], f => `end ${quoted(f.instruction, 'the RUN that installs')} with \`&& conda clean -afy\` (mamba/micromamba: \`clean -afy\`)`, '/opt/conda/pkgs');
+], f => `end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& conda clean -afy\` (mamba/micromamba: \`clean -afy\`)`, '/opt/conda/pkgs');
 const npmCache = detector('npm-cache', [rx('npm-cache', `^(${ANY}\\.npm\\/(?:_cacache|_logs))\\/`, ['.npm/_'])], (f, dir) => {
     const home = dir.replace(/\/_(?:cacache|logs)$/, '');
-    return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& npm cache clean --force\`, ` +
+    return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& npm cache clean --force\`, ` +
         `or mount the cache: ${mount(home, 'npm ci …')}`);
 }, '/root/.npm/_cacache');
 const YARN_PROJECT = new RegExp(`^(${ANY}\\.yarn\\/cache)\\/`);
@@ -52768,35 +52851,35 @@ const yarnCache = detector('yarn-cache', [
     { id: 'yarn-cache', needles: ['.yarn/cache/'], match: yarnProjectCache }
 ], (f, dir) => {
     if (dir.includes('/.yarn/')) {
-        return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean --all\` ` +
+        return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean --all\` ` +
             `(Yarn Berry with the node-modules linker does not need the cache at run time), or mount it: ${mount(dir, 'yarn install --immutable')}`);
     }
-    return (`end ${quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean\`, ` +
+    return (`end ${fix_quoted(f.instruction, 'the RUN that installs')} with \`&& yarn cache clean\`, ` +
         `or mount the cache: ${mount(dir, 'yarn install --frozen-lockfile')}`);
 }, '/usr/local/share/.cache/yarn');
 const pnpmStore = detector('pnpm-store', [
     rx('pnpm-store', `^(${ANY}\\.local\\/share\\/pnpm\\/store)\\/`, ['pnpm/store/']),
     rx('pnpm-store', `^(${ANY}\\.pnpm-store)\\/`, ['.pnpm-store/'])
-], (f, dir) => `mount the store as a cache instead of keeping it in ${quoted(f.instruction, 'the layer')}: ${mount(dir, 'pnpm install --frozen-lockfile')}, ` +
+], (f, dir) => `mount the store as a cache instead of keeping it in ${fix_quoted(f.instruction, 'the layer')}: ${mount(dir, 'pnpm install --frozen-lockfile')}, ` +
     `or \`pnpm deploy --prod\` in a build stage and copy only that (\`pnpm store prune\` only trims it)`, '/root/.local/share/pnpm/store');
 const MULTISTAGE_BINARY = 'build in a separate stage and `COPY --from=build` only the binary onto a runtime image (`gcr.io/distroless/static`, `scratch`)';
-const goBuildCache = detector('go-build-cache', [rx('go-build-cache', `^(${ANY}\\.cache\\/go-build)\\/`, ['.cache/go-build/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the cache on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'go build …')}`, '/root/.cache/go-build');
+const goBuildCache = detector('go-build-cache', [rx('go-build-cache', `^(${ANY}\\.cache\\/go-build)\\/`, ['.cache/go-build/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the cache on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'go build …')}`, '/root/.cache/go-build');
 const goModCache = detector('go-mod-cache', [rx('go-mod-cache', `^(${ANY}go\\/pkg\\/mod)\\/`, ['go/pkg/mod/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the module cache: ${mount(dir, 'go mod download')}, ` +
-    `or end ${quoted(f.instruction, 'the RUN')} with \`&& go clean -modcache\``, '/go/pkg/mod');
+    `or end ${fix_quoted(f.instruction, 'the RUN')} with \`&& go clean -modcache\``, '/go/pkg/mod');
 const mavenRepo = detector('maven-repo', [rx('maven-repo', `^(${ANY}\\.m2\\/repository)\\/`, ['.m2/repository/'])], (f, dir) => `build in a separate stage and \`COPY --from=build\` only the jar onto a JRE image; ` +
-    `or mount the repository on ${quoted(f.instruction, 'the build')}: ${mount(dir.replace(/\/repository$/, ''), 'mvn -B package')}`, '/root/.m2/repository');
+    `or mount the repository on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir.replace(/\/repository$/, ''), 'mvn -B package')}`, '/root/.m2/repository');
 const gradleCache = detector('gradle-cache', [
     rx('gradle-cache', `^(${ANY}\\.gradle\\/(?:caches|wrapper\\/dists|daemon|native))\\/`, [
         '.gradle/'
     ])
 ], (f, dir) => `build in a separate stage and \`COPY --from=build\` only the jar onto a JRE image; ` +
-    `or mount the caches on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'gradle build --no-daemon')}`, '/root/.gradle/caches');
-const cargoRegistry = detector('cargo-registry', [rx('cargo-registry', `^(${ANY}\\.cargo\\/(?:registry|git))\\/`, ['.cargo/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the registry on ${quoted(f.instruction, 'the build')}: ${mount(dir, 'cargo build --release')}`, '/root/.cargo/registry');
+    `or mount the caches on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'gradle build --no-daemon')}`, '/root/.gradle/caches');
+const cargoRegistry = detector('cargo-registry', [rx('cargo-registry', `^(${ANY}\\.cargo\\/(?:registry|git))\\/`, ['.cargo/'])], (f, dir) => `${MULTISTAGE_BINARY}; or mount the registry on ${fix_quoted(f.instruction, 'the build')}: ${mount(dir, 'cargo build --release')}`, '/root/.cargo/registry');
 const ccache = detector('ccache', [rx('ccache', `^(${ANY}(?:\\.ccache|\\.cache\\/ccache|\\.cache\\/sccache))\\/`, ['ccache/'])], (f, dir) => `mount the compiler cache: ${mount(dir, 'make …')}, or ${sameRunRm(f, dir)}`, '/root/.ccache');
 const composerCache = detector('composer-cache', [
     rx('composer-cache', `^(${ANY}\\.composer\\/cache)\\/`, ['.composer/cache/']),
     rx('composer-cache', `^(${ANY}\\.cache\\/composer)\\/`, ['.cache/composer/'])
-], f => `use \`composer install --no-dev --no-cache\` in ${quoted(f.instruction, 'the RUN that installs')}, ` +
+], f => `use \`composer install --no-dev --no-cache\` in ${fix_quoted(f.instruction, 'the RUN that installs')}, ` +
     `or end it with \`&& composer clear-cache\``, '/root/.composer/cache');
 const gemCache = detector('gem-cache', 
 // $GEM_HOME/cache/*.gem, /usr/local/bundle/cache/*.gem, vendor/cache/*.gem
@@ -52804,7 +52887,7 @@ const gemCache = detector('gem-cache',
 const nugetCache = detector('nuget-cache', [
     rx('nuget-cache', `^(${ANY}\\.nuget\\/packages)\\/`, ['.nuget/packages/']),
     rx('nuget-cache', `^(${ANY}\\.local\\/share\\/NuGet)\\/`, ['.local/share/NuGet/'])
-], (f, dir) => `${quoted(f.instruction, 'the restore')} keeps ${dir}: publish in a separate stage (\`dotnet publish -c Release -o /out\`) and copy /out onto ` +
+], (f, dir) => `${fix_quoted(f.instruction, 'the restore')} keeps ${dir}: publish in a separate stage (\`dotnet publish -c Release -o /out\`) and copy /out onto ` +
     `\`mcr.microsoft.com/dotnet/aspnet\` or \`runtime\`; or mount the packages: ${mount(dir, 'dotnet restore')}`, '/root/.nuget/packages');
 const LANGUAGE_CACHE_DETECTORS = [
     pipCache,
@@ -52836,7 +52919,7 @@ const LANGUAGE_CACHE_DETECTORS = [
 const CACHE_MOUNT_APT = '`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`';
 function sameRun(f, command) {
     return isRun(f.instruction)
-        ? `end ${quoted(f.instruction)} with \`&& ${command}\``
+        ? `end ${fix_quoted(f.instruction)} with \`&& ${command}\``
         : `end the RUN that installs the packages with \`&& ${command}\`${inInstruction(f.instruction)}`;
 }
 const aptLists = {
@@ -52875,7 +52958,7 @@ const apkCache = {
     fix: f => {
         const alt = '`RUN --mount=type=cache,target=/var/cache/apk …`';
         if (/\bapk\s+(add|update|upgrade)\b/.test(f.instruction ?? '')) {
-            return `use \`apk add --no-cache\` (and drop \`apk update\`/\`--update\`) in ${quoted(f.instruction)}, or ${alt}`;
+            return `use \`apk add --no-cache\` (and drop \`apk update\`/\`--update\`) in ${fix_quoted(f.instruction)}, or ${alt}`;
         }
         return `${sameRun(f, 'rm -rf /var/cache/apk/*')}, or use \`apk add --no-cache\`, or ${alt}`;
     }
@@ -52977,7 +53060,7 @@ function creator(g) {
 function creatorText(ctx, g) {
     const c = creator(g);
     const others = c.others > 0 ? ` (and ${c.others} other layer${c.others > 1 ? 's' : ''})` : '';
-    return `${quoted(context_instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`;
+    return `${fix_quoted(context_instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`;
 }
 function groupHint(ctx, id, g, fix) {
     return makeHint(ctx, {
@@ -52991,7 +53074,7 @@ function groupHint(ctx, id, g, fix) {
     });
 }
 function deletedHint(ctx, g) {
-    const hider = quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
+    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
     const top = itemPaths(ctx, g.items)[0];
     const what = top ? ` (${top.path}${g.items.length > 1 ? ' and more' : ''})` : '';
     if (isBase(ctx, creator(g).layer)) {
@@ -53002,7 +53085,7 @@ function deletedHint(ctx, g) {
         'that creates the files, or create them in another stage (or a `--mount=type=cache`/`tmpfs` mount) and copy only the result');
 }
 function overwrittenHint(ctx, g) {
-    const hider = quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
+    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
     const top = itemPaths(ctx, g.items)[0];
     const eg = top ? ` (e.g. ${top.path})` : '';
     if (isBase(ctx, creator(g).layer)) {
@@ -53021,7 +53104,7 @@ function ownerAndMode(instruction) {
 }
 function metadataHint(ctx, g) {
     const hiderInstruction = context_instructionOf(ctx, g.hiding);
-    const hider = quoted(hiderInstruction, `layer ${g.hiding}`);
+    const hider = fix_quoted(hiderInstruction, `layer ${g.hiding}`);
     const c = creator(g);
     const creatorInstruction = context_instructionOf(ctx, c.layer);
     const lead = `${hider} copies ${bytes(g.bytes)} again only to change owner or mode`;
@@ -53501,14 +53584,44 @@ function notALayerError(ref, index, count) {
 
 ;// CONCATENATED MODULE: ./src/unsafe.ts
 // The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
-// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks, and
-// lone surrogates. One definition for the renderers (render/escape.ts, render/terminal.ts) and
-// the readers' messages (image/layer/errors.ts).
-const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]' +
+// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks,
+// zero-width and other invisible format characters (U+200B..U+200D, U+2060..U+206F, U+FEFF,
+// U+180E, the soft hyphen), tag characters (U+E0000..U+E007F, which can spell hidden ASCII
+// text) and lone surrogates. One definition for the renderers (render/escape.ts,
+// render/terminal.ts), the readers' messages (image/layer/errors.ts) and the log writer
+// (action/log.ts).
+const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff]' +
+    '|\\udb40[\\udc00-\\udc7f]' +
     '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 /** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
 function unsafeChars(extra = '') {
     return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
+}
+// The runner reads a log line as a workflow command when, after its leading whitespace, it
+// starts with `::` (`::warning::`, `::add-mask::`, `::stop-commands::`), or when it holds
+// `##[` anywhere (the legacy `##[warning]` form). Its lines end at LF, CRLF and a bare CR.
+const LINE_BREAK = /\r\n|\r|\n/;
+// Tab and ESC stay: build logs indent with tabs and colour with ANSI sequences, and neither
+// can start a command. Everything else unsafe (NUL first) becomes U+FFFD, visibly.
+const UNSAFE_IN_LOG = new RegExp(`(?![\\t\\u001b])(?:${UNSAFE_CHARS})`, 'g');
+/**
+ * Text from an image, a build, an artifact or a baseline, made safe to print to a GitHub
+ * Actions log: no line of the result is a workflow command. Each line keeps its text; a
+ * leading `::` becomes `: :` and every `##[` becomes `# #[`; bare CRs end lines (as the
+ * runner would) and NUL and other unsafe characters become U+FFFD.
+ */
+function neutraliseCommands(text) {
+    return text
+        .split(LINE_BREAK)
+        .map(line => line
+        .replace(UNSAFE_IN_LOG, '\ufffd')
+        .replace(/##\[/g, '# #[')
+        .replace(/^(\s*):(?=:)/, '$1: '))
+        .join('\n');
+}
+/** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
+function logText(text) {
+    return neutraliseCommands(text).replace(/\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/image/layer/errors.ts
@@ -57230,7 +57343,9 @@ async function measure(source, opts) {
     return analyse(image, opts);
 }
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
-async function analyse(image, opts) {
+async function analyse(read, opts) {
+    const buildArgs = { ...opts.dockerfile?.buildArgs, ...opts.buildArgs };
+    const image = Object.keys(buildArgs).length ? scrubHistory(read, buildArgs) : read;
     const { history } = mapHistory(image.config.history, image.layers.length);
     const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined;
     const base = await baseOf(image, map, history);
@@ -57253,6 +57368,12 @@ async function analyse(image, opts) {
     if (opts.build)
         report.build = opts.build;
     return analysis;
+}
+function scrubHistory(image, buildArgs) {
+    const history = image.config.history?.map(h => h.created_by === undefined
+        ? h
+        : { ...h, created_by: withoutBuildArgs(h.created_by, buildArgs) ?? '' });
+    return history ? { ...image, config: { ...image.config, history } } : image;
 }
 function readDockerfileMap(d, history) {
     let text;

@@ -2,12 +2,12 @@
 // added the label. Only a failing verdict asks (it costs API calls), and not being able to ask
 // is a warning: the verdict then stays `fail`.
 
-import * as core from '@actions/core'
 import type { Thresholds } from '../diff/verdict.js'
 import { errorMessage } from '../errors.js'
 import { acceptedBy } from '../github/pull-request.js'
 import type { ImageResult } from '../render/model.js'
 import { applyAcceptance } from './evaluate.js'
+import * as log from './log.js'
 import type { Target } from './publish.js'
 
 export interface AcceptRequest {
@@ -37,10 +37,10 @@ export async function acceptFailures(
       ...(req.labels ? { labels: req.labels } : {})
     })
     if (!by) return results
-    core.info(`the size increase was accepted by @${by} (label ${label})`)
+    log.info(`the size increase was accepted by @${by} (label ${label})`)
     return results.map((r, i) => applyAcceptance(r, { by, label }, req.thresholdsOf(r, i)))
   } catch (e) {
-    core.warning(`could not check the label ${label}: ${errorMessage(e)}`)
+    log.warning(`could not check the label ${label}: ${errorMessage(e)}`)
     return results
   }
 }

@@ -4,7 +4,6 @@
 // branch — one data-branch commit holding every leg's baseline. The verdict is the worst
 // leg's; a leg that left no readable report is listed, and fails with `fail-on-missing`.
 
-import * as core from '@actions/core'
 import {
   commitsFromGitHub,
   mergeBaseFromGitHub,
@@ -21,6 +20,8 @@ import { fetchLegs, type Leg, type UnreadableLeg } from '../github/run-artifacts
 import type { ActionInputs } from '../inputs.js'
 import type { ImageResult, MissingLeg } from '../render/model.js'
 import { acceptFailures } from './accept.js'
+import * as log from './log.js'
+import { UNVERIFIED_STATUS, unverifiedNotice, untrustedBecause } from './report-trust.js'
 import { coreLog, evaluate, worstVerdict } from './evaluate.js'
 import { defaultBranch, onDefaultBranch, pullRequestNumber, subjectSha } from './mode.js'
 import { dataStore, type Target } from './publish.js'
@@ -53,12 +54,12 @@ export async function runAggregateMode(
   const run = ctx.payload.workflow_run as { id?: number; head_sha?: string } | undefined
   const runId = ctx.eventName === 'workflow_run' ? run?.id : Number(ctx.runId)
   if (!runId) throw new Error('`mode: aggregate` on workflow_run needs the triggering run')
-  const fetched = await core.group(`Fetching the legs' reports of run ${runId}`, () =>
+  const fetched = await log.group(`Fetching the legs' reports of run ${runId}`, () =>
     fetchLegs(t.octokit, { owner: t.owner, repo: t.repo, runId, prefix: inputs.artifactName })
   )
   const subject = await subjectOf(ctx, t, runId, fetched.legs)
   const { legs, unreadable } = keepMatching(fetched.legs, fetched.unreadable, subject)
-  core.info(
+  log.info(
     `aggregating ${legs.length} leg(s) of run ${runId}: ${legs.map(l => l.leg).join(', ') || 'none'}`
   )
   const measured = uniqueResults(legs)
@@ -104,11 +105,16 @@ export async function runAggregateMode(
   const verdict = overallVerdict(results, missing)
   const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload)
   if (readOnly && subject.pr) {
-    core.notice(
+    log.notice(
       'this pull request comes from a fork, so the token is read-only: run `mode: aggregate` in a workflow_run workflow to post (see the README)'
     )
   }
   const posts = subject.pr !== undefined && !readOnly
+  // A fork's legs ran the PR's workflow: if the PR changes it, no status can say success.
+  const unverified =
+    posts && subject.kind === 'fork-pr' && subject.pr
+      ? await untrustedBecause(t, subject.pr.number)
+      : []
   await publishRun(t, {
     results,
     render: {
@@ -121,8 +127,20 @@ export async function runAggregateMode(
     },
     ...(posts && subject.pr ? { pr: subject.pr.number } : {}),
     comment: inputs.comment,
+    annotateLocations: subject.kind !== 'fork-pr',
+    ...(unverified.length
+      ? {
+          notice: unverifiedNotice(unverified),
+          statusOverride: { state: 'failure' as const, description: UNVERIFIED_STATUS }
+        }
+      : {}),
     ...(posts && inputs.status
-      ? { statusSha: subject.sha, overall: { verdict, description: describe(results, missing) } }
+      ? {
+          statusSha: subject.sha,
+          overall: unverified.length
+            ? { verdict: 'fail' as const, description: UNVERIFIED_STATUS }
+            : { verdict, description: describe(results, missing) }
+        }
       : {}),
     verdict
   })
@@ -210,7 +228,7 @@ function keepMatching(legs: Leg[], unreadable: UnreadableLeg[], s: Subject) {
       })
     }
   }
-  for (const r of refused) core.warning(`leg ${r.leg}: ${r.reason}`)
+  for (const r of refused) log.warning(`leg ${r.leg}: ${r.reason}`)
   return { legs: kept, unreadable: refused }
 }
 
@@ -230,7 +248,7 @@ export function uniqueResults(legs: Leg[]): MeasureResult[] {
     for (const r of l.payload.results) {
       const key = `${r.name}\n${r.platform}`
       if (seen.has(key))
-        core.warning(`leg ${l.leg} measured ${r.name} (${r.platform}) again: ignored`)
+        log.warning(`leg ${l.leg} measured ${r.name} (${r.platform}) again: ignored`)
       else seen.set(key, r)
     }
   }
@@ -242,7 +260,7 @@ function missingLegs(inputs: ActionInputs, legs: Leg[], unreadable: UnreadableLe
   const bad = new Map(unreadable.map(u => [u.leg, u.reason]))
   const names = [...new Set([...inputs.legs, ...bad.keys()])].filter(l => !found.has(l))
   if (inputs.legs.length === 0) {
-    core.info('the input `legs` is empty: a leg that uploaded nothing cannot be noticed')
+    log.info('the input `legs` is empty: a leg that uploaded nothing cannot be noticed')
   }
   return names.map(leg => ({
     leg,
@@ -273,6 +291,6 @@ function failOn(verdict: Verdict, s: Subject, results: ImageResult[], missing: M
   ].join('; ')
   // A push reports but does not gate (the change was gated in its pull request); a
   // workflow_run job runs on the default branch: the PR's status carries the verdict.
-  if (s.kind === 'pr') core.setFailed(`image size check failed — ${reasons}`)
-  else core.warning(`image size check failed — ${reasons}`)
+  if (s.kind === 'pr') log.fail(`image size check failed — ${reasons}`)
+  else log.warning(`image size check failed — ${reasons}`)
 }

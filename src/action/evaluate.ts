@@ -1,12 +1,14 @@
 // Per image: find its baseline, compare, mark new hints, decide the verdict.
 
-import * as core from '@actions/core'
 import type { Report } from '../analysis/report.js'
 import { resolveBaseline, type CommitLister, type CompareTarget } from '../baseline/resolve.js'
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
 import { judge } from '../diff/judge.js'
 import { decideVerdict, type Acceptance, type Thresholds, type Verdict } from '../diff/verdict.js'
 import type { ImageResult, TrendPoint } from '../render/model.js'
+import { coreLog, info } from './log.js'
+
+export { coreLog }
 
 export interface EvaluateDeps {
   store: BaselineStore
@@ -46,7 +48,7 @@ export async function evaluate(
         }
       )
     : undefined
-  for (const line of found?.tried ?? []) core.info(`${s.name}: ${line}`)
+  for (const line of found?.tried ?? []) info(`${s.name}: ${line}`)
   const baseline =
     found?.baseline && found.info ? { ...found.info, report: found.baseline.report } : undefined
   const judged = judge(s.name, s.report, baseline, s.thresholds)
@@ -55,6 +57,9 @@ export async function evaluate(
     ...rest,
     trend: trend(found?.history ?? [], deps.trendLength),
     ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
+    ...(!found?.baseline && deps.store.unreadable?.(s.name, platform)
+      ? { baselineUnreadable: true }
+      : {}),
     thresholds
   }
 }
@@ -88,10 +93,4 @@ export function worstVerdict(verdicts: Verdict[]): Verdict {
   if (verdicts.length === 0) return 'no-baseline'
   if (verdicts.every(v => v === 'no-baseline')) return 'no-baseline'
   return verdicts.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'pass' as Verdict)
-}
-
-export const coreLog = {
-  info: (m: string) => core.info(m),
-  warning: (m: string) => core.warning(m),
-  debug: (m: string) => core.debug(m)
 }

@@ -2,7 +2,6 @@
 
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import * as core from '@actions/core'
 import type { Analysis } from '../analysis/analyze.js'
 import type { BuildInfo } from '../analysis/report.js'
 import {
@@ -15,6 +14,8 @@ import {
 import { errorMessage } from '../errors.js'
 import type { ActionInputs, ImageSpec } from '../inputs.js'
 import { measure, type DockerfileSource } from '../measure.js'
+import { confinedPath } from './confine.js'
+import * as log from './log.js'
 
 export interface Measured {
   spec: ImageSpec
@@ -26,6 +27,8 @@ export interface Measured {
 export interface MeasureEnv {
   workspace: string
   inputs: ActionInputs
+  /** Pull request events: context, file and archive must stay inside the checkout. */
+  confine?: boolean
 }
 
 export async function measureImages(env: MeasureEnv): Promise<Measured[]> {
@@ -46,12 +49,13 @@ export async function measureImage(
   env: MeasureEnv,
   cwd = env.workspace
 ): Promise<Measured> {
-  const dockerfile = dockerfileOf(spec, cwd)
-  let source = spec.archive ? resolvePath(cwd, spec.archive) : spec.image
+  const dockerfile = dockerfileOf(spec, cwd, env.confine === true)
+  const resolvePath = pathResolver(cwd, spec.name, env.confine === true)
+  let source = spec.archive ? resolvePath(spec.archive, 'archive') : spec.image
   let build: BuildInfo | undefined
   let builtTag: string | undefined
   if (spec.build) {
-    const built = await buildSpec(spec, cwd)
+    const built = await buildSpec(spec, cwd, resolvePath)
     source = built.tag
     builtTag = built.tag
     build = built.info
@@ -60,7 +64,7 @@ export async function measureImage(
   const from = source
   const measured = { spec, ...(builtTag ? { builtTag } : {}) }
   try {
-    const analysis = await core.group(`Reading ${spec.name} (${from})`, () =>
+    const analysis = await log.group(`Reading ${spec.name} (${from})`, () =>
       measure(from, {
         ...(spec.platform ? { platform: spec.platform } : {}),
         estimateCompressed: env.inputs.estimateCompressed,
@@ -69,7 +73,8 @@ export async function measureImage(
         ignoreHints: env.inputs.ignoreHints,
         pythonBytecode: env.inputs.pythonBytecode,
         ...(build ? { build } : {}),
-        onWarning: m => core.warning(m)
+        ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
+        onWarning: m => log.warning(m)
       })
     )
     return { ...measured, analysis }
@@ -80,26 +85,36 @@ export async function measureImage(
   }
 }
 
-async function buildSpec(spec: ImageSpec, cwd: string): Promise<{ tag: string; info: BuildInfo }> {
+type PathResolver = (path: string, key: string) => string
+
+async function buildSpec(
+  spec: ImageSpec,
+  cwd: string,
+  resolvePath: PathResolver
+): Promise<{ tag: string; info: BuildInfo }> {
   const b = spec.build!
-  const file = resolvePath(cwd, b.file)
+  resolvePath(b.context, 'context')
+  const file = resolvePath(b.file, 'file')
   if (!existsSync(file)) {
     throw new Error(
       `the Dockerfile ${b.file} does not exist (image "${spec.name}"): set the input \`file\` or \`context\`, or give \`image\`/\`archive\` to measure an image built elsewhere`
     )
   }
-  for (const note of unsupported(await detectBuilder(), b)) core.warning(`${spec.name}: ${note}`)
+  for (const note of unsupported(await detectBuilder(), b)) log.warning(`${spec.name}: ${note}`)
   const tag = throwawayTag(spec.name)
-  const result = await core.group(`Building ${spec.name} (${b.file})`, () =>
-    buildImage({
-      spec: b,
-      cwd,
-      ...(spec.platform ? { platform: spec.platform } : {}),
-      tag,
-      log: line => core.info(line)
-    })
+  // The build runs the PR's Dockerfile: its log is untrusted, streamed inside stop-commands.
+  const result = await log.group(`Building ${spec.name} (${b.file})`, () =>
+    log.withStoppedCommands(writeLine =>
+      buildImage({
+        spec: b,
+        cwd,
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        tag,
+        log: writeLine
+      })
+    )
   )
-  core.info(
+  log.info(
     `built ${spec.name} in ${(result.durationMs / 1000).toFixed(1)} s with ${result.builder}`
   )
   return {
@@ -114,9 +129,13 @@ async function buildSpec(spec: ImageSpec, cwd: string): Promise<{ tag: string; i
   }
 }
 
-function dockerfileOf(spec: ImageSpec, cwd: string): DockerfileSource | undefined {
+function dockerfileOf(
+  spec: ImageSpec,
+  cwd: string,
+  confine: boolean
+): DockerfileSource | undefined {
   if (!spec.dockerfile) return undefined
-  const file = resolvePath(cwd, spec.dockerfile)
+  const file = pathResolver(cwd, spec.name, confine)(spec.dockerfile, 'file')
   if (!spec.build && !existsSync(file)) {
     throw new Error(
       `the Dockerfile ${spec.dockerfile} given with \`file\` does not exist (image "${spec.name}")`
@@ -130,9 +149,13 @@ function dockerfileOf(spec: ImageSpec, cwd: string): DockerfileSource | undefine
   }
 }
 
-function resolvePath(cwd: string, path: string): string {
-  if (path.startsWith('oci:')) return `oci:${resolvePath(cwd, path.slice(4))}`
-  return isAbsolute(path) ? path : join(cwd, path)
+function pathResolver(cwd: string, name: string, confine: boolean): PathResolver {
+  const resolvePath: PathResolver = (path, key) => {
+    if (path.startsWith('oci:')) return `oci:${resolvePath(path.slice(4), key)}`
+    if (confine) return confinedPath(cwd, path, `image "${name}": \`${key}\``)
+    return isAbsolute(path) ? path : join(cwd, path)
+  }
+  return resolvePath
 }
 
 export async function cleanup(
@@ -149,6 +172,6 @@ export async function cleanupQuietly(
   keepImage: boolean
 ): Promise<void> {
   await cleanup(measured, keepImage).catch(e =>
-    core.warning(`could not remove a built image: ${errorMessage(e)}`)
+    log.warning(`could not remove a built image: ${errorMessage(e)}`)
   )
 }

@@ -5,11 +5,12 @@
 import * as core from '@actions/core'
 import type { Verdict } from '../diff/verdict.js'
 import { errorMessage } from '../errors.js'
-import { setCommitStatus, stateOf } from '../github/status.js'
+import { setCommitStatus, stateOf, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
 import { Outputs } from '../constants.js'
 import { writeSarif } from './sarif-output.js'
+import * as log from './log.js'
 import { postSuggestions } from './suggestions.js'
 import {
   annotate,
@@ -36,6 +37,12 @@ export interface PublishPlan {
   sarifWorkspace?: string
   /** One-click suggestions on the PR's diff (needs `pr`). */
   suggest?: { headSha: string; workspace: string }
+  /** Hints' file and line on annotations (false when they come from an untrusted artifact). */
+  annotateLocations?: boolean
+  /** Markdown shown above the report in the summary and the comment (a warning to see first). */
+  notice?: string
+  /** A state and description that replace every image status's own (report mode, unverified). */
+  statusOverride?: { state: StatusState; description: string }
   /** The run's verdict when it is not just the images' worst (missing legs). */
   verdict?: Verdict
 }
@@ -43,19 +50,19 @@ export interface PublishPlan {
 export async function publishRun(t: Target, plan: PublishPlan): Promise<void> {
   const { results, render } = plan
   logReports(results)
-  annotate(results)
+  annotate(results, { locations: plan.annotateLocations ?? true })
   const reportPath = writeReports(results)
   if (plan.sarifWorkspace !== undefined)
     core.setOutput(Outputs.SarifPath, writeSarif(plan.sarifWorkspace, results))
-  await writeSummary(results, render)
+  await writeSummary(results, render, plan.notice)
   let commentUrl: string | undefined
   if (plan.pr !== undefined && plan.comment !== 'never') {
-    commentUrl = (await postComment(t, plan.pr, results, render, plan.comment))?.url
+    commentUrl = (await postComment(t, plan.pr, results, render, plan.comment, plan.notice))?.url
   }
   if (plan.pr !== undefined && plan.suggest)
     await postSuggestions(t, plan.pr, plan.suggest.headSha, plan.suggest.workspace, results)
   if (plan.statusSha) {
-    await postStatuses(t, plan.statusSha, results, render.runUrl)
+    await postStatuses(t, plan.statusSha, results, render.runUrl, plan.statusOverride)
     if (plan.overall) await postOverall(t, plan.statusSha, plan.overall, render.runUrl)
   }
   setOutputs(results, reportPath, commentUrl, plan.verdict)
@@ -78,6 +85,6 @@ async function postOverall(
       ...(runUrl ? { targetUrl: runUrl } : {})
     })
   } catch (e) {
-    core.warning(`could not set the overall commit status (the verdict stands): ${errorMessage(e)}`)
+    log.warning(`could not set the overall commit status (the verdict stands): ${errorMessage(e)}`)
   }
 }

@@ -2,7 +2,6 @@
 // annotations on Dockerfile lines, outputs and the report file. A failure to comment or set a
 // status never changes the verdict: it is a warning.
 
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
@@ -12,13 +11,14 @@ import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
 import { type Octokit } from '../github/client.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
-import { setVerdictStatus } from '../github/status.js'
+import { setCommitStatus, setVerdictStatus, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
 import type { Verdict } from '../diff/verdict.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
-import { coreLog, worstVerdict } from './evaluate.js'
+import { worstVerdict } from './evaluate.js'
+import * as log from './log.js'
 
 export interface Target {
   octokit: Octokit
@@ -33,28 +33,25 @@ export function dataStore(t: Target, branch: string): GitBaselineStore {
     owner: t.owner,
     repo: t.repo,
     branch,
-    log: coreLog
+    log: log.coreLog
   })
 }
 
-/** Logs text that came from the image or the PR: no line of it can be a workflow command. */
-export function logUntrusted(text: string): void {
-  const token = randomBytes(16).toString('hex')
-  core.info(`::stop-commands::${token}`)
-  core.info(text)
-  core.info(`::${token}::`)
-}
-
 export function logReports(results: ImageResult[]): void {
-  for (const r of results) logUntrusted(renderTerminal(r.report))
+  for (const r of results) log.logUntrusted(renderTerminal(r.report))
 }
 
 /** The job summary is one more place the report shows: failing to write it is a warning. */
-export async function writeSummary(results: ImageResult[], ctx: RenderContext): Promise<void> {
+export async function writeSummary(
+  results: ImageResult[],
+  ctx: RenderContext,
+  notice?: string
+): Promise<void> {
   try {
-    await core.summary.addRaw(renderSummary(results, ctx)).write()
+    const summary = renderSummary(results, ctx)
+    await core.summary.addRaw(notice ? `${notice}\n\n${summary}` : summary).write()
   } catch (e) {
-    core.warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`)
+    log.warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`)
   }
 }
 
@@ -68,52 +65,75 @@ export async function postComment(
   issueNumber: number,
   results: ImageResult[],
   ctx: RenderContext,
-  mode: CommentMode
+  mode: CommentMode,
+  /** Markdown shown above the report (a warning the reader must see first). */
+  notice?: string
 ): Promise<UpsertResult | undefined> {
-  const rendered = renderComment(results, ctx, { maxLength: COMMENT_MAX - 200 })
+  const rendered = renderComment(results, ctx, {
+    maxLength: COMMENT_MAX - 200 - (notice ? notice.length + 2 : 0)
+  })
   if (rendered.truncated.length)
-    core.notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`)
+    log.notice(`the PR comment was trimmed to fit: ${rendered.truncated.join('; ')}`)
   try {
     const result = await upsertComment(t.octokit, {
       owner: t.owner,
       repo: t.repo,
       issueNumber,
       marker: ctx.marker,
-      body: rendered.body,
+      body: notice ? `${notice}\n\n${rendered.body}` : rendered.body,
       mode,
       state: {
         verdict: worstVerdict(results.map(r => r.verdict.verdict)),
         sizes: results.map(r => r.report.image.totalBytes)
       },
-      log: coreLog
+      log: log.coreLog
     })
-    core.info(
+    log.info(
       `PR comment: ${result.action}${result.reason ? ` (${result.reason})` : ''}${result.url ? ` ${result.url}` : ''}`
     )
     return result
   } catch (e) {
-    core.warning(
+    log.warning(
       `could not post the PR comment (the verdict stands; the job summary has the full report): ${errorMessage(e)}`
     )
     return undefined
   }
 }
 
+/** The status of an image whose recorded baseline could not be read (see the run's log). */
+export const UNREADABLE_BASELINE = {
+  state: 'pending' as const,
+  description: 'baseline unreadable on the data branch (see the run log): fix or re-record it'
+}
+
 export async function postStatuses(
   t: Target,
   sha: string,
   results: ImageResult[],
-  runUrl?: string
+  runUrl?: string,
+  /** A state and description that replace the verdict's (report mode, unverified). */
+  override?: { state: StatusState; description: string }
 ): Promise<void> {
   for (const r of results) {
+    const where = {
+      owner: t.owner,
+      repo: t.repo,
+      sha,
+      name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+      ...(runUrl ? { targetUrl: runUrl } : {})
+    }
     try {
+      if (override) {
+        await setCommitStatus(t.octokit, { ...where, ...override })
+        continue
+      }
+      // Not a silent success: a required check waits until the baseline is readable again.
+      if (r.baselineUnreadable && r.verdict.verdict === 'no-baseline') {
+        await setCommitStatus(t.octokit, { ...where, ...UNREADABLE_BASELINE })
+        continue
+      }
       await setVerdictStatus(t.octokit, {
-        owner: t.owner,
-        repo: t.repo,
-        sha,
-        name:
-          results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
-        ...(runUrl ? { targetUrl: runUrl } : {}),
+        ...where,
         summary: {
           verdict: r.verdict.verdict,
           ...(r.comparison
@@ -125,28 +145,32 @@ export async function postStatuses(
         }
       })
     } catch (e) {
-      core.warning(
+      log.warning(
         `could not set the commit status for ${r.name} (the verdict stands): ${errorMessage(e)}`
       )
     }
   }
 }
 
-/** New hints as annotations on their Dockerfile line: they show in the PR's Files view. */
-export function annotate(results: ImageResult[]): void {
+/**
+ * New hints as annotations on their Dockerfile line: they show in the PR's Files view.
+ * `locations: false` (report mode) drops the file and line: there they come from an
+ * artifact a fork wrote, and an annotation must not point wherever the fork likes.
+ */
+export function annotate(results: ImageResult[], opts: { locations: boolean }): void {
   for (const r of results) {
     for (const h of r.report.hints) {
       if (h.new === false) continue
       const props = {
         title: `${r.name}: ${h.title} (${h.id})`,
-        ...(h.dockerfile && h.dockerfileLine
+        ...(opts.locations && h.dockerfile && h.dockerfileLine
           ? { file: h.dockerfile, startLine: h.dockerfileLine }
           : {})
       }
       const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`
-      if (h.severity === 'error') core.error(text, props)
-      else if (h.severity === 'warning') core.warning(text, props)
-      else core.notice(text, props)
+      if (h.severity === 'error') log.error(text, props)
+      else if (h.severity === 'warning') log.warning(text, props)
+      else log.notice(text, props)
     }
   }
 }

@@ -1,12 +1,12 @@
 // Recording: every baseline of the run in ONE data-branch commit, which also drops the
 // baselines retention no longer keeps.
 
-import * as core from '@actions/core'
 import type { GitBaselineStore, Retention } from '../baseline/git-store.js'
 import type { Baseline } from '../baseline/schema.js'
 import { errorMessage } from '../errors.js'
 import { openPullBaseShas } from '../github/open-pulls.js'
 import type { Target } from './publish.js'
+import * as log from './log.js'
 
 export async function recordBaselines(
   t: Target,
@@ -16,7 +16,7 @@ export async function recordBaselines(
 ): Promise<void> {
   await store.putAll(baselines, await retention(t, keep))
   for (const b of baselines) {
-    core.info(
+    log.info(
       `recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`
     )
   }
@@ -28,7 +28,7 @@ async function retention(t: Target, keep: number): Promise<Retention | undefined
   try {
     return { keep, protect: await openPullBaseShas(t.octokit, t.owner, t.repo) }
   } catch (e) {
-    core.warning(`old baselines are kept this time: ${errorMessage(e)}`)
+    log.warning(`old baselines are kept this time: ${errorMessage(e)}`)
     return undefined
   }
 }

@@ -3,14 +3,21 @@
 // fork's code: untrusted), verify which PR it belongs to, compare with the stored baseline,
 // and post the comment and status to that PR.
 
-import * as core from '@actions/core'
 import { commitsFromGitHub } from '../baseline/resolve.js'
+import { CONFIG_FILE } from '../constants.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
 import type { ActionInputs } from '../inputs.js'
 import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import { evaluate } from './evaluate.js'
+import {
+  declaredResults,
+  UNVERIFIED_STATUS,
+  unverifiedNotice,
+  untrustedBecause
+} from './report-trust.js'
+import * as log from './log.js'
 import { commentMarker, dataStore, type Target } from './publish.js'
 import { publishRun } from './publish-run.js'
 
@@ -19,6 +26,7 @@ interface WorkflowRun {
   head_sha: string
   event?: string
   conclusion?: string | null
+  head_repository?: { full_name?: string } | null
 }
 
 export async function runReportMode(
@@ -32,7 +40,7 @@ export async function runReportMode(
       '`mode: report` runs on workflow_run events (after the pull_request workflow that used `mode: measure`)'
     )
   }
-  const payload = await core.group('Fetching the measure artifact', () =>
+  const payload = await log.group('Fetching the measure artifact', () =>
     fetchMeasurePayload(t.octokit, {
       owner: t.owner,
       repo: t.repo,
@@ -45,23 +53,39 @@ export async function runReportMode(
     repo: t.repo,
     prNumber: payload.prNumber,
     runHeadSha: run.head_sha,
-    payloadHeadSha: payload.headSha
+    payloadHeadSha: payload.headSha,
+    ...(run.head_repository?.full_name ? { runHeadRepo: run.head_repository.full_name } : {})
   })
-  core.info(
-    `reporting ${payload.results.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
+  // Names and thresholds come from this (trusted) workflow, never from the artifact.
+  const { kept, dropped } = declaredResults(payload.results, inputs.images)
+  if (dropped.length) {
+    log.warning(
+      `the artifact reports image(s) this workflow does not declare, not posted: ${dropped.join(', ')} (declare them in \`images\` or ${CONFIG_FILE} of the default branch)`
+    )
+  }
+  if (kept.length === 0) {
+    throw new Error(
+      `the artifact of run ${run.id} reports no image this workflow declares: nothing to post`
+    )
+  }
+  const unverified = await untrustedBecause(t, pr.number)
+  if (unverified.length) {
+    log.warning(
+      `PR #${pr.number} changes ${unverified.join(', ')}: it may have changed how it was measured, so its statuses say "${UNVERIFIED_STATUS}" (failure) until the change is reviewed and merged`
+    )
+  }
+  log.info(
+    `reporting ${kept.length} image(s) measured for PR #${pr.number} at ${pr.headSha.slice(0, 7)}`
   )
   const store = dataStore(t, inputs.dataBranch)
   const target = { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' as const }
-  // Thresholds come from this (trusted) workflow, never from the artifact.
-  const thresholdsFor = (name: string) =>
-    (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds
   const evaluated: ImageResult[] = []
-  for (const m of payload.results) {
+  for (const { result: m, spec } of kept) {
     const r = await evaluate(
       {
         name: m.name,
         report: m.report,
-        thresholds: thresholdsFor(m.name),
+        thresholds: spec.thresholds,
         ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
       },
       target,
@@ -79,7 +103,7 @@ export async function runReportMode(
       number: pr.number,
       labels: pr.labels,
       label: inputs.acceptLabel,
-      thresholdsOf: r => thresholdsFor(r.name)
+      thresholdsOf: (_, i) => kept[i].spec.thresholds
     },
     evaluated
   )
@@ -95,6 +119,12 @@ export async function runReportMode(
     render: renderCtx,
     pr: pr.number,
     comment: inputs.comment,
-    ...(inputs.status ? { statusSha: pr.headSha } : {})
+    // Hints' file and line come from an artifact a fork wrote: no annotation points there.
+    annotateLocations: false,
+    ...(unverified.length ? { notice: unverifiedNotice(unverified) } : {}),
+    ...(inputs.status ? { statusSha: pr.headSha } : {}),
+    ...(unverified.length
+      ? { statusOverride: { state: 'failure' as const, description: UNVERIFIED_STATUS } }
+      : {})
   })
 }

@@ -4,11 +4,11 @@
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { planSuggestions, syncSuggestions } from '../github/review.js'
 import type { ImageResult } from '../render/model.js'
 import { coreLog } from './evaluate.js'
+import * as log from './log.js'
 import type { Target } from './publish.js'
 
 export async function postSuggestions(
@@ -44,10 +44,10 @@ export async function postSuggestions(
       suggestions,
       log: coreLog
     })
-    core.info(
+    log.info(
       `suggested changes: ${suggestions.length} for new hints; ${done.created} posted, ${done.updated} updated, ${done.deleted} removed, ${done.outsideDiff} outside the PR's diff`
     )
   } catch (e) {
-    core.warning(`could not post the suggested changes (the verdict stands): ${errorMessage(e)}`)
+    log.warning(`could not post the suggested changes (the verdict stands): ${errorMessage(e)}`)
   }
 }

@@ -41,17 +41,49 @@ export function normaliseCreatedBy(raw: string | undefined): string {
   return `RUN ${s}`
 }
 
-/** Removes `|N K=V K=V ` (N pairs; values may not contain spaces in this format). */
+// A shell prefix anywhere after the build-arg pairs (values may hold spaces, so counting
+// pairs is not enough to find where they end).
+const SHELL_AFTER_ARGS =
+  /(?:^|\s)(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash)(?:\s+-o\s+\S+|\s+-[a-z]+)*?\s+-c\s+/
+
+/**
+ * Removes `|N K=V K=V ` (N pairs). A value may hold spaces (`NPM_TOKEN=a b c`): everything
+ * before the shell prefix is dropped, so no residue of a value is left in front of the
+ * command. Without a shell prefix (an exec-form RUN) the `KEY=` words are counted off.
+ */
 function stripArgPrefix(s: string): string {
   const m = ARG_PREFIX.exec(s)
   if (!m) return s
   let rest = s.slice(m[0].length)
-  for (let n = Number(m[1]); n > 0; n--) {
+  const shell = SHELL_AFTER_ARGS.exec(rest)
+  if (shell) return rest.slice(shell.index + (shell[0].length - shell[0].trimStart().length))
+  // Pairs already removed (withoutBuildArgs) leave the count high: only `KEY=` words go.
+  for (let n = Number(m[1]); n > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest); n--) {
     const space = rest.indexOf(' ')
     if (space < 0) return rest
     rest = rest.slice(space + 1)
   }
   return rest
+}
+
+/**
+ * `created_by` without any `KEY=value` of the build args that were passed, matched exactly
+ * (spaces included), before anything else reads it: build-arg values are often tokens, and
+ * history text reaches the comment, the summary, the artifact and the data branch, where the
+ * runner's secret masking does not reach.
+ */
+export function withoutBuildArgs(
+  createdBy: string | undefined,
+  buildArgs: Record<string, string> | undefined
+): string | undefined {
+  if (createdBy === undefined || !buildArgs) return createdBy
+  let out = createdBy
+  // Longest first: `A=xy` before `A=x` when both were somehow passed.
+  const pairs = Object.entries(buildArgs)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort((a, b) => b.length - a.length)
+  for (const pair of pairs) if (pair.length > 1) out = out.split(pair).join('')
+  return out
 }
 
 /**

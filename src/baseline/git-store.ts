@@ -154,6 +154,9 @@ export class GitBaselineStore implements BaselineStore {
     this.healLimit = opts.healLimit ?? 100
   }
 
+  /** Baseline files this run found but could not read (see unreadable()). */
+  private readonly unreadablePaths = new Set<string>()
+
   // ----- reading ---------------------------------------------------------------------------
 
   async get(name: string, platform: string, sha: string): Promise<Baseline | undefined> {
@@ -248,6 +251,11 @@ export class GitBaselineStore implements BaselineStore {
     }
   }
 
+  unreadable(name: string, platform: string): boolean {
+    const dir = `${BASELINES_DIR}/${imageKey(name, platform)}/`
+    return [...this.unreadablePaths].some(p => p.startsWith(dir))
+  }
+
   private async readBlobBaseline(sha: string, path: string): Promise<Baseline | undefined> {
     return this.parseOrWarn(await this.readBlob(sha, path), path)
   }
@@ -257,6 +265,8 @@ export class GitBaselineStore implements BaselineStore {
     try {
       return parseBaseline(text, this.where(path))
     } catch (e) {
+      if (e instanceof NewerSchemaError || e instanceof BaselineFormatError)
+        this.unreadablePaths.add(path)
       if (e instanceof NewerSchemaError) {
         this.log.warning(e.message)
         return undefined
@@ -620,7 +630,7 @@ export class GitBaselineStore implements BaselineStore {
 }
 
 /** The `raw` media type arrives as text, bytes, or (JSON content type) already parsed. */
-function rawText(data: unknown): string {
+export function rawText(data: unknown): string {
   if (typeof data === 'string') return data
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
   if (ArrayBuffer.isView(data)) {

@@ -6,6 +6,13 @@
 // reader keeps working when a newer writer adds an optional field within the same version.
 
 import { SCHEMA_VERSION } from '../analysis/report.js'
+import {
+  MAX_IMAGES,
+  MAX_NAME_LENGTH,
+  MAX_PLATFORM_LENGTH,
+  NAME_PATTERN,
+  PLATFORM_PATTERN
+} from '../names.js'
 
 /** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
 export const BOUNDS = {
@@ -25,7 +32,8 @@ export const BOUNDS = {
   hintPaths: 200,
   packages: 1000,
   configList: 1000,
-  results: 100
+  /** Results in a measure artifact: as many as one run may measure. */
+  results: MAX_IMAGES
 } as const
 
 type Schema = Record<string, unknown>
@@ -253,8 +261,9 @@ export const MEASURE_SCHEMA: Schema = obj(
     results: list(
       obj(
         {
-          name: str(BOUNDS.id, { minLength: 1 }),
-          platform: str(BOUNDS.platform, { minLength: 1 }),
+          // A fork writes these: strict shapes, checked before anything is printed.
+          name: str(MAX_NAME_LENGTH, { pattern: NAME_PATTERN }),
+          platform: str(MAX_PLATFORM_LENGTH, { pattern: PLATFORM_PATTERN }),
           dockerfile: str(BOUNDS.path),
           report: REPORT_SCHEMA
         },

@@ -30,6 +30,11 @@ export interface BaselineStore {
   history(name: string, platform: string, limit: number): Promise<IndexEntry[]>
   /** Stores (or replaces, for the same sha) a baseline. */
   put(baseline: Baseline): Promise<void>
+  /**
+   * True when a recorded baseline of this image could not be read (corrupt, or a newer
+   * schema) during this run: "no baseline" is then not a state to pass on.
+   */
+  unreadable?(name: string, platform: string): boolean
 }
 
 export interface ImageIndex {

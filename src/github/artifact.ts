@@ -105,15 +105,37 @@ export function parseMeasurePayload(
 ): MeasurePayload {
   try {
     const value = parseJsonBounded(text, MAX_MEASURE_BYTES, where)
+    if (typeof value === 'string' || Array.isArray(value)) {
+      throw new Error(
+        `${where} holds a JSON ${typeof value === 'string' ? 'string' : 'list'}, not the payload object: upload the file \`mode: measure\` wrote as it is (was it encoded twice?)`
+      )
+    }
     checkNotNewer(value, where, MEASURE_SCHEMA_VERSION)
-    return validateAgainst<MeasurePayload>(
+    const payload = validateAgainst<MeasurePayload>(
       value,
       MEASURE_SCHEMA,
       where,
       'image-size-guard measure payload'
     )
+    checkResults(payload, where)
+    return payload
   } catch (e) {
     throw new ArtifactError((e as Error).message)
+  }
+}
+
+/** What the schema cannot say: one result per image and platform, one platform per result. */
+function checkResults(payload: MeasurePayload, where: string): void {
+  const seen = new Set<string>()
+  for (const r of payload.results) {
+    if (r.report.image.platform !== r.platform) {
+      throw new Error(
+        `${where}: result "${r.name}" says platform ${r.platform} but its report says another: refusing it`
+      )
+    }
+    const key = `${r.name}@${r.platform}`
+    if (seen.has(key)) throw new Error(`${where}: result "${key}" appears twice: refusing it`)
+    seen.add(key)
   }
 }
 
@@ -354,6 +376,8 @@ export async function verifyPullRequestHead(
     prNumber: number
     runHeadSha: string
     payloadHeadSha?: string
+    /** `workflow_run.head_repository.full_name`: the PR's head must live there. */
+    runHeadRepo?: string
   }
 ): Promise<PullRequestInfo> {
   if (opts.payloadHeadSha !== undefined && opts.payloadHeadSha !== opts.runHeadSha) {
@@ -365,6 +389,16 @@ export async function verifyPullRequestHead(
   if (pr.headSha !== opts.runHeadSha) {
     throw new ArtifactError(
       `the artifact names PR #${opts.prNumber}, whose head is ${pr.headSha.slice(0, 12)}, not ${opts.runHeadSha.slice(0, 12)} built by the triggering run: refusing to post (a newer push may have superseded it)`
+    )
+  }
+  // Any PR can share a head commit (a fork can open one from the victim's branch tip): the
+  // comment goes only to an open PR whose head repository is the one the run built.
+  if (pr.state !== 'open') {
+    throw new ArtifactError(`PR #${opts.prNumber} is ${pr.state}, not open: refusing to post`)
+  }
+  if (opts.runHeadRepo !== undefined && pr.headRepo !== opts.runHeadRepo) {
+    throw new ArtifactError(
+      `PR #${opts.prNumber} comes from ${pr.headRepo ?? 'a deleted repository'}, but the triggering run built ${opts.runHeadRepo}: refusing to post`
     )
   }
   return pr

@@ -41,6 +41,41 @@ export async function getPullRequest(
   }
 }
 
+/** GitHub lists at most this many files of a PR (30 pages of 100). */
+export const MAX_LISTED_FILES = 3000
+
+/**
+ * The paths a PR changes (a rename under both names). GitHub lists at most 3000 files:
+ * `complete` is false when the listing reached that and more may have changed.
+ */
+export async function changedFiles(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  number: number
+): Promise<{ paths: string[]; complete: boolean }> {
+  const paths: string[] = []
+  let files = 0
+  try {
+    const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+      owner,
+      repo,
+      pull_number: number,
+      per_page: 100
+    })
+    for await (const page of pages) {
+      for (const f of page.data) {
+        files++
+        paths.push(f.filename, ...(f.previous_filename ? [f.previous_filename] : []))
+      }
+      if (files >= MAX_LISTED_FILES) break
+    }
+  } catch (e) {
+    throw apiFailure(e, `listing the files of pull request #${number}`, 'pull-requests: read')
+  }
+  return { paths, complete: files < MAX_LISTED_FILES }
+}
+
 /**
  * Who accepted the increase: the latest person with write access who added `label` (input
  * `accept-label`) and did not remove it since. `labels` may be passed when already known.

@@ -42,6 +42,8 @@ export interface ImageResult {
   dockerfile?: string
   /** Human-readable thresholds in force for this image, e.g. `max-increase: 10% & 25MB`. */
   thresholds: string[]
+  /** No baseline because a recorded one could not be read: the status is pending, not success. */
+  baselineUnreadable?: boolean
 }
 
 export interface RenderContext {

@@ -103,10 +103,13 @@ export function truncate(text: string, width: number): string {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\u{NN}` instead.
+ * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
+ * command anywhere in a line, becomes `# #[`.
  */
 export function clean(text: string): string {
-  return text.replace(UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`)
+  return text
+    .replace(UNSAFE, c => `\\u{${c.codePointAt(0)!.toString(16)}}`)
+    .replace(/##\[/g, '# #[')
 }
 
 const UNSAFE = unsafeChars()

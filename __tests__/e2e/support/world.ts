@@ -93,7 +93,7 @@ export function pushEvent(sha: string, opts: { before?: string; branch?: string 
 }
 
 /** `workflow_run` (completed) of a pull_request workflow that built `headSha`. */
-export function workflowRunEvent(runId: number, headSha: string): Event {
+export function workflowRunEvent(runId: number, headSha: string, headRepo?: string): Event {
   return {
     event: 'workflow_run',
     sha: randomSha(),
@@ -105,7 +105,8 @@ export function workflowRunEvent(runId: number, headSha: string): Event {
         head_sha: headSha,
         event: 'pull_request',
         conclusion: 'success',
-        pull_requests: []
+        pull_requests: [],
+        ...(headRepo ? { head_repository: { full_name: headRepo } } : {})
       },
       repository: repository(),
       sender: { login: 'octocat' }

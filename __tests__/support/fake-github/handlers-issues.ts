@@ -2,6 +2,7 @@
 import { paginate } from './pagination.js'
 import {
   commentJson,
+  diffEntryJson,
   issueEventJson,
   labelJson,
   minimalRepoJson,
@@ -147,6 +148,23 @@ const issueRoutes: Routes = {
       const issue = repo.issue(Number(ctx.params.pull_number))
       if (!issue?.pull) throw notFound()
       return { status: 200, body: pullJson(repo, issue) }
+    }
+  },
+  'pulls/list-files': {
+    access: access.read('pullRequests'),
+    handle(ctx) {
+      const repo = requireRepo(ctx)
+      const issue = repo.issue(Number(ctx.params.pull_number))
+      const pull = issue?.pull
+      if (!pull) throw notFound()
+      // GitHub lists at most 3000 files of a PR.
+      const files = repo.changedFiles(pull.baseSha, pull.headSha).slice(0, 3000)
+      const page = paginate(ctx, files)
+      return {
+        status: 200,
+        body: page.items.map(f => diffEntryJson(repo, pull.headSha, f)),
+        headers: page.headers
+      }
     }
   }
 }

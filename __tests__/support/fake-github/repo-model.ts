@@ -272,6 +272,32 @@ export class RepoModel {
       : []
   }
 
+  /** What a PR's files listing shows: blobs that differ between two commits, by path. */
+  changedFiles(
+    baseSha: string,
+    headSha: string
+  ): Array<{ path: string; sha: string | null; status: 'added' | 'removed' | 'modified' }> {
+    const blobs = (ref: string) => {
+      const tree = this.treeOf(ref)
+      const entries = tree ? this.git.walk(tree).filter(e => e.type === 'blob') : []
+      return new Map(entries.map(e => [e.path, e.sha]))
+    }
+    const base = blobs(baseSha)
+    const head = blobs(headSha)
+    const out: Array<{
+      path: string
+      sha: string | null
+      status: 'added' | 'removed' | 'modified'
+    }> = []
+    for (const [path, sha] of head) {
+      const before = base.get(path)
+      if (before === undefined) out.push({ path, sha, status: 'added' })
+      else if (before !== sha) out.push({ path, sha, status: 'modified' })
+    }
+    for (const [path, sha] of base) if (!head.has(path)) out.push({ path, sha, status: 'removed' })
+    return out.sort((a, b) => a.path.localeCompare(b.path))
+  }
+
   treeOf(ref: string): string | undefined {
     const sha = this.resolveCommit(ref)
     return sha ? this.git.commit(sha)?.tree : undefined

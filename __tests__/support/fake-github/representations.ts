@@ -535,3 +535,23 @@ export function workflowRunJson(repo: RepoModel, run: WorkflowRunRecord): Json {
     head_repository: minimalRepoJson(run.headRepo)
   }
 }
+
+/** One entry of a PR's files listing (`diff-entry`); no patch: the fake does not diff text. */
+export function diffEntryJson(
+  repo: RepoModel,
+  headSha: string,
+  file: { path: string; sha: string | null; status: string }
+): Json {
+  const path = file.path.split('/').map(encodeURIComponent).join('/')
+  return {
+    sha: file.sha,
+    filename: file.path,
+    status: file.status,
+    additions: 0,
+    deletions: 0,
+    changes: 0,
+    blob_url: `${repo.htmlUrl}/blob/${headSha}/${path}`,
+    raw_url: `${repo.htmlUrl}/raw/${headSha}/${path}`,
+    contents_url: `${repo.apiUrl}/contents/${path}?ref=${headSha}`
+  }
+}

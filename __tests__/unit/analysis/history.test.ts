@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mapHistory, normaliseCreatedBy } from '../../../src/analysis/history.js'
+import { mapHistory, normaliseCreatedBy, withoutBuildArgs } from '../../../src/analysis/history.js'
 
 describe('normaliseCreatedBy', () => {
   it.each([
@@ -58,5 +58,53 @@ describe('mapHistory', () => {
     expect(mapHistory(undefined, 2).layerHistory).toEqual([undefined, undefined])
     const { history } = mapHistory([{ created_by: 'RUN a' }, { created_by: 'RUN b' }], 1)
     expect(history[1].layerIndex).toBeUndefined()
+  })
+})
+
+describe('build-arg values never survive', () => {
+  const SECRET = 'npm_S3CR3T part2 part3'
+  const args = { NPM_TOKEN: SECRET, HOME_DIR: '/home/app' }
+  const fragments = ['npm_S3CR3T', 'part2', 'part3']
+
+  it.each([
+    [
+      'BuildKit',
+      `RUN |2 NPM_TOKEN=${SECRET} HOME_DIR=/home/app /bin/sh -c npm ci # buildkit`,
+      'RUN npm ci'
+    ],
+    ['legacy builder', `|2 NPM_TOKEN=${SECRET} HOME_DIR=/home/app /bin/sh -c npm ci`, 'RUN npm ci'],
+    [
+      'bash with options',
+      `RUN |1 NPM_TOKEN=${SECRET} /bin/bash -o pipefail -c npm ci | tee x # buildkit`,
+      'RUN npm ci | tee x'
+    ],
+    ['a value with runs of spaces', `|1 NPM_TOKEN=a  b   c /bin/sh -c make`, 'RUN make']
+  ])('%s: the prefix with a spaced value is gone, without args known', (_, raw, want) => {
+    expect(normaliseCreatedBy(raw)).toBe(want)
+  })
+
+  it.each([
+    ['BuildKit', `RUN |2 NPM_TOKEN=${SECRET} HOME_DIR=/home/app /bin/sh -c npm ci # buildkit`],
+    ['legacy builder', `|2 NPM_TOKEN=${SECRET} HOME_DIR=/home/app /bin/sh -c npm ci`],
+    [
+      'exec form',
+      `RUN |2 NPM_TOKEN=${SECRET} HOME_DIR=/home/app /bin/busybox --install # buildkit`
+    ],
+    ['the pair elsewhere', `/bin/sh -c #(nop)  LABEL x=NPM_TOKEN=${SECRET}`]
+  ])('%s: the exact KEY=value of every passed arg is removed', (_, raw) => {
+    const out = normaliseCreatedBy(withoutBuildArgs(raw, args))
+    for (const f of fragments) expect(out).not.toContain(f)
+  })
+
+  it('keeps the rest of the instruction and the exec form readable', () => {
+    expect(
+      normaliseCreatedBy(
+        withoutBuildArgs(`RUN |1 NPM_TOKEN=${SECRET} /bin/busybox --install # buildkit`, {
+          NPM_TOKEN: SECRET
+        })
+      )
+    ).toBe('RUN /bin/busybox --install')
+    expect(withoutBuildArgs('x', undefined)).toBe('x')
+    expect(withoutBuildArgs(undefined, args)).toBeUndefined()
   })
 })

@@ -222,6 +222,37 @@ describe('verifyPullRequestHead', () => {
     expect(info.number).toBe(pr.number)
   })
 
+  it('refuses a closed PR that shares the head commit', async () => {
+    const pr = repo.addPullRequest({ headRepo: 'forker/app', state: 'closed' })
+    const e = await rejection(
+      verifyPullRequestHead(octokit, {
+        owner: OWNER,
+        repo: REPO,
+        prNumber: pr.number,
+        runHeadSha: pr.headSha,
+        runHeadRepo: 'forker/app'
+      })
+    )
+    expect(e.message).toBe(`PR #${pr.number} is closed, not open: refusing to post`)
+  })
+
+  it('refuses an open PR from another repository that shares the head commit', async () => {
+    const built = repo.addPullRequest({ headRepo: 'forker/app' })
+    const victim = repo.addPullRequest({ headRepo: 'victim/app', headSha: built.headSha })
+    const e = await rejection(
+      verifyPullRequestHead(octokit, {
+        owner: OWNER,
+        repo: REPO,
+        prNumber: victim.number,
+        runHeadSha: built.headSha,
+        runHeadRepo: 'forker/app'
+      })
+    )
+    expect(e.message).toBe(
+      `PR #${victim.number} comes from victim/app, but the triggering run built forker/app: refusing to post`
+    )
+  })
+
   it('refuses a PR whose head is another commit', async () => {
     const pr = repo.addPullRequest()
     const other = repo.addPullRequest()

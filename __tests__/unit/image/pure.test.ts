@@ -179,7 +179,20 @@ describe('sniffing', () => {
   })
 
   it('describes heads for messages', () => {
-    expect(describeHead(Buffer.from([1, 2, 255]))).toBe('it starts with bytes 01 02 ff')
+    expect(describeHead(Buffer.from([1, 2, 255]))).toBe('it holds unrecognised binary data')
+    expect(describeHead(Buffer.from('{"a":1}'))).toBe('it looks like JSON')
+    expect(describeHead(Buffer.from('PK\u0003\u0004'))).toBe('it looks like a zip archive')
+    expect(describeHead(Buffer.alloc(0))).toBe('it is empty')
+  })
+
+  it('never shows a byte of what it describes (a path may point at /proc/self/environ)', () => {
+    const environ = Buffer.from('GITHUB_TOKEN=ghs_S3CR3T\u0000PATH=/usr/bin\u0000')
+    const text = Buffer.from('NPM_TOKEN=npm_S3CR3T\n')
+    for (const head of [environ, text]) {
+      const said = describeHead(head)
+      expect(said).not.toMatch(/S3CR3T|TOKEN|PATH|4e 50|47 49/)
+      expect(said).not.toMatch(/[0-9a-f]{2} [0-9a-f]{2}/)
+    }
   })
 })
 

@@ -437,7 +437,7 @@ describe('readImageArchiveStream: broken archives fail with a clear error', () =
     [
       'random bytes',
       patternBytes(5000),
-      /^image archive: is not a tar archive \(it starts with bytes /
+      /^image archive: is not a tar archive \(it holds unrecognised binary data\)/
     ],
     ['an empty stream', Buffer.alloc(0), 'image archive: is not a tar archive (it is empty)'],
     ['an empty tar', Buffer.alloc(1024), 'image archive: is an empty tar archive, not an image'],

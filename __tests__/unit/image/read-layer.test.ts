@@ -388,9 +388,9 @@ describe('readLayer: broken input fails with a clear error', () => {
   }, 5000)
 
   it.each([
-    ['JSON', Buffer.from('{"schemaVersion":2}'), 'it starts with bytes 7b 22 73 63 68 65 6d 61'],
+    ['JSON', Buffer.from('{"schemaVersion":2}'), 'it looks like JSON'],
     ['empty', Buffer.alloc(0), 'it is empty'],
-    ['random bytes', patternBytes(4096), 'it starts with bytes']
+    ['random bytes', patternBytes(4096), 'it holds unrecognised binary data']
   ])(
     '%s is not a layer',
     async (_name, data, why) => {

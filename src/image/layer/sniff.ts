@@ -55,9 +55,16 @@ export function looksLikeJson(head: Uint8Array): boolean {
   return head[i] === 0x7b || head[i] === 0x5b
 }
 
-/** `1f 8b 08 00` — for error messages about blobs that are none of the known kinds. */
+/**
+ * What a blob that is none of the known kinds looks like, for error messages. No byte of it
+ * is shown: the path may point at anything (`archive: /proc/self/environ` in a PR's config),
+ * and an error message is printed to the log.
+ */
 export function describeHead(head: Uint8Array): string {
   if (head.length === 0) return 'it is empty'
-  const hex = Array.from(head.subarray(0, 8), b => b.toString(16).padStart(2, '0')).join(' ')
-  return `it starts with bytes ${hex}`
+  if (looksLikeJson(head)) return 'it looks like JSON'
+  if (head[0] === 0x50 && head[1] === 0x4b) return 'it looks like a zip archive'
+  const sample = head.subarray(0, 64)
+  const text = sample.every(b => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))
+  return text ? 'it looks like text' : 'it holds unrecognised binary data'
 }
