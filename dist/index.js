@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(390);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7854);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 390:
+/***/ 7854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52423,12 +52423,21 @@ function looksLikeJson(head) {
         i++;
     return head[i] === 0x7b || head[i] === 0x5b;
 }
-/** `1f 8b 08 00` — for error messages about blobs that are none of the known kinds. */
+/**
+ * What a blob that is none of the known kinds looks like, for error messages. No byte of it
+ * is shown: the path may point at anything (`archive: /proc/self/environ` in a PR's config),
+ * and an error message is printed to the log.
+ */
 function describeHead(head) {
     if (head.length === 0)
         return 'it is empty';
-    const hex = Array.from(head.subarray(0, 8), b => b.toString(16).padStart(2, '0')).join(' ');
-    return `it starts with bytes ${hex}`;
+    if (looksLikeJson(head))
+        return 'it looks like JSON';
+    if (head[0] === 0x50 && head[1] === 0x4b)
+        return 'it looks like a zip archive';
+    const sample = head.subarray(0, 64);
+    const text = sample.every(b => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
+    return text ? 'it looks like text' : 'it holds unrecognised binary data';
 }
 
 ;// CONCATENATED MODULE: ./src/image/layer/tar.ts
@@ -54750,6 +54759,36 @@ function collectContents(image) {
     return collector.contents();
 }
 
+;// CONCATENATED MODULE: ./src/action/confine.ts
+// On pull request events the paths of the images config (context, file, archive) come from
+// the PR: they must stay inside the checkout, symlinks resolved, or a PR could build or read
+// any directory or file of the runner (`archive: /proc/self/environ`, `context: /`).
+
+
+/** The real path of `path`; for a path that does not exist yet, of its nearest existing parent. */
+function realish(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(path);
+    }
+    catch {
+        const parent = (0,external_node_path_namespaceObject.dirname)(path);
+        return parent === path ? path : (0,external_node_path_namespaceObject.join)(realish(parent), path.slice(parent.length + 1));
+    }
+}
+/**
+ * `path` (relative to `root`, or absolute) resolved; throws when it leaves `root` once
+ * symlinks are followed. `what` names the value for the error (`image "api": context`).
+ */
+function confinedPath(root, path, what) {
+    const full = (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.resolve)(root, path);
+    const real = realish(full);
+    const top = realish(root);
+    const rel = (0,external_node_path_namespaceObject.relative)(top, real);
+    if (rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel)))
+        return full;
+    throw new Error(`${what} points outside the workspace (${path.slice(0, 200)}): on pull request events the images config may only name paths inside the checkout`);
+}
+
 ;// CONCATENATED MODULE: ./src/action/log.ts
 // The one log writer of the action. Everything printed that may carry text from an image, a
 // build, an artifact, a baseline or the PR goes through here, so no line of it can act as a
@@ -54826,6 +54865,7 @@ async function withStoppedCommands(fn) {
 
 
 
+
 async function measureImages(env) {
     const out = [];
     try {
@@ -54841,12 +54881,13 @@ async function measureImages(env) {
     return out;
 }
 async function measureImage(spec, env, cwd = env.workspace) {
-    const dockerfile = dockerfileOf(spec, cwd);
-    let source = spec.archive ? measure_images_resolvePath(cwd, spec.archive) : spec.image;
+    const dockerfile = dockerfileOf(spec, cwd, env.confine === true);
+    const resolvePath = pathResolver(cwd, spec.name, env.confine === true);
+    let source = spec.archive ? resolvePath(spec.archive, 'archive') : spec.image;
     let build;
     let builtTag;
     if (spec.build) {
-        const built = await buildSpec(spec, cwd);
+        const built = await buildSpec(spec, cwd, resolvePath);
         source = built.tag;
         builtTag = built.tag;
         build = built.info;
@@ -54875,9 +54916,10 @@ async function measureImage(spec, env, cwd = env.workspace) {
         throw e;
     }
 }
-async function buildSpec(spec, cwd) {
+async function buildSpec(spec, cwd, resolvePath) {
     const b = spec.build;
-    const file = measure_images_resolvePath(cwd, b.file);
+    resolvePath(b.context, 'context');
+    const file = resolvePath(b.file, 'file');
     if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
         throw new Error(`the Dockerfile ${b.file} does not exist (image "${spec.name}"): set the input \`file\` or \`context\`, or give \`image\`/\`archive\` to measure an image built elsewhere`);
     }
@@ -54904,10 +54946,10 @@ async function buildSpec(spec, cwd) {
         }
     };
 }
-function dockerfileOf(spec, cwd) {
+function dockerfileOf(spec, cwd, confine) {
     if (!spec.dockerfile)
         return undefined;
-    const file = measure_images_resolvePath(cwd, spec.dockerfile);
+    const file = pathResolver(cwd, spec.name, confine)(spec.dockerfile, 'file');
     if (!spec.build && !(0,external_node_fs_namespaceObject.existsSync)(file)) {
         throw new Error(`the Dockerfile ${spec.dockerfile} given with \`file\` does not exist (image "${spec.name}")`);
     }
@@ -54918,10 +54960,15 @@ function dockerfileOf(spec, cwd) {
         ...(spec.build?.target ? { target: spec.build.target } : {})
     };
 }
-function measure_images_resolvePath(cwd, path) {
-    if (path.startsWith('oci:'))
-        return `oci:${measure_images_resolvePath(cwd, path.slice(4))}`;
-    return (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(cwd, path);
+function pathResolver(cwd, name, confine) {
+    const resolvePath = (path, key) => {
+        if (path.startsWith('oci:'))
+            return `oci:${resolvePath(path.slice(4), key)}`;
+        if (confine)
+            return confinedPath(cwd, path, `image "${name}": \`${key}\``);
+        return (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(cwd, path);
+    };
+    return resolvePath;
 }
 async function cleanup(measured, keepImage) {
     if (keepImage)
@@ -54953,9 +55000,11 @@ const SUPPORTED_EVENTS = [
  */
 function resolveMode(mode, ctx) {
     const resolved = mode === 'auto' ? autoMode(ctx) : mode;
-    // Checked before anything is built: the artifact needs the PR's number and head commit.
-    if (resolved === 'measure' && (pullRequestNumber(ctx) === undefined || !subjectOfPr(ctx))) {
-        throw new Error(`\`mode: measure\` runs on pull_request events (phase 1 of the fork-safe setup), not on "${ctx.eventName}": it needs the PR number and head commit`);
+    // Checked before anything is built: the artifact needs the PR's number and head commit, or
+    // (a matrix leg on a push) the pushed commit.
+    const isPr = pullRequestNumber(ctx) !== undefined && subjectOfPr(ctx) !== undefined;
+    if (resolved === 'measure' && !isPr && ctx.eventName !== 'push') {
+        throw new Error(`\`mode: measure\` runs on pull_request events (phase 1 of the fork-safe setup, or a matrix leg) and pushes (a matrix leg), not on "${ctx.eventName}": it needs the PR number and head commit, or the pushed commit`);
     }
     return resolved;
 }
@@ -61449,6 +61498,9 @@ async function evaluate(s, target, deps) {
         ...rest,
         trend: trend(found?.history ?? [], deps.trendLength),
         ...(s.dockerfile ? { dockerfile: s.dockerfile } : {}),
+        ...(!found?.baseline && deps.store.unreadable?.(s.name, platform)
+            ? { baselineUnreadable: true }
+            : {}),
         thresholds
     };
 }
@@ -61547,8 +61599,13 @@ var Inputs;
     Inputs["Comment"] = "comment";
     Inputs["CommentKey"] = "comment-key";
     Inputs["Status"] = "status";
+    Inputs["Suggestions"] = "suggestions";
     Inputs["TrendLength"] = "trend-length";
     Inputs["ArtifactName"] = "artifact-name";
+    Inputs["Leg"] = "leg";
+    Inputs["Legs"] = "legs";
+    Inputs["FailOnMissing"] = "fail-on-missing";
+    Inputs["KeepBaselines"] = "keep-baselines";
     Inputs["GithubToken"] = "github-token";
     // reading
     Inputs["EstimateCompressed"] = "estimate-compressed";
@@ -61571,6 +61628,8 @@ var Outputs;
     Outputs["Results"] = "results";
     Outputs["CommentUrl"] = "comment-url";
     Outputs["ArtifactPath"] = "artifact-path";
+    Outputs["ArtifactName"] = "artifact-name";
+    Outputs["SarifPath"] = "sarif-path";
 })(Outputs || (Outputs = {}));
 const DEFAULT_DATA_BRANCH = 'image-size-guard-data';
 const DEFAULT_ACCEPT_LABEL = 'image-size-accepted';
@@ -61667,6 +61726,27 @@ async function reconcileIndex(index, files, read, readLimit) {
     }
     return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) };
 }
+/**
+ * Retention: per image and platform, the newest `keep` entries stay, and so does every entry
+ * whose commit is in `protect` (an open pull request's base still compares with it). Returns
+ * the smaller index and the baseline files to delete. `keep` 0 keeps everything.
+ */
+function pruneIndex(index, keep, protect) {
+    if (keep <= 0)
+        return { index, removed: [] };
+    const removed = [];
+    const images = {};
+    for (const [key, image] of Object.entries(index.images)) {
+        const all = [...image.entries].sort(byRecency);
+        const entries = all.filter((e, i) => i < keep || protect.has(e.sha));
+        const kept = new Set(entries);
+        for (const e of all)
+            if (!kept.has(e))
+                removed.push(e.path);
+        images[key] = { ...image, entries };
+    }
+    return { index: { ...index, images }, removed };
+}
 /** Entries of one image, newest first. */
 function entriesOf(index, name, platform) {
     return index.images[imageKey(name, platform)]?.entries ?? [];
@@ -61690,9 +61770,12 @@ compared with the exact commit they are based on. It is not meant to be merged o
   size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
   is missing or stale, so deleting it is safe.
 
-Writes only ever add commits on top of this branch (no force-push). To start over, delete the
-branch: the next push to the default branch creates it again. Deleting single files under
-\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
+Each recording keeps the newest baselines per image and platform (input \`keep-baselines\`,
+default 500) plus those of open pull requests' base commits, and removes older ones in the
+same commit. Writes only ever add commits on top of this branch (no force-push).
+To start over, delete the branch: the next push to the default branch creates it again.
+Deleting single files under \`baselines/\` forgets those commits. See docs/baselines.md of
+image-size-guard for details.
 `;
 
 ;// CONCATENATED MODULE: ./src/baseline/git-store.ts
@@ -61705,6 +61788,15 @@ branch: the next push to the default branch creates it again. Deleting single fi
 
 
 
+/** Enough for twenty writers starting at once (each round, at least one of them wins). */
+const DEFAULT_ATTEMPTS = 20;
+function commitMessage(baselines, removed) {
+    const first = baselines[0];
+    const what = baselines.length === 1 ? `${first.name} (${first.platform})` : `${baselines.length} baselines`;
+    const shas = [...new Set(baselines.map(b => b.sha.slice(0, 7)))].join(', ');
+    const pruned = removed > 0 ? `, remove ${removed} old` : '';
+    return `Record ${what} at ${shas}${pruned} [skip ci]`;
+}
 const sleepFor = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** Input `data-branch`: a plain branch name git and GitHub accept. */
 function checkBranchName(branch) {
@@ -61724,6 +61816,8 @@ class GitBaselineStore {
     log;
     maxAttempts;
     backoffMs;
+    maxBackoffMs;
+    inlineIndexMax;
     sleep;
     random;
     healLimit;
@@ -61733,12 +61827,16 @@ class GitBaselineStore {
         this.repo = opts.repo;
         this.branch = checkBranchName(opts.branch ?? DEFAULT_DATA_BRANCH);
         this.log = opts.log ?? silentLog;
-        this.maxAttempts = opts.maxAttempts ?? 5;
+        this.maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS;
         this.backoffMs = opts.backoffMs ?? 500;
+        this.maxBackoffMs = opts.maxBackoffMs ?? 15_000;
+        this.inlineIndexMax = opts.inlineIndexMax ?? 1024 * 1024;
         this.sleep = opts.sleep ?? sleepFor;
         this.random = opts.random ?? Math.random;
         this.healLimit = opts.healLimit ?? 100;
     }
+    /** Baseline files this run found but could not read (see unreadable()). */
+    unreadablePaths = new Set();
     // ----- reading ---------------------------------------------------------------------------
     async get(name, platform, sha) {
         const path = baselinePath(name, platform, sha);
@@ -61828,6 +61926,10 @@ class GitBaselineStore {
             throw apiFailure(e, `reading ${this.where(path)}`, 'contents: read');
         }
     }
+    unreadable(name, platform) {
+        const dir = `${BASELINES_DIR}/${imageKey(name, platform)}/`;
+        return [...this.unreadablePaths].some(p => p.startsWith(dir));
+    }
     async readBlobBaseline(sha, path) {
         return this.parseOrWarn(await this.readBlob(sha, path), path);
     }
@@ -61837,6 +61939,8 @@ class GitBaselineStore {
             return parseBaseline(text, this.where(path));
         }
         catch (e) {
+            if (e instanceof NewerSchemaError || e instanceof schema_BaselineFormatError)
+                this.unreadablePaths.add(path);
             if (e instanceof NewerSchemaError) {
                 this.log.warning(e.message);
                 return undefined;
@@ -61853,31 +61957,57 @@ class GitBaselineStore {
     }
     // ----- writing ---------------------------------------------------------------------------
     async put(baseline) {
-        const path = baselinePath(baseline.name, baseline.platform, baseline.sha);
-        const text = baselineText(baseline);
-        let blob;
+        await this.putAll([baseline]);
+    }
+    /**
+     * Stores several baselines in ONE commit (the aggregate job of a matrix records every leg
+     * at once, so its writers do not race) and, with `retention`, removes the baselines it no
+     * longer keeps in that same commit. When another writer moved the branch first, the write
+     * is rebuilt on the new tip — re-reading the branch and merging its index — and retried.
+     */
+    async putAll(baselines, retention) {
+        if (baselines.length === 0)
+            return { removed: [] };
+        const items = baselines.map(b => ({
+            baseline: b,
+            path: baselinePath(b.name, b.platform, b.sha),
+            text: baselineText(b)
+        }));
+        const blobs = new Map();
         for (let attempt = 1;; attempt++) {
             const snapshot = await this.snapshot();
-            await this.refuseUnreadable(snapshot, path);
-            const blobSha = blob ?? (await this.write(() => this.createBlob(text)));
-            blob = blobSha;
-            const index = await this.nextIndex(snapshot, baseline, path);
-            const commit = await this.write(() => this.commitOnTip(snapshot.tip, path, blobSha, index, baseline));
+            for (const item of items)
+                await this.refuseUnreadable(snapshot, item.path);
+            for (const item of items) {
+                if (!blobs.has(item.path))
+                    blobs.set(item.path, await this.write(() => this.createBlob(item.text)));
+            }
+            const { index, removed } = await this.nextIndex(snapshot, items, retention);
+            const commit = await this.write(() => this.commitOnTip(snapshot.tip, items.map(i => ({ path: i.path, blob: blobs.get(i.path) ?? '' })), removed.filter(p => snapshot.files.has(p)), index, commitMessage(baselines, removed.length)));
             if (await this.publish(commit)) {
-                this.log.info(`Recorded the baseline ${path} on \`${this.branch}\``);
-                return;
+                for (const item of items) {
+                    this.log.info(`Recorded the baseline ${item.path} on \`${this.branch}\``);
+                }
+                if (removed.length > 0) {
+                    this.log.info(`Removed ${removed.length} old baseline(s) from \`${this.branch}\` (keeping the last ${retention?.keep} per image and platform, and those of open pull requests' bases)`);
+                }
+                return { removed };
             }
             if (attempt >= this.maxAttempts) {
                 throw new Error(`recording the baseline on the data branch \`${this.branch}\` failed: other jobs kept updating it at the same time (${attempt} attempts); re-run the job`);
             }
             const wait = this.backoff(attempt);
-            this.log.info(`\`${this.branch}\` moved while recording (attempt ${attempt}); retrying in ${wait} ms`);
+            this.log.info(`\`${this.branch}\` moved while recording (attempt ${attempt}); re-reading it and retrying in ${wait} ms`);
             await this.sleep(wait);
         }
     }
-    /** Exponential with ±50 % jitter, so racing writers spread out: ~0.5, 1, 2, 4 s. */
+    /**
+     * Exponential up to a cap, with ±50 % jitter so racing writers spread out: ~0.5, 1, 2, 4,
+     * 8, 15, 15… s. Twenty writers need up to twenty rounds; the defaults allow that.
+     */
     backoff(attempt) {
-        return Math.round(this.backoffMs * 2 ** (attempt - 1) * (0.5 + this.random()));
+        const base = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1));
+        return Math.round(base * (0.5 + this.random()));
     }
     async write(step) {
         try {
@@ -61902,35 +62032,63 @@ class GitBaselineStore {
             return;
         refuseUnreadable(await this.readBlob(existing, path), this.where(path), `delete that file on \`${this.branch}\``);
     }
-    async nextIndex(snapshot, baseline, path) {
-        const files = [...snapshot.files.keys()].filter(p => p !== path);
+    async nextIndex(snapshot, items, retention) {
+        const writing = new Set(items.map(i => i.path));
+        const files = [...snapshot.files.keys()].filter(p => !writing.has(p));
         const healed = await reconcileIndex(snapshot.index, files, p => this.readBlobBaseline(snapshot.files.get(p) ?? '', p), this.healLimit);
         if (healed.added > 0 || healed.dropped > 0 || !snapshot.indexHealthy) {
             this.log.info(`Rebuilt ${INDEX_PATH} of \`${this.branch}\` from the stored baselines (${healed.added} added, ${healed.dropped} dropped${healed.pending ? `, ${healed.pending} left for later runs` : ''})`);
         }
-        return upsertEntry(healed.index, baseline, path);
+        let index = healed.index;
+        for (const item of items)
+            index = upsertEntry(index, item.baseline, item.path);
+        if (!retention)
+            return { index, removed: [] };
+        return pruneIndex(index, retention.keep, retention.protect);
     }
-    async commitOnTip(tip, path, blob, index, baseline) {
+    async commitOnTip(tip, files, removed, index, message) {
         const { owner, repo } = this;
         const tree = await this.octokit.rest.git.createTree({
             owner,
             repo,
             base_tree: tip.tree,
             tree: [
-                { path, mode: '100644', type: 'blob', sha: blob },
-                { path: INDEX_PATH, mode: '100644', type: 'blob', content: serializeIndex(index) }
+                ...files.map(f => ({
+                    path: f.path,
+                    mode: '100644',
+                    type: 'blob',
+                    sha: f.blob
+                })),
+                // `sha: null` deletes the path from the base tree.
+                ...removed.map(path => ({
+                    path,
+                    mode: '100644',
+                    type: 'blob',
+                    sha: null
+                })),
+                await this.indexEntry(index)
             ]
         });
-        const short = baseline.sha.slice(0, 7);
         const commit = await this.octokit.rest.git.createCommit({
             owner,
             repo,
             // [skip ci]: a push made with a PAT would otherwise start workflows on this branch.
-            message: `Record ${baseline.name} (${baseline.platform}) at ${short} [skip ci]`,
+            message,
             tree: tree.data.sha,
             parents: [tip.commit]
         });
         return commit.data.sha;
+    }
+    /**
+     * The index inline in the tree request while small; a large one (many images × many
+     * commits: 6 MB for 50 × 500) goes up as its own blob, as the blob API is made for.
+     */
+    async indexEntry(index) {
+        const text = serializeIndex(index);
+        const entry = { path: INDEX_PATH, mode: '100644', type: 'blob' };
+        if (Buffer.byteLength(text) <= this.inlineIndexMax)
+            return { ...entry, content: text };
+        return { ...entry, sha: await this.createBlob(text) };
     }
     /** Fast-forwards the branch to `commit`; false when another writer moved it first. */
     async publish(commit) {
@@ -62112,6 +62270,428 @@ function git_store_rawText(data) {
         return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
     }
     return JSON.stringify(data);
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
+// (and a file reader for the images config), so tests pass tables and the action passes
+// core.getInput.
+
+
+
+
+
+
+
+
+const DEFAULT_LIMITS = {
+    maxEntries: 5_000_000,
+    maxPathLength: 4096,
+    maxJsonBytes: 64 * 1024 * 1024
+};
+function readInputs(get, readFile, repoName = 'image') {
+    const thresholds = readThresholds(get);
+    return {
+        images: readImages(get, readFile, thresholds, repoName),
+        keepImage: parseBoolean(get(Inputs.KeepImage), Inputs.KeepImage, false),
+        mode: parseEnum(get(Inputs.Mode), Inputs.Mode, ['auto', 'record', 'compare', 'measure', 'report', 'aggregate'], 'auto'),
+        dataBranch: optional(get(Inputs.DataBranch)) ?? DEFAULT_DATA_BRANCH,
+        baselineFallback: parseEnum(get(Inputs.BaselineFallback), Inputs.BaselineFallback, ['build', 'none'], 'build'),
+        ignoreHints: hintIds(get(Inputs.IgnoreHints), Inputs.IgnoreHints),
+        pythonBytecode: parseBoolean(get(Inputs.PythonBytecode), Inputs.PythonBytecode, false),
+        acceptLabel: optional(get(Inputs.AcceptLabel)) ?? DEFAULT_ACCEPT_LABEL,
+        comment: parseEnum(get(Inputs.Comment), Inputs.Comment, ['always', 'on-change', 'on-failure', 'never'], 'always'),
+        ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
+        status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
+        suggestions: parseBoolean(get(Inputs.Suggestions), Inputs.Suggestions, true),
+        trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
+        artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
+        ...(optional(get(Inputs.Leg)) ? { leg: parseLegName(get(Inputs.Leg), Inputs.Leg) } : {}),
+        legs: parseList(get(Inputs.Legs)).map(l => parseLegName(l, Inputs.Legs)),
+        failOnMissing: parseBoolean(get(Inputs.FailOnMissing), Inputs.FailOnMissing, true),
+        keepBaselines: get(Inputs.KeepBaselines).trim() === '0'
+            ? 0
+            : parseCount(get(Inputs.KeepBaselines), Inputs.KeepBaselines, 500),
+        token: get(Inputs.GithubToken).trim(),
+        estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
+        limits: readLimits(get)
+    };
+}
+/** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
+function readLimits(get, prefix = '') {
+    const name = (n) => `${prefix}${n}`;
+    return {
+        maxEntries: parseCount(get(Inputs.MaxEntries), name(Inputs.MaxEntries), DEFAULT_LIMITS.maxEntries),
+        maxPathLength: parseCount(get(Inputs.MaxPathLength), name(Inputs.MaxPathLength), DEFAULT_LIMITS.maxPathLength),
+        maxJsonBytes: parseSizeInput(get(Inputs.MaxJsonSize), name(Inputs.MaxJsonSize), DEFAULT_LIMITS.maxJsonBytes)
+    };
+}
+function readThresholds(get, prefix = '') {
+    const name = (n) => `${prefix}${n}`;
+    const maxSize = parseMaxSize(get(Inputs.MaxSize), name(Inputs.MaxSize));
+    const maxIncrease = parseIncreaseRule(get(Inputs.MaxIncrease), name(Inputs.MaxIncrease));
+    const warnIncrease = parseIncreaseRule(get(Inputs.WarnIncrease), name(Inputs.WarnIncrease));
+    return {
+        ...(maxSize !== undefined ? { maxSize } : {}),
+        ...(maxIncrease ? { maxIncrease } : {}),
+        ...(warnIncrease ? { warnIncrease } : {}),
+        ignoreBaseChange: parseBoolean(get(Inputs.IgnoreBaseChange), name(Inputs.IgnoreBaseChange), false),
+        failOnHints: hintIds(get(Inputs.FailOnHints), name(Inputs.FailOnHints), SEVERITY_WORDS)
+    };
+}
+const SEVERITY_WORDS = ['info', 'warning', 'error'];
+/** A list of hint ids (and, where allowed, severities); unknown ones are named in the error. */
+function hintIds(value, name, alsoAllowed = []) {
+    const ids = parseList(value);
+    const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)));
+    if (unknown.length > 0) {
+        throw new Error(`${inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
+    }
+    return ids;
+}
+// ---------------------------------------------------------------- images
+function readImages(get, readFile, defaults, repoName) {
+    const specs = readImageSpecs(get, readFile, defaults, repoName);
+    for (const spec of specs)
+        refuseOptionLike(spec);
+    return specs;
+}
+/**
+ * A value that starts with `-` would read as an option to the engine's CLI (`context:
+ * --output=…`): refused, whatever wrote it. Paths that mean it can be written `./-x`.
+ */
+function refuseOptionLike(spec) {
+    const values = [
+        ['image', spec.image],
+        ['archive', spec.archive],
+        ['context', spec.build?.context],
+        ['file', spec.build?.file ?? spec.dockerfile],
+        ['target', spec.build?.target],
+        ['network', spec.build?.network]
+    ];
+    for (const [key, value] of values) {
+        if (value?.replace(/^oci:/, '').startsWith('-')) {
+            throw new Error(`image "${spec.name}": \`${key}\` must not start with "-" (it would read as an option); write a path as ./${value.slice(0, 40)}`);
+        }
+    }
+}
+/** True when the images come from .github/image-size-guard.yml (no `images`, `image`, `archive`). */
+function usesConfigFile(get) {
+    return (!optional(get(Inputs.Images)) && !optional(get(Inputs.Image)) && !optional(get(Inputs.Archive)));
+}
+function readImageSpecs(get, readFile, defaults, repoName) {
+    const text = optional(get(Inputs.Images));
+    if (text)
+        return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults);
+    const single = singleImage(get, defaults, repoName);
+    if (!usesConfigFile(get))
+        return [single];
+    const config = readFile(CONFIG_FILE);
+    if (config !== undefined)
+        return parseImagesConfig(config, CONFIG_FILE, get, defaults);
+    return [single];
+}
+function singleImage(get, thresholds, repoName) {
+    const image = optional(get(Inputs.Image));
+    const archive = optional(get(Inputs.Archive));
+    if (image && archive) {
+        throw new Error(`inputs \`${Inputs.Image}\` and \`${Inputs.Archive}\` are both set: give one of them`);
+    }
+    const build = inputs_buildSpec(get);
+    const given = optional(get(Inputs.Name));
+    const name = checkName(given ?? deriveName({ image, archive, file: build.file, repoName }), given
+        ? inputLabel(Inputs.Name)
+        : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
+    const platform = optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, inputLabel(Inputs.Platform));
+    return {
+        name,
+        ...(image ? { image } : {}),
+        ...(archive ? { archive } : {}),
+        ...(!image && !archive ? { build } : {}),
+        ...(!image && !archive
+            ? { dockerfile: build.file }
+            : optional(get(Inputs.File))
+                ? { dockerfile: build.file }
+                : {}),
+        ...(platform ? { platform } : {}),
+        thresholds
+    };
+}
+function inputs_buildSpec(get) {
+    const context = optional(get(Inputs.Context)) ?? '.';
+    const target = optional(get(Inputs.Target));
+    const network = optional(get(Inputs.Network));
+    return {
+        context,
+        file: optional(get(Inputs.File)) ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'),
+        ...(target ? { target } : {}),
+        buildArgs: parseBuildArgs(get(Inputs.BuildArgs), Inputs.BuildArgs),
+        secrets: parseLines(get(Inputs.BuildSecrets)),
+        ...(network ? { network } : {}),
+        cacheFrom: parseLines(get(Inputs.CacheFrom)),
+        cacheTo: parseLines(get(Inputs.CacheTo))
+    };
+}
+/** A name for the image when none is given: the Dockerfile's directory or suffix, the image name. */
+function deriveName(p) {
+    if (p.image)
+        return (p.image
+            .replace(/@.*$/, '')
+            .replace(/:[^/:]*$/, '')
+            .split('/')
+            .pop() || 'image');
+    if (p.archive)
+        return (0,external_node_path_namespaceObject.basename)(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image';
+    const file = (p.file ?? 'Dockerfile').replace(/\\/g, '/');
+    const base = external_node_path_namespaceObject.posix.basename(file);
+    const suffix = /^Dockerfile\.(.+)$/i.exec(base) ?? /^(.+)\.Dockerfile$/i.exec(base);
+    if (suffix)
+        return suffix[1];
+    const dir = external_node_path_namespaceObject.posix.basename(external_node_path_namespaceObject.posix.dirname(external_node_path_namespaceObject.posix.normalize(file)));
+    return dir && dir !== '.' ? dir : p.repoName;
+}
+const IMAGE_KEYS = [
+    'name',
+    'image',
+    'archive',
+    'context',
+    'file',
+    'target',
+    'build-args',
+    'platform',
+    'max-size',
+    'max-increase',
+    'warn-increase',
+    'ignore-base-change',
+    'fail-on-hints'
+];
+/** The `images` YAML (input or .github/image-size-guard.yml): a list, or `{ images: [...] }`. */
+function parseImagesConfig(text, where, get, defaults) {
+    let doc;
+    try {
+        doc = (0,yaml_dist/* parse */.qg)(text);
+    }
+    catch (e) {
+        const at = e instanceof yaml_dist/* YAMLParseError */.XT && e.linePos ? ` (line ${e.linePos[0].line})` : '';
+        throw new Error(`${where} is not valid YAML${at}: ${e.message.split('\n')[0].replace(/:\s*$/, '')}`);
+    }
+    const list = Array.isArray(doc)
+        ? doc
+        : isRecord(doc) && Array.isArray(doc.images)
+            ? doc.images
+            : undefined;
+    if (!list || list.length === 0) {
+        throw new Error(`${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`);
+    }
+    if (list.length > MAX_IMAGES) {
+        throw new Error(`${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`);
+    }
+    const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults));
+    const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i);
+    if (dup)
+        throw new Error(`${where}: two images are named "${dup}"; names must be unique`);
+    return specs;
+}
+function imageEntry(entry, where, get, defaults) {
+    if (!isRecord(entry))
+        throw new Error(`${where} must be a mapping like {name: api, context: services/api}`);
+    const unknown = Object.keys(entry).filter(k => !IMAGE_KEYS.includes(k));
+    if (unknown.length)
+        throw new Error(`${where}: unknown key(s) ${unknown.join(', ')}; allowed: ${IMAGE_KEYS.join(', ')}`);
+    const field = (k) => scalar(entry[k], `${where}, ${k}`);
+    const own = n => field(n) ?? '';
+    const fallback = n => (entry[n] === undefined ? get(n) : own(n));
+    const image = field('image');
+    const archive = field('archive');
+    if (image && archive)
+        throw new Error(`${where}: give image or archive, not both`);
+    const build = inputs_buildSpec(n => n === Inputs.BuildArgs
+        ? buildArgsText(entry['build-args'], where)
+        : ['context', 'file', 'target'].includes(n)
+            ? own(n)
+            : get(n));
+    const name = checkName(field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }), field('name') ? `${where}, name` : `${where} (set \`name\`)`);
+    const platform = field('platform') ?? optional(get(Inputs.Platform));
+    if (platform)
+        checkPlatform(platform, `${where}, platform`);
+    const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
+    return {
+        name,
+        ...(image ? { image } : {}),
+        ...(archive ? { archive } : {}),
+        ...(!image && !archive
+            ? { build, dockerfile: build.file }
+            : field('file')
+                ? { dockerfile: build.file }
+                : {}),
+        ...(platform ? { platform } : {}),
+        thresholds
+    };
+}
+function hasThresholds(entry) {
+    return ['max-size', 'max-increase', 'warn-increase', 'ignore-base-change', 'fail-on-hints'].some(k => k in entry);
+}
+function buildArgsText(value, where) {
+    if (value === undefined || value === null)
+        return '';
+    if (typeof value === 'string')
+        return value;
+    if (isRecord(value))
+        return Object.entries(value)
+            .map(([k, v]) => `${k}=${scalar(v, `${where}, build-args.${k}`) ?? ''}`)
+            .join('\n');
+    throw new Error(`${where}, build-args must be a mapping (KEY: value) or KEY=VALUE lines`);
+}
+function scalar(value, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    throw new Error(`${where} must be a single value, not a list or mapping`);
+}
+function isRecord(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+// ---------------------------------------------------------------- scalars
+function optional(value) {
+    const v = value.trim();
+    return v === '' ? undefined : v;
+}
+/** YAML 1.2 core booleans, as @actions/core accepts them; empty → the default. */
+function parseBoolean(value, name, fallback) {
+    const v = value.trim();
+    if (v === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new Error(`${inputLabel(name)} must be true or false, got "${v}"`);
+}
+function parseCount(value, name, fallback) {
+    const v = value.trim().replace(/_/g, '');
+    if (v === '')
+        return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < 1) {
+        throw new Error(`${inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`);
+    }
+    return Number(v);
+}
+function parseSizeInput(value, name, fallback) {
+    const v = value.trim();
+    if (v === '')
+        return fallback;
+    const bytes = parseSize(v);
+    if (bytes === undefined || bytes < 1) {
+        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`);
+    }
+    return bytes;
+}
+function parseEnum(value, name, allowed, fallback) {
+    const v = value.trim();
+    if (v === '')
+        return fallback;
+    if (!allowed.includes(v)) {
+        throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
+    }
+    return v;
+}
+/** A matrix leg's name: it ends an artifact name, so letters, digits and `._-` only. */
+function parseLegName(value, name) {
+    const v = value.trim();
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) {
+        throw new Error(`${inputLabel(name)}: "${v.slice(0, 100)}" is not a usable leg name (1–100 letters, digits, \`._-\`)`);
+    }
+    return v;
+}
+/** Comma- or newline-separated list. */
+function parseList(value) {
+    return value
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+function parseLines(value) {
+    return value
+        .split('\n')
+        .map(s => s.trim())
+        .filter(s => s !== '' && !s.startsWith('#'));
+}
+/** Multiline `KEY=VALUE` build args. */
+function parseBuildArgs(value, name) {
+    const args = {};
+    for (const line of parseLines(value)) {
+        const eq = line.indexOf('=');
+        const key = eq < 0 ? line : line.slice(0, eq).trim();
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+            throw new Error(`${inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`);
+        }
+        args[key] = eq < 0 ? '' : line.slice(eq + 1);
+    }
+    return args;
+}
+/** Joins a workspace-relative path. */
+function inWorkspace(workspace, path) {
+    return join(workspace, path);
+}
+
+;// CONCATENATED MODULE: ./src/action/load-inputs.ts
+// The inputs, with the images config read from where it can be trusted. On pull request
+// events the checkout is the PR's merge commit: its .github/image-size-guard.yml is the PR's
+// own, and a PR could loosen its gate (`max-increase: 1000%`) or point `archive` anywhere.
+// There the config is read from the base commit through the API; the PR's version applies
+// once merged.
+
+
+
+
+
+
+
+const PR_EVENTS = ['pull_request', 'pull_request_target'];
+/** Events whose checkout holds the PR's code: config paths are confined, the config is the base's. */
+function isPullRequestEvent(ctx) {
+    return PR_EVENTS.includes(ctx.eventName);
+}
+async function loadInputs(ctx, get) {
+    const workspace = (path) => readWorkspaceFile(ctx.workspace, path);
+    const base = ctx.payload.pull_request?.base?.sha;
+    if (!isPullRequestEvent(ctx) || !usesConfigFile(get) || !base) {
+        return readInputs(get, workspace, ctx.repository.repo);
+    }
+    const trusted = await readAtCommit(ctx, get(Inputs.GithubToken).trim(), base);
+    if (trusted !== workspace(CONFIG_FILE)) {
+        log_notice(`this pull request changes ${CONFIG_FILE}: the run uses the version of the base commit ${base.slice(0, 7)}; the change applies once merged`);
+    }
+    return readInputs(get, path => (path === CONFIG_FILE ? trusted : workspace(path)), ctx.repository.repo);
+}
+async function readAtCommit(ctx, token, sha) {
+    if (!token) {
+        throw new Error('the input `github-token` is empty: leave it at its default (${{ github.token }})');
+    }
+    const octokit = createClient(token, ctx.apiUrl);
+    try {
+        const { data } = await octokit.rest.repos.getContent({
+            ...ctx.repository,
+            path: CONFIG_FILE,
+            ref: sha,
+            mediaType: { format: 'raw' }
+        });
+        return git_store_rawText(data);
+    }
+    catch (e) {
+        if (httpStatus(e) === 404)
+            return undefined;
+        throw apiFailure(e, `reading ${CONFIG_FILE} at the base commit ${sha.slice(0, 7)}`, 'contents: read');
+    }
+}
+function readWorkspaceFile(workspace, path) {
+    const file = (0,external_node_path_namespaceObject.join)(workspace, path);
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -63129,7 +63709,7 @@ const STEPS = [
 const HARD_CUT = 'the end of the report';
 /** The sticky PR comment: marker first, within `opts.maxLength` characters. */
 function renderComment(results, ctx, opts) {
-    return fit({ results, env: envOf(ctx), marker: ctx.marker }, {
+    return fit({ results, env: envOf(ctx), marker: ctx.marker, missing: ctx.missing }, {
         limit: opts.maxLength,
         measure: s => s.length,
         limitName: "GitHub's comment limit",
@@ -63138,7 +63718,7 @@ function renderComment(results, ctx, opts) {
 }
 /** The job summary: the same report, untrimmed unless it exceeds the summary's own limit. */
 function renderSummary(results, ctx) {
-    return fit({ results, env: envOf(ctx) }, {
+    return fit({ results, env: envOf(ctx), missing: ctx.missing }, {
         limit: SUMMARY_MAX_BYTES,
         measure: s => Buffer.byteLength(s, 'utf8'),
         limitName: "the job summary's size limit",
@@ -63161,22 +63741,25 @@ function envOf(ctx) {
 // ---- assembly -------------------------------------------------------------------------
 function head(doc) {
     const parts = doc.marker === undefined ? [] : [doc.marker];
-    parts.push(title(doc.results));
-    if (doc.results.length > 1)
-        parts.push(summaryTable(doc.results));
-    if (doc.results.length === 0)
+    const missing = doc.missing ?? [];
+    parts.push(title(doc.results, missing));
+    if (doc.results.length > 1 || missing.length > 0)
+        parts.push(summaryTable(doc.results, missing));
+    if (doc.results.length === 0 && missing.length === 0)
         parts.push('No image was measured.');
     return parts.join('\n\n');
 }
-function title(results) {
-    if (results.length === 0)
-        return '### Image size';
-    const worst = results
-        .map(r => r.verdict.verdict)
-        .reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a));
-    if (results.length === 1)
+function title(results, missing = []) {
+    const verdicts = results.map(r => r.verdict.verdict);
+    if (missing.some(m => m.fails))
+        verdicts.push('fail');
+    if (verdicts.length === 0)
+        return missing.length ? `### Image size: ${missing.length} missing` : '### Image size';
+    const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a));
+    if (results.length === 1 && missing.length === 0)
         return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`;
-    return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}`;
+    const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : '';
+    return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}${gone}`;
 }
 /** `1 failed, 1 passed`, most serious first. */
 function tally(results) {
@@ -63187,8 +63770,8 @@ function tally(results) {
         .map(([v, n]) => `${n} ${VERDICT_WORDS[v]}`)
         .join(', ');
 }
-function summaryTable(results) {
-    const rows = results.map(r => {
+function summaryTable(results, missing = []) {
+    const found = results.map(r => {
         const c = r.comparison;
         return [
             VERDICT_ICONS[r.verdict.verdict],
@@ -63199,6 +63782,15 @@ function summaryTable(results) {
             VERDICT_WORDS[r.verdict.verdict]
         ];
     });
+    const gone = missing.map(m => [
+        m.fails ? VERDICT_ICONS.fail : '❔',
+        `${code(m.leg)} (leg)`,
+        DASH,
+        DASH,
+        DASH,
+        `missing: ${escape_text(m.reason)}`
+    ]);
+    const rows = [...found, ...gone];
     return table(['', 'Image', 'Before', 'After', 'Δ', 'Verdict'], [false, false, true, true, true, false], rows);
 }
 function imageBlock(r, env, cuts, multi) {
@@ -63451,10 +64043,13 @@ function truncate(text, width) {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\u{NN}` instead.
+ * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
+ * command anywhere in a line, becomes `# #[`.
  */
 function clean(text) {
-    return text.replace(terminal_UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
+    return text
+        .replace(terminal_UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
+        .replace(/##\[/g, '# #[');
 }
 const terminal_UNSAFE = unsafeChars();
 function terminal_table(header, rows, right) {
@@ -63591,6 +64186,11 @@ notice) {
         return undefined;
     }
 }
+/** The status of an image whose recorded baseline could not be read (see the run's log). */
+const UNREADABLE_BASELINE = {
+    state: 'pending',
+    description: 'baseline unreadable on the data branch (see the run log): fix or re-record it'
+};
 async function postStatuses(t, sha, results, runUrl, 
 /** A state and description that replace the verdict's (report mode, unverified). */
 override) {
@@ -63605,6 +64205,11 @@ override) {
         try {
             if (override) {
                 await setCommitStatus(t.octokit, { ...where, ...override });
+                continue;
+            }
+            // Not a silent success: a required check waits until the baseline is readable again.
+            if (r.baselineUnreadable && r.verdict.verdict === 'no-baseline') {
+                await setCommitStatus(t.octokit, { ...where, ...UNREADABLE_BASELINE });
                 continue;
             }
             await setVerdictStatus(t.octokit, {
@@ -63666,7 +64271,7 @@ function writeReports(results) {
     (0,external_node_fs_namespaceObject.writeFileSync)(combined, JSON.stringify({ reports: results.map(r => ({ name: r.name, report: r.report })) }, null, 2));
     return combined;
 }
-function setOutputs(results, reportPath, commentUrl) {
+function setOutputs(results, reportPath, commentUrl, verdict) {
     const sum = (f) => {
         const v = results.map(f);
         return v.some(x => x === undefined) ? '' : String(v.reduce((a, b) => (a ?? 0) + (b ?? 0), 0));
@@ -63674,7 +64279,7 @@ function setOutputs(results, reportPath, commentUrl) {
     const compared = results.filter(r => r.comparison);
     const before = compared.reduce((n, r) => n + r.comparison.total.before, 0);
     const delta = compared.reduce((n, r) => n + r.comparison.total.delta, 0);
-    setOutput(Outputs.Verdict, worstVerdict(results.map(r => r.verdict.verdict)));
+    setOutput(Outputs.Verdict, verdict ?? worstVerdict(results.map(r => r.verdict.verdict)));
     setOutput(Outputs.SizeBytes, sum(r => r.report.image.totalBytes));
     setOutput(Outputs.CompressedBytes, sum(r => r.report.image.compressedBytes));
     setOutput(Outputs.BaseSizeBytes, compared.length === results.length ? String(before) : '');
@@ -66497,6 +67102,9 @@ async function writeMeasureArtifact(dir, input) {
 function parseMeasurePayload(text, where = `the artifact file ${MEASURE_FILE}`) {
     try {
         const value = parseJsonBounded(text, MAX_MEASURE_BYTES, where);
+        if (typeof value === 'string' || Array.isArray(value)) {
+            throw new Error(`${where} holds a JSON ${typeof value === 'string' ? 'string' : 'list'}, not the payload object: upload the file \`mode: measure\` wrote as it is (was it encoded twice?)`);
+        }
         checkNotNewer(value, where, MEASURE_SCHEMA_VERSION);
         const payload = validateAgainst(value, MEASURE_SCHEMA, where, 'image-size-guard measure payload');
         checkResults(payload, where);
@@ -66707,7 +67315,8 @@ async function verifyPullRequestHead(octokit, opts) {
 //   checkout, which for workflow_run is the default branch) are posted, with this workflow's
 //   thresholds; any other name in the artifact is dropped;
 // - when the PR changes `.github/workflows/**`, `.github/actions/**` or the measure config,
-//   the statuses are `failure` with "unverified: …" — never `success` (see docs/security.md).
+//   the statuses are `failure` with "unverified: …" — never `success` (README, "Pull
+//   requests from forks", says why failure).
 
 
 
@@ -66750,11 +67359,891 @@ function unverifiedNotice(because) {
         'from a workflow it may have changed. The status is a failure until a maintainer reviews the change.');
 }
 
+;// CONCATENATED MODULE: ./src/dockerfile/shell-words.ts
+// A deliberately small shell lexer for the text of one RUN (shell form), after the Dockerfile's
+// own line continuations are joined: simple commands (words) separated by `&&`, `||`, `;`,
+// `|`. It understands quotes, backslash escapes and `$(…)` inside words, and refuses
+// (returns undefined) everything else — heredocs, subshells and groups, backquotes, comments,
+// background `&`, unbalanced quotes — so a rewrite is never computed from a guess.
+const BREAK = new Set([' ', '\t', ';', '&', '|', '<', '>', '(', ')']);
+function lexShell(text) {
+    const commands = [{ words: [] }];
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === ' ' || c === '\t') {
+            i++;
+            continue;
+        }
+        const op = operatorAt(text, i);
+        if (op === null)
+            return undefined;
+        if (op) {
+            const current = commands[commands.length - 1];
+            // `a && && b` or a leading operator: not a command list we understand.
+            if (current.words.length === 0)
+                return undefined;
+            current.next = op;
+            commands.push({ words: [] });
+            i += op.length;
+            continue;
+        }
+        if (c === '<' || c === '>' || c === '&') {
+            // Redirections (`>`, `>>`, `>&`, `&>`) belong to the command; their target is lexed as
+            // a word. `<<` (heredoc) and `<(` are refused.
+            if (text[i + 1] === '<' || text[i + 1] === '(')
+                return undefined;
+            i += 1;
+            while (text[i] === '>' || text[i] === '&')
+                i++;
+            continue;
+        }
+        if (c === '(' || c === ')' || c === '#' || c === '`')
+            return undefined;
+        const end = wordEnd(text, i);
+        if (end === undefined)
+            return undefined;
+        const raw = text.slice(i, end);
+        if (raw === '{' || raw === '}' || raw === '!')
+            return undefined;
+        commands[commands.length - 1].words.push({ raw, start: i, end });
+        i = end;
+    }
+    const last = commands[commands.length - 1];
+    if (last.words.length === 0) {
+        // A trailing `;` is fine (`a; b;`); a trailing `&&`, `||` or `|` is not shell.
+        if (commands.length === 1)
+            return undefined;
+        const prev = commands[commands.length - 2];
+        if (prev.next !== ';')
+            return undefined;
+        delete prev.next;
+        commands.pop();
+    }
+    return commands;
+}
+/** The operator at `i`, '' when none, null for one we refuse (`&` alone: background). */
+function operatorAt(text, i) {
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||')
+        return two;
+    if (two === ';;' || two === '|&')
+        return null;
+    if (text[i] === ';' || text[i] === '|')
+        return text[i];
+    if (text[i] === '&')
+        return text[i + 1] === '>' ? '' : null;
+    return '';
+}
+/** End of the word starting at `i`, or undefined when it is not closed or not understood. */
+function wordEnd(text, start) {
+    let i = start;
+    while (i < text.length) {
+        const c = text[i];
+        if (BREAK.has(c)) {
+            // `2>&1`, `>file`: a digit prefix is part of the redirection, which we skip as a word.
+            return i;
+        }
+        if (c === '\\') {
+            if (i + 1 >= text.length)
+                return undefined;
+            i += 2;
+        }
+        else if (c === "'") {
+            const close = text.indexOf("'", i + 1);
+            if (close < 0)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '"') {
+            const close = doubleQuoteEnd(text, i + 1);
+            if (close === undefined)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '$' && text[i + 1] === '(') {
+            const close = parenEnd(text, i + 2);
+            if (close === undefined)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '`') {
+            return undefined;
+        }
+        else {
+            i++;
+        }
+    }
+    return i;
+}
+/** Index of the `"` closing a double-quoted string whose content starts at `from`. */
+function doubleQuoteEnd(text, from) {
+    for (let i = from; i < text.length; i++) {
+        if (text[i] === '\\')
+            i++;
+        else if (text[i] === '`')
+            return undefined;
+        else if (text[i] === '$' && text[i + 1] === '(') {
+            const close = parenEnd(text, i + 2);
+            if (close === undefined)
+                return undefined;
+            i = close;
+        }
+        else if (text[i] === '"')
+            return i;
+    }
+    return undefined;
+}
+/** Index of the `)` closing a `$(` whose body starts at `from` (quotes inside respected). */
+function parenEnd(text, from) {
+    let depth = 1;
+    for (let i = from; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\')
+            i++;
+        else if (c === "'") {
+            const close = text.indexOf("'", i + 1);
+            if (close < 0)
+                return undefined;
+            i = close;
+        }
+        else if (c === '"') {
+            const close = doubleQuoteEnd(text, i + 1);
+            if (close === undefined)
+                return undefined;
+            i = close;
+        }
+        else if (c === '`' || (c === '<' && text[i + 1] === '<'))
+            return undefined;
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rewrite.ts
+// Mechanical fixes for hints, computed from the Dockerfile's own text: add a flag to a
+// command (`pip install --no-cache-dir`), or end the RUN with a clean-up command
+// (`&& rm -rf /var/lib/apt/lists/*`). The edit is an insertion into the lines as written, so
+// line continuations, quoting and indentation stay as they are. Anything not understood —
+// exec form, heredocs, subshells, unbalanced quotes, a command we cannot name — gets no
+// rewrite rather than a guess. Pure: text in, lines out.
+
+
+
+const base = (s) => (s ?? '').replace(/^.*\//, '');
+const isPip = (s) => /^pip(?:3(?:\.\d+)?)?$/.test(base(s));
+const isPython = (s) => /^python(?:3(?:\.\d+)?)?$/.test(base(s));
+/** Index of the word after which a flag goes: the subcommand `sub` of program `prog`. */
+function subcommand(c, prog, subs) {
+    let i = 0;
+    // `python3 -m pip`, and a wrapper that runs the command after `--` (`… run -- pip install`).
+    const dashes = c.argv.indexOf('--');
+    if (isPython(c.argv[0]) && c.argv[1] === '-m' && prog(c.argv[2] ?? ''))
+        i = 2;
+    else if (dashes > 0 && !prog(c.argv[0] ?? '') && prog(c.argv[dashes + 1] ?? ''))
+        i = dashes + 1;
+    else if (!prog(c.argv[0] ?? ''))
+        return undefined;
+    for (const sub of subs) {
+        i++;
+        while (i < c.argv.length && c.argv[i].startsWith('-'))
+            i++;
+        if (c.argv[i] !== sub)
+            return undefined;
+    }
+    return i;
+}
+const hasCommand = (cs, prog, subs) => cs.some(c => subs.some(s => subcommand(c, prog, s) !== undefined));
+const named = (...names) => (s) => names.includes(base(s));
+/** The fixes by hint id (docs/hints.md lists the same under "Suggested changes"). */
+const FIXES = {
+    'pip-cache': {
+        kind: 'flag',
+        flag: '--no-cache-dir',
+        on: c => subcommand(c, isPip, ['install'])
+    },
+    'uv-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('uv'), ['pip', 'install']) ?? subcommand(c, named('uv'), ['sync'])
+    },
+    'poetry-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('poetry'), ['install'])
+    },
+    'composer-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('composer'), ['install'])
+    },
+    'apk-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('apk'), ['add']),
+        // `apk update` fills the cache whatever `add` does: that RUN needs more than a flag.
+        unless: cs => hasCommand(cs, named('apk'), [['update']])
+    },
+    'apt-lists': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('apt-get', 'apt'), [['update']])
+            ? 'rm -rf /var/lib/apt/lists/*'
+            : undefined
+    },
+    'apt-archives': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('apt-get', 'apt'), [['install'], ['upgrade'], ['dist-upgrade']])
+            ? 'apt-get clean'
+            : undefined
+    },
+    'dnf-cache': {
+        kind: 'append',
+        needs: cs => {
+            const tool = ['dnf', 'microdnf', 'yum'].find(t => hasCommand(cs, named(t), [['install']]));
+            return tool ? `${tool} clean all` : undefined;
+        }
+    },
+    'zypper-cache': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('zypper'), [['install'], ['in']]) ? 'zypper clean --all' : undefined
+    },
+    'conda-pkgs': {
+        kind: 'append',
+        needs: cs => {
+            const tool = ['conda', 'mamba', 'micromamba'].find(t => hasCommand(cs, named(t), [['install'], ['create'], ['env']]));
+            return tool ? `${tool} clean -afy` : undefined;
+        }
+    },
+    'npm-cache': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('npm'), [['install'], ['ci'], ['i']])
+            ? 'npm cache clean --force'
+            : undefined
+    },
+    'yarn-cache': {
+        kind: 'append',
+        needs: cs => (cs.some(c => base(c.argv[0]) === 'yarn') ? 'yarn cache clean' : undefined)
+    }
+};
+/** Hint ids that may get a rewrite. */
+const REWRITABLE_IDS = Object.keys(FIXES);
+/**
+ * The rewrites for these hints, one per instruction (hints on the same RUN are applied
+ * together), in line order. Hints without a line, a known fix or an understood instruction
+ * are left out.
+ */
+function rewritesFor(text, hints) {
+    const byLine = new Map();
+    for (const h of hints) {
+        if (h.dockerfileLine === undefined || !FIXES[h.id])
+            continue;
+        const ids = byLine.get(h.dockerfileLine) ?? [];
+        if (!ids.includes(h.id))
+            ids.push(h.id);
+        byLine.set(h.dockerfileLine, ids);
+    }
+    const out = [];
+    for (const [line, ids] of [...byLine].sort((a, b) => a[0] - b[0])) {
+        const r = rewriteInstruction(text, line, ids);
+        if (r)
+            out.push(r);
+    }
+    return out;
+}
+/** Applies the fixes of `ids` to the instruction at `line`, one after the other. */
+function rewriteInstruction(text, line, ids) {
+    const { lines } = splitLines(text);
+    const first = locate(text, line);
+    if (!first)
+        return undefined;
+    let current = text;
+    const applied = [];
+    for (const id of ids) {
+        const next = applyFix(current, line, FIXES[id]);
+        if (next === undefined)
+            continue;
+        current = next;
+        applied.push(id);
+    }
+    const now = locate(current, line);
+    if (applied.length === 0 || !now)
+        return undefined;
+    const after = splitLines(current).lines.slice(line - 1, now.endLine);
+    return {
+        line,
+        endLine: first.endLine,
+        before: lines.slice(line - 1, first.endLine),
+        after,
+        ids: applied
+    };
+}
+/** The whole file with every rewrite applied (for `--fix-diff`). */
+function applyRewrites(text, rewrites) {
+    const { lines, eol, trailing } = splitLines(text);
+    const out = [...lines];
+    for (const r of [...rewrites].sort((a, b) => b.line - a.line))
+        out.splice(r.line - 1, r.endLine - r.line + 1, ...r.after);
+    return out.join(eol) + trailing;
+}
+/** Shells whose syntax the lexer's subset is (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`). */
+const POSIX_SHELL = /^(?:.*\/)?(?:sh|bash|dash|ash|zsh)$/;
+/**
+ * The RUN whose keyword is on `line` (1-based), with the ARG/ENV values in scope there; none
+ * when a SHELL instruction of the stage made RUN something else than a POSIX shell (pwsh, cmd).
+ */
+function locate(text, line) {
+    const df = main.DockerfileParser.parse(text);
+    const escape = df.getEscapeCharacter();
+    const global = new Map();
+    let scope;
+    let posix = true;
+    for (const ins of df.getInstructions()) {
+        const keyword = ins.getKeyword().toUpperCase();
+        if (ins.getRange().start.line + 1 === line) {
+            if (keyword !== 'RUN' || !scope || !posix)
+                return undefined;
+            return { ins, scope, escape, endLine: ins.getRange().end.line + 1 };
+        }
+        if (keyword === 'FROM') {
+            scope = new Map();
+            posix = true;
+        }
+        else if (keyword === 'ARG' || keyword === 'ENV')
+            declare(ins, scope ?? global, global, escape);
+        else if (keyword === 'SHELL')
+            posix = POSIX_SHELL.test(shellOf(ins) ?? '');
+    }
+    return undefined;
+}
+/** The program of a `SHELL ["prog", …]`, or undefined when it is not that JSON form. */
+function shellOf(ins) {
+    try {
+        const json = JSON.parse(ins.getRawArgumentsContent() ?? '');
+        return Array.isArray(json) && typeof json[0] === 'string' ? json[0] : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function declare(ins, scope, global, escape) {
+    if (!(ins instanceof main.PropertyInstruction))
+        return;
+    for (const p of ins.getProperties()) {
+        const value = p.getValue();
+        scope.set(p.getName(), value === null ? global.get(p.getName()) : unquote(expand(value, scope, escape)));
+    }
+}
+function applyFix(text, line, fix) {
+    const at = fix ? locate(text, line) : undefined;
+    if (!fix || !at)
+        return undefined;
+    const source = argumentSource(text, at);
+    if (!source)
+        return undefined;
+    const commands = lexShell(source.logical)?.map(c => command(c, at.scope, at.escape));
+    if (!commands || commands.length === 0)
+        return undefined;
+    const { lines, eol, trailing } = splitLines(text);
+    const edits = fix.kind === 'flag' ? flagEdits(commands, fix) : appendEdit(commands, fix);
+    if (!edits || edits.length === 0)
+        return undefined;
+    for (const e of edits.sort((a, b) => b.pos - a.pos)) {
+        // Right after the character before `pos`: a word ending a continued line keeps its edit
+        // on that line.
+        const { line: l, col } = source.map[e.pos - 1];
+        lines[l] = lines[l].slice(0, col + 1) + e.insert(source, lines) + lines[l].slice(col + 1);
+    }
+    return lines.join(eol) + trailing;
+}
+function flagEdits(commands, fix) {
+    if (fix.unless?.(commands))
+        return undefined;
+    const edits = [];
+    for (const c of commands) {
+        const at = fix.on(c);
+        if (at === undefined)
+            continue;
+        if (c.argv.some(a => a.split(/\s+/).some(w => w === fix.flag || w.startsWith(`${fix.flag}=`))))
+            continue;
+        edits.push({ pos: c.words[at].end, insert: () => ` ${fix.flag}` });
+    }
+    return edits;
+}
+function appendEdit(commands, fix) {
+    const cleanup = fix.needs(commands);
+    if (!cleanup)
+        return undefined;
+    // Already there (the hint has another cause): nothing mechanical to add.
+    const joined = commands.map(c => c.argv.join(' ')).join(' ; ');
+    if (joined.includes(cleanup.replace(/\/\*$/, '')))
+        return undefined;
+    const last = commands[commands.length - 1];
+    const pos = last.words[last.words.length - 1].end;
+    return [{ pos, insert: (s, lines) => appendText(s, lines, pos, cleanup) }];
+}
+/**
+ * ` && cleanup` on a one-line RUN; on a continued RUN a new line in the file's own style:
+ * `&&` leading the line when the RUN's lines start with it, else trailing.
+ */
+function appendText(s, lines, pos, cleanup) {
+    const { line } = s.map[pos - 1];
+    if (s.firstLine === s.lastLine)
+        return ` && ${cleanup}`;
+    const indent = /^[ \t]*/.exec(lines[line])?.[0] || '    ';
+    const leading = lines
+        .slice(s.firstLine + 1, s.lastLine + 1)
+        .some(l => /^[ \t]*(?:&&|\|\|)/.test(l));
+    return leading ? ` ${s.escape}\n${indent}&& ${cleanup}` : ` && ${s.escape}\n${indent}${cleanup}`;
+}
+function command(c, scope, escape) {
+    let i = 0;
+    const value = (w) => unquote(expand(w.raw, scope, escape));
+    while (i < c.words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(c.words[i].raw))
+        i++;
+    if (c.words[i]?.raw === 'sudo')
+        i++;
+    const words = c.words.slice(i);
+    return { argv: words.map(value), words };
+}
+/** The RUN's shell text with a position map, or undefined for exec form and heredocs. */
+function argumentSource(text, at) {
+    const range = at.ins.getArgumentsRange();
+    if (!range)
+        return undefined;
+    const raw = at.ins.getRawArgumentsContent() ?? '';
+    if (raw.trimStart().startsWith('[') || raw.includes('<<'))
+        return undefined;
+    const { lines } = splitLines(text);
+    const map = [];
+    let logical = '';
+    const { start, end } = range;
+    for (let l = start.line; l <= end.line; l++) {
+        const from = l === start.line ? start.character : 0;
+        const full = lines[l] ?? '';
+        const content = l === end.line ? full.slice(0, end.character) : full;
+        const trimmed = content.trim();
+        if (l > start.line && (trimmed === '' || trimmed.startsWith('#')))
+            continue;
+        const stripped = content.replace(/[ \t]+$/, '');
+        const continued = l < end.line && stripped.endsWith(at.escape);
+        const stop = continued ? stripped.length - at.escape.length : content.length;
+        for (let c = from; c < stop; c++) {
+            logical += full[c];
+            map.push({ line: l, col: c });
+        }
+    }
+    return { logical, map, firstLine: start.line, lastLine: end.line, escape: at.escape };
+}
+function splitLines(text) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const trailing = text.endsWith(eol) ? eol : '';
+    const body = trailing ? text.slice(0, -eol.length) : text;
+    return { lines: body.split(/\r?\n/), eol, trailing };
+}
+
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+// Hints as SARIF 2.1.0, the format code scanning (github/codeql-action/upload-sarif) and
+// other finding collectors read: one run of the tool, one rule per catalog id that has a
+// result, one result per hint located at its Dockerfile line, the bytes it would save as a
+// property, and, when the rewriter has a mechanical fix, that fix as a SARIF `fix`. Pure.
+
+
+
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' };
+function renderSarif(images, opts) {
+    const used = new Set(images.flatMap(i => i.hints.map(h => h.id)));
+    const entries = CATALOG.filter(e => used.has(e.id));
+    const index = new Map(entries.map((e, i) => [e.id, i]));
+    const rules = entries.map(e => ({
+        id: e.id,
+        name: e.id.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase()),
+        shortDescription: { text: e.title },
+        fullDescription: { text: `${e.title}. Fix: ${e.fix}` },
+        help: {
+            text: `${e.title}. Fix: ${e.fix}. See docs/hints.md#${e.id} of image-size-guard.`,
+            markdown: `**${e.title}**\n\nFix: ${e.fix}\n\nSee \`docs/hints.md#${e.id}\` of image-size-guard.`
+        },
+        defaultConfiguration: { level: LEVEL[e.maxSeverity] },
+        properties: { tags: ['container-image', 'image-size', e.family] }
+    }));
+    const results = images.flatMap(image => image.hints.map(h => result(image, h, index.get(h.id) ?? 0, opts)));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: { driver: { name: 'image-size-guard', version: opts.version, rules } },
+                results,
+                columnKind: 'unicodeCodePoints'
+            }
+        ]
+    };
+}
+function result(image, h, ruleIndex, opts) {
+    const where = h.instruction ? ` (${h.instruction.slice(0, 200)})` : '';
+    const text = `${image.name} (${image.platform}): ${h.title}, ${units_formatBytes(h.bytes)}${where}. ${h.fix}`;
+    const location = h.dockerfile
+        ? {
+            physicalLocation: {
+                artifactLocation: { uri: uriOf(h.dockerfile) },
+                ...(h.dockerfileLine !== undefined ? { region: { startLine: h.dockerfileLine } } : {})
+            }
+        }
+        : undefined;
+    const fix = fixOf(h, opts);
+    return {
+        ruleId: h.id,
+        ruleIndex,
+        level: LEVEL[h.severity],
+        message: { text },
+        ...(location ? { locations: [location] } : {}),
+        partialFingerprints: {
+            'imageSizeGuardHint/v1': (0,external_node_crypto_.createHash)('sha256')
+                .update(`${image.name}\0${image.platform}\0${hintKey(h)}`)
+                .digest('hex')
+                .slice(0, 32)
+        },
+        ...(fix ? { fixes: [fix] } : {}),
+        properties: {
+            bytes: h.bytes,
+            image: image.name,
+            platform: image.platform,
+            ...(h.layer !== undefined ? { layer: h.layer } : {}),
+            ...(h.new !== undefined ? { new: h.new } : {}),
+            paths: h.paths.slice(0, 10).map(p => ({ path: p.path, bytes: p.bytes }))
+        }
+    };
+}
+/** The rewrite of the hint's instruction (this hint's fix alone) as a SARIF fix. */
+function fixOf(h, opts) {
+    const text = h.dockerfile ? opts.dockerfiles?.get(h.dockerfile) : undefined;
+    if (!text || !h.dockerfile)
+        return undefined;
+    const [r] = rewritesFor(text, [h]);
+    if (!r)
+        return undefined;
+    return {
+        description: { text: `Rewrite the instruction for ${h.id}` },
+        artifactChanges: [
+            {
+                artifactLocation: { uri: uriOf(h.dockerfile) },
+                replacements: [
+                    {
+                        deletedRegion: { startLine: r.line, endLine: r.endLine },
+                        insertedContent: { text: r.after.join('\n') }
+                    }
+                ]
+            }
+        ]
+    };
+}
+/** A repository-relative path as a relative URI reference (`docker/Dockerfile`). */
+function uriOf(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .split('/')
+        .map(encodeURIComponent)
+        .join('/');
+}
+
+;// CONCATENATED MODULE: ./src/action/sarif-output.ts
+// The action's SARIF file (output `sarif-path`): every image's hints, the Dockerfiles read
+// from the workspace for the fixes. Upload it with github/codeql-action/upload-sarif.
+
+
+
+
+function writeSarif(workspace, results) {
+    const dockerfiles = new Map();
+    for (const r of results) {
+        const file = r.dockerfile ? (0,external_node_path_namespaceObject.join)(workspace, r.dockerfile) : undefined;
+        if (r.dockerfile && file && (0,external_node_fs_namespaceObject.existsSync)(file))
+            dockerfiles.set(r.dockerfile, (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    const log = renderSarif(results.map(r => ({ name: r.name, platform: r.platform, hints: r.report.hints })), { version: VERSION, dockerfiles });
+    const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(dir, 'results.sarif');
+    (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(log, null, 2)}\n`);
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/github/review.ts
+// One-click fixes as PR review comments: a ```suggestion block replacing the lines of the
+// instruction a new hint blames, computed by the Dockerfile rewriter. GitHub only takes
+// review comments on lines of the PR's diff, so a suggestion is posted only when every line
+// of the instruction is on the right side of one hunk of the file's patch AND reads there
+// exactly as the rewriter saw it (the workspace of a pull_request run is the merge commit,
+// whose lines can differ from the head's). Each suggestion carries a hidden marker: found
+// again among our own review comments it is updated, never duplicated, and deleted once its
+// hint is gone.
+
+
+
+
+
+const review_MARKER_PREFIX = '<!-- image-size-guard-suggestion:';
+/**
+ * The suggestions for the NEW hints that have a mechanical rewrite, one per instruction and
+ * Dockerfile (images sharing a Dockerfile share it). Pure.
+ */
+function planSuggestions(images, dockerfiles) {
+    const out = new Map();
+    for (const image of images) {
+        const text = image.dockerfile ? dockerfiles.get(image.dockerfile) : undefined;
+        if (!image.dockerfile || text === undefined)
+            continue;
+        const fresh = image.hints.filter(h => h.new === true && h.dockerfile === image.dockerfile);
+        // As GitHub names it in the PR's files: `./app/Dockerfile` is `app/Dockerfile`.
+        const path = external_node_path_namespaceObject.posix.normalize(image.dockerfile.replace(/\\/g, '/')).replace(/^\.\//, '');
+        for (const r of rewritesFor(text, fresh)) {
+            const key = `${encodeURIComponent(path)}:${[...r.ids].sort().join(',')}`;
+            if (out.has(key))
+                continue;
+            const hints = r.ids.map(id => fresh.find(h => h.id === id));
+            out.set(key, {
+                key,
+                path,
+                startLine: r.line,
+                line: r.endLine,
+                before: r.before,
+                body: suggestionBody(key, image, hints, r.after)
+            });
+        }
+    }
+    return [...out.values()];
+}
+function suggestionBody(key, image, hints, after) {
+    const longest = Math.max(0, ...after.map(l => Math.max(0, ...(l.match(/`+/g) ?? []).map(m => m.length))));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    const what = hints
+        .map(h => `\`${h.id}\` (${h.title.toLowerCase()}, ${units_formatBytes(h.bytes)})`)
+        .join(' and ');
+    return [
+        `${review_MARKER_PREFIX}${key} -->`,
+        `**image-size-guard**: this change adds ${what} to the image. This edit removes ${hints.length > 1 ? 'them' : 'it'}:`,
+        '',
+        `${fence}suggestion`,
+        ...after,
+        fence
+    ].join('\n');
+}
+/** RIGHT-side line number → its text, per hunk, from a pulls/{n}/files `patch`. Pure. */
+function rightSideHunks(patch) {
+    const hunks = [];
+    let current;
+    let right = 0;
+    for (const line of patch.split('\n')) {
+        const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+        if (header) {
+            current = new Map();
+            hunks.push(current);
+            right = Number(header[1]);
+            continue;
+        }
+        if (!current)
+            continue;
+        if (line.startsWith('+') || line.startsWith(' '))
+            current.set(right++, line.slice(1));
+    }
+    return hunks;
+}
+/** Whether lines start..end read `before` on the right side of one hunk of `patch`. */
+function inDiff(patch, s) {
+    return rightSideHunks(patch).some(hunk => s.before.every((text, i) => hunk.get(s.startLine + i)?.replace(/\r$/, '') === text));
+}
+async function syncSuggestions(octokit, o) {
+    const log = o.log ?? silentLog;
+    const result = { created: 0, updated: 0, deleted: 0, outsideDiff: 0 };
+    const identity = await whoAmI(octokit);
+    const ours = (await listReviewComments(octokit, o)).filter(c => c.body.startsWith(review_MARKER_PREFIX) &&
+        c.user !== null &&
+        (identity ? c.user.login === identity.login : c.user.type === 'Bot'));
+    const wanted = new Map(o.suggestions.map(s => [s.key, s]));
+    const seen = new Set();
+    for (const c of ours) {
+        const key = c.body.slice(review_MARKER_PREFIX.length, c.body.indexOf(' -->'));
+        const s = wanted.get(key);
+        // Gone (hint resolved or no longer new), or a duplicate of one kept: delete.
+        if (!s || seen.has(key)) {
+            await review_request(() => octokit.rest.pulls.deleteReviewComment({ ...repoOf(o), comment_id: c.id }), 'deleting a resolved suggestion');
+            result.deleted++;
+            continue;
+        }
+        seen.add(key);
+        if (c.body !== s.body) {
+            await review_request(() => octokit.rest.pulls.updateReviewComment({ ...repoOf(o), comment_id: c.id, body: s.body }), 'updating a suggestion');
+            result.updated++;
+        }
+    }
+    const missing = o.suggestions.filter(s => !seen.has(s.key));
+    if (missing.length === 0)
+        return result;
+    const patches = await listPatches(octokit, o);
+    for (const s of missing) {
+        const patch = patches.get(s.path);
+        if (patch === undefined || !inDiff(patch, s)) {
+            log.debug(`suggestion for ${s.path}:${s.startLine}-${s.line} is outside the PR's diff`);
+            result.outsideDiff++;
+            continue;
+        }
+        await review_request(() => octokit.rest.pulls.createReviewComment({
+            ...repoOf(o),
+            pull_number: o.pullNumber,
+            commit_id: o.headSha,
+            path: s.path,
+            body: s.body,
+            line: s.line,
+            side: 'RIGHT',
+            ...(s.startLine < s.line ? { start_line: s.startLine, start_side: 'RIGHT' } : {})
+        }), 'posting a suggestion');
+        result.created++;
+    }
+    return result;
+}
+const repoOf = (o) => ({ owner: o.owner, repo: o.repo });
+async function review_request(call, what) {
+    try {
+        return await call();
+    }
+    catch (e) {
+        // A comment someone deleted meanwhile is no reason to stop.
+        if (httpStatus(e) === 404 && what.startsWith('deleting'))
+            return undefined;
+        throw apiFailure(e, what, 'pull-requests: write');
+    }
+}
+async function listReviewComments(octokit, o) {
+    try {
+        return (await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+            ...repoOf(o),
+            pull_number: o.pullNumber,
+            per_page: 100
+        }));
+    }
+    catch (e) {
+        throw apiFailure(e, `reading the review comments of #${o.pullNumber}`, 'pull-requests: read');
+    }
+}
+/** filename → patch of the PR's files (GitHub omits the patch of binary and huge files). */
+async function listPatches(octokit, o) {
+    try {
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+            ...repoOf(o),
+            pull_number: o.pullNumber,
+            per_page: 100
+        });
+        return new Map(files.filter(f => f.patch !== undefined).map(f => [f.filename, f.patch]));
+    }
+    catch (e) {
+        throw apiFailure(e, `reading the files of #${o.pullNumber}`, 'pull-requests: read');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/suggestions.ts
+// The action's suggested changes (input `suggestions`): the PR's Dockerfiles read from the
+// workspace, the suggestions planned for the new hints, synced as review comments. Like the
+// PR comment, a failure (no `pull-requests: write`) is a warning: the verdict stands.
+
+
+
+
+
+
+async function postSuggestions(t, pullNumber, headSha, workspace, results) {
+    // Without a Dockerfile there is nothing to suggest, nor any suggestion of ours to find.
+    if (!results.some(r => r.dockerfile))
+        return;
+    const dockerfiles = new Map();
+    for (const r of results) {
+        const file = r.dockerfile ? (0,external_node_path_namespaceObject.join)(workspace, r.dockerfile) : undefined;
+        if (r.dockerfile && file && (0,external_node_fs_namespaceObject.existsSync)(file))
+            dockerfiles.set(r.dockerfile, (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    const suggestions = planSuggestions(results.map(r => ({
+        name: r.name,
+        platform: r.platform,
+        ...(r.dockerfile ? { dockerfile: r.dockerfile } : {}),
+        hints: r.report.hints
+    })), dockerfiles);
+    try {
+        const done = await syncSuggestions(t.octokit, {
+            owner: t.owner,
+            repo: t.repo,
+            pullNumber,
+            headSha,
+            suggestions,
+            log: coreLog
+        });
+        log_info(`suggested changes: ${suggestions.length} for new hints; ${done.created} posted, ${done.updated} updated, ${done.deleted} removed, ${done.outsideDiff} outside the PR's diff`);
+    }
+    catch (e) {
+        log_warning(`could not post the suggested changes (the verdict stands): ${errorMessage(e)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/publish-run.ts
+// The publish sequence, once: log, annotations, report files, job summary, the sticky
+// comment, the statuses, the outputs. Entry points (a measuring run, a matrix's aggregate
+// job) differ in what they pass, not in the steps.
+
+
+
+
+
+
+
+
+async function publishRun(t, plan) {
+    const { results, render } = plan;
+    logReports(results);
+    annotate(results, { locations: plan.annotateLocations ?? true });
+    const reportPath = writeReports(results);
+    if (plan.sarifWorkspace !== undefined)
+        setOutput(Outputs.SarifPath, writeSarif(plan.sarifWorkspace, results));
+    await writeSummary(results, render, plan.notice);
+    let commentUrl;
+    if (plan.pr !== undefined && plan.comment !== 'never') {
+        commentUrl = (await postComment(t, plan.pr, results, render, plan.comment, plan.notice))?.url;
+    }
+    if (plan.pr !== undefined && plan.suggest)
+        await postSuggestions(t, plan.pr, plan.suggest.headSha, plan.suggest.workspace, results);
+    if (plan.statusSha) {
+        await postStatuses(t, plan.statusSha, results, render.runUrl, plan.statusOverride);
+        if (plan.overall)
+            await postOverall(t, plan.statusSha, plan.overall, render.runUrl);
+    }
+    setOutputs(results, reportPath, commentUrl, plan.verdict);
+}
+async function postOverall(t, sha, overall, runUrl) {
+    try {
+        await setCommitStatus(t.octokit, {
+            owner: t.owner,
+            repo: t.repo,
+            sha,
+            name: 'overall',
+            state: stateOf(overall.verdict),
+            description: overall.description,
+            ...(runUrl ? { targetUrl: runUrl } : {})
+        });
+    }
+    catch (e) {
+        log_warning(`could not set the overall commit status (the verdict stands): ${errorMessage(e)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/report-mode.ts
 // Phase 2 of the fork-safe setup, in a `workflow_run` workflow with the base repository's
 // token: fetch the measure artifact of the triggering run, validate it (it was made by a
 // fork's code: untrusted), verify which PR it belongs to, compare with the stored baseline,
 // and post the comment and status to that PR.
+
 
 
 
@@ -66824,17 +68313,436 @@ async function runReportMode(ctx, inputs, t) {
         acceptLabel: inputs.acceptLabel,
         marker: commentMarker(results, inputs.commentKey)
     };
-    logReports(results);
-    annotate(results, { locations: false });
-    const reportPath = writeReports(results);
-    const notice = unverified.length ? unverifiedNotice(unverified) : undefined;
-    await writeSummary(results, renderCtx, notice);
-    const comment = inputs.comment === 'never'
-        ? undefined
-        : await postComment(t, pr.number, results, renderCtx, inputs.comment, notice);
-    if (inputs.status)
-        await postStatuses(t, pr.headSha, results, renderCtx.runUrl, unverified.length ? { state: 'failure', description: UNVERIFIED_STATUS } : undefined);
-    setOutputs(results, reportPath, comment?.url);
+    await publishRun(t, {
+        results,
+        render: renderCtx,
+        pr: pr.number,
+        comment: inputs.comment,
+        // Hints' file and line come from an artifact a fork wrote: no annotation points there.
+        annotateLocations: false,
+        ...(unverified.length ? { notice: unverifiedNotice(unverified) } : {}),
+        ...(inputs.status ? { statusSha: pr.headSha } : {}),
+        ...(unverified.length
+            ? { statusOverride: { state: 'failure', description: UNVERIFIED_STATUS } }
+            : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/baseline/leg-schema.ts
+// The report a matrix leg leaves on a push (on a pull request it leaves the fork-safe measure
+// payload, see report-schema.ts): which commit it measured, and the trimmed reports.
+
+const LEG_KIND = 'image-size-guard-leg';
+const LEG_SCHEMA_VERSION = 1;
+const measureProperties = MEASURE_SCHEMA.properties;
+const LEG_SCHEMA = {
+    type: 'object',
+    properties: {
+        schemaVersion: { const: LEG_SCHEMA_VERSION },
+        kind: { const: LEG_KIND },
+        sha: { type: 'string', maxLength: 64, pattern: SHA_PATTERN },
+        // The same bounded result list as the measure payload.
+        results: measureProperties.results
+    },
+    required: ['schemaVersion', 'kind', 'sha', 'results'],
+    additionalProperties: false
+};
+
+;// CONCATENATED MODULE: ./src/github/run-artifacts.ts
+// The reports of a matrix's legs: every artifact of ONE workflow run whose name is
+// `<artifact-name>-<leg>`. Never another run's: the run id is the aggregate job's own run (or,
+// for a fork's two-phase setup, the triggering run of the workflow_run event). A fork may
+// control every byte of them, so each is bounded and validated like the measure artifact.
+
+
+
+
+
+
+
+
+/** More legs than this in one run is not a matrix we can report in one comment. */
+const MAX_LEGS = 256;
+const LEG_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+/** Writes the push leg's file (same file name as the measure payload) for upload. */
+async function writeLegArtifact(dir, sha, results) {
+    const payload = {
+        schemaVersion: LEG_SCHEMA_VERSION,
+        kind: LEG_KIND,
+        sha,
+        results: results.map(r => ({ ...r, report: trimReport(r.report) }))
+    };
+    const text = JSON.stringify(payload);
+    parseLegPayload(text, 'the leg report being written');
+    const target = (0,external_node_path_namespaceObject.join)(dir, MEASURE_FILE);
+    const temp = `${target}.tmp-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    try {
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
+        await (0,promises_namespaceObject.rename)(temp, target);
+    }
+    catch (e) {
+        await (0,promises_namespaceObject.rm)(temp, { force: true });
+        throw new Error(`cannot write the leg report ${target}: ${e.message}`);
+    }
+    return target;
+}
+/** A leg's file: a push leg's report or a pull request's measure payload. */
+function parseLegPayload(text, where) {
+    try {
+        const value = parseJsonBounded(text, DEFAULT_ZIP_LIMITS.maxTotalBytes, where);
+        if (value?.kind === MEASURE_KIND)
+            return parseMeasurePayload(text, where);
+        checkNotNewer(value, where, LEG_SCHEMA_VERSION);
+        return validateAgainst(value, LEG_SCHEMA, where, 'image-size-guard leg report');
+    }
+    catch (e) {
+        throw new ArtifactError(e.message);
+    }
+}
+/** Every `<prefix>-<leg>` artifact of run `runId`, downloaded and validated. */
+async function fetchLegs(octokit, opts) {
+    const newest = await legArtifacts(octokit, opts);
+    const legs = [];
+    const unreadable = [];
+    for (const [leg, artifact] of newest) {
+        try {
+            if (artifact.expired)
+                throw new ArtifactError(`artifact "${artifact.name}" has expired`);
+            const limits = DEFAULT_ZIP_LIMITS;
+            if (artifact.size_in_bytes > limits.maxZipBytes) {
+                throw new ArtifactError(`artifact "${artifact.name}" is ${artifact.size_in_bytes} bytes, over the ${limits.maxZipBytes} allowed`);
+            }
+            const location = await downloadUrl(octokit, opts, artifact.id);
+            const zip = await download(location, limits.maxZipBytes, opts.timeoutMs ?? 60_000);
+            const bytes = unzipArtifact(zip, [MEASURE_FILE], limits).get(MEASURE_FILE);
+            if (!bytes)
+                throw new ArtifactError(`artifact "${artifact.name}" does not contain ${MEASURE_FILE}`);
+            const where = `${MEASURE_FILE} in artifact "${artifact.name}"`;
+            legs.push({ leg, payload: parseLegPayload(Buffer.from(bytes).toString('utf8'), where) });
+        }
+        catch (e) {
+            if (!(e instanceof ArtifactError))
+                throw e;
+            unreadable.push({ leg, reason: e.message });
+        }
+    }
+    return { legs, unreadable };
+}
+/** leg → its newest artifact (a re-run attempt uploads again under the same name). */
+async function legArtifacts(octokit, opts) {
+    let all;
+    try {
+        all = (await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+            owner: opts.owner,
+            repo: opts.repo,
+            run_id: opts.runId,
+            per_page: 100
+        }));
+    }
+    catch (e) {
+        throw apiFailure(e, `listing the artifacts of run ${opts.runId}`, 'actions: read');
+    }
+    const start = `${opts.prefix}-`;
+    const byLeg = new Map();
+    for (const a of all) {
+        if (!a.name.startsWith(start))
+            continue;
+        const leg = a.name.slice(start.length);
+        if (!LEG_PATTERN.test(leg))
+            continue;
+        const seen = byLeg.get(leg);
+        if (!seen || Date.parse(a.created_at ?? '') > Date.parse(seen.created_at ?? ''))
+            byLeg.set(leg, a);
+    }
+    if (byLeg.size > MAX_LEGS) {
+        throw new ArtifactError(`run ${opts.runId} has ${byLeg.size} artifacts named "${start}…", over the ${MAX_LEGS} legs one report can hold`);
+    }
+    return new Map([...byLeg].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+;// CONCATENATED MODULE: ./src/github/open-pulls.ts
+// The commits open pull requests are based on: retention never removes their baselines.
+
+/** Base commits of the open pull requests (all pages). */
+async function openPullBaseShas(octokit, owner, repo) {
+    try {
+        const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+            owner,
+            repo,
+            state: 'open',
+            per_page: 100
+        });
+        return new Set(pulls.map(p => p.base.sha));
+    }
+    catch (e) {
+        throw apiFailure(e, 'listing the open pull requests (for baseline retention)', 'pull-requests: read');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/record.ts
+// Recording: every baseline of the run in ONE data-branch commit, which also drops the
+// baselines retention no longer keeps.
+
+
+
+async function recordBaselines(t, store, baselines, keep) {
+    await store.putAll(baselines, await retention(t, keep));
+    for (const b of baselines) {
+        log_info(`recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`);
+    }
+}
+/** Without the open pull requests' bases nothing is removed: a warning, never a lost baseline. */
+async function retention(t, keep) {
+    if (keep <= 0)
+        return undefined;
+    try {
+        return { keep, protect: await openPullBaseShas(t.octokit, t.owner, t.repo) };
+    }
+    catch (e) {
+        log_warning(`old baselines are kept this time: ${errorMessage(e)}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/aggregate.ts
+// `mode: aggregate`, the job after a matrix (`needs:` it): every leg's report of this
+// workflow run (or, in a workflow_run workflow, of the triggering run) becomes ONE comment,
+// one status per image plus one overall, one job summary and — on a push to the default
+// branch — one data-branch commit holding every leg's baseline. The verdict is the worst
+// leg's; a leg that left no readable report is listed, and fails with `fail-on-missing`.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A leg's default name: its images (and platform, when not linux/amd64). */
+function defaultLeg(results) {
+    const names = [...new Set(results.map(r => safeName(r.name)))];
+    const platforms = [...new Set(results.map(r => r.platform))];
+    const suffix = platforms.length === 1 && platforms[0] !== 'linux/amd64' ? `-${platformKey(platforms[0])}` : '';
+    return `${names.join('_')}${suffix}`.slice(0, 100) || 'leg';
+}
+async function runAggregateMode(ctx, inputs, t) {
+    const run = ctx.payload.workflow_run;
+    const runId = ctx.eventName === 'workflow_run' ? run?.id : Number(ctx.runId);
+    if (!runId)
+        throw new Error('`mode: aggregate` on workflow_run needs the triggering run');
+    const fetched = await log_group(`Fetching the legs' reports of run ${runId}`, () => fetchLegs(t.octokit, { owner: t.owner, repo: t.repo, runId, prefix: inputs.artifactName }));
+    const subject = await subjectOf(ctx, t, runId, fetched.legs);
+    const { legs, unreadable } = keepMatching(fetched.legs, fetched.unreadable, subject);
+    log_info(`aggregating ${legs.length} leg(s) of run ${runId}: ${legs.map(l => l.leg).join(', ') || 'none'}`);
+    const measured = uniqueResults(legs);
+    const store = dataStore(t, inputs.dataBranch);
+    if (subject.kind === 'push' && onDefaultBranch(ctx)) {
+        const branch = defaultBranch(ctx) ?? 'main';
+        const baselines = measured.map(m => toBaseline(m.report, { name: m.name, platform: m.platform, sha: subject.sha, branch }));
+        if (baselines.length > 0)
+            await recordBaselines(t, store, baselines, inputs.keepBaselines);
+    }
+    const thresholdsFor = (name) => (inputs.images.find(s => s.name === name) ?? inputs.images[0]).thresholds;
+    let results = [];
+    for (const m of measured) {
+        const subjectOfImage = {
+            name: m.name,
+            report: m.report,
+            thresholds: thresholdsFor(m.name),
+            ...(m.dockerfile ? { dockerfile: m.dockerfile } : {})
+        };
+        results.push(await evaluate(subjectOfImage, subject.target, {
+            store,
+            listCommits: commitsFromGitHub(t.octokit, t.owner, t.repo),
+            trendLength: inputs.trendLength
+        }));
+    }
+    if (subject.pr) {
+        results = await acceptFailures(t, {
+            number: subject.pr.number,
+            ...(subject.pr.labels ? { labels: subject.pr.labels } : {}),
+            label: inputs.acceptLabel,
+            thresholdsOf: r => thresholdsFor(r.name)
+        }, results);
+    }
+    const missing = missingLegs(inputs, legs, unreadable);
+    const verdict = overallVerdict(results, missing);
+    const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload);
+    if (readOnly && subject.pr) {
+        log_notice('this pull request comes from a fork, so the token is read-only: run `mode: aggregate` in a workflow_run workflow to post (see the README)');
+    }
+    const posts = subject.pr !== undefined && !readOnly;
+    // A fork's legs ran the PR's workflow: if the PR changes it, no status can say success.
+    const unverified = posts && subject.kind === 'fork-pr' && subject.pr
+        ? await untrustedBecause(t, subject.pr.number)
+        : [];
+    await publishRun(t, {
+        results,
+        render: {
+            repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
+            headSha: subject.sha,
+            runUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}/actions/runs/${runId}`,
+            acceptLabel: inputs.acceptLabel,
+            marker: makeMarker('matrix', 'all', inputs.commentKey),
+            missing
+        },
+        ...(posts && subject.pr ? { pr: subject.pr.number } : {}),
+        comment: inputs.comment,
+        annotateLocations: subject.kind !== 'fork-pr',
+        ...(unverified.length
+            ? {
+                notice: unverifiedNotice(unverified),
+                statusOverride: { state: 'failure', description: UNVERIFIED_STATUS }
+            }
+            : {}),
+        ...(posts && inputs.status
+            ? {
+                statusSha: subject.sha,
+                overall: unverified.length
+                    ? { verdict: 'fail', description: UNVERIFIED_STATUS }
+                    : { verdict, description: aggregate_describe(results, missing) }
+            }
+            : {}),
+        verdict
+    });
+    failOn(verdict, subject, results, missing);
+}
+/** The event decides what the legs must have measured; a fork's claim is verified. */
+async function subjectOf(ctx, t, runId, legs) {
+    if (ctx.eventName === 'workflow_run') {
+        const runHead = ctx.payload.workflow_run?.head_sha ?? '';
+        // The legs' claims are checked against the commit the triggering run built: a leg
+        // claiming another commit cannot choose the PR (it is refused below as a stale leg).
+        const claim = legs
+            .map(l => l.payload)
+            .find(p => p.kind === 'image-size-guard-measure' && p.headSha === runHead);
+        if (!claim || claim.kind !== 'image-size-guard-measure') {
+            throw new Error(`run ${runId} has no pull request leg report of ${runHead.slice(0, 12)}: the measuring workflow must upload its legs' artifacts (see the README)`);
+        }
+        const pr = await verifyPullRequestHead(t.octokit, {
+            owner: t.owner,
+            repo: t.repo,
+            prNumber: claim.prNumber,
+            runHeadSha: runHead,
+            payloadHeadSha: claim.headSha
+        });
+        return {
+            kind: 'fork-pr',
+            runId,
+            sha: pr.headSha,
+            pr: { number: pr.number, labels: pr.labels },
+            target: { sha: pr.baseSha, branch: pr.baseRef, rule: 'pr-base' }
+        };
+    }
+    const mergeBase = mergeBaseFromGitHub(t.octokit, t.owner, t.repo);
+    const number = pullRequestNumber(ctx);
+    if (number !== undefined) {
+        const target = await pickCompareSha(ctx.payload, undefined, mergeBase, coreLog);
+        return {
+            kind: 'pr',
+            runId,
+            sha: subjectSha(ctx),
+            pr: { number },
+            ...(target ? { target } : {})
+        };
+    }
+    if (ctx.eventName !== 'push') {
+        throw new Error(`\`mode: aggregate\` runs on pull_request, push and workflow_run events, not on "${ctx.eventName}"`);
+    }
+    const target = await pickCompareSha({ ...ctx.payload, pull_request: undefined }, undefined, mergeBase, coreLog);
+    return { kind: 'push', runId, sha: ctx.sha, ...(target ? { target } : {}) };
+}
+/** Legs of another commit or pull request (a stale re-run) are refused, named, and missing. */
+function keepMatching(legs, unreadable, s) {
+    const kept = [];
+    const refused = [...unreadable];
+    for (const l of legs) {
+        const p = l.payload;
+        const ok = s.kind === 'push'
+            ? p.kind === 'image-size-guard-leg' && p.sha === s.sha
+            : p.kind === 'image-size-guard-measure' &&
+                p.headSha === s.sha &&
+                p.prNumber === s.pr?.number;
+        if (ok)
+            kept.push(l);
+        else {
+            const what = p.kind === 'image-size-guard-leg' ? p.sha : `PR #${p.prNumber} at ${p.headSha}`;
+            refused.push({
+                leg: l.leg,
+                reason: `its report is of ${what.slice(0, 60)}, not of ${s.sha.slice(0, 12)}`
+            });
+        }
+    }
+    for (const r of refused)
+        log_warning(`leg ${r.leg}: ${r.reason}`);
+    return { legs: kept, unreadable: refused };
+}
+/** Images one aggregate reports: each costs API calls, and a fork controls the artifacts. */
+const MAX_AGGREGATE_IMAGES = 500;
+/** One result per image and platform (the first leg's, if two legs measured the same). */
+function uniqueResults(legs) {
+    const total = legs.reduce((n, l) => n + l.payload.results.length, 0);
+    if (total > MAX_AGGREGATE_IMAGES) {
+        throw new Error(`the legs measured ${total} images, over the ${MAX_AGGREGATE_IMAGES} one aggregate job reports: split the matrix (one aggregate per \`artifact-name\`)`);
+    }
+    const seen = new Map();
+    for (const l of legs) {
+        for (const r of l.payload.results) {
+            const key = `${r.name}\n${r.platform}`;
+            if (seen.has(key))
+                log_warning(`leg ${l.leg} measured ${r.name} (${r.platform}) again: ignored`);
+            else
+                seen.set(key, r);
+        }
+    }
+    return [...seen.values()];
+}
+function missingLegs(inputs, legs, unreadable) {
+    const found = new Set(legs.map(l => l.leg));
+    const bad = new Map(unreadable.map(u => [u.leg, u.reason]));
+    const names = [...new Set([...inputs.legs, ...bad.keys()])].filter(l => !found.has(l));
+    if (inputs.legs.length === 0) {
+        log_info('the input `legs` is empty: a leg that uploaded nothing cannot be noticed');
+    }
+    return names.map(leg => ({
+        leg,
+        reason: bad.get(leg) ??
+            `no artifact "${inputs.artifactName}-${leg}" in this run (the leg failed before uploading, or was skipped)`,
+        fails: inputs.failOnMissing
+    }));
+}
+function overallVerdict(results, missing) {
+    if (missing.some(m => m.fails))
+        return 'fail';
+    return worstVerdict(results.map(r => r.verdict.verdict));
+}
+function aggregate_describe(results, missing) {
+    const failed = results.filter(r => r.verdict.verdict === 'fail').length;
+    const parts = [`${results.length} image(s)`, `${failed} failed`];
+    if (missing.length)
+        parts.push(`${missing.length} leg(s) missing`);
+    return parts.join(', ');
+}
+function failOn(verdict, s, results, missing) {
+    if (verdict !== 'fail')
+        return;
+    const reasons = [
+        ...results.flatMap(r => r.verdict.reasons.map(x => `${r.name}: ${x}`)),
+        ...missing.filter(m => m.fails).map(m => `leg ${m.leg} is missing`)
+    ].join('; ');
+    // A push reports but does not gate (the change was gated in its pull request); a
+    // workflow_run job runs on the default branch: the PR's status carries the verdict.
+    if (s.kind === 'pr')
+        fail(`image size check failed — ${reasons}`);
+    else
+        log_warning(`image size check failed — ${reasons}`);
 }
 
 ;// CONCATENATED MODULE: ./src/build/worktree.ts
@@ -66908,329 +68816,6 @@ function readPayload(path) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
-// (and a file reader for the images config), so tests pass tables and the action passes
-// core.getInput.
-
-
-
-
-
-
-
-
-const DEFAULT_LIMITS = {
-    maxEntries: 5_000_000,
-    maxPathLength: 4096,
-    maxJsonBytes: 64 * 1024 * 1024
-};
-function readInputs(get, readFile, repoName = 'image') {
-    const thresholds = readThresholds(get);
-    return {
-        images: readImages(get, readFile, thresholds, repoName),
-        keepImage: parseBoolean(get(Inputs.KeepImage), Inputs.KeepImage, false),
-        mode: parseEnum(get(Inputs.Mode), Inputs.Mode, ['auto', 'record', 'compare', 'measure', 'report'], 'auto'),
-        dataBranch: optional(get(Inputs.DataBranch)) ?? DEFAULT_DATA_BRANCH,
-        baselineFallback: parseEnum(get(Inputs.BaselineFallback), Inputs.BaselineFallback, ['build', 'none'], 'build'),
-        ignoreHints: hintIds(get(Inputs.IgnoreHints), Inputs.IgnoreHints),
-        pythonBytecode: parseBoolean(get(Inputs.PythonBytecode), Inputs.PythonBytecode, false),
-        acceptLabel: optional(get(Inputs.AcceptLabel)) ?? DEFAULT_ACCEPT_LABEL,
-        comment: parseEnum(get(Inputs.Comment), Inputs.Comment, ['always', 'on-change', 'on-failure', 'never'], 'always'),
-        ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
-        status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
-        trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
-        artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
-        token: get(Inputs.GithubToken).trim(),
-        estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
-        limits: readLimits(get)
-    };
-}
-/** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
-function readLimits(get, prefix = '') {
-    const name = (n) => `${prefix}${n}`;
-    return {
-        maxEntries: parseCount(get(Inputs.MaxEntries), name(Inputs.MaxEntries), DEFAULT_LIMITS.maxEntries),
-        maxPathLength: parseCount(get(Inputs.MaxPathLength), name(Inputs.MaxPathLength), DEFAULT_LIMITS.maxPathLength),
-        maxJsonBytes: parseSizeInput(get(Inputs.MaxJsonSize), name(Inputs.MaxJsonSize), DEFAULT_LIMITS.maxJsonBytes)
-    };
-}
-function readThresholds(get, prefix = '') {
-    const name = (n) => `${prefix}${n}`;
-    const maxSize = parseMaxSize(get(Inputs.MaxSize), name(Inputs.MaxSize));
-    const maxIncrease = parseIncreaseRule(get(Inputs.MaxIncrease), name(Inputs.MaxIncrease));
-    const warnIncrease = parseIncreaseRule(get(Inputs.WarnIncrease), name(Inputs.WarnIncrease));
-    return {
-        ...(maxSize !== undefined ? { maxSize } : {}),
-        ...(maxIncrease ? { maxIncrease } : {}),
-        ...(warnIncrease ? { warnIncrease } : {}),
-        ignoreBaseChange: parseBoolean(get(Inputs.IgnoreBaseChange), name(Inputs.IgnoreBaseChange), false),
-        failOnHints: hintIds(get(Inputs.FailOnHints), name(Inputs.FailOnHints), SEVERITY_WORDS)
-    };
-}
-const SEVERITY_WORDS = ['info', 'warning', 'error'];
-/** A list of hint ids (and, where allowed, severities); unknown ones are named in the error. */
-function hintIds(value, name, alsoAllowed = []) {
-    const ids = parseList(value);
-    const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)));
-    if (unknown.length > 0) {
-        throw new Error(`${inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
-    }
-    return ids;
-}
-// ---------------------------------------------------------------- images
-function readImages(get, readFile, defaults, repoName) {
-    const text = optional(get(Inputs.Images));
-    if (text)
-        return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults);
-    const single = singleImage(get, defaults, repoName);
-    if (single.image || single.archive)
-        return [single];
-    const config = readFile(CONFIG_FILE);
-    if (config !== undefined)
-        return parseImagesConfig(config, CONFIG_FILE, get, defaults);
-    return [single];
-}
-function singleImage(get, thresholds, repoName) {
-    const image = optional(get(Inputs.Image));
-    const archive = optional(get(Inputs.Archive));
-    if (image && archive) {
-        throw new Error(`inputs \`${Inputs.Image}\` and \`${Inputs.Archive}\` are both set: give one of them`);
-    }
-    const build = inputs_buildSpec(get);
-    const given = optional(get(Inputs.Name));
-    const name = checkName(given ?? deriveName({ image, archive, file: build.file, repoName }), given
-        ? inputLabel(Inputs.Name)
-        : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
-    const platform = optional(get(Inputs.Platform));
-    if (platform)
-        checkPlatform(platform, inputLabel(Inputs.Platform));
-    return {
-        name,
-        ...(image ? { image } : {}),
-        ...(archive ? { archive } : {}),
-        ...(!image && !archive ? { build } : {}),
-        ...(!image && !archive
-            ? { dockerfile: build.file }
-            : optional(get(Inputs.File))
-                ? { dockerfile: build.file }
-                : {}),
-        ...(platform ? { platform } : {}),
-        thresholds
-    };
-}
-function inputs_buildSpec(get) {
-    const context = optional(get(Inputs.Context)) ?? '.';
-    const target = optional(get(Inputs.Target));
-    const network = optional(get(Inputs.Network));
-    return {
-        context,
-        file: optional(get(Inputs.File)) ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'),
-        ...(target ? { target } : {}),
-        buildArgs: parseBuildArgs(get(Inputs.BuildArgs), Inputs.BuildArgs),
-        secrets: parseLines(get(Inputs.BuildSecrets)),
-        ...(network ? { network } : {}),
-        cacheFrom: parseLines(get(Inputs.CacheFrom)),
-        cacheTo: parseLines(get(Inputs.CacheTo))
-    };
-}
-/** A name for the image when none is given: the Dockerfile's directory or suffix, the image name. */
-function deriveName(p) {
-    if (p.image)
-        return (p.image
-            .replace(/@.*$/, '')
-            .replace(/:[^/:]*$/, '')
-            .split('/')
-            .pop() || 'image');
-    if (p.archive)
-        return (0,external_node_path_namespaceObject.basename)(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image';
-    const file = (p.file ?? 'Dockerfile').replace(/\\/g, '/');
-    const base = external_node_path_namespaceObject.posix.basename(file);
-    const suffix = /^Dockerfile\.(.+)$/i.exec(base) ?? /^(.+)\.Dockerfile$/i.exec(base);
-    if (suffix)
-        return suffix[1];
-    const dir = external_node_path_namespaceObject.posix.basename(external_node_path_namespaceObject.posix.dirname(external_node_path_namespaceObject.posix.normalize(file)));
-    return dir && dir !== '.' ? dir : p.repoName;
-}
-const IMAGE_KEYS = [
-    'name',
-    'image',
-    'archive',
-    'context',
-    'file',
-    'target',
-    'build-args',
-    'platform',
-    'max-size',
-    'max-increase',
-    'warn-increase',
-    'ignore-base-change',
-    'fail-on-hints'
-];
-/** The `images` YAML (input or .github/image-size-guard.yml): a list, or `{ images: [...] }`. */
-function parseImagesConfig(text, where, get, defaults) {
-    let doc;
-    try {
-        doc = (0,yaml_dist/* parse */.qg)(text);
-    }
-    catch (e) {
-        const at = e instanceof yaml_dist/* YAMLParseError */.XT && e.linePos ? ` (line ${e.linePos[0].line})` : '';
-        throw new Error(`${where} is not valid YAML${at}: ${e.message.split('\n')[0].replace(/:\s*$/, '')}`);
-    }
-    const list = Array.isArray(doc)
-        ? doc
-        : isRecord(doc) && Array.isArray(doc.images)
-            ? doc.images
-            : undefined;
-    if (!list || list.length === 0) {
-        throw new Error(`${where} must be a non-empty YAML list of images (each with name and context/file, image or archive)`);
-    }
-    if (list.length > MAX_IMAGES) {
-        throw new Error(`${where} lists ${list.length} images; at most ${MAX_IMAGES} are measured per run: split them over jobs (each with its own \`comment-key\`)`);
-    }
-    const specs = list.map((entry, i) => imageEntry(entry, `${where}, entry ${i + 1}`, get, defaults));
-    const dup = specs.map(s => s.name).find((n, i, all) => all.indexOf(n) !== i);
-    if (dup)
-        throw new Error(`${where}: two images are named "${dup}"; names must be unique`);
-    return specs;
-}
-function imageEntry(entry, where, get, defaults) {
-    if (!isRecord(entry))
-        throw new Error(`${where} must be a mapping like {name: api, context: services/api}`);
-    const unknown = Object.keys(entry).filter(k => !IMAGE_KEYS.includes(k));
-    if (unknown.length)
-        throw new Error(`${where}: unknown key(s) ${unknown.join(', ')}; allowed: ${IMAGE_KEYS.join(', ')}`);
-    const field = (k) => scalar(entry[k], `${where}, ${k}`);
-    const own = n => field(n) ?? '';
-    const fallback = n => (entry[n] === undefined ? get(n) : own(n));
-    const image = field('image');
-    const archive = field('archive');
-    if (image && archive)
-        throw new Error(`${where}: give image or archive, not both`);
-    const build = inputs_buildSpec(n => n === Inputs.BuildArgs
-        ? buildArgsText(entry['build-args'], where)
-        : ['context', 'file', 'target'].includes(n)
-            ? own(n)
-            : get(n));
-    const name = checkName(field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }), field('name') ? `${where}, name` : `${where} (set \`name\`)`);
-    const platform = field('platform') ?? optional(get(Inputs.Platform));
-    if (platform)
-        checkPlatform(platform, `${where}, platform`);
-    const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
-    return {
-        name,
-        ...(image ? { image } : {}),
-        ...(archive ? { archive } : {}),
-        ...(!image && !archive
-            ? { build, dockerfile: build.file }
-            : field('file')
-                ? { dockerfile: build.file }
-                : {}),
-        ...(platform ? { platform } : {}),
-        thresholds
-    };
-}
-function hasThresholds(entry) {
-    return ['max-size', 'max-increase', 'warn-increase', 'ignore-base-change', 'fail-on-hints'].some(k => k in entry);
-}
-function buildArgsText(value, where) {
-    if (value === undefined || value === null)
-        return '';
-    if (typeof value === 'string')
-        return value;
-    if (isRecord(value))
-        return Object.entries(value)
-            .map(([k, v]) => `${k}=${scalar(v, `${where}, build-args.${k}`) ?? ''}`)
-            .join('\n');
-    throw new Error(`${where}, build-args must be a mapping (KEY: value) or KEY=VALUE lines`);
-}
-function scalar(value, where) {
-    if (value === undefined || value === null)
-        return undefined;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    throw new Error(`${where} must be a single value, not a list or mapping`);
-}
-function isRecord(v) {
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-// ---------------------------------------------------------------- scalars
-function optional(value) {
-    const v = value.trim();
-    return v === '' ? undefined : v;
-}
-/** YAML 1.2 core booleans, as @actions/core accepts them; empty → the default. */
-function parseBoolean(value, name, fallback) {
-    const v = value.trim();
-    if (v === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new Error(`${inputLabel(name)} must be true or false, got "${v}"`);
-}
-function parseCount(value, name, fallback) {
-    const v = value.trim().replace(/_/g, '');
-    if (v === '')
-        return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new Error(`${inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`);
-    }
-    return Number(v);
-}
-function parseSizeInput(value, name, fallback) {
-    const v = value.trim();
-    if (v === '')
-        return fallback;
-    const bytes = parseSize(v);
-    if (bytes === undefined || bytes < 1) {
-        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`);
-    }
-    return bytes;
-}
-function parseEnum(value, name, allowed, fallback) {
-    const v = value.trim();
-    if (v === '')
-        return fallback;
-    if (!allowed.includes(v)) {
-        throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
-    }
-    return v;
-}
-/** Comma- or newline-separated list. */
-function parseList(value) {
-    return value
-        .split(/[,\n]/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-function parseLines(value) {
-    return value
-        .split('\n')
-        .map(s => s.trim())
-        .filter(s => s !== '' && !s.startsWith('#'));
-}
-/** Multiline `KEY=VALUE` build args. */
-function parseBuildArgs(value, name) {
-    const args = {};
-    for (const line of parseLines(value)) {
-        const eq = line.indexOf('=');
-        const key = eq < 0 ? line : line.slice(0, eq).trim();
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-            throw new Error(`${inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`);
-        }
-        args[key] = eq < 0 ? '' : line.slice(eq + 1);
-    }
-    return args;
-}
-/** Joins a workspace-relative path. */
-function inWorkspace(workspace, path) {
-    return join(workspace, path);
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 // Orchestration only: wires the steps and owns the single try/catch.
 //
@@ -67257,12 +68842,16 @@ function inWorkspace(workspace, path) {
 
 
 
+
+
+
+
 async function run() {
     let measured = [];
     let keepImage = true;
     try {
         const ctx = readActionContext(process.env);
-        const inputs = readInputs(name => getInput(name), path => readWorkspaceFile(ctx.workspace, path), ctx.repository.repo);
+        const inputs = await loadInputs(ctx, name => getInput(name));
         keepImage = inputs.keepImage;
         const mode = resolveMode(inputs.mode, ctx);
         log_info(`image-size-guard: ${mode} (${ctx.eventName}), ${inputs.images.length} image(s)`);
@@ -67271,7 +68860,13 @@ async function run() {
         const target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository };
         if (mode === 'report')
             return await runReportMode(ctx, inputs, target);
-        measured = await measureImages({ workspace: ctx.workspace, inputs });
+        if (mode === 'aggregate')
+            return await runAggregateMode(ctx, inputs, target);
+        measured = await measureImages({
+            workspace: ctx.workspace,
+            inputs,
+            confine: isPullRequestEvent(ctx)
+        });
         const results = await compareAll(ctx, inputs, target, mode, measured);
         await publish(ctx, inputs, target, mode, results);
     }
@@ -67285,7 +68880,7 @@ async function run() {
 async function compareAll(ctx, inputs, t, mode, measured) {
     const store = dataStore(t, inputs.dataBranch);
     if (mode === 'record')
-        await record(ctx, store, measured);
+        await record(ctx, inputs, t, store, measured);
     const compareTo = await compareTarget(ctx, t, mode);
     const results = [];
     for (const m of measured) {
@@ -67310,18 +68905,15 @@ async function compareAll(ctx, inputs, t, mode, measured) {
         return results;
     return acceptFailures(t, { number, label: inputs.acceptLabel, thresholdsOf: (_, i) => measured[i].spec.thresholds }, results);
 }
-async function record(ctx, store, measured) {
+async function record(ctx, inputs, t, store, measured) {
     const branch = defaultBranch(ctx) ?? ctx.ref.replace(/^refs\/heads\//, '');
-    for (const m of measured) {
-        const report = m.analysis.report;
-        await store.put(toBaseline(report, {
-            name: m.spec.name,
-            platform: report.image.platform,
-            sha: ctx.sha,
-            branch
-        }));
-        log_info(`recorded the baseline of ${m.spec.name} (${report.image.platform}) at ${ctx.sha.slice(0, 7)} on ${branch}`);
-    }
+    const baselines = measured.map(m => toBaseline(m.analysis.report, {
+        name: m.spec.name,
+        platform: m.analysis.report.image.platform,
+        sha: ctx.sha,
+        branch
+    }));
+    await recordBaselines(t, store, baselines, inputs.keepBaselines);
 }
 async function compareTarget(ctx, t, mode) {
     const checkedOut = headOfCheckout(ctx.workspace);
@@ -67330,63 +68922,65 @@ async function compareTarget(ctx, t, mode) {
 /** The baseline rebuild fallback: the same build at the base commit, in a separate worktree. */
 async function rebuildAt(ctx, inputs, m, sha) {
     return withWorktree(ctx.workspace, sha, async (dir) => {
-        const base = await measureImage(m.spec, { workspace: ctx.workspace, inputs }, dir);
+        const base = await measureImage(m.spec, { workspace: ctx.workspace, inputs, confine: isPullRequestEvent(ctx) }, dir);
         await cleanup([base], inputs.keepImage);
         return base.analysis.report;
     });
 }
 async function publish(ctx, inputs, t, mode, results) {
-    const marker = commentMarker(results, inputs.commentKey);
-    const renderCtx = {
+    const render = {
         repoUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}`,
         headSha: subjectSha(ctx),
         runUrl: `${ctx.serverUrl}/${t.owner}/${t.repo}/actions/runs/${ctx.runId}`,
         acceptLabel: inputs.acceptLabel,
-        marker
+        marker: commentMarker(results, inputs.commentKey)
     };
-    logReports(results);
-    annotate(results, { locations: true });
-    const reportPath = writeReports(results);
-    await writeSummary(results, renderCtx);
-    let commentUrl;
     const readOnly = isReadOnlyToken(ctx.eventName, ctx.payload);
+    const posts = mode !== 'measure' && !readOnly;
     if (mode === 'measure')
-        await writeArtifact(ctx, results);
+        await writeArtifact(ctx, inputs, results);
     else if (readOnly) {
         log_notice('this pull request comes from a fork, so the token is read-only: no comment or status is posted. ' +
             'Use `mode: measure` here and `mode: report` in a workflow_run workflow (see the README) to post them.');
     }
-    else {
-        const number = pullRequestNumber(ctx);
-        if (number !== undefined && inputs.comment !== 'never') {
-            commentUrl = (await postComment(t, number, results, renderCtx, inputs.comment))?.url;
-        }
-        if (inputs.status && mode !== 'record')
-            await postStatuses(t, subjectSha(ctx), results, renderCtx.runUrl);
-    }
-    setOutputs(results, reportPath, commentUrl);
+    const pr = posts ? pullRequestNumber(ctx) : undefined;
+    await publishRun(t, {
+        results,
+        render,
+        ...(pr !== undefined ? { pr } : {}),
+        comment: inputs.comment,
+        sarifWorkspace: ctx.workspace,
+        ...(pr !== undefined && inputs.suggestions && mode !== 'record'
+            ? { suggest: { headSha: subjectSha(ctx), workspace: ctx.workspace } }
+            : {}),
+        ...(posts && inputs.status && mode !== 'record' ? { statusSha: subjectSha(ctx) } : {})
+    });
     failOnVerdict(results, mode);
 }
-async function writeArtifact(ctx, results) {
+async function writeArtifact(ctx, inputs, results) {
     const number = pullRequestNumber(ctx);
     const pr = ctx.payload.pull_request;
-    if (number === undefined || !pr?.head?.sha) {
-        throw new Error('`mode: measure` runs on pull_request events: it needs the PR number and head commit');
-    }
     const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || ctx.workspace, 'image-size-guard', 'artifact');
-    const path = await writeMeasureArtifact(dir, {
-        prNumber: number,
-        headSha: pr.head.sha,
-        baseSha: pr.base?.sha ?? '',
-        results: results.map(r => ({
-            name: r.name,
-            platform: r.platform,
-            ...(r.dockerfile ? { dockerfile: r.dockerfile } : {}),
-            report: r.report
-        }))
-    });
+    const measuredResults = results.map(r => ({
+        name: r.name,
+        platform: r.platform,
+        ...(r.dockerfile ? { dockerfile: r.dockerfile } : {}),
+        report: r.report
+    }));
+    // A pull request leaves the fork-safe measure payload (readable by `report` and
+    // `aggregate`); a push (a matrix leg) the commit it measured.
+    const path = number !== undefined && pr?.head?.sha
+        ? await writeMeasureArtifact(dir, {
+            prNumber: number,
+            headSha: pr.head.sha,
+            baseSha: pr.base?.sha ?? '',
+            results: measuredResults
+        })
+        : await writeLegArtifact(dir, ctx.sha, measuredResults);
+    const name = `${inputs.artifactName}-${inputs.leg ?? defaultLeg(results)}`;
     setOutput(Outputs.ArtifactPath, path);
-    log_info(`measure payload written to ${path}: upload it with actions/upload-artifact (see the README)`);
+    setOutput(Outputs.ArtifactName, name);
+    log_info(`measure payload written to ${path}: upload it as "${name}" with actions/upload-artifact (see the README)`);
 }
 function failOnVerdict(results, mode) {
     const verdict = worstVerdict(results.map(r => r.verdict.verdict));
@@ -67399,10 +68993,6 @@ function failOnVerdict(results, mode) {
         log_warning(`the recorded image is over the thresholds — ${reasons} (recording runs do not fail; pull requests are gated)`);
     else
         fail(`image size check failed — ${reasons}`);
-}
-function readWorkspaceFile(workspace, path) {
-    const file = (0,external_node_path_namespaceObject.join)(workspace, path);
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
 }
 /** The commit checked out in the workspace (without the git CLI), if it is a git checkout. */
 function headOfCheckout(workspace) {

@@ -42369,7 +42369,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8481);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5143);
 // The command line's entry point: nothing but main().
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -42379,7 +42379,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8481:
+/***/ 5143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42447,8 +42447,13 @@ var constants_Inputs;
     Inputs["Comment"] = "comment";
     Inputs["CommentKey"] = "comment-key";
     Inputs["Status"] = "status";
+    Inputs["Suggestions"] = "suggestions";
     Inputs["TrendLength"] = "trend-length";
     Inputs["ArtifactName"] = "artifact-name";
+    Inputs["Leg"] = "leg";
+    Inputs["Legs"] = "legs";
+    Inputs["FailOnMissing"] = "fail-on-missing";
+    Inputs["KeepBaselines"] = "keep-baselines";
     Inputs["GithubToken"] = "github-token";
     // reading
     Inputs["EstimateCompressed"] = "estimate-compressed";
@@ -42471,6 +42476,8 @@ var Outputs;
     Outputs["Results"] = "results";
     Outputs["CommentUrl"] = "comment-url";
     Outputs["ArtifactPath"] = "artifact-path";
+    Outputs["ArtifactName"] = "artifact-name";
+    Outputs["SarifPath"] = "sarif-path";
 })(Outputs || (Outputs = {}));
 const constants_DEFAULT_DATA_BRANCH = 'image-size-guard-data';
 const constants_DEFAULT_ACCEPT_LABEL = 'image-size-accepted';
@@ -42947,7 +42954,7 @@ function readInputs(get, readFile, repoName = 'image') {
     return {
         images: readImages(get, readFile, thresholds, repoName),
         keepImage: parseBoolean(get(Inputs.KeepImage), Inputs.KeepImage, false),
-        mode: parseEnum(get(Inputs.Mode), Inputs.Mode, ['auto', 'record', 'compare', 'measure', 'report'], 'auto'),
+        mode: parseEnum(get(Inputs.Mode), Inputs.Mode, ['auto', 'record', 'compare', 'measure', 'report', 'aggregate'], 'auto'),
         dataBranch: optional(get(Inputs.DataBranch)) ?? DEFAULT_DATA_BRANCH,
         baselineFallback: parseEnum(get(Inputs.BaselineFallback), Inputs.BaselineFallback, ['build', 'none'], 'build'),
         ignoreHints: hintIds(get(Inputs.IgnoreHints), Inputs.IgnoreHints),
@@ -42956,8 +42963,15 @@ function readInputs(get, readFile, repoName = 'image') {
         comment: parseEnum(get(Inputs.Comment), Inputs.Comment, ['always', 'on-change', 'on-failure', 'never'], 'always'),
         ...(optional(get(Inputs.CommentKey)) ? { commentKey: get(Inputs.CommentKey).trim() } : {}),
         status: parseBoolean(get(Inputs.Status), Inputs.Status, true),
+        suggestions: parseBoolean(get(Inputs.Suggestions), Inputs.Suggestions, true),
         trendLength: parseCount(get(Inputs.TrendLength), Inputs.TrendLength, 20),
         artifactName: optional(get(Inputs.ArtifactName)) ?? DEFAULT_ARTIFACT_NAME,
+        ...(optional(get(Inputs.Leg)) ? { leg: parseLegName(get(Inputs.Leg), Inputs.Leg) } : {}),
+        legs: parseList(get(Inputs.Legs)).map(l => parseLegName(l, Inputs.Legs)),
+        failOnMissing: parseBoolean(get(Inputs.FailOnMissing), Inputs.FailOnMissing, true),
+        keepBaselines: get(Inputs.KeepBaselines).trim() === '0'
+            ? 0
+            : parseCount(get(Inputs.KeepBaselines), Inputs.KeepBaselines, 500),
         token: get(Inputs.GithubToken).trim(),
         estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
         limits: readLimits(get)
@@ -42997,11 +43011,40 @@ function hintIds(value, name, alsoAllowed = []) {
 }
 // ---------------------------------------------------------------- images
 function readImages(get, readFile, defaults, repoName) {
+    const specs = readImageSpecs(get, readFile, defaults, repoName);
+    for (const spec of specs)
+        refuseOptionLike(spec);
+    return specs;
+}
+/**
+ * A value that starts with `-` would read as an option to the engine's CLI (`context:
+ * --output=…`): refused, whatever wrote it. Paths that mean it can be written `./-x`.
+ */
+function refuseOptionLike(spec) {
+    const values = [
+        ['image', spec.image],
+        ['archive', spec.archive],
+        ['context', spec.build?.context],
+        ['file', spec.build?.file ?? spec.dockerfile],
+        ['target', spec.build?.target],
+        ['network', spec.build?.network]
+    ];
+    for (const [key, value] of values) {
+        if (value?.replace(/^oci:/, '').startsWith('-')) {
+            throw new Error(`image "${spec.name}": \`${key}\` must not start with "-" (it would read as an option); write a path as ./${value.slice(0, 40)}`);
+        }
+    }
+}
+/** True when the images come from .github/image-size-guard.yml (no `images`, `image`, `archive`). */
+function usesConfigFile(get) {
+    return (!optional(get(Inputs.Images)) && !optional(get(Inputs.Image)) && !optional(get(Inputs.Archive)));
+}
+function readImageSpecs(get, readFile, defaults, repoName) {
     const text = optional(get(Inputs.Images));
     if (text)
         return parseImagesConfig(text, `input \`${Inputs.Images}\``, get, defaults);
     const single = singleImage(get, defaults, repoName);
-    if (single.image || single.archive)
+    if (!usesConfigFile(get))
         return [single];
     const config = readFile(CONFIG_FILE);
     if (config !== undefined)
@@ -43212,6 +43255,14 @@ function parseEnum(value, name, allowed, fallback) {
         return fallback;
     if (!allowed.includes(v)) {
         throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
+    }
+    return v;
+}
+/** A matrix leg's name: it ends an artifact name, so letters, digits and `._-` only. */
+function parseLegName(value, name) {
+    const v = value.trim();
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) {
+        throw new Error(`${inputLabel(name)}: "${v.slice(0, 100)}" is not a usable leg name (1–100 letters, digits, \`._-\`)`);
     }
     return v;
 }
@@ -48991,6 +49042,27 @@ async function reconcileIndex(index, files, read, readLimit) {
     }
     return { index: result, added, dropped, pending: Math.max(0, missing.length - readLimit) };
 }
+/**
+ * Retention: per image and platform, the newest `keep` entries stay, and so does every entry
+ * whose commit is in `protect` (an open pull request's base still compares with it). Returns
+ * the smaller index and the baseline files to delete. `keep` 0 keeps everything.
+ */
+function pruneIndex(index, keep, protect) {
+    if (keep <= 0)
+        return { index, removed: [] };
+    const removed = [];
+    const images = {};
+    for (const [key, image] of Object.entries(index.images)) {
+        const all = [...image.entries].sort(byRecency);
+        const entries = all.filter((e, i) => i < keep || protect.has(e.sha));
+        const kept = new Set(entries);
+        for (const e of all)
+            if (!kept.has(e))
+                removed.push(e.path);
+        images[key] = { ...image, entries };
+    }
+    return { index: { ...index, images }, removed };
+}
 /** Entries of one image, newest first. */
 function entriesOf(index, name, platform) {
     return index.images[imageKey(name, platform)]?.entries ?? [];
@@ -49014,9 +49086,12 @@ compared with the exact commit they are based on. It is not meant to be merged o
   size trend and to find the nearest recorded commit. It is rebuilt from \`baselines/\` when it
   is missing or stale, so deleting it is safe.
 
-Writes only ever add commits on top of this branch (no force-push). To start over, delete the
-branch: the next push to the default branch creates it again. Deleting single files under
-\`baselines/\` forgets those commits. See docs/baselines.md of image-size-guard for details.
+Each recording keeps the newest baselines per image and platform (input \`keep-baselines\`,
+default 500) plus those of open pull requests' base commits, and removes older ones in the
+same commit. Writes only ever add commits on top of this branch (no force-push).
+To start over, delete the branch: the next push to the default branch creates it again.
+Deleting single files under \`baselines/\` forgets those commits. See docs/baselines.md of
+image-size-guard for details.
 `));
 
 ;// CONCATENATED MODULE: ./src/baseline/local-store.ts
@@ -55093,12 +55168,21 @@ function looksLikeJson(head) {
         i++;
     return head[i] === 0x7b || head[i] === 0x5b;
 }
-/** `1f 8b 08 00` — for error messages about blobs that are none of the known kinds. */
+/**
+ * What a blob that is none of the known kinds looks like, for error messages. No byte of it
+ * is shown: the path may point at anything (`archive: /proc/self/environ` in a PR's config),
+ * and an error message is printed to the log.
+ */
 function describeHead(head) {
     if (head.length === 0)
         return 'it is empty';
-    const hex = Array.from(head.subarray(0, 8), b => b.toString(16).padStart(2, '0')).join(' ');
-    return `it starts with bytes ${hex}`;
+    if (looksLikeJson(head))
+        return 'it looks like JSON';
+    if (head[0] === 0x50 && head[1] === 0x4b)
+        return 'it looks like a zip archive';
+    const sample = head.subarray(0, 64);
+    const text = sample.every(b => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
+    return text ? 'it looks like text' : 'it holds unrecognised binary data';
 }
 
 ;// CONCATENATED MODULE: ./src/image/layer/tar.ts
@@ -58185,7 +58269,7 @@ const STEPS = [
 const HARD_CUT = 'the end of the report';
 /** The sticky PR comment: marker first, within `opts.maxLength` characters. */
 function renderComment(results, ctx, opts) {
-    return fit({ results, env: envOf(ctx), marker: ctx.marker }, {
+    return fit({ results, env: envOf(ctx), marker: ctx.marker, missing: ctx.missing }, {
         limit: opts.maxLength,
         measure: s => s.length,
         limitName: "GitHub's comment limit",
@@ -58194,7 +58278,7 @@ function renderComment(results, ctx, opts) {
 }
 /** The job summary: the same report, untrimmed unless it exceeds the summary's own limit. */
 function renderSummary(results, ctx) {
-    return fit({ results, env: envOf(ctx) }, {
+    return fit({ results, env: envOf(ctx), missing: ctx.missing }, {
         limit: SUMMARY_MAX_BYTES,
         measure: s => Buffer.byteLength(s, 'utf8'),
         limitName: "the job summary's size limit",
@@ -58217,22 +58301,25 @@ function envOf(ctx) {
 // ---- assembly -------------------------------------------------------------------------
 function head(doc) {
     const parts = doc.marker === undefined ? [] : [doc.marker];
-    parts.push(title(doc.results));
-    if (doc.results.length > 1)
-        parts.push(summaryTable(doc.results));
-    if (doc.results.length === 0)
+    const missing = doc.missing ?? [];
+    parts.push(title(doc.results, missing));
+    if (doc.results.length > 1 || missing.length > 0)
+        parts.push(summaryTable(doc.results, missing));
+    if (doc.results.length === 0 && missing.length === 0)
         parts.push('No image was measured.');
     return parts.join('\n\n');
 }
-function title(results) {
-    if (results.length === 0)
-        return '### Image size';
-    const worst = results
-        .map(r => r.verdict.verdict)
-        .reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a));
-    if (results.length === 1)
+function title(results, missing = []) {
+    const verdicts = results.map(r => r.verdict.verdict);
+    if (missing.some(m => m.fails))
+        verdicts.push('fail');
+    if (verdicts.length === 0)
+        return missing.length ? `### Image size: ${missing.length} missing` : '### Image size';
+    const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a));
+    if (results.length === 1 && missing.length === 0)
         return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`;
-    return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}`;
+    const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : '';
+    return `### ${VERDICT_ICONS[worst]} Image size: ${tally(results)}${gone}`;
 }
 /** `1 failed, 1 passed`, most serious first. */
 function tally(results) {
@@ -58243,8 +58330,8 @@ function tally(results) {
         .map(([v, n]) => `${n} ${VERDICT_WORDS[v]}`)
         .join(', ');
 }
-function summaryTable(results) {
-    const rows = results.map(r => {
+function summaryTable(results, missing = []) {
+    const found = results.map(r => {
         const c = r.comparison;
         return [
             VERDICT_ICONS[r.verdict.verdict],
@@ -58255,6 +58342,15 @@ function summaryTable(results) {
             VERDICT_WORDS[r.verdict.verdict]
         ];
     });
+    const gone = missing.map(m => [
+        m.fails ? VERDICT_ICONS.fail : '❔',
+        `${code(m.leg)} (leg)`,
+        DASH,
+        DASH,
+        DASH,
+        `missing: ${escape_text(m.reason)}`
+    ]);
+    const rows = [...found, ...gone];
     return table(['', 'Image', 'Before', 'After', 'Δ', 'Verdict'], [false, false, true, true, true, false], rows);
 }
 function imageBlock(r, env, cuts, multi) {
@@ -58507,10 +58603,13 @@ function truncate(text, width) {
 /**
  * Text from the image (file names, instructions) may hold control characters: a newline
  * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\u{NN}` instead.
+ * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
+ * command anywhere in a line, becomes `# #[`.
  */
 function clean(text) {
-    return text.replace(terminal_UNSAFE, c => `\\u{${c.charCodeAt(0).toString(16)}}`);
+    return text
+        .replace(terminal_UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
+        .replace(/##\[/g, '# #[');
 }
 const terminal_UNSAFE = unsafeChars();
 function terminal_table(header, rows, right) {
@@ -58798,6 +58897,736 @@ function describeThresholds(t) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/dockerfile/fix-diff.ts
+// The rewrites of one Dockerfile as a unified diff that `git apply` (and `patch -p1`) take:
+// `a/` and `b/` prefixes, three lines of context, hunks merged when their context touches,
+// and the "\ No newline at end of file" marker when the file ends without one. Pure.
+const CONTEXT = 3;
+/** '' when there is nothing to change. `path` is relative to the repository root, with `/`. */
+function unifiedDiff(path, text, rewrites) {
+    if (rewrites.length === 0)
+        return '';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const finalEol = text.endsWith(eol);
+    const old = (finalEol ? text.slice(0, -eol.length) : text).split(/\r?\n/);
+    const sorted = [...rewrites].sort((a, b) => a.line - b.line);
+    const hunks = [];
+    let delta = 0;
+    let previous;
+    let previousEnd = 0;
+    for (const r of sorted) {
+        const start = r.line - 1;
+        const end = r.endLine;
+        const from = Math.max(0, start - CONTEXT);
+        let hunk;
+        if (previous && from <= previousEnd + CONTEXT) {
+            hunk = previous;
+            for (let i = previousEnd; i < start; i++)
+                fix_diff_context(hunk, old, i, finalEol);
+        }
+        else {
+            if (previous)
+                closeHunk(previous, old, previousEnd, finalEol);
+            hunk = { oldStart: from, oldCount: 0, newStart: from + delta, newCount: 0, lines: [] };
+            hunks.push(hunk);
+            for (let i = from; i < start; i++)
+                fix_diff_context(hunk, old, i, finalEol);
+        }
+        for (let i = start; i < end; i++) {
+            hunk.lines.push(`-${old[i]}`);
+            if (i === old.length - 1 && !finalEol)
+                hunk.lines.push('\\ No newline at end of file');
+            hunk.oldCount++;
+        }
+        r.after.forEach((line, k) => {
+            hunk.lines.push(`+${line}`);
+            if (end === old.length && k === r.after.length - 1 && !finalEol)
+                hunk.lines.push('\\ No newline at end of file');
+            hunk.newCount++;
+        });
+        delta += r.after.length - (end - start);
+        previous = hunk;
+        previousEnd = end;
+    }
+    if (previous)
+        closeHunk(previous, old, previousEnd, finalEol);
+    const body = hunks.flatMap(h => [
+        `@@ -${range(h.oldStart, h.oldCount)} +${range(h.newStart, h.newCount)} @@`,
+        // A CRLF file's lines keep their CR in the diff, as git prints them.
+        ...h.lines.map(l => (l.startsWith('\\') || eol !== '\r\n' ? l : `${l}\r`))
+    ]);
+    return [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, ...body, ''].join('\n');
+}
+function fix_diff_context(h, old, i, finalEol) {
+    h.lines.push(` ${old[i]}`);
+    if (i === old.length - 1 && !finalEol)
+        h.lines.push('\\ No newline at end of file');
+    h.oldCount++;
+    h.newCount++;
+}
+function closeHunk(h, old, end, finalEol) {
+    for (let i = end; i < Math.min(old.length, end + CONTEXT); i++)
+        fix_diff_context(h, old, i, finalEol);
+}
+/** `start,count` as diff prints it: 1-based, and the line before for an empty range. */
+function range(start0, count) {
+    return count === 0 ? `${start0},0` : `${start0 + 1},${count}`;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/shell-words.ts
+// A deliberately small shell lexer for the text of one RUN (shell form), after the Dockerfile's
+// own line continuations are joined: simple commands (words) separated by `&&`, `||`, `;`,
+// `|`. It understands quotes, backslash escapes and `$(…)` inside words, and refuses
+// (returns undefined) everything else — heredocs, subshells and groups, backquotes, comments,
+// background `&`, unbalanced quotes — so a rewrite is never computed from a guess.
+const BREAK = new Set([' ', '\t', ';', '&', '|', '<', '>', '(', ')']);
+function lexShell(text) {
+    const commands = [{ words: [] }];
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === ' ' || c === '\t') {
+            i++;
+            continue;
+        }
+        const op = operatorAt(text, i);
+        if (op === null)
+            return undefined;
+        if (op) {
+            const current = commands[commands.length - 1];
+            // `a && && b` or a leading operator: not a command list we understand.
+            if (current.words.length === 0)
+                return undefined;
+            current.next = op;
+            commands.push({ words: [] });
+            i += op.length;
+            continue;
+        }
+        if (c === '<' || c === '>' || c === '&') {
+            // Redirections (`>`, `>>`, `>&`, `&>`) belong to the command; their target is lexed as
+            // a word. `<<` (heredoc) and `<(` are refused.
+            if (text[i + 1] === '<' || text[i + 1] === '(')
+                return undefined;
+            i += 1;
+            while (text[i] === '>' || text[i] === '&')
+                i++;
+            continue;
+        }
+        if (c === '(' || c === ')' || c === '#' || c === '`')
+            return undefined;
+        const end = wordEnd(text, i);
+        if (end === undefined)
+            return undefined;
+        const raw = text.slice(i, end);
+        if (raw === '{' || raw === '}' || raw === '!')
+            return undefined;
+        commands[commands.length - 1].words.push({ raw, start: i, end });
+        i = end;
+    }
+    const last = commands[commands.length - 1];
+    if (last.words.length === 0) {
+        // A trailing `;` is fine (`a; b;`); a trailing `&&`, `||` or `|` is not shell.
+        if (commands.length === 1)
+            return undefined;
+        const prev = commands[commands.length - 2];
+        if (prev.next !== ';')
+            return undefined;
+        delete prev.next;
+        commands.pop();
+    }
+    return commands;
+}
+/** The operator at `i`, '' when none, null for one we refuse (`&` alone: background). */
+function operatorAt(text, i) {
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||')
+        return two;
+    if (two === ';;' || two === '|&')
+        return null;
+    if (text[i] === ';' || text[i] === '|')
+        return text[i];
+    if (text[i] === '&')
+        return text[i + 1] === '>' ? '' : null;
+    return '';
+}
+/** End of the word starting at `i`, or undefined when it is not closed or not understood. */
+function wordEnd(text, start) {
+    let i = start;
+    while (i < text.length) {
+        const c = text[i];
+        if (BREAK.has(c)) {
+            // `2>&1`, `>file`: a digit prefix is part of the redirection, which we skip as a word.
+            return i;
+        }
+        if (c === '\\') {
+            if (i + 1 >= text.length)
+                return undefined;
+            i += 2;
+        }
+        else if (c === "'") {
+            const close = text.indexOf("'", i + 1);
+            if (close < 0)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '"') {
+            const close = doubleQuoteEnd(text, i + 1);
+            if (close === undefined)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '$' && text[i + 1] === '(') {
+            const close = parenEnd(text, i + 2);
+            if (close === undefined)
+                return undefined;
+            i = close + 1;
+        }
+        else if (c === '`') {
+            return undefined;
+        }
+        else {
+            i++;
+        }
+    }
+    return i;
+}
+/** Index of the `"` closing a double-quoted string whose content starts at `from`. */
+function doubleQuoteEnd(text, from) {
+    for (let i = from; i < text.length; i++) {
+        if (text[i] === '\\')
+            i++;
+        else if (text[i] === '`')
+            return undefined;
+        else if (text[i] === '$' && text[i + 1] === '(') {
+            const close = parenEnd(text, i + 2);
+            if (close === undefined)
+                return undefined;
+            i = close;
+        }
+        else if (text[i] === '"')
+            return i;
+    }
+    return undefined;
+}
+/** Index of the `)` closing a `$(` whose body starts at `from` (quotes inside respected). */
+function parenEnd(text, from) {
+    let depth = 1;
+    for (let i = from; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\')
+            i++;
+        else if (c === "'") {
+            const close = text.indexOf("'", i + 1);
+            if (close < 0)
+                return undefined;
+            i = close;
+        }
+        else if (c === '"') {
+            const close = doubleQuoteEnd(text, i + 1);
+            if (close === undefined)
+                return undefined;
+            i = close;
+        }
+        else if (c === '`' || (c === '<' && text[i + 1] === '<'))
+            return undefined;
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rewrite.ts
+// Mechanical fixes for hints, computed from the Dockerfile's own text: add a flag to a
+// command (`pip install --no-cache-dir`), or end the RUN with a clean-up command
+// (`&& rm -rf /var/lib/apt/lists/*`). The edit is an insertion into the lines as written, so
+// line continuations, quoting and indentation stay as they are. Anything not understood —
+// exec form, heredocs, subshells, unbalanced quotes, a command we cannot name — gets no
+// rewrite rather than a guess. Pure: text in, lines out.
+
+
+
+const base = (s) => (s ?? '').replace(/^.*\//, '');
+const isPip = (s) => /^pip(?:3(?:\.\d+)?)?$/.test(base(s));
+const isPython = (s) => /^python(?:3(?:\.\d+)?)?$/.test(base(s));
+/** Index of the word after which a flag goes: the subcommand `sub` of program `prog`. */
+function subcommand(c, prog, subs) {
+    let i = 0;
+    // `python3 -m pip`, and a wrapper that runs the command after `--` (`… run -- pip install`).
+    const dashes = c.argv.indexOf('--');
+    if (isPython(c.argv[0]) && c.argv[1] === '-m' && prog(c.argv[2] ?? ''))
+        i = 2;
+    else if (dashes > 0 && !prog(c.argv[0] ?? '') && prog(c.argv[dashes + 1] ?? ''))
+        i = dashes + 1;
+    else if (!prog(c.argv[0] ?? ''))
+        return undefined;
+    for (const sub of subs) {
+        i++;
+        while (i < c.argv.length && c.argv[i].startsWith('-'))
+            i++;
+        if (c.argv[i] !== sub)
+            return undefined;
+    }
+    return i;
+}
+const hasCommand = (cs, prog, subs) => cs.some(c => subs.some(s => subcommand(c, prog, s) !== undefined));
+const named = (...names) => (s) => names.includes(base(s));
+/** The fixes by hint id (docs/hints.md lists the same under "Suggested changes"). */
+const FIXES = {
+    'pip-cache': {
+        kind: 'flag',
+        flag: '--no-cache-dir',
+        on: c => subcommand(c, isPip, ['install'])
+    },
+    'uv-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('uv'), ['pip', 'install']) ?? subcommand(c, named('uv'), ['sync'])
+    },
+    'poetry-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('poetry'), ['install'])
+    },
+    'composer-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('composer'), ['install'])
+    },
+    'apk-cache': {
+        kind: 'flag',
+        flag: '--no-cache',
+        on: c => subcommand(c, named('apk'), ['add']),
+        // `apk update` fills the cache whatever `add` does: that RUN needs more than a flag.
+        unless: cs => hasCommand(cs, named('apk'), [['update']])
+    },
+    'apt-lists': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('apt-get', 'apt'), [['update']])
+            ? 'rm -rf /var/lib/apt/lists/*'
+            : undefined
+    },
+    'apt-archives': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('apt-get', 'apt'), [['install'], ['upgrade'], ['dist-upgrade']])
+            ? 'apt-get clean'
+            : undefined
+    },
+    'dnf-cache': {
+        kind: 'append',
+        needs: cs => {
+            const tool = ['dnf', 'microdnf', 'yum'].find(t => hasCommand(cs, named(t), [['install']]));
+            return tool ? `${tool} clean all` : undefined;
+        }
+    },
+    'zypper-cache': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('zypper'), [['install'], ['in']]) ? 'zypper clean --all' : undefined
+    },
+    'conda-pkgs': {
+        kind: 'append',
+        needs: cs => {
+            const tool = ['conda', 'mamba', 'micromamba'].find(t => hasCommand(cs, named(t), [['install'], ['create'], ['env']]));
+            return tool ? `${tool} clean -afy` : undefined;
+        }
+    },
+    'npm-cache': {
+        kind: 'append',
+        needs: cs => hasCommand(cs, named('npm'), [['install'], ['ci'], ['i']])
+            ? 'npm cache clean --force'
+            : undefined
+    },
+    'yarn-cache': {
+        kind: 'append',
+        needs: cs => (cs.some(c => base(c.argv[0]) === 'yarn') ? 'yarn cache clean' : undefined)
+    }
+};
+/** Hint ids that may get a rewrite. */
+const REWRITABLE_IDS = Object.keys(FIXES);
+/**
+ * The rewrites for these hints, one per instruction (hints on the same RUN are applied
+ * together), in line order. Hints without a line, a known fix or an understood instruction
+ * are left out.
+ */
+function rewritesFor(text, hints) {
+    const byLine = new Map();
+    for (const h of hints) {
+        if (h.dockerfileLine === undefined || !FIXES[h.id])
+            continue;
+        const ids = byLine.get(h.dockerfileLine) ?? [];
+        if (!ids.includes(h.id))
+            ids.push(h.id);
+        byLine.set(h.dockerfileLine, ids);
+    }
+    const out = [];
+    for (const [line, ids] of [...byLine].sort((a, b) => a[0] - b[0])) {
+        const r = rewriteInstruction(text, line, ids);
+        if (r)
+            out.push(r);
+    }
+    return out;
+}
+/** Applies the fixes of `ids` to the instruction at `line`, one after the other. */
+function rewriteInstruction(text, line, ids) {
+    const { lines } = splitLines(text);
+    const first = locate(text, line);
+    if (!first)
+        return undefined;
+    let current = text;
+    const applied = [];
+    for (const id of ids) {
+        const next = applyFix(current, line, FIXES[id]);
+        if (next === undefined)
+            continue;
+        current = next;
+        applied.push(id);
+    }
+    const now = locate(current, line);
+    if (applied.length === 0 || !now)
+        return undefined;
+    const after = splitLines(current).lines.slice(line - 1, now.endLine);
+    return {
+        line,
+        endLine: first.endLine,
+        before: lines.slice(line - 1, first.endLine),
+        after,
+        ids: applied
+    };
+}
+/** The whole file with every rewrite applied (for `--fix-diff`). */
+function applyRewrites(text, rewrites) {
+    const { lines, eol, trailing } = splitLines(text);
+    const out = [...lines];
+    for (const r of [...rewrites].sort((a, b) => b.line - a.line))
+        out.splice(r.line - 1, r.endLine - r.line + 1, ...r.after);
+    return out.join(eol) + trailing;
+}
+/** Shells whose syntax the lexer's subset is (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`). */
+const POSIX_SHELL = /^(?:.*\/)?(?:sh|bash|dash|ash|zsh)$/;
+/**
+ * The RUN whose keyword is on `line` (1-based), with the ARG/ENV values in scope there; none
+ * when a SHELL instruction of the stage made RUN something else than a POSIX shell (pwsh, cmd).
+ */
+function locate(text, line) {
+    const df = main.DockerfileParser.parse(text);
+    const escape = df.getEscapeCharacter();
+    const global = new Map();
+    let scope;
+    let posix = true;
+    for (const ins of df.getInstructions()) {
+        const keyword = ins.getKeyword().toUpperCase();
+        if (ins.getRange().start.line + 1 === line) {
+            if (keyword !== 'RUN' || !scope || !posix)
+                return undefined;
+            return { ins, scope, escape, endLine: ins.getRange().end.line + 1 };
+        }
+        if (keyword === 'FROM') {
+            scope = new Map();
+            posix = true;
+        }
+        else if (keyword === 'ARG' || keyword === 'ENV')
+            declare(ins, scope ?? global, global, escape);
+        else if (keyword === 'SHELL')
+            posix = POSIX_SHELL.test(shellOf(ins) ?? '');
+    }
+    return undefined;
+}
+/** The program of a `SHELL ["prog", …]`, or undefined when it is not that JSON form. */
+function shellOf(ins) {
+    try {
+        const json = JSON.parse(ins.getRawArgumentsContent() ?? '');
+        return Array.isArray(json) && typeof json[0] === 'string' ? json[0] : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function declare(ins, scope, global, escape) {
+    if (!(ins instanceof main.PropertyInstruction))
+        return;
+    for (const p of ins.getProperties()) {
+        const value = p.getValue();
+        scope.set(p.getName(), value === null ? global.get(p.getName()) : unquote(expand_expand(value, scope, escape)));
+    }
+}
+function applyFix(text, line, fix) {
+    const at = fix ? locate(text, line) : undefined;
+    if (!fix || !at)
+        return undefined;
+    const source = argumentSource(text, at);
+    if (!source)
+        return undefined;
+    const commands = lexShell(source.logical)?.map(c => command(c, at.scope, at.escape));
+    if (!commands || commands.length === 0)
+        return undefined;
+    const { lines, eol, trailing } = splitLines(text);
+    const edits = fix.kind === 'flag' ? flagEdits(commands, fix) : appendEdit(commands, fix);
+    if (!edits || edits.length === 0)
+        return undefined;
+    for (const e of edits.sort((a, b) => b.pos - a.pos)) {
+        // Right after the character before `pos`: a word ending a continued line keeps its edit
+        // on that line.
+        const { line: l, col } = source.map[e.pos - 1];
+        lines[l] = lines[l].slice(0, col + 1) + e.insert(source, lines) + lines[l].slice(col + 1);
+    }
+    return lines.join(eol) + trailing;
+}
+function flagEdits(commands, fix) {
+    if (fix.unless?.(commands))
+        return undefined;
+    const edits = [];
+    for (const c of commands) {
+        const at = fix.on(c);
+        if (at === undefined)
+            continue;
+        if (c.argv.some(a => a.split(/\s+/).some(w => w === fix.flag || w.startsWith(`${fix.flag}=`))))
+            continue;
+        edits.push({ pos: c.words[at].end, insert: () => ` ${fix.flag}` });
+    }
+    return edits;
+}
+function appendEdit(commands, fix) {
+    const cleanup = fix.needs(commands);
+    if (!cleanup)
+        return undefined;
+    // Already there (the hint has another cause): nothing mechanical to add.
+    const joined = commands.map(c => c.argv.join(' ')).join(' ; ');
+    if (joined.includes(cleanup.replace(/\/\*$/, '')))
+        return undefined;
+    const last = commands[commands.length - 1];
+    const pos = last.words[last.words.length - 1].end;
+    return [{ pos, insert: (s, lines) => appendText(s, lines, pos, cleanup) }];
+}
+/**
+ * ` && cleanup` on a one-line RUN; on a continued RUN a new line in the file's own style:
+ * `&&` leading the line when the RUN's lines start with it, else trailing.
+ */
+function appendText(s, lines, pos, cleanup) {
+    const { line } = s.map[pos - 1];
+    if (s.firstLine === s.lastLine)
+        return ` && ${cleanup}`;
+    const indent = /^[ \t]*/.exec(lines[line])?.[0] || '    ';
+    const leading = lines
+        .slice(s.firstLine + 1, s.lastLine + 1)
+        .some(l => /^[ \t]*(?:&&|\|\|)/.test(l));
+    return leading ? ` ${s.escape}\n${indent}&& ${cleanup}` : ` && ${s.escape}\n${indent}${cleanup}`;
+}
+function command(c, scope, escape) {
+    let i = 0;
+    const value = (w) => unquote(expand_expand(w.raw, scope, escape));
+    while (i < c.words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(c.words[i].raw))
+        i++;
+    if (c.words[i]?.raw === 'sudo')
+        i++;
+    const words = c.words.slice(i);
+    return { argv: words.map(value), words };
+}
+/** The RUN's shell text with a position map, or undefined for exec form and heredocs. */
+function argumentSource(text, at) {
+    const range = at.ins.getArgumentsRange();
+    if (!range)
+        return undefined;
+    const raw = at.ins.getRawArgumentsContent() ?? '';
+    if (raw.trimStart().startsWith('[') || raw.includes('<<'))
+        return undefined;
+    const { lines } = splitLines(text);
+    const map = [];
+    let logical = '';
+    const { start, end } = range;
+    for (let l = start.line; l <= end.line; l++) {
+        const from = l === start.line ? start.character : 0;
+        const full = lines[l] ?? '';
+        const content = l === end.line ? full.slice(0, end.character) : full;
+        const trimmed = content.trim();
+        if (l > start.line && (trimmed === '' || trimmed.startsWith('#')))
+            continue;
+        const stripped = content.replace(/[ \t]+$/, '');
+        const continued = l < end.line && stripped.endsWith(at.escape);
+        const stop = continued ? stripped.length - at.escape.length : content.length;
+        for (let c = from; c < stop; c++) {
+            logical += full[c];
+            map.push({ line: l, col: c });
+        }
+    }
+    return { logical, map, firstLine: start.line, lastLine: end.line, escape: at.escape };
+}
+function splitLines(text) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const trailing = text.endsWith(eol) ? eol : '';
+    const body = trailing ? text.slice(0, -eol.length) : text;
+    return { lines: body.split(/\r?\n/), eol, trailing };
+}
+
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+// Hints as SARIF 2.1.0, the format code scanning (github/codeql-action/upload-sarif) and
+// other finding collectors read: one run of the tool, one rule per catalog id that has a
+// result, one result per hint located at its Dockerfile line, the bytes it would save as a
+// property, and, when the rewriter has a mechanical fix, that fix as a SARIF `fix`. Pure.
+
+
+
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' };
+function renderSarif(images, opts) {
+    const used = new Set(images.flatMap(i => i.hints.map(h => h.id)));
+    const entries = CATALOG.filter(e => used.has(e.id));
+    const index = new Map(entries.map((e, i) => [e.id, i]));
+    const rules = entries.map(e => ({
+        id: e.id,
+        name: e.id.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase()),
+        shortDescription: { text: e.title },
+        fullDescription: { text: `${e.title}. Fix: ${e.fix}` },
+        help: {
+            text: `${e.title}. Fix: ${e.fix}. See docs/hints.md#${e.id} of image-size-guard.`,
+            markdown: `**${e.title}**\n\nFix: ${e.fix}\n\nSee \`docs/hints.md#${e.id}\` of image-size-guard.`
+        },
+        defaultConfiguration: { level: LEVEL[e.maxSeverity] },
+        properties: { tags: ['container-image', 'image-size', e.family] }
+    }));
+    const results = images.flatMap(image => image.hints.map(h => result(image, h, index.get(h.id) ?? 0, opts)));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: { driver: { name: 'image-size-guard', version: opts.version, rules } },
+                results,
+                columnKind: 'unicodeCodePoints'
+            }
+        ]
+    };
+}
+function result(image, h, ruleIndex, opts) {
+    const where = h.instruction ? ` (${h.instruction.slice(0, 200)})` : '';
+    const text = `${image.name} (${image.platform}): ${h.title}, ${formatBytes(h.bytes)}${where}. ${h.fix}`;
+    const location = h.dockerfile
+        ? {
+            physicalLocation: {
+                artifactLocation: { uri: uriOf(h.dockerfile) },
+                ...(h.dockerfileLine !== undefined ? { region: { startLine: h.dockerfileLine } } : {})
+            }
+        }
+        : undefined;
+    const fix = fixOf(h, opts);
+    return {
+        ruleId: h.id,
+        ruleIndex,
+        level: LEVEL[h.severity],
+        message: { text },
+        ...(location ? { locations: [location] } : {}),
+        partialFingerprints: {
+            'imageSizeGuardHint/v1': (0,external_node_crypto_.createHash)('sha256')
+                .update(`${image.name}\0${image.platform}\0${hintKey(h)}`)
+                .digest('hex')
+                .slice(0, 32)
+        },
+        ...(fix ? { fixes: [fix] } : {}),
+        properties: {
+            bytes: h.bytes,
+            image: image.name,
+            platform: image.platform,
+            ...(h.layer !== undefined ? { layer: h.layer } : {}),
+            ...(h.new !== undefined ? { new: h.new } : {}),
+            paths: h.paths.slice(0, 10).map(p => ({ path: p.path, bytes: p.bytes }))
+        }
+    };
+}
+/** The rewrite of the hint's instruction (this hint's fix alone) as a SARIF fix. */
+function fixOf(h, opts) {
+    const text = h.dockerfile ? opts.dockerfiles?.get(h.dockerfile) : undefined;
+    if (!text || !h.dockerfile)
+        return undefined;
+    const [r] = rewritesFor(text, [h]);
+    if (!r)
+        return undefined;
+    return {
+        description: { text: `Rewrite the instruction for ${h.id}` },
+        artifactChanges: [
+            {
+                artifactLocation: { uri: uriOf(h.dockerfile) },
+                replacements: [
+                    {
+                        deletedRegion: { startLine: r.line, endLine: r.endLine },
+                        insertedContent: { text: r.after.join('\n') }
+                    }
+                ]
+            }
+        ]
+    };
+}
+/** A repository-relative path as a relative URI reference (`docker/Dockerfile`). */
+function uriOf(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .split('/')
+        .map(encodeURIComponent)
+        .join('/');
+}
+
+;// CONCATENATED MODULE: ./src/cli/fixes.ts
+// `analyze --fix-diff`: the hints' mechanical rewrites of the Dockerfile as a diff on stdout,
+// for `git apply`; `analyze --sarif FILE`: the hints as SARIF 2.1.0. Both read the
+// Dockerfile again (the pure rewriter and renderer take text).
+
+
+
+
+
+
+
+
+/** Prints the diff (nothing when no hint has a mechanical fix, with a note on stderr). */
+async function printFixDiff(report, v, io) {
+    const dockerfile = v.dockerfile;
+    if (v.json || v.markdown)
+        throw new UsageError('--fix-diff prints a diff: drop --json/--markdown');
+    if (!dockerfile)
+        throw new UsageError('--fix-diff rewrites the Dockerfile: give it with --dockerfile');
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(dockerfile, 'utf8');
+    const rewrites = rewritesFor(text, report.hints);
+    const diff = unifiedDiff(await diffPath(dockerfile), text, rewrites);
+    if (!diff)
+        io.stderr('no hint of this image has a mechanical fix in the Dockerfile\n');
+    else {
+        const ids = rewrites.flatMap(r => r.ids);
+        io.stderr(`fixes for ${ids.join(', ')}; apply with: git apply <this diff>\n`);
+    }
+    io.stdout(diff);
+    return 0;
+}
+/**
+ * The path as `git apply` reads it: relative to the top of the Dockerfile's repository (from
+ * any directory of it), else to the current directory; with `/`.
+ */
+async function diffPath(file) {
+    const real = (0,external_node_fs_namespaceObject.realpathSync)((0,external_node_path_namespaceObject.resolve)(file));
+    const r = await execCommand('git', ['-C', (0,external_node_path_namespaceObject.dirname)(real), 'rev-parse', '--show-toplevel']);
+    const root = r.code === 0 && r.stdout.trim() ? (0,external_node_fs_namespaceObject.realpathSync)(r.stdout.trim()) : process.cwd();
+    return (0,external_node_path_namespaceObject.relative)(root, real).split(external_node_path_namespaceObject.sep).join('/');
+}
+/** Writes the SARIF log of `report` to `file`, Dockerfile paths relative to its repository. */
+async function writeSarif(file, name, report, dockerfile, io) {
+    const path = dockerfile ? await diffPath(dockerfile) : undefined;
+    const hints = report.hints.map(h => (h.dockerfile && path ? { ...h, dockerfile: path } : h));
+    const texts = new Map();
+    if (dockerfile && path)
+        texts.set(path, (0,external_node_fs_namespaceObject.readFileSync)(dockerfile, 'utf8'));
+    const log = renderSarif([{ name, platform: report.image.platform, hints }], {
+        version: version_VERSION,
+        dockerfiles: texts
+    });
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(log, null, 2)}\n`);
+    }
+    catch (e) {
+        throw new UsageError(`--sarif ${file}: cannot write it (${e.code ?? e.message})`);
+    }
+    io.stderr(`SARIF with ${hints.length} result(s) written to ${file}\n`);
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/options.ts
@@ -58830,6 +59659,8 @@ const OPTIONS = {
     'max-path-length': { type: 'string' },
     'max-json-size': { type: 'string' },
     'no-progress': { type: 'boolean' },
+    'fix-diff': { type: 'boolean' },
+    sarif: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' }
 };
@@ -58931,6 +59762,7 @@ function progressReporter(io, enabled) {
 
 
 
+
 async function measureSource(source, v, io, side = 'head') {
     const progress = progressReporter(io, !v['no-progress']);
     try {
@@ -58960,6 +59792,10 @@ async function analyzeCommand(list, v, io) {
     const [source] = args(list, 1, 'analyze takes exactly one <source>');
     const thresholds = thresholdsOf(v);
     const report = await measureSource(source, v, io);
+    if (v.sarif !== undefined)
+        await writeSarif(v.sarif, nameOf(source, v), report, v.dockerfile, io);
+    if (v['fix-diff'])
+        return await printFixDiff(report, v, io);
     const result = judge(nameOf(source, v), report, undefined, thresholds);
     output(io, v, result, () => renderTerminal(report));
     return result.verdict.verdict === 'fail' ? 1 : 0;
@@ -59103,6 +59939,9 @@ Baselines (record, check):
 Output:
   --json                           print the JSON report (docs/report-schema.md)
   --markdown                       print the markdown report (as in the PR comment)
+  --fix-diff                       analyze: print the hints' mechanical fixes to the Dockerfile
+                                   as a unified diff (git apply); needs --dockerfile
+  --sarif <file>                   analyze: also write the hints as SARIF 2.1.0 (code scanning)
   --no-progress                    no progress line on stderr
   -h, --help                       this text
   -v, --version                    the version
@@ -59139,6 +59978,8 @@ async function main_main(argv, io = processIo) {
     const command = COMMANDS[name];
     if (!command)
         return usageError(io, `unknown command "${name}"`);
+    if ((values['fix-diff'] || values.sarif !== undefined) && name !== 'analyze')
+        return usageError(io, '--fix-diff and --sarif are options of analyze');
     if (values.json && values.markdown)
         return usageError(io, '--json and --markdown exclude each other');
     try {

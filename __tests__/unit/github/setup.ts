@@ -29,7 +29,7 @@ export function fastClient(gh: FakeGitHub, token = gh.token, extra: ClientOption
     retryDelayMs: 1,
     rateLimitDelayMs: 1,
     spaceWrites: false,
-    timeoutMs: 5000,
+    timeoutMs: 30_000, // a loaded 2-core machine validates big pages slowly; timeouts are tested apart
     ...extra
   })
 }
