@@ -22,6 +22,8 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import { describe } from '@jest/globals'
 import tar from 'tar-stream'
 
@@ -151,6 +153,50 @@ if (!engine.available) {
 
 /** `describe` when an engine answers, else `describe.skip`. */
 export const describeEngine: typeof describe.skip = engine.available ? describe : describe.skip
+
+export type ImageStore = 'classic' | 'containerd'
+
+/**
+ * Which image store the engine uses: `containerd` when `docker info` names the containerd
+ * snapshotter (Docker 24+ with the containerd-snapshotter feature, 29+ by default).
+ */
+export async function imageStore(host?: string): Promise<ImageStore> {
+  const env = host ? { ...process.env, DOCKER_HOST: host } : process.env
+  const out = await docker(['info', '--format', '{{json .DriverStatus}}'], { env })
+  return out.includes('io.containerd.snapshotter') ? 'containerd' : 'classic'
+}
+
+/** The DOCKER_HOSTs of the engines scripts/docker-engine*.sh start (20.10, 26 ×2 stores). */
+export const KNOWN_ENGINES = [
+  'unix:///var/tmp/image-size-guard-engine/docker.sock',
+  'unix:///var/tmp/image-size-guard-engine-26/classic/docker.sock',
+  'unix:///var/tmp/image-size-guard-engine-26/containerd/docker.sock'
+]
+
+/**
+ * The engines other than the current one, for tests that move images between engines:
+ * ISG_ENGINE_HOSTS (space-separated DOCKER_HOSTs; .ci/run sets it), each of which must answer;
+ * else those of KNOWN_ENGINES that answer.
+ */
+export async function otherEngines(): Promise<string[]> {
+  const listed = (process.env.ISG_ENGINE_HOSTS ?? '').split(/\s+/).filter(Boolean)
+  const current = process.env.DOCKER_HOST
+  const candidates = (listed.length ? listed : KNOWN_ENGINES).filter(h => h !== current)
+  const answering: string[] = []
+  for (const host of candidates) {
+    const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], {
+      env: { ...process.env, DOCKER_HOST: host },
+      timeoutMs: 20_000
+    })
+    if (r.code === 0) answering.push(host)
+    else if (listed.length) {
+      throw new Error(
+        `ISG_ENGINE_HOSTS names ${host}, which does not answer: ${lastLines(r.stderr, 2)}`
+      )
+    }
+  }
+  return answering
+}
 
 // ---------------------------------------------------------------------------------------------
 // Builders: tests ask for the one they need instead of assuming what the machine has
@@ -616,8 +662,43 @@ async function readLayerTar(name: string, input: AsyncIterable<Buffer>): Promise
 }
 
 /**
+ * A blob's layer facts when it is a tar (ustar magic at offset 257) or a gzipped one
+ * (gunzipped with node:zlib); undefined for anything else (configs, manifests: JSON).
+ */
+async function readLayerBlob(
+  name: string,
+  input: AsyncIterable<Buffer>
+): Promise<LayerTarFacts | undefined> {
+  const it = input[Symbol.asyncIterator]()
+  const head: Buffer[] = []
+  let size = 0
+  let done = false
+  while (size < 512 && !done) {
+    const n = await it.next()
+    if (n.done) done = true
+    else {
+      head.push(n.value)
+      size += n.value.length
+    }
+  }
+  const first = Buffer.concat(head)
+  const all = (async function* () {
+    yield first
+    if (!done) for (let n = await it.next(); !n.done; n = await it.next()) yield n.value
+  })()
+  const gzip = first[0] === 0x1f && first[1] === 0x8b
+  const isTar = first.subarray(257, 262).toString('latin1') === 'ustar'
+  if (!gzip && !isTar) {
+    await drain(all)
+    return undefined
+  }
+  return readLayerTar(name, gzip ? Readable.from(all).pipe(createGunzip()) : all)
+}
+
+/**
  * `docker save IMAGE` streamed through tar-stream: the facts of every layer tar, in the order
- * of RootFS.Layers (manifest.json's Layers). For the engine's legacy `docker save` layout.
+ * of RootFS.Layers (manifest.json's Layers). For every `docker save` layout: legacy
+ * (`<id>/layer.tar`), OCI (Docker 25+), and the containerd store's gzipped blobs.
  */
 export async function savedLayerFacts(image: string): Promise<LayerTarFacts[]> {
   const child = spawn('docker', ['save', image], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -638,7 +719,9 @@ export async function savedLayerFacts(image: string): Promise<LayerTarFacts[]> {
       links.set(name, normalTarPath(join(dir, h.linkname)))
       await drain(entry)
     } else if (name.endsWith('layer.tar') || /^blobs\/sha256\/[0-9a-f]{64}$/.test(name)) {
-      byName.set(name, await readLayerTar(name, entry as AsyncIterable<Buffer>))
+      // OCI blobs: layers (plain tars, or gzip on the containerd store) beside JSON
+      const facts = await readLayerBlob(name, entry as AsyncIterable<Buffer>)
+      if (facts) byName.set(name, facts)
     } else if (name === 'manifest.json') {
       const chunks: Buffer[] = []
       for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c)
