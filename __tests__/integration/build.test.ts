@@ -251,6 +251,42 @@ describeEngine('the action builds images (real engine)', () => {
       expect(await leftovers()).toBe(before)
     })
 
+    if (builder === 'buildx') {
+      it("cache-to and cache-from reach buildx: the second build imports the first one's cache", async () => {
+        const measured: Measured[] = []
+        try {
+          const first = await quietly(() =>
+            measureImages({
+              workspace,
+              inputs: inputs({
+                file: 'tool.Dockerfile',
+                'cache-to': 'type=inline',
+                'keep-image': 'true'
+              })
+            })
+          )
+          measured.push(...first.value)
+          const cache = first.value[0].builtTag ?? ''
+          const second = await quietly(() =>
+            measureImages({
+              workspace,
+              inputs: inputs({ file: 'tool.Dockerfile', 'cache-from': cache, 'keep-image': 'true' })
+            })
+          )
+          measured.push(...second.value)
+          // buildx read the first image's inline cache metadata, and every step hit
+          expect(second.log).toContain(`importing cache manifest from ${cache}`)
+          expect(second.log).not.toMatch(/WARNING: .*cache/i)
+          expect(second.log).toMatch(/#\d+ CACHED/)
+          expect(second.value[0].analysis.report.image.totalBytes).toBe(
+            first.value[0].analysis.report.image.totalBytes
+          )
+        } finally {
+          await removeImages(measured.map(m => m.builtTag ?? '').filter(Boolean))
+        }
+      })
+    }
+
     if (builder !== 'legacy') {
       it('passes build secrets: the RUN reads the secret, the image does not keep it', async () => {
         let measured: Measured[] = []
