@@ -3,8 +3,11 @@
 // and a build that fails (13).
 
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, it } from '@jest/globals'
-import { describeEngine, docker } from '../support/engine.js'
+import { describeEngine, docker, run } from '../support/engine.js'
 import {
   botComments,
   busyboxDockerfile,
@@ -19,11 +22,23 @@ import {
   pushEvent,
   writeFiles
 } from './support/world.js'
-import { expectClean } from './support/action.js'
+import { baseEnv, expectClean } from './support/action.js'
 
 const MB = 1_000_000
 const TIMEOUT = 240_000
 const build = { network: 'host' }
+
+/** Whether `docker buildx` answers in the environment the action runs in (empty HOME). */
+async function runnerHasBuildx(): Promise<boolean> {
+  const home = mkdtempSync(join(tmpdir(), 'isg-home-'))
+  try {
+    return (
+      (await run('docker', ['buildx', 'version'], { env: { ...baseEnv(), HOME: home } })).code === 0
+    )
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
+}
 
 describeEngine('builds on the engine', () => {
   it.concurrent(
@@ -149,8 +164,20 @@ describeEngine('builds on the engine', () => {
         expect(r.code).toBe(1)
         expect(r.errors).toHaveLength(1)
         const [first, ...rest] = r.errors[0].split('\n')
-        expect(first).toMatch(/^the image did not build \(docker build exit \d+, Dockerfile\): /)
-        expect(first).toMatch(/returned a non-zero code: 3/)
+        // the builder the action finds in the runner's environment (buildx when DOCKER_CONFIG
+        // or the system holds the plugin, else the 28.x client's legacy builder)
+        if (await runnerHasBuildx()) {
+          expect(first).toMatch(
+            /^the image did not build \(docker buildx build exit \d+, Dockerfile\): /
+          )
+          // the engine's BuildKit words it: 0.13 (Docker 26) or 0.8 (Docker 20.10)
+          expect(first).toMatch(
+            /(did not complete successfully|executor failed running \[.*\]): exit code: 3$/
+          )
+        } else {
+          expect(first).toMatch(/^the image did not build \(docker build exit \d+, Dockerfile\): /)
+          expect(first).toMatch(/returned a non-zero code: 3$/)
+        }
         expect(rest.join('\n')).toContain('compiling')
         expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
         expect(w.gh.requests.filter(q => q.method !== 'GET')).toEqual([])

@@ -1,10 +1,11 @@
-// The action's builder (issue 7) against the real engine, with the legacy builder (the docker
-// on PATH here has no buildx and is 28.x: legacy) and with BuildKit (a directory whose
-// `docker` is Debian's 20.10 client put first on PATH: its `build` speaks BuildKit natively).
-// Contexts are FROM scratch + busybox: seconds to build, nothing pulled.
+// The action's builder (issues 7, 16) against the real engine, with each builder a user may
+// have, asked for explicitly whatever this machine holds (pinBuilder): the legacy builder (the
+// 28.x client, buildx hidden), BuildKit (Debian's 20.10 client, whose `build` speaks BuildKit
+// natively, buildx hidden) and buildx (`docker buildx build --load`, the plugin selected with
+// DOCKER_CONFIG). Contexts are FROM scratch + busybox: seconds to build, nothing pulled.
 
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
@@ -13,14 +14,16 @@ import type { Report } from '../../src/analysis/report.js'
 import { detectBuilder, resetBuilderDetection } from '../../src/build/builder.js'
 import { readInputs, type ActionInputs } from '../../src/inputs.js'
 import {
-  buildkitClient,
+  buildx,
   busyboxContext,
   describeEngine,
   docker,
   dockerRun,
   imageExists,
+  pinBuilder,
   removeImages,
-  type Builder
+  type Builder,
+  type PinnedBuilder
 } from '../support/engine.js'
 
 const BUSYBOX = `FROM scratch AS base
@@ -117,24 +120,22 @@ describeEngine('the action builds images (real engine)', () => {
     resetBuilderDetection()
   })
 
-  describe.each<Builder>(['legacy', 'buildkit'])('with the %s builder', builder => {
-    const originalPath = process.env.PATH
-    let bin: string | undefined
+  // buildx is asked for whenever a plugin is found (CI provides one; detectBuildx says why not)
+  const builders: Array<Builder | 'buildx'> = ['legacy', 'buildkit']
+  if (buildx.available) builders.push('buildx')
+
+  describe.each(builders)('with the %s builder', builder => {
+    let pinned: PinnedBuilder | undefined
 
     beforeAll(async () => {
-      if (builder === 'buildkit') {
-        bin = mkdtempSync(join(tmpdir(), 'isg-bin-'))
-        symlinkSync(buildkitClient(), join(bin, 'docker'))
-        process.env.PATH = `${bin}:${originalPath ?? ''}`
-      }
+      pinned = pinBuilder(builder)
       resetBuilderDetection()
       expect(await detectBuilder()).toBe(builder)
     })
 
     afterAll(() => {
-      process.env.PATH = originalPath
+      pinned?.restore()
       resetBuilderDetection()
-      if (bin) rmSync(bin, { recursive: true, force: true })
     })
 
     it('builds two images from a config (target, build-args), measures them, removes the tags', async () => {
@@ -224,15 +225,23 @@ describeEngine('the action builds images (real engine)', () => {
       expect(error).toBeInstanceOf(Error)
       const message = error?.message ?? ''
       const first = message.split('\n')[0]
-      expect(first).toMatch(
-        /^the image did not build \(docker build exit \d+, failing\.Dockerfile\): /
-      )
-      // the builder's own last error line, as it printed it (no colour codes)
-      const cause =
+      const command = builder === 'buildx' ? 'docker buildx build' : 'docker build'
+      expect(first.startsWith(`the image did not build (${command} exit `)).toBe(true)
+      expect(first).toMatch(/ exit \d+, failing\.Dockerfile\): /)
+      // the builder's own last error line, as it printed it (no colour codes); BuildKit's
+      // wording changed between the engine's BuildKit 0.8 (20.10) and 0.13 (26)
+      const run = '/bin/sh -c echo "boom: the-missing-thing is missing" >&2 && exit 3'
+      const causes =
         builder === 'legacy'
-          ? `The command '/bin/sh -c echo "boom: the-missing-thing is missing" >&2 && exit 3' returned a non-zero code: 3`
-          : 'executor failed running [/bin/sh -c echo "boom: the-missing-thing is missing" >&2 && exit 3]: exit code: 3'
-      expect(first.slice(-cause.length)).toBe(cause)
+          ? [`The command '${run}' returned a non-zero code: 3`]
+          : [
+              `executor failed running [${run}]: exit code: 3`,
+              `process "${run.replace(/"/g, '\\"')}" did not complete successfully: exit code: 3`
+            ]
+      expect({ first, causes: causes.filter(c => first.endsWith(c)).length }).toEqual({
+        first,
+        causes: 1
+      })
       // and the last lines of the build, with what the RUN printed; never a stack trace
       expect(message).toContain('boom: the-missing-thing is missing')
       // eslint-disable-next-line no-control-regex
@@ -242,7 +251,43 @@ describeEngine('the action builds images (real engine)', () => {
       expect(await leftovers()).toBe(before)
     })
 
-    if (builder === 'buildkit') {
+    if (builder === 'buildx') {
+      it("cache-to and cache-from reach buildx: the second build imports the first one's cache", async () => {
+        const measured: Measured[] = []
+        try {
+          const first = await quietly(() =>
+            measureImages({
+              workspace,
+              inputs: inputs({
+                file: 'tool.Dockerfile',
+                'cache-to': 'type=inline',
+                'keep-image': 'true'
+              })
+            })
+          )
+          measured.push(...first.value)
+          const cache = first.value[0].builtTag ?? ''
+          const second = await quietly(() =>
+            measureImages({
+              workspace,
+              inputs: inputs({ file: 'tool.Dockerfile', 'cache-from': cache, 'keep-image': 'true' })
+            })
+          )
+          measured.push(...second.value)
+          // buildx read the first image's inline cache metadata, and every step hit
+          expect(second.log).toContain(`importing cache manifest from ${cache}`)
+          expect(second.log).not.toMatch(/WARNING: .*cache/i)
+          expect(second.log).toMatch(/#\d+ CACHED/)
+          expect(second.value[0].analysis.report.image.totalBytes).toBe(
+            first.value[0].analysis.report.image.totalBytes
+          )
+        } finally {
+          await removeImages(measured.map(m => m.builtTag ?? '').filter(Boolean))
+        }
+      })
+    }
+
+    if (builder !== 'legacy') {
       it('passes build secrets: the RUN reads the secret, the image does not keep it', async () => {
         let measured: Measured[] = []
         try {

@@ -17,10 +17,13 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  rmSync
+  rmSync,
+  writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import { describe } from '@jest/globals'
 import tar from 'tar-stream'
 
@@ -151,6 +154,169 @@ if (!engine.available) {
 /** `describe` when an engine answers, else `describe.skip`. */
 export const describeEngine: typeof describe.skip = engine.available ? describe : describe.skip
 
+export type ImageStore = 'classic' | 'containerd'
+
+/**
+ * Which image store the engine uses: `containerd` when `docker info` names the containerd
+ * snapshotter (Docker 24+ with the containerd-snapshotter feature, 29+ by default).
+ */
+export async function imageStore(host?: string): Promise<ImageStore> {
+  const env = host ? { ...process.env, DOCKER_HOST: host } : process.env
+  const out = await docker(['info', '--format', '{{json .DriverStatus}}'], { env })
+  return out.includes('io.containerd.snapshotter') ? 'containerd' : 'classic'
+}
+
+/** The DOCKER_HOSTs of the engines scripts/docker-engine*.sh start (20.10, 26 ×2 stores). */
+export const KNOWN_ENGINES = [
+  'unix:///var/tmp/image-size-guard-engine/docker.sock',
+  'unix:///var/tmp/image-size-guard-engine-26/classic/docker.sock',
+  'unix:///var/tmp/image-size-guard-engine-26/containerd/docker.sock'
+]
+
+/**
+ * The engines other than the current one, for tests that move images between engines:
+ * ISG_ENGINE_HOSTS (space-separated DOCKER_HOSTs; .ci/run sets it), each of which must answer;
+ * else those of KNOWN_ENGINES that answer.
+ */
+export async function otherEngines(): Promise<string[]> {
+  const listed = (process.env.ISG_ENGINE_HOSTS ?? '').split(/\s+/).filter(Boolean)
+  const current = process.env.DOCKER_HOST
+  const candidates = (listed.length ? listed : KNOWN_ENGINES).filter(h => h !== current)
+  const answering: string[] = []
+  for (const host of candidates) {
+    const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], {
+      env: { ...process.env, DOCKER_HOST: host },
+      timeoutMs: 20_000
+    })
+    if (r.code === 0) answering.push(host)
+    else if (listed.length) {
+      throw new Error(
+        `ISG_ENGINE_HOSTS names ${host}, which does not answer: ${lastLines(r.stderr, 2)}`
+      )
+    }
+  }
+  return answering
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders: tests ask for the one they need instead of assuming what the machine has
+
+/** Where scripts/docker-engine-current.sh puts its DOCKER_CONFIG with the buildx plugin. */
+export const DEFAULT_BUILDX_CONFIG = '/var/tmp/image-size-guard-engine-26/docker-config'
+
+export interface Buildx {
+  available: boolean
+  /** The DOCKER_CONFIG that selects the plugin; undefined: the client finds it by itself. */
+  dockerConfig?: string
+  version?: string
+  reason?: string
+}
+
+async function buildxVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const r = await run('docker', ['buildx', 'version'], { env, timeoutMs: 20_000 })
+    return r.code === 0 ? r.stdout.trim() : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Finds the buildx plugin for the tests that ask for it: the client's own (~/.docker or
+ * DOCKER_CONFIG, or a system plugin directory), else the DOCKER_CONFIG named by
+ * ISG_BUILDX_CONFIG, else scripts/docker-engine-current.sh's. With an engine and
+ * REQUIRE_DOCKER=1 a missing plugin throws: CI always provides one.
+ */
+export async function detectBuildx(): Promise<Buildx> {
+  const own = await buildxVersion(process.env)
+  if (own) return { available: true, version: own }
+  const candidates = [process.env.ISG_BUILDX_CONFIG, DEFAULT_BUILDX_CONFIG].filter(
+    (c): c is string => !!c && existsSync(join(c, 'cli-plugins', 'docker-buildx'))
+  )
+  for (const dockerConfig of candidates) {
+    const version = await buildxVersion({ ...process.env, DOCKER_CONFIG: dockerConfig })
+    if (version) return { available: true, dockerConfig, version }
+  }
+  const reason =
+    'no docker buildx plugin (none for the client, none in ISG_BUILDX_CONFIG or ' +
+    `${DEFAULT_BUILDX_CONFIG}; bash scripts/docker-engine-current.sh buildx unpacks one)`
+  if (engine.available && process.env.REQUIRE_DOCKER === '1') {
+    throw new Error(`REQUIRE_DOCKER=1 but ${reason}`)
+  }
+  return { available: false, reason }
+}
+
+export const buildx: Buildx = engine.available
+  ? await detectBuildx()
+  : { available: false, reason: 'no engine' }
+
+if (engine.available && !buildx.available) {
+  process.stderr.write(`buildx tests SKIPPED: ${buildx.reason}\n`)
+}
+
+/** `describe` when an engine answers and buildx is found, else `describe.skip`. */
+export const describeBuildx: typeof describe.skip =
+  engine.available && buildx.available ? describe : describe.skip
+
+/** The environment of a `docker` that has buildx (see detectBuildx). */
+export function buildxEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!buildx.available) throw new Error(`buildx asked for, but ${buildx.reason}`)
+  return buildx.dockerConfig ? { ...base, DOCKER_CONFIG: buildx.dockerConfig } : { ...base }
+}
+
+export interface PinnedBuilder {
+  /** Restores PATH as it was. */
+  restore(): void
+}
+
+/**
+ * Makes this process's `docker` (first on PATH) the client a user with exactly this builder
+ * has, whatever the machine holds:
+ * - `buildx`: the client with DOCKER_CONFIG selecting the plugin detectBuildx found;
+ * - `buildkit`: Debian's 20.10 client (its `build` speaks BuildKit natively), buildx hidden;
+ * - `legacy`: the `docker` first on PATH (28.x), buildx hidden.
+ * A small `docker` wrapper put first on PATH does it: code under test resolves `docker` on
+ * PATH, while its children get the real process environment (Jest's process.env is a copy),
+ * so an environment variable set here would not reach them. Hidden buildx: the wrapper
+ * answers `docker buildx …` as a client without the plugin does (exit 1).
+ */
+export function pinBuilder(builder: Builder | 'buildx'): PinnedBuilder {
+  const saved = process.env.PATH
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+  const real = builder === 'buildkit' ? buildkitClient() : clientOnPath()
+  const lines = ['#!/bin/sh', `# test support: a docker client pinned to ${builder}`]
+  if (builder === 'buildx') {
+    if (!buildx.available) throw new Error(`buildx asked for, but ${buildx.reason}`)
+    if (buildx.dockerConfig) lines.push(`export DOCKER_CONFIG=${quote(buildx.dockerConfig)}`)
+  } else {
+    lines.push(
+      'if [ "$1" = buildx ]; then',
+      `  echo "docker: 'buildx' is not a docker command." >&2`,
+      '  exit 1',
+      'fi'
+    )
+  }
+  lines.push(`exec ${quote(real)} "$@"`, '')
+  const bin = mkdtempSync(join(tmpdir(), 'isg-bin-'))
+  writeFileSync(join(bin, 'docker'), lines.join('\n'))
+  chmodSync(join(bin, 'docker'), 0o755)
+  process.env.PATH = `${bin}:${saved ?? ''}`
+  return {
+    restore() {
+      process.env.PATH = saved
+      rmSync(bin, { recursive: true, force: true })
+    }
+  }
+}
+
+/** The absolute path of the `docker` first on PATH. */
+function clientOnPath(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, 'docker'))) return join(dir, 'docker')
+  }
+  throw new Error('no docker client on PATH')
+}
+
 // ---------------------------------------------------------------------------------------------
 // Images
 
@@ -165,7 +331,8 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>
   target?: string
   labels?: Record<string, string>
-  builder: Builder
+  /** `buildx`: `docker buildx build --load` with the plugin detectBuildx found. */
+  builder: Builder | 'buildx'
   extraArgs?: string[]
   /** Default: 15 minutes. */
   timeoutMs?: number
@@ -190,21 +357,24 @@ export function buildkitClient(): string {
 
 /**
  * `docker build --network=host` (the test engine has no bridge network) with BuildKit
- * (`DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain`) or the legacy builder
- * (`DOCKER_BUILDKIT=0 docker build`). Throws with the output's last lines on failure.
+ * (`DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain`), the legacy builder
+ * (`DOCKER_BUILDKIT=0 docker build`) or buildx (`docker buildx build --load`). Throws with the
+ * output's last lines on failure.
  */
 export async function dockerBuild(opts: BuildOptions): Promise<BuildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-build-'))
   const iidFile = join(dir, 'iid')
-  const args = ['build', '--network=host', '--iidfile', iidFile, '--tag', opts.tag]
+  const args = opts.builder === 'buildx' ? ['buildx', 'build', '--load'] : ['build']
+  args.push('--network=host', '--iidfile', iidFile, '--tag', opts.tag)
   if (opts.file !== undefined) args.push('--file', opts.file)
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`)
   for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`)
   if (opts.target !== undefined) args.push('--target', opts.target)
-  if (opts.builder === 'buildkit') args.push('--progress=plain')
+  if (opts.builder !== 'legacy') args.push('--progress=plain')
   args.push(...(opts.extraArgs ?? []), opts.context)
   const cmd = opts.builder === 'buildkit' ? buildkitClient() : 'docker'
-  const env = { ...process.env, DOCKER_BUILDKIT: opts.builder === 'buildkit' ? '1' : '0' }
+  const base = opts.builder === 'buildx' ? buildxEnv() : process.env
+  const env = { ...base, DOCKER_BUILDKIT: opts.builder === 'legacy' ? '0' : '1' }
   try {
     const r = await run(cmd, args, { env, timeoutMs: opts.timeoutMs ?? 15 * 60_000 })
     if (r.code !== 0 || r.timedOut) {
@@ -492,8 +662,43 @@ async function readLayerTar(name: string, input: AsyncIterable<Buffer>): Promise
 }
 
 /**
+ * A blob's layer facts when it is a tar (ustar magic at offset 257) or a gzipped one
+ * (gunzipped with node:zlib); undefined for anything else (configs, manifests: JSON).
+ */
+async function readLayerBlob(
+  name: string,
+  input: AsyncIterable<Buffer>
+): Promise<LayerTarFacts | undefined> {
+  const it = input[Symbol.asyncIterator]()
+  const head: Buffer[] = []
+  let size = 0
+  let done = false
+  while (size < 512 && !done) {
+    const n = await it.next()
+    if (n.done) done = true
+    else {
+      head.push(n.value)
+      size += n.value.length
+    }
+  }
+  const first = Buffer.concat(head)
+  const all = (async function* () {
+    yield first
+    if (!done) for (let n = await it.next(); !n.done; n = await it.next()) yield n.value
+  })()
+  const gzip = first[0] === 0x1f && first[1] === 0x8b
+  const isTar = first.subarray(257, 262).toString('latin1') === 'ustar'
+  if (!gzip && !isTar) {
+    await drain(all)
+    return undefined
+  }
+  return readLayerTar(name, gzip ? Readable.from(all).pipe(createGunzip()) : all)
+}
+
+/**
  * `docker save IMAGE` streamed through tar-stream: the facts of every layer tar, in the order
- * of RootFS.Layers (manifest.json's Layers). For the engine's legacy `docker save` layout.
+ * of RootFS.Layers (manifest.json's Layers). For every `docker save` layout: legacy
+ * (`<id>/layer.tar`), OCI (Docker 25+), and the containerd store's gzipped blobs.
  */
 export async function savedLayerFacts(image: string): Promise<LayerTarFacts[]> {
   const child = spawn('docker', ['save', image], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -514,7 +719,9 @@ export async function savedLayerFacts(image: string): Promise<LayerTarFacts[]> {
       links.set(name, normalTarPath(join(dir, h.linkname)))
       await drain(entry)
     } else if (name.endsWith('layer.tar') || /^blobs\/sha256\/[0-9a-f]{64}$/.test(name)) {
-      byName.set(name, await readLayerTar(name, entry as AsyncIterable<Buffer>))
+      // OCI blobs: layers (plain tars, or gzip on the containerd store) beside JSON
+      const facts = await readLayerBlob(name, entry as AsyncIterable<Buffer>)
+      if (facts) byName.set(name, facts)
     } else if (name === 'manifest.json') {
       const chunks: Buffer[] = []
       for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c)

@@ -60,6 +60,7 @@ export function analyzeImage(image: ImageData, opts: AnalyzeOptions): Analysis {
     totalBytes: sum(layers.map(l => l.bytes)),
     tarBytes: sum(layers.map(l => l.tarBytes)),
     ...compressedTotal(layers),
+    ...(image.storedBytes !== undefined ? { storedBytes: image.storedBytes } : {}),
     fileCount: countLiveFiles(stack),
     baseLayers: baseCount,
     baseSource: opts.base?.source ?? 'unknown',

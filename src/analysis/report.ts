@@ -138,6 +138,11 @@ export interface ImageSummary {
   tarBytes: number
   compressedBytes?: number
   compressedEstimated?: boolean
+  /**
+   * Read from an engine with the containerd image store: the size it reports there (`docker
+   * image inspect .Size`), the packed content it stores, not the unpacked bytes of totalBytes.
+   */
+  storedBytes?: number
   /** Regular files visible in the final filesystem. */
   fileCount: number
   /** How many bottom layers belong to the base image, and how that was decided. */

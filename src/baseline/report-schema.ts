@@ -197,6 +197,7 @@ const imageSummary = obj(
     tarBytes: uint,
     compressedBytes: uint,
     compressedEstimated: bool,
+    storedBytes: uint,
     fileCount: uint,
     baseLayers: uint,
     baseSource: { type: 'string', enum: ['dockerfile', 'from-image', 'baseline', 'unknown'] },

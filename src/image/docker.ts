@@ -91,10 +91,18 @@ export async function readEngineImage(ref: string, opts: ReadOptions): Promise<I
   const image = read.value
   return {
     ...image,
+    // The containerd image store names an image by its manifest (or index) digest, the classic
+    // store by its config digest; there `.Size` is the packed content, not the unpacked bytes.
+    ...(containerdStore(info, image) ? { storedBytes: info.size } : {}),
     id: info.id,
     reference: image.reference ?? (info.repoTags[0] || ref),
     source: { ...image.source, kind: 'engine' }
   }
+}
+
+/** True when the engine keeps the image in the containerd image store (see readEngineImage). */
+export function containerdStore(info: EngineImage, read: ImageData): boolean {
+  return info.id !== read.id
 }
 
 /**

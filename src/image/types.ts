@@ -113,6 +113,12 @@ export interface ImageData {
   platform: Platform
   config: ImageConfigJson
   layers: ResolvedLayer[]
+  /**
+   * Engine images on the containerd image store: what the engine reports as the image's size
+   * there (`docker image inspect .Size`), its packed content (compressed layer blobs, config,
+   * manifests) rather than the unpacked bytes the report counts.
+   */
+  storedBytes?: number
   source: {
     kind: 'engine' | 'archive' | 'oci-dir'
     layout: ArchiveLayout

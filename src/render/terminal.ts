@@ -19,6 +19,7 @@ export function renderTerminal(report: Report): string {
   out.push(
     `  size ${formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`
   )
+  if (img.storedBytes !== undefined) out.push(`  ${STORED_NOTE(formatBytes(img.storedBytes))}`)
   out.push('')
   out.push(...layersTable(img.layers))
   out.push('')
@@ -32,6 +33,10 @@ export function renderTerminal(report: Report): string {
   }
   return out.join('\n') + '\n'
 }
+
+/** Why `docker images` shows another number on the containerd image store. */
+export const STORED_NOTE = (stored: string): string =>
+  `stored ${stored} in the containerd image store (docker image inspect): packed layers, not the unpacked files counted here`
 
 function compressed(report: Report): string {
   const c = report.image.compressedBytes

@@ -148,10 +148,14 @@ export interface RunOptions {
 
 let runCounter = 0
 
-/** A runner's clean environment: nothing from the test process leaks in but PATH/DOCKER_HOST. */
+/**
+ * A runner's clean environment: nothing from the test process leaks in but PATH, DOCKER_HOST
+ * and DOCKER_CONFIG (the client's plugins: with buildx there, the action builds with buildx).
+ */
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
   if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST
+  if (process.env.DOCKER_CONFIG) env.DOCKER_CONFIG = process.env.DOCKER_CONFIG
   return env
 }
 

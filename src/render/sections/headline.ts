@@ -29,6 +29,13 @@ function sizeLine(r: ImageResult): string {
   ]
   const compressed = compressedPart(r)
   if (compressed) parts.push(compressed)
+  const stored = r.report.image.storedBytes
+  if (stored !== undefined) {
+    // the containerd image store's `docker image inspect .Size`: users see it and wonder
+    parts.push(
+      `stored ${formatBytes(stored)} <sub>(containerd image store: packed layers, what <code>docker image inspect</code> shows; the size above counts unpacked files)</sub>`
+    )
+  }
   const build = buildPart(r)
   if (build) parts.push(build)
   return parts.join(' · ')
