@@ -14,6 +14,7 @@ import {
   type DockerfileMap
 } from './dockerfile/index.js'
 import { baseLayersFromImage } from './image/docker.js'
+import type { RegistryOptions } from './image/registry/client.js'
 import { readImage } from './image/source.js'
 import type { ImageData } from './image/types.js'
 import type { Limits } from './inputs.js'
@@ -38,6 +39,8 @@ export interface MeasureOptions {
   build?: BuildInfo
   onProgress?: (bytes: number, total?: number) => void
   onWarning?: (message: string) => void
+  /** Credentials and insecure hosts for `docker://` sources. */
+  registry?: RegistryOptions
 }
 
 export async function measure(source: string, opts: MeasureOptions): Promise<Analysis> {
@@ -49,7 +52,8 @@ export async function measure(source: string, opts: MeasureOptions): Promise<Ana
     maxJsonBytes: opts.limits.maxJsonBytes,
     wantContent: wantsContent,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+    ...(opts.registry ? { registry: opts.registry } : {})
   })
   return analyse(image, opts)
 }

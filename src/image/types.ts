@@ -114,7 +114,7 @@ export interface ImageData {
   config: ImageConfigJson
   layers: ResolvedLayer[]
   source: {
-    kind: 'engine' | 'archive' | 'oci-dir'
+    kind: 'engine' | 'archive' | 'oci-dir' | 'registry'
     layout: ArchiveLayout
     path?: string
     /** Platforms present in the source (for messages and reports). */
