@@ -49,15 +49,16 @@ export class RegistryClient {
 
   /** Opens a blob for streaming; the caller reads (and verifies) the body. */
   async openBlob(digest: string, what: string): Promise<HttpAnswer> {
-    return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what, true)
+    return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what)
   }
 
   private async get(
     path: string,
     headers: Record<string, string>,
-    what: string,
-    blob = false
+    what: string
   ): Promise<HttpAnswer> {
+    // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
+    const blob = path.includes('/blobs/')
     await (this.ready ??= this.login())
     let url = new URL(path, this.base)
     for (let hop = 0; ; hop++) {

@@ -18,6 +18,8 @@ export interface RegistryReadOptions extends ReadOptions {
 
 /** Layers downloaded at once: zlib inflates on the thread pool, so two layers use two cores. */
 const LAYER_CONCURRENCY = 2
+/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
+const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024
 
 /** Every platform asked for (`platform: all` gives them all), each read in full. */
 export async function readRegistryImages(
@@ -93,18 +95,20 @@ async function readLayers(
           ref.descriptorSize,
           `${client.label}: ${what}`
         )
-        reads.set(
-          ref.path,
-          await readLayerFrom(source, {
-            ...layerOptions(opts),
-            name: `${client.label} ${what}`,
-            onProgress: bytes => {
-              done += bytes - seen
-              seen = bytes
-              opts.onProgress?.(done, total)
-            }
-          })
-        )
+        const options = {
+          ...layerOptions(opts),
+          name: `${client.label} ${what}`,
+          onProgress: (bytes: number) => {
+            done += bytes - seen
+            seen = bytes
+            opts.onProgress?.(done, total)
+          }
+        }
+        const read = await readLayerFrom(source, options).catch(async (err: unknown) => {
+          // Bytes that are not the blob explain a broken tar better than the tar error does.
+          throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err
+        })
+        reads.set(ref.path, read)
       } catch (err) {
         failed = true
         throw err
