@@ -41,7 +41,8 @@ export enum Inputs {
   EstimateCompressed = 'estimate-compressed',
   MaxEntries = 'max-entries',
   MaxPathLength = 'max-path-length',
-  MaxJsonSize = 'max-json-size'
+  MaxJsonSize = 'max-json-size',
+  InsecureRegistries = 'insecure-registries'
 }
 
 export enum Outputs {

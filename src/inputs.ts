@@ -69,6 +69,8 @@ export interface ActionInputs {
   token: string
   estimateCompressed: boolean
   limits: Limits
+  /** Registry hosts that may be read over plain HTTP (docker:// images). */
+  insecureRegistries: string[]
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -118,7 +120,10 @@ export function readInputs(
       Inputs.EstimateCompressed,
       false
     ),
-    limits: readLimits(get)
+    limits: readLimits(get),
+    insecureRegistries: get(Inputs.InsecureRegistries)
+      .split(/[\s,]+/)
+      .filter(Boolean)
   }
 }
 

@@ -8,10 +8,15 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { measureImages } from '../../src/action/measure-images.js'
 import { summarizeCompressed } from '../../src/analysis/compressed.js'
+import type { Report } from '../../src/analysis/report.js'
+import { main, type CliIo } from '../../src/cli/main.js'
+import { judge } from '../../src/diff/judge.js'
+import { renderComment } from '../../src/render/markdown.js'
 import { inspectRegistryImage } from '../../src/image/registry/inspect.js'
 import { readRegistryImages } from '../../src/image/registry/read-registry.js'
-import { DEFAULT_LIMITS } from '../../src/inputs.js'
+import { DEFAULT_LIMITS, readInputs } from '../../src/inputs.js'
 import { measure, type MeasureOptions } from '../../src/measure.js'
 import { describeEngine, docker, dockerBuild, removeImages, run } from '../support/engine.js'
 import { buildImage, tempDir, writeOciDir, type ImageSpec } from '../support/image-fixtures.js'
@@ -55,6 +60,17 @@ async function servedManifest(
   })
   expect(res.status).toBe(200)
   return (await res.json()) as { layers: { digest: string; size: number }[] }
+}
+
+function cliIo(): CliIo & { out: string; err: string } {
+  const r = {
+    out: '',
+    err: '',
+    isTTY: false,
+    stdout: (t: string) => void (r.out += t),
+    stderr: (t: string) => void (r.err += t)
+  }
+  return r
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
@@ -253,6 +269,14 @@ describeRegistryOnly(
       ]
     })
 
+    const bigger = (s: ImageSpec): ImageSpec => ({
+      ...s,
+      layers: [
+        { compression: 'gzip', entries: [{ path: 'bin/app', size: 300_002, seed: 2 }] },
+        s.layers[1]
+      ]
+    })
+
     beforeAll(async () => {
       registry = await startRegistry('none')
       const images = [
@@ -400,6 +424,80 @@ describeRegistryOnly(
         front.server.close()
         cdn.server.close()
       }
+    })
+
+    it('CLI: analyze --platform all prints one report per platform; --fast prints compressed sizes', async () => {
+      const cli = cliIo()
+      const source = `docker://${registry.host}/isg/multi:v1`
+      expect(
+        await main(['analyze', '--platform', 'all', '--json', '--no-progress', source], cli)
+      ).toBe(0)
+      const reports = JSON.parse(cli.out) as Report[]
+      expect(reports.map(r => r.image.platform)).toEqual(['linux/amd64', 'linux/arm64'])
+      // bin/app is 200 001 and 200 002 bytes; the config files are the same length
+      expect(reports[1].image.totalBytes - reports[0].image.totalBytes).toBe(1)
+      const before = registry.blobGets().length
+      const fast = cliIo()
+      expect(await main(['analyze', '--fast', '--platform', 'all', source], fast)).toBe(0)
+      expect(fast.out).toMatch(/linux\/amd64: .* compressed in 2 layers/)
+      expect(fast.out).toMatch(/linux\/arm64: .* compressed in 2 layers/)
+      // only the two configs were read
+      expect(registry.blobGets().length - before).toBe(2)
+    })
+
+    it('action: platform all gives one result per platform, each judged against its own platform', async () => {
+      const images = [
+        await buildImage(spec('linux/amd64', 1)),
+        await buildImage(bigger(spec('linux/arm64', 2)))
+      ]
+      const dir = writeOciDir(images, tempDir('isg-registry-oci-'), { nestedIndex: true })
+      const r = await run('skopeo', [
+        'copy',
+        '--all',
+        '--preserve-digests',
+        '--dest-tls-verify=false',
+        `oci:${dir}`,
+        `docker://${registry.host}/isg/multi:v2`
+      ])
+      expect(r.code).toBe(0)
+      const inputs = (image: string) =>
+        readInputs(
+          name => ({ image, platform: 'all', name: 'app' })[name] ?? '',
+          () => '',
+          'repo'
+        )
+      const base = await measureImages({
+        workspace: tempDir(),
+        inputs: inputs(`docker://${registry.host}/isg/multi:v1`)
+      })
+      const head = await measureImages({
+        workspace: tempDir(),
+        inputs: inputs(`docker://${registry.host}/isg/multi:v2`)
+      })
+      expect(head.map(m => [m.spec.name, m.spec.platform])).toEqual([
+        ['app', 'linux/amd64'],
+        ['app', 'linux/arm64']
+      ])
+      const results = head.map(m => {
+        const before = base.find(
+          b => b.analysis.report.image.platform === m.analysis.report.image.platform
+        )!
+        const info = {
+          method: 'stored' as const,
+          sha: 'a'.repeat(40),
+          branch: 'main',
+          report: before.analysis.report
+        }
+        return judge(m.spec.name, m.analysis.report, info, m.spec.thresholds)
+      })
+      expect(results.map(x => x.comparison?.total.delta)).toEqual([0, 100_000])
+      const comment = renderComment(
+        results,
+        { acceptLabel: 'ok', marker: '<!-- m -->' },
+        { maxLength: 65_536 }
+      ).body
+      expect(comment).toContain('<sub>linux/amd64</sub>')
+      expect(comment).toContain('<sub>linux/arm64</sub>')
     })
 
     it('a server that is not a registry is named as such', async () => {
