@@ -98,6 +98,7 @@ async function readLayers(
         const options = {
           ...layerOptions(opts),
           name: `${client.label} ${what}`,
+          ownedChunks: true,
           onProgress: (bytes: number) => {
             done += bytes - seen
             seen = bytes
