@@ -42,7 +42,8 @@ export enum Inputs {
   MaxEntries = 'max-entries',
   MaxPathLength = 'max-path-length',
   MaxJsonSize = 'max-json-size',
-  InsecureRegistries = 'insecure-registries'
+  InsecureRegistries = 'insecure-registries',
+  RegistryRead = 'registry-read'
 }
 
 export enum Outputs {

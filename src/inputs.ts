@@ -71,6 +71,8 @@ export interface ActionInputs {
   limits: Limits
   /** Registry hosts that may be read over plain HTTP (docker:// images). */
   insecureRegistries: string[]
+  /** docker:// images: `full` streams the layers, `fast` reads manifests and configs only. */
+  registryRead: 'full' | 'fast'
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -123,7 +125,8 @@ export function readInputs(
     limits: readLimits(get),
     insecureRegistries: get(Inputs.InsecureRegistries)
       .split(/[\s,]+/)
-      .filter(Boolean)
+      .filter(Boolean),
+    registryRead: parseEnum(get(Inputs.RegistryRead), Inputs.RegistryRead, ['full', 'fast'], 'full')
   }
 }
 

@@ -4,10 +4,11 @@
 // Truth comes from outside our code: the engine's own analysis of the same image, the
 // manifest as the registry serves it, the registry's access log.
 
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { runFastRead } from '../../src/action/fast-read.js'
 import { measureImages } from '../../src/action/measure-images.js'
 import { summarizeCompressed } from '../../src/analysis/compressed.js'
 import type { Report } from '../../src/analysis/report.js'
@@ -498,6 +499,50 @@ describeRegistryOnly(
       ).body
       expect(comment).toContain('<sub>linux/amd64</sub>')
       expect(comment).toContain('<sub>linux/arm64</sub>')
+    })
+
+    it('action registry-read fast: summary rows per platform, max-size on the compressed size, no layer read', async () => {
+      const dir = tempDir('isg-registry-action-')
+      const files = {
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+        GITHUB_OUTPUT: join(dir, 'output')
+      }
+      for (const f of Object.values(files)) writeFileSync(f, '')
+      const saved = { ...process.env }
+      Object.assign(process.env, files)
+      const before = registry.blobGets().length
+      try {
+        const source = `docker://${registry.host}/isg/multi:v1`
+        const inputs = readInputs(
+          name =>
+            ({
+              image: source,
+              platform: 'all',
+              name: 'app',
+              'registry-read': 'fast',
+              'max-size': '150kB'
+            })[name] ?? '',
+          () => '',
+          'repo'
+        )
+        const err = await runFastRead(inputs).catch((e: Error) => e)
+        const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
+        expect(summary).toMatch(/\| <code>app<\/code> \| linux\/amd64 \| .* \| 2 \|/)
+        expect(summary).toMatch(/\| <code>app<\/code> \| linux\/arm64 \| .* \| 2 \|/)
+        const output = readFileSync(files.GITHUB_OUTPUT, 'utf8')
+        const results = JSON.parse(/results<<(\S+)\n([\s\S]*?)\n\1/.exec(output)![2]) as {
+          compressedBytes: number
+        }[]
+        expect(results).toHaveLength(2)
+        // every layer here is ~200 kB of incompressible bytes: both platforms are over 150 kB
+        expect(String(err)).toMatch(
+          /app \(linux\/amd64\): compressed size .* is over max-size 150 kB; app \(linux\/arm64\)/
+        )
+        expect(output).toMatch(/verdict<<\S+\nfail\n/)
+        expect(registry.blobGets().length - before).toBe(2) // the two configs
+      } finally {
+        process.env = saved
+      }
     })
 
     it('a server that is not a registry is named as such', async () => {
