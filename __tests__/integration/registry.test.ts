@@ -235,6 +235,14 @@ describeRegistry('docker:// on a registry with token auth', () => {
     ])
   })
 
+  it('a token that expires mid-read is renewed once', async () => {
+    registry.expireNextToken()
+    const asked = registry.tokenRequests.length
+    const image = (await measure(`docker://${ref}`, opts(login))).report.image
+    expect(image.layers).toHaveLength(3)
+    expect(registry.tokenRequests.length - asked).toBe(2)
+  })
+
   it('anonymous: the token server gives no access and the error says no credentials were found', async () => {
     const err = await measure(`docker://${ref}`, opts(registry.dockerConfig(false))).catch(
       (e: Error) => e

@@ -28,6 +28,8 @@ export interface TestRegistry {
   blobGets(): string[]
   /** Requests the token server answered (token auth only). */
   tokenRequests: { scope: string; user?: string }[]
+  /** The next token the token server gives is already expired (token auth only). */
+  expireNextToken(): void
   /** A DOCKER_CONFIG directory holding (or not) a login for this registry. */
   dockerConfig(login: boolean): string
   stop(): Promise<void>
@@ -49,6 +51,7 @@ export async function startRegistry(auth: 'none' | 'htpasswd' | 'token'): Promis
   const port = await freePort()
   const host = `127.0.0.1:${port}`
   const tokenRequests: TestRegistry['tokenRequests'] = []
+  const expiry = { next: false }
   let tokenServer: Server | undefined
   let authYaml = ''
   if (auth === 'htpasswd') {
@@ -59,7 +62,7 @@ export async function startRegistry(auth: 'none' | 'htpasswd' | 'token'): Promis
   } else if (auth === 'token') {
     const { key, certFile, kid } = await signingKey(dir)
     const tokenPort = await freePort()
-    tokenServer = await startTokenServer(tokenPort, key, kid, tokenRequests)
+    tokenServer = await startTokenServer(tokenPort, key, kid, tokenRequests, expiry)
     authYaml =
       `auth:\n  token:\n    realm: http://127.0.0.1:${tokenPort}/token\n    service: isg-test-registry\n` +
       `    issuer: isg-test-issuer\n    rootcertbundle: ${certFile}\n`
@@ -85,6 +88,9 @@ export async function startRegistry(auth: 'none' | 'htpasswd' | 'token'): Promis
     blobGets: () =>
       [...log().matchAll(/"GET \/v2\/[^ ]+\/blobs\/(sha256:[0-9a-f]{64}) HTTP/g)].map(m => m[1]),
     tokenRequests,
+    expireNextToken: () => {
+      expiry.next = true
+    },
     dockerConfig: login => {
       const cfg = mkdtempSync(join(dir, 'docker-config-'))
       const auths = login
@@ -163,7 +169,8 @@ function startTokenServer(
   port: number,
   key: string,
   kid: string,
-  requests: TestRegistry['tokenRequests']
+  requests: TestRegistry['tokenRequests'],
+  expiry: { next: boolean }
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
@@ -186,7 +193,9 @@ function startTokenServer(
         const [type, name, actions] = s.split(':')
         return { type, name, actions: user ? actions.split(',') : [] }
       })
-    const now = Math.floor(Date.now() / 1000)
+    // An expired token: beyond the registry's leeway (60 s in distribution 2.8).
+    const now = Math.floor(Date.now() / 1000) - (expiry.next ? 3600 : 0)
+    expiry.next = false
     const token = jwt(
       { alg: 'RS256', typ: 'JWT', kid },
       {

@@ -21,6 +21,8 @@ export class RegistryClient {
   private credentials: Credentials | undefined
   private credentialsLooked = false
   private ready: Promise<void> | undefined
+  /** The registry's Bearer challenge, kept to get a new token when one expires mid-read. */
+  private bearer: Challenge | undefined
   readonly base: URL
 
   constructor(
@@ -61,6 +63,7 @@ export class RegistryClient {
     const blob = path.includes('/blobs/')
     await (this.ready ??= this.login())
     let url = new URL(path, this.base)
+    let renewed = false
     for (let hop = 0; ; hop++) {
       const sameHost = url.host === this.base.host
       const auth: Record<string, string> =
@@ -74,6 +77,14 @@ export class RegistryClient {
         continue
       }
       if (answer.status === 200) return answer
+      // Tokens live minutes (Docker Hub: 5); a large image outlasts one. One new token, once.
+      if (answer.status === 401 && sameHost && this.bearer && !renewed) {
+        discard(answer)
+        renewed = true
+        hop--
+        await this.fetchToken(this.bearer)
+        continue
+      }
       throw await this.failure(answer, what)
     }
   }
@@ -122,7 +133,10 @@ export class RegistryClient {
       )
     }
     const bearer = challenges.find(c => c.scheme === 'bearer')
-    if (bearer) return this.fetchToken(bearer)
+    if (bearer) {
+      this.bearer = bearer
+      return this.fetchToken(bearer)
+    }
     if (challenges.some(c => c.scheme === 'basic')) {
       const creds = await this.creds()
       if (!creds) throw this.denied(401, 'the API check (GET /v2/)')
