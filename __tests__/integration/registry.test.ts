@@ -221,7 +221,7 @@ describeRegistry('docker:// on a registry with token auth', () => {
   }, 300_000)
 
   afterAll(async () => {
-    await removeImages([ref]).catch(() => undefined)
+    await removeImages([TAG, ref]).catch(() => undefined)
     await registry?.stop()
   })
 
