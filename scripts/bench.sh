@@ -4,7 +4,7 @@
 # Figures only: nothing here fails on a slow time. Results: docs/benchmarks.md.
 #
 #   npm run bench -- [--size 5GB|1GB] [--runs N] [--rebuild] [--bundle] [--archive]
-#                    [--estimate] [--baseline-cli PATH] [--micro]
+#                    [--estimate] [--baseline-cli PATH] [--micro] [--registry]
 #
 #   --size          the benchmark image: 5GB (~200k files, default) or 1GB (~36k files, quick)
 #   --runs          runs of each command (default 3); medians are reported
@@ -13,12 +13,15 @@
 #   --archive       also time the CLI over a saved archive file (the reader without the export)
 #   --estimate      also time `analyze --estimate-compressed`
 #   --baseline-cli  also time another build of the CLI (before/after in one run)
+#   --registry      then push the image to a docker-registry on 127.0.0.1 and time
+#                   `analyze docker://…` and `analyze --fast docker://…` against
+#                   `skopeo copy docker://… oci:…` (scripts/bench/registry.mjs)
 #   --micro         then the micro benchmarks of scripts/bench/micro.ts (tar parsers over the
 #                   saved archive, and three ways of receiving the save stream)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-size=5GB runs=3 rebuild=() bundle=0 micro=0 extra=()
+size=5GB runs=3 rebuild=() bundle=0 micro=0 registry=0 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --rebuild) rebuild=(--rebuild); shift ;;
     --bundle) bundle=1; shift ;;
     --micro) micro=1; shift ;;
+    --registry) registry=1; shift ;;
     --archive | --estimate) extra+=("$1"); shift ;;
     --baseline-cli) extra+=("$1" "$2"); shift 2 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
@@ -43,6 +47,12 @@ image=$(node scripts/bench/image.mjs --size "$size" "${rebuild[@]}")
 docker image inspect --format 'bench: {{index .RepoTags 0}}: {{.Size}} bytes, {{len .RootFS.Layers}} layers' "$image"
 
 node scripts/bench/run.mjs --image "$image" --runs "$runs" "${extra[@]}"
+
+if [ "$registry" = 1 ]; then
+  echo
+  echo "bench: registry (docker-registry on 127.0.0.1)"
+  node scripts/bench/registry.mjs --image "$image" --runs "$runs"
+fi
 
 if [ "$micro" = 1 ]; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/isg-bench-micro-XXXXXX")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (from Debian, with apt-get) the tools the tests and the demo use when one is missing:
 # busybox-static (offline example images), skopeo and umoci (other archive layouts), zstd,
-# debootstrap (a Debian base image made offline from Debian's mirror). Without root it only
+# debootstrap (a Debian base image made offline from Debian's mirror), docker-registry,
+# apache2-utils (htpasswd) and openssl (the registry tests: a real registry on 127.0.0.1). Without root it only
 # says what is missing; the tests that need a missing tool then fail or skip with that name.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ declare -A pkg_of=(
   [/usr/bin/umoci]=umoci
   [/usr/bin/zstd]=zstd
   [/usr/sbin/debootstrap]=debootstrap
+  [/usr/bin/docker-registry]=docker-registry
+  [/usr/bin/htpasswd]=apache2-utils
+  [/usr/bin/openssl]=openssl
 )
 missing=()
 for path in "${!pkg_of[@]}"; do

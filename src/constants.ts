@@ -46,7 +46,9 @@ export enum Inputs {
   EstimateCompressed = 'estimate-compressed',
   MaxEntries = 'max-entries',
   MaxPathLength = 'max-path-length',
-  MaxJsonSize = 'max-json-size'
+  MaxJsonSize = 'max-json-size',
+  InsecureRegistries = 'insecure-registries',
+  RegistryRead = 'registry-read'
 }
 
 export enum Outputs {

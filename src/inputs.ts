@@ -78,6 +78,10 @@ export interface ActionInputs {
   token: string
   estimateCompressed: boolean
   limits: Limits
+  /** Registry hosts that may be read over plain HTTP (docker:// images). */
+  insecureRegistries: string[]
+  /** docker:// images: `full` streams the layers, `fast` reads manifests and configs only. */
+  registryRead: 'full' | 'fast'
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -135,7 +139,11 @@ export function readInputs(
       Inputs.EstimateCompressed,
       false
     ),
-    limits: readLimits(get)
+    limits: readLimits(get),
+    insecureRegistries: get(Inputs.InsecureRegistries)
+      .split(/[\s,]+/)
+      .filter(Boolean),
+    registryRead: parseEnum(get(Inputs.RegistryRead), Inputs.RegistryRead, ['full', 'fast'], 'full')
   }
 }
 

@@ -40,6 +40,7 @@ import {
   type CompareTarget
 } from './baseline/resolve.js'
 import { withWorktree } from './build/worktree.js'
+import { runFastRead } from './action/fast-read.js'
 import { errorMessage } from './errors.js'
 import { writeMeasureArtifact } from './github/artifact.js'
 import { writeLegArtifact } from './github/run-artifacts.js'
@@ -65,6 +66,7 @@ export async function run(): Promise<void> {
     const target: Target = { octokit: createClient(inputs.token, ctx.apiUrl), ...ctx.repository }
     if (mode === 'report') return await runReportMode(ctx, inputs, target)
     if (mode === 'aggregate') return await runAggregateMode(ctx, inputs, target)
+    if (inputs.registryRead === 'fast') return await runFastRead(inputs)
     measured = await measureImages({
       workspace: ctx.workspace,
       inputs,

@@ -14,7 +14,12 @@ import {
   type DockerfileMap
 } from './dockerfile/index.js'
 import { baseLayersFromImage } from './image/docker.js'
-import { readImage } from './image/source.js'
+import { UsageError } from './errors.js'
+import { keepYoungGenerationSmall } from './image/heap.js'
+import type { RegistryOptions } from './image/registry/client.js'
+import { readRegistryImages } from './image/registry/read-registry.js'
+import { isRegistrySource } from './image/registry/reference.js'
+import { readImage, type SourceOptions } from './image/source.js'
 import type { ImageData } from './image/types.js'
 import type { Limits } from './inputs.js'
 import { VERSION } from './version.js'
@@ -28,6 +33,9 @@ export interface DockerfileSource {
   target?: string
 }
 
+/** The `platform` value that asks for every platform of a registry index. */
+export const ALL_PLATFORMS = 'all'
+
 export interface MeasureOptions {
   platform?: string
   estimateCompressed: boolean
@@ -40,10 +48,35 @@ export interface MeasureOptions {
   buildArgs?: Record<string, string>
   onProgress?: (bytes: number, total?: number) => void
   onWarning?: (message: string) => void
+  /** Credentials and insecure hosts for `docker://` sources. */
+  registry?: RegistryOptions
 }
 
 export async function measure(source: string, opts: MeasureOptions): Promise<Analysis> {
-  const image = await readImage(source, {
+  const image = await readImage(source, readOptions(opts))
+  return analyse(image, opts)
+}
+
+/**
+ * Every platform asked for: `platform: all` measures each platform of a registry index (one
+ * analysis per platform, in the index's order); any other platform gives one analysis.
+ */
+export async function measureEach(source: string, opts: MeasureOptions): Promise<Analysis[]> {
+  if (opts.platform !== ALL_PLATFORMS) return [await measure(source, opts)]
+  if (!isRegistrySource(source)) {
+    throw new UsageError(
+      `platform "all" measures every platform of an image index in a registry: give a docker://HOST/REPO:TAG image (not ${source}), or one platform`
+    )
+  }
+  keepYoungGenerationSmall()
+  const images = await readRegistryImages(source, readOptions(opts))
+  const out: Analysis[] = []
+  for (const image of images) out.push(await analyse(image, opts))
+  return out
+}
+
+function readOptions(opts: MeasureOptions): SourceOptions {
+  return {
     ...(opts.platform ? { platform: opts.platform } : {}),
     estimateCompressed: opts.estimateCompressed,
     maxEntries: opts.limits.maxEntries,
@@ -51,9 +84,9 @@ export async function measure(source: string, opts: MeasureOptions): Promise<Ana
     maxJsonBytes: opts.limits.maxJsonBytes,
     wantContent: wantsContent,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
-  })
-  return analyse(image, opts)
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+    ...(opts.registry ? { registry: opts.registry } : {})
+  }
 }
 
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */

@@ -13,7 +13,13 @@ import {
 } from '../build/builder.js'
 import { errorMessage } from '../errors.js'
 import type { ActionInputs, ImageSpec } from '../inputs.js'
-import { measure, type DockerfileSource } from '../measure.js'
+import {
+  ALL_PLATFORMS,
+  measure,
+  measureEach,
+  type DockerfileSource,
+  type MeasureOptions
+} from '../measure.js'
 import { confinedPath } from './confine.js'
 import * as log from './log.js'
 
@@ -35,7 +41,10 @@ export async function measureImages(env: MeasureEnv): Promise<Measured[]> {
   const out: Measured[] = []
   try {
     // Sequentially: one engine, and builds compete for the same two cores.
-    for (const spec of env.inputs.images) out.push(await measureImage(spec, env))
+    for (const spec of env.inputs.images) {
+      if (spec.platform === ALL_PLATFORMS) out.push(...(await measurePlatforms(spec, env)))
+      else out.push(await measureImage(spec, env))
+    }
   } catch (e) {
     // The caller never gets the images built before the failure: remove them here.
     await cleanupQuietly(out, env.inputs.keepImage)
@@ -66,15 +75,8 @@ export async function measureImage(
   try {
     const analysis = await log.group(`Reading ${spec.name} (${from})`, () =>
       measure(from, {
-        ...(spec.platform ? { platform: spec.platform } : {}),
-        estimateCompressed: env.inputs.estimateCompressed,
-        limits: env.inputs.limits,
-        ...(dockerfile ? { dockerfile } : {}),
-        ignoreHints: env.inputs.ignoreHints,
-        pythonBytecode: env.inputs.pythonBytecode,
-        ...(build ? { build } : {}),
-        ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
-        onWarning: m => log.warning(m)
+        ...measureOptions(spec, env, dockerfile),
+        ...(build ? { build } : {})
       })
     )
     return { ...measured, analysis }
@@ -82,6 +84,48 @@ export async function measureImage(
     // Built but not readable (e.g. over max-entries): the image is not left behind.
     await cleanupQuietly([measured], env.inputs.keepImage)
     throw e
+  }
+}
+
+/**
+ * `platform: all`: every platform of a registry index, one Measured each, named as the spec
+ * and told apart by platform (baselines are kept per name and platform).
+ */
+async function measurePlatforms(spec: ImageSpec, env: MeasureEnv): Promise<Measured[]> {
+  if (!spec.image || spec.build || spec.archive) {
+    throw new Error(
+      `image "${spec.name}": platform \`all\` reads every platform of a registry image; give \`image: docker://HOST/REPO:TAG\` (pushed by build-push-action), or one platform`
+    )
+  }
+  const source = spec.image
+  const dockerfile = dockerfileOf(spec, env.workspace, env.confine === true)
+  const analyses = await log.group(`Reading ${spec.name} (${source}, every platform)`, () =>
+    measureEach(source, measureOptions(spec, env, dockerfile))
+  )
+  return analyses.map(analysis => ({
+    spec: { ...spec, platform: analysis.report.image.platform },
+    analysis
+  }))
+}
+
+function measureOptions(
+  spec: ImageSpec,
+  env: MeasureEnv,
+  dockerfile: DockerfileSource | undefined
+): MeasureOptions {
+  return {
+    ...(spec.platform ? { platform: spec.platform } : {}),
+    estimateCompressed: env.inputs.estimateCompressed,
+    limits: env.inputs.limits,
+    ...(dockerfile ? { dockerfile } : {}),
+    ignoreHints: env.inputs.ignoreHints,
+    pythonBytecode: env.inputs.pythonBytecode,
+    onWarning: m => log.warning(m),
+    ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
+    registry: {
+      ...(env.inputs.token ? { githubToken: env.inputs.token } : {}),
+      insecureRegistries: env.inputs.insecureRegistries
+    }
   }
 }
 

@@ -119,7 +119,7 @@ export async function postStatuses(
       owner: t.owner,
       repo: t.repo,
       sha,
-      name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+      name: statusName(r, results),
       ...(runUrl ? { targetUrl: runUrl } : {})
     }
     try {
@@ -262,4 +262,12 @@ export function renderContext(
     acceptLabel,
     marker
   }
+}
+
+/** One status per image, per platform when one image has several (`platform: all`). */
+function statusName(r: ImageResult, results: ImageResult[]): string {
+  const samePlatforms = results.filter(o => o.name === r.name).length > 1
+  if (samePlatforms || (results.length === 1 && r.platform !== 'linux/amd64'))
+    return `${r.name}@${r.platform}`
+  return r.name
 }

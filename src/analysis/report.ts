@@ -122,7 +122,11 @@ export interface ImageSummary {
   id: string
   /** `os/arch[/variant]` */
   platform: string
-  source: { kind: 'engine' | 'archive' | 'oci-dir'; layout: ArchiveLayout; path?: string }
+  source: {
+    kind: 'engine' | 'archive' | 'oci-dir' | 'registry'
+    layout: ArchiveLayout
+    path?: string
+  }
   config: {
     user: string
     entrypoint: string[]

@@ -176,7 +176,7 @@ const imageSummary = obj(
     platform: str(BOUNDS.platform),
     source: obj(
       {
-        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir'] },
+        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir', 'registry'] },
         layout: { type: 'string', enum: ['docker-legacy', 'docker-oci', 'oci'] },
         path: str(BOUNDS.path)
       },

@@ -8,7 +8,11 @@ import { UsageError } from '../errors.js'
 import { execCommand } from '../exec.js'
 import type { Log } from '../github/client.js'
 import { deriveName } from '../inputs.js'
-import { measure } from '../measure.js'
+import { ALL_PLATFORMS, measureEach } from '../measure.js'
+import { summarizeCompressed } from '../analysis/compressed.js'
+import { inspectRegistryImage } from '../image/registry/inspect.js'
+import { isRegistrySource } from '../image/registry/reference.js'
+import { renderCompressedTerminal } from '../render/terminal-compressed.js'
 import { isArchiveSource, looksLikePath } from '../image/source.js'
 import { renderMarkdownReport } from '../render/markdown.js'
 import type { BaselineInfo, ImageResult } from '../render/model.js'
@@ -16,7 +20,7 @@ import { renderComparisonTerminal, renderTerminal } from '../render/terminal.js'
 import { judge } from '../diff/judge.js'
 import { printFixDiff, writeSarif } from './fixes.js'
 import type { CliIo } from './main.js'
-import { measureOptionsOf, thresholdsOf, type Values } from './options.js'
+import { measureOptionsOf, registryOptionsOf, thresholdsOf, type Values } from './options.js'
 import { progressReporter } from './progress.js'
 
 async function measureSource(
@@ -25,14 +29,27 @@ async function measureSource(
   io: CliIo,
   side: 'head' | 'base' = 'head'
 ): Promise<Report> {
+  if (v.platform === ALL_PLATFORMS)
+    throw new UsageError('--platform all works with analyze, record and check')
+  const [report] = await measureSources(source, v, io, side)
+  return report
+}
+
+/** One report, or one per platform with --platform all (docker:// sources). */
+async function measureSources(
+  source: string,
+  v: Values,
+  io: CliIo,
+  side: 'head' | 'base' = 'head'
+): Promise<Report[]> {
   const progress = progressReporter(io, !v['no-progress'])
   try {
-    const { report } = await measure(source, {
+    const analyses = await measureEach(source, {
       ...measureOptionsOf(v, side),
       onProgress: progress.update,
       onWarning: m => io.stderr(`warning: ${m}\n`)
     })
-    return report
+    return analyses.map(a => a.report)
   } finally {
     progress.done()
   }
@@ -54,12 +71,41 @@ function args(list: string[], count: number, usage: string): string[] {
 export async function analyzeCommand(list: string[], v: Values, io: CliIo): Promise<number> {
   const [source] = args(list, 1, 'analyze takes exactly one <source>')
   const thresholds = thresholdsOf(v)
-  const report = await measureSource(source, v, io)
-  if (v.sarif !== undefined) await writeSarif(v.sarif, nameOf(source, v), report, v.dockerfile, io)
-  if (v['fix-diff']) return await printFixDiff(report, v, io)
-  const result = judge(nameOf(source, v), report, undefined, thresholds)
-  output(io, v, result, () => renderTerminal(report))
-  return result.verdict.verdict === 'fail' ? 1 : 0
+  if (v.fast) return fastCommand(source, v, io)
+  const reports = await measureSources(source, v, io)
+  // --sarif and --fix-diff are about the Dockerfile: the first platform's hints name it
+  if (v.sarif !== undefined)
+    await writeSarif(v.sarif, nameOf(source, v), reports[0], v.dockerfile, io)
+  if (v['fix-diff']) return await printFixDiff(reports[0], v, io)
+  const results = reports.map(report => judge(nameOf(source, v), report, undefined, thresholds))
+  if (v.json && results.length > 1) {
+    // --platform all: one JSON document, a list of the platforms' reports
+    io.stdout(
+      `${JSON.stringify(
+        results.map(r => r.report),
+        null,
+        2
+      )}\n`
+    )
+  } else for (const r of results) output(io, v, r, () => renderTerminal(r.report))
+  return results.some(r => r.verdict.verdict === 'fail') ? 1 : 0
+}
+
+/** analyze --fast: a registry image from its manifests and configs, no layer downloaded. */
+async function fastCommand(source: string, v: Values, io: CliIo): Promise<number> {
+  if (!isRegistrySource(source))
+    throw new UsageError(
+      `--fast reads a registry image: give docker://HOST/REPO:TAG, not ${source}`
+    )
+  const summary = summarizeCompressed(
+    await inspectRegistryImage(source, {
+      ...(v.platform ? { platform: v.platform } : {}),
+      maxJsonBytes: measureOptionsOf(v).limits.maxJsonBytes,
+      registry: registryOptionsOf(v)
+    })
+  )
+  io.stdout(v.json ? `${JSON.stringify(summary, null, 2)}\n` : renderCompressedTerminal(summary))
+  return 0
 }
 
 export async function compareCommand(list: string[], v: Values, io: CliIo): Promise<number> {
@@ -76,26 +122,41 @@ export async function compareCommand(list: string[], v: Values, io: CliIo): Prom
 export async function recordCommand(list: string[], v: Values, io: CliIo): Promise<number> {
   const [source] = args(list, 1, 'record takes exactly one <source>')
   const sha = v.sha ?? (await gitHead())
-  const report = await measureSource(source, v, io)
   const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io))
   const name = nameOf(source, v)
-  await store.put(
-    toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() })
-  )
-  io.stderr(
-    `recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`
-  )
-  if (v.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+  for (const report of await measureSources(source, v, io)) {
+    await store.put(
+      toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() })
+    )
+    io.stderr(
+      `recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`
+    )
+    if (v.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+  }
   return 0
 }
 
 export async function checkCommand(list: string[], v: Values, io: CliIo): Promise<number> {
   const [source] = args(list, 1, 'check takes exactly one <source>')
+  thresholdsOf(v) // bad thresholds are refused before anything is read
+  const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io))
+  const name = nameOf(source, v)
+  let failed = false
+  for (const head of await measureSources(source, v, io)) {
+    failed ||= (await checkOne(head, name, store, v, io)) !== 0
+  }
+  return failed ? 1 : 0
+}
+
+async function checkOne(
+  head: Report,
+  name: string,
+  store: LocalBaselineStore,
+  v: Values,
+  io: CliIo
+): Promise<number> {
   const thresholds = thresholdsOf(v)
   const dir = v['baseline-dir'] ?? DEFAULT_BASELINE_DIR
-  const store = new LocalBaselineStore(dir, storeLog(io))
-  const head = await measureSource(source, v, io)
-  const name = nameOf(source, v)
   const platform = head.image.platform
   const sha = v.against ?? (await store.history(name, platform, 1))[0]?.sha
   const baseline = sha ? await store.get(name, platform, sha) : undefined

@@ -21,9 +21,17 @@ Usage:
   an archive file                         image.tar, image.tar.gz (docker/podman save,
                                           skopeo, buildx --output type=oci|docker)
   an OCI image layout directory           oci:path/to/dir
+  an image in a registry (not pulled)     docker://ghcr.io/owner/app:tag, docker://nginx,
+                                          docker://HOST/REPO@sha256:… (logins from
+                                          ~/.docker/config.json and credential helpers)
 
 Reading:
-  --platform <os/arch[/variant]>   platform of a multi-platform source (default: this machine's)
+  --platform <os/arch[/variant]>   platform of a multi-platform source (default: this machine's);
+                                   \`all\` with docker://: every platform, one report each
+  --fast                           analyze docker:// from manifests and configs only:
+                                   compressed sizes per layer and platform, no layer download
+  --insecure-registry <host>       read docker:// from this host over plain HTTP (repeatable;
+                                   localhost and 127.0.0.1 always may)
   --dockerfile <path>              the Dockerfile that built the image: layers and hints get
                                    its line numbers, and its FROM marks the base image
   --base-dockerfile <path>         compare: the Dockerfile that built <base>

@@ -12,10 +12,13 @@ import {
   type InputGetter,
   type Limits
 } from '../inputs.js'
+import type { RegistryOptions } from '../image/registry/client.js'
 import type { MeasureOptions } from '../measure.js'
 
 const OPTIONS = {
   platform: { type: 'string' },
+  fast: { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
   dockerfile: { type: 'string' },
@@ -91,8 +94,15 @@ export function measureOptionsOf(v: Values, side: 'head' | 'base' = 'head'): Mea
         }
       : {}),
     ignoreHints,
-    pythonBytecode: v['python-bytecode'] === true
+    pythonBytecode: v['python-bytecode'] === true,
+    registry: registryOptionsOf(v)
   }
+}
+
+/** docker:// sources: the Docker config's logins, plain HTTP for the hosts named. */
+export function registryOptionsOf(v: Values): RegistryOptions {
+  const insecure = (v['insecure-registry'] ?? []).flatMap(h => h.split(',')).filter(Boolean)
+  return insecure.length > 0 ? { insecureRegistries: insecure } : {}
 }
 
 /** The Dockerfile must be a file (measure reads it; here only that is checked, early). */

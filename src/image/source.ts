@@ -1,20 +1,29 @@
-// Where an image comes from: the local engine (a reference or id), an archive file, or an
-// OCI layout directory (`oci:<dir>`).
+// Where an image comes from: the local engine (a reference or id), an archive file, an OCI
+// layout directory (`oci:<dir>`), or a registry (`docker://host/repo:tag`).
 
 import { existsSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { readImageSource, type ReadOptions } from './archive/index.js'
 import { readEngineImage } from './docker.js'
 import { keepYoungGenerationSmall } from './heap.js'
+import type { RegistryOptions } from './registry/client.js'
+import { isRegistrySource } from './registry/reference.js'
+import { readRegistryImage } from './registry/read-registry.js'
 import type { ImageData } from './types.js'
 
 export function isArchiveSource(source: string): boolean {
   return source.startsWith('oci:') || existsSync(source)
 }
 
-export async function readImage(source: string, opts: ReadOptions): Promise<ImageData> {
+export interface SourceOptions extends ReadOptions {
+  /** Credentials and insecure hosts, for `docker://` sources. */
+  registry?: RegistryOptions
+}
+
+export async function readImage(source: string, opts: SourceOptions): Promise<ImageData> {
   // Memory: what is read lives until the report is made (heap.ts).
   keepYoungGenerationSmall()
+  if (isRegistrySource(source)) return readRegistryImage(source, opts)
   if (isArchiveSource(source)) return readImageSource(source, opts)
   if (looksLikePath(source)) {
     throw new UsageError(

@@ -120,7 +120,7 @@ export interface ImageData {
    */
   storedBytes?: number
   source: {
-    kind: 'engine' | 'archive' | 'oci-dir'
+    kind: 'engine' | 'archive' | 'oci-dir' | 'registry'
     layout: ArchiveLayout
     path?: string
     /** Platforms present in the source (for messages and reports). */

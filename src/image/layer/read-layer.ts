@@ -39,6 +39,11 @@ export interface ReadLayerOptions {
   onWarning?: (message: string) => void
   /** Gzip an uncompressed layer on the side to fill `estimatedGzipBytes` (costs CPU). */
   estimateCompressed?: boolean
+  /**
+   * The chunks written are the caller's to give away (fresh buffers from an HTTP body, never
+   * reused): the decompressor may keep them without a copy.
+   */
+  ownedChunks?: boolean
   /** Regular files whose bytes to keep in `contents` (small package databases). */
   wantContent?: (path: string, size: number) => boolean
 }
@@ -155,7 +160,7 @@ export class LayerParser extends EventEmitter implements ChunkSink {
     const output = guard(tar, err => this.failWith(err))
     feed(decompressor, output, chunk => (this.tarBytes += chunk.length))
     this.parts.push(decompressor)
-    return copying(decompressor)
+    return this.opts.ownedChunks ? decompressor : copying(decompressor)
   }
 
   /** The tar parser as a sink whose end() also completes the read. */
