@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7854);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1545);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7854:
+/***/ 1545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47291,7 +47291,7 @@ const imageSummary = obj({
     id: str(BOUNDS.id),
     platform: str(BOUNDS.platform),
     source: obj({
-        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir'] },
+        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir', 'registry'] },
         layout: { type: 'string', enum: ['docker-legacy', 'docker-oci', 'oci'] },
         path: str(BOUNDS.path)
     }, ['kind', 'layout']),
@@ -47307,6 +47307,7 @@ const imageSummary = obj({
     tarBytes: uint,
     compressedBytes: uint,
     compressedEstimated: bool,
+    storedBytes: uint,
     fileCount: uint,
     baseLayers: uint,
     baseSource: { type: 'string', enum: ['dockerfile', 'from-image', 'baseline', 'unknown'] },
@@ -47823,6 +47824,7 @@ function analyzeImage(image, opts) {
         totalBytes: sum(layers.map(l => l.bytes)),
         tarBytes: sum(layers.map(l => l.tarBytes)),
         ...compressedTotal(layers),
+        ...(image.storedBytes !== undefined ? { storedBytes: image.storedBytes } : {}),
         fileCount: countLiveFiles(stack),
         baseLayers: baseCount,
         baseSource: opts.base?.source ?? 'unknown',
@@ -52899,7 +52901,7 @@ class LayerParser extends external_node_events_.EventEmitter {
         const output = guard(tar, err => this.failWith(err));
         feed(decompressor, output, chunk => (this.tarBytes += chunk.length));
         this.parts.push(decompressor);
-        return copying(decompressor);
+        return this.opts.ownedChunks ? decompressor : copying(decompressor);
     }
     /** The tar parser as a sink whose end() also completes the read. */
     tarInput() {
@@ -54563,10 +54565,17 @@ async function readEngineImage(ref, opts) {
     const image = read.value;
     return {
         ...image,
+        // The containerd image store names an image by its manifest (or index) digest, the classic
+        // store by its config digest; there `.Size` is the packed content, not the unpacked bytes.
+        ...(containerdStore(info, image) ? { storedBytes: info.size } : {}),
         id: info.id,
         reference: image.reference ?? (info.repoTags[0] || ref),
         source: { ...image.source, kind: 'engine' }
     };
+}
+/** True when the engine keeps the image in the containerd image store (see readEngineImage). */
+function containerdStore(info, read) {
+    return info.id !== read.id;
 }
 /**
  * How many bottom layers come from `from` (the Dockerfile's FROM image), when that image is
@@ -54625,9 +54634,788 @@ function keepYoungGenerationSmall() {
     }
 }
 
+;// CONCATENATED MODULE: ./src/image/registry/challenge.ts
+// `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` (RFC 7235 auth-params), parsed.
+// Pure.
+/** The challenges of one header value; quoted values may hold commas. */
+function parseChallenges(header) {
+    if (!header)
+        return [];
+    const out = [];
+    const re = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+|$)|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^,\s]*)\s*,?/gy;
+    let m;
+    let current;
+    while (re.lastIndex < header.length && (m = re.exec(header)) !== null) {
+        if (m[0] === '')
+            break;
+        if (m[1] !== undefined) {
+            current = { scheme: m[1].toLowerCase(), params: {} };
+            out.push(current);
+        }
+        else if (current && m[2] !== undefined) {
+            const value = m[4] !== undefined ? m[4].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+            current.params[m[2].toLowerCase()] = value;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/credentials.ts
+// Who we are to a registry: the workflow's token on ghcr.io, else what `docker login` left in
+// the Docker config (`auths`, `credHelpers`, `credsStore`), else nobody. The source is named in
+// errors (a 401 says which one was tried); the secret never leaves this object's fields.
+
+
+
+
+/** Keys docker login writes for a host (Docker Hub has its historical URL). */
+function serverKeys(displayHost) {
+    if (displayHost === 'docker.io')
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [
+        displayHost,
+        `https://${displayHost}`,
+        `http://${displayHost}`,
+        `https://${displayHost}/v1/`
+    ];
+}
+async function findCredentials(displayHost, opts = {}) {
+    if (displayHost === 'ghcr.io' && opts.githubToken) {
+        return {
+            username: 'x-access-token',
+            password: opts.githubToken,
+            source: 'the workflow token (input `github-token`)'
+        };
+    }
+    const dir = opts.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const file = (0,external_node_path_namespaceObject.join)(dir, 'config.json');
+    const config = readConfig(file);
+    if (!config)
+        return undefined;
+    const keys = serverKeys(displayHost);
+    const run = opts.runHelper ?? runCredentialHelper;
+    const helper = keys.map(k => config.credHelpers?.[k]).find(Boolean);
+    if (helper)
+        return fromHelper(run, helper, keys[0], file);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        const creds = entry && fromAuthEntry(entry, `${file} (auths "${key}")`);
+        if (creds)
+            return creds;
+    }
+    if (config.credsStore)
+        return fromHelper(run, config.credsStore, keys[0], file);
+    return undefined;
+}
+function readConfig(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const json = JSON.parse(text);
+        return typeof json === 'object' && json !== null ? json : undefined;
+    }
+    catch {
+        throw new Error(`${file} is not valid JSON; fix it or run docker login again`);
+    }
+}
+function fromAuthEntry(entry, source) {
+    if (typeof entry.auth === 'string' && entry.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0)
+            return { username: plain.slice(0, colon), password: plain.slice(colon + 1), source };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string')
+        return { username: entry.username, password: entry.password, source };
+    return undefined;
+}
+async function fromHelper(run, helper, server, file) {
+    const source = `credential helper docker-credential-${helper} (from ${file})`;
+    if (!/^[A-Za-z0-9_.-]+$/.test(helper))
+        throw new Error(`${file} names a credential helper "${helper}" that is not a plain name`);
+    const answer = await run(helper, server);
+    if (!answer?.Secret)
+        return undefined;
+    // Helpers answer `<token>` as the user name for identity tokens; registries take them as is.
+    return { username: answer.Username ?? '', password: answer.Secret, source };
+}
+async function runCredentialHelper(helper, server) {
+    const r = await execCommand(`docker-credential-${helper}`, ['get'], { input: server });
+    // "credentials not found in native keychain": no login for this host, not an error.
+    if (r.code !== 0)
+        return undefined;
+    try {
+        return JSON.parse(r.stdout);
+    }
+    catch {
+        throw new Error(`docker-credential-${helper} get answered something that is not JSON`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/image/registry/http.ts
+// One HTTP(S) GET with node:http, answering a Node stream (the layer readers take those without
+// a web-stream bridge). Redirects are not followed here: the client decides where credentials go.
+
+
+const TIMEOUT_MS = 60_000;
+const agents = {
+    http: new external_node_http_.Agent({ keepAlive: true }),
+    https: new external_node_https_namespaceObject.Agent({ keepAlive: true })
+};
+function httpGet(url, headers, method = 'GET') {
+    const secure = url.protocol === 'https:';
+    const lib = secure ? external_node_https_namespaceObject : external_node_http_;
+    return new Promise((resolve, reject) => {
+        const req = lib.request(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: TIMEOUT_MS }, res => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url }));
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+        req.on('error', err => reject(new Error(describeNetError(err))));
+        req.end();
+    });
+}
+function describeNetError(err) {
+    return err.code ? `${err.code} (${err.message})` : err.message;
+}
+/** Reads a small body whole, refusing more than `max` bytes. */
+async function http_readBody(answer, max, what) {
+    const declared = Number(answer.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+        answer.body.destroy();
+        throw new Error(`${what} is ${declared} bytes, over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of answer.body) {
+        size += chunk.length;
+        if (size > max) {
+            answer.body.destroy();
+            throw new Error(`${what} is over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+/** Drains a body we do not want, so the connection can be reused. */
+function http_discard(answer) {
+    answer.body.resume();
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/reference.ts
+// `docker://HOST/REPO:TAG` and `docker://HOST/REPO@sha256:…` parsed into what the distribution
+// API needs. Pure. Names follow Docker's rules: no host means Docker Hub, whose API lives at
+// registry-1.docker.io, and a one-part Hub name is an official image under `library/`.
+
+const REGISTRY_PREFIX = 'docker://';
+const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const reference_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+function isRegistrySource(source) {
+    return source.startsWith(REGISTRY_PREFIX);
+}
+function parseRegistryReference(source) {
+    const text = source.startsWith(REGISTRY_PREFIX) ? source.slice(REGISTRY_PREFIX.length) : source;
+    const bad = (why) => new UsageError(`${REGISTRY_PREFIX}${text} is not a valid image reference: ${why}. ` +
+        `Write ${REGISTRY_PREFIX}HOST/REPOSITORY:TAG or ${REGISTRY_PREFIX}HOST/REPOSITORY@sha256:DIGEST`);
+    let rest = text.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!reference_DIGEST.test(digest))
+            throw bad(`"${digest}" is not a sha256:… or sha512:… digest`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(`"${tag}" is not a valid tag`);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash < 0 ? '' : rest.slice(0, slash);
+    const hasHost = first.includes('.') || first.includes(':') || first === 'localhost';
+    let displayHost = hasHost ? first : 'docker.io';
+    let repository = hasHost ? rest.slice(slash + 1) : rest;
+    if (hasHost && !HOST.test(displayHost))
+        throw bad(`"${displayHost}" is not a host name`);
+    if (displayHost === 'index.docker.io' || displayHost === 'registry-1.docker.io')
+        displayHost = 'docker.io';
+    const hub = displayHost === 'docker.io';
+    if (hub && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!REPOSITORY.test(repository))
+        throw bad(`"${repository}" is not a repository name (lower case letters, digits, . _ - and /)`);
+    const ref = {
+        text,
+        host: hub ? 'registry-1.docker.io' : displayHost.toLowerCase(),
+        displayHost: displayHost.toLowerCase(),
+        repository
+    };
+    if (digest)
+        ref.digest = digest;
+    // A digest pins the content; a tag beside it is only a label.
+    if (tag)
+        ref.tag = tag;
+    else if (!digest)
+        ref.tag = 'latest';
+    return ref;
+}
+/** What to ask the manifests endpoint for: the digest when pinned, else the tag. */
+function manifestTarget(ref) {
+    return ref.digest ?? ref.tag ?? 'latest';
+}
+/** HTTP without TLS only for the loopback host, or hosts the user named insecure. */
+function allowsPlainHttp(host, insecure = []) {
+    const name = hostName(host);
+    if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name === '::1')
+        return true;
+    return insecure.some(h => h.toLowerCase() === host.toLowerCase() || h.toLowerCase() === name);
+}
+function hostName(host) {
+    const m = /^(\[[^\]]+\]|[^:]+)/.exec(host.toLowerCase());
+    return m ? m[1] : host.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/client.ts
+// The OCI distribution API for one repository: the /v2/ ping, the bearer-token and basic auth
+// flows, manifests and blobs. Credentials go only to the registry's host and its token realm; a
+// blob redirect to another host (a CDN) is followed without them.
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const MAX_SMALL_BYTES = 1024 * 1024;
+class RegistryClient {
+    ref;
+    opts;
+    authorization;
+    credentials;
+    credentialsLooked = false;
+    ready;
+    /** The registry's Bearer challenge, kept to get a new token when one expires mid-read. */
+    bearer;
+    base;
+    constructor(ref, opts = {}) {
+        this.ref = ref;
+        this.opts = opts;
+        const plain = allowsPlainHttp(ref.host, opts.insecureRegistries);
+        this.base = new URL(`${plain ? 'http' : 'https'}://${ref.host}/`);
+    }
+    /** `docker://host/repo:tag` as people wrote it, for messages. */
+    get label() {
+        return `docker://${this.ref.text}`;
+    }
+    /** GET of a manifest or small blob; 404 and auth failures become clear errors. */
+    async getSmall(path, accept, what, maxBytes = MAX_SMALL_BYTES) {
+        const answer = await this.get(path, accept ? { Accept: accept } : {}, what);
+        return { bytes: await http_readBody(answer, maxBytes, what), answer };
+    }
+    /** Opens a blob for streaming; the caller reads (and verifies) the body. */
+    async openBlob(digest, what) {
+        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what);
+    }
+    async get(path, headers, what) {
+        // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
+        const blob = path.includes('/blobs/');
+        await (this.ready ??= this.login());
+        let url = new URL(path, this.base);
+        let renewed = false;
+        for (let hop = 0;; hop++) {
+            const sameHost = url.host === this.base.host;
+            const auth = sameHost && this.authorization ? { Authorization: this.authorization } : {};
+            const answer = await this.send(url, { ...headers, ...auth }, what);
+            if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
+                http_discard(answer);
+                if (hop >= MAX_REDIRECTS)
+                    throw new Error(`${this.label}: ${what}: more than ${MAX_REDIRECTS} redirects`);
+                url = this.redirectTarget(url, answer.headers.location, what, blob);
+                continue;
+            }
+            if (answer.status === 200)
+                return answer;
+            // Tokens live minutes (Docker Hub: 5); a large image outlasts one. One new token, once.
+            if (answer.status === 401 && sameHost && this.bearer && !renewed) {
+                http_discard(answer);
+                renewed = true;
+                hop--;
+                await this.fetchToken(this.bearer);
+                continue;
+            }
+            throw await this.failure(answer, what);
+        }
+    }
+    redirectTarget(from, location, what, blob) {
+        const to = new URL(location, from);
+        if (to.protocol !== 'https:' &&
+            !(to.protocol === 'http:' && allowsPlainHttp(to.host, this.opts.insecureRegistries))) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to ${to.protocol}//${to.host}, which is not HTTPS; refusing to follow`);
+        }
+        if (to.host !== this.base.host && !blob) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to another host (${to.host}); only blob downloads may be redirected. Is ${this.ref.host} the registry's API host?`);
+        }
+        return to;
+    }
+    async send(url, headers, what) {
+        try {
+            return await httpGet(url, { 'User-Agent': 'image-size-guard', ...headers });
+        }
+        catch (err) {
+            throw new Error(`${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${err.message}` +
+                (url.protocol === 'https:'
+                    ? '. A registry without TLS needs the insecure-registries input (or --insecure-registry)'
+                    : ''));
+        }
+    }
+    /** Pings /v2/ and sets up the Authorization header the registry asks for. */
+    async login() {
+        const ping = await this.send(new URL('/v2/', this.base), {}, 'the API check (GET /v2/)');
+        http_discard(ping);
+        if (ping.status === 200)
+            return;
+        const challenges = parseChallenges(headerValue(ping.headers['www-authenticate']));
+        if (ping.status !== 401 || challenges.length === 0) {
+            throw new UsageError(`${this.label}: ${this.ref.host} is not a container registry: GET /v2/ answered HTTP ${ping.status}` +
+                `${ping.headers['content-type'] ? ` (${String(ping.headers['content-type']).split(';')[0]})` : ''}, not 200 or 401 with a challenge. Check the host name`);
+        }
+        const bearer = challenges.find(c => c.scheme === 'bearer');
+        if (bearer) {
+            this.bearer = bearer;
+            return this.fetchToken(bearer);
+        }
+        if (challenges.some(c => c.scheme === 'basic')) {
+            const creds = await this.creds();
+            if (!creds)
+                throw this.denied(401, 'the API check (GET /v2/)');
+            this.authorization = `Basic ${basic(creds)}`;
+            return;
+        }
+        throw new Error(`${this.label}: the registry asks for ${challenges[0].scheme} authentication, which is not supported (Bearer and Basic are)`);
+    }
+    async fetchToken(challenge) {
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new Error(`${this.label}: the registry's Bearer challenge names no realm`);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new Error(`${this.label}: the registry's token realm "${realm.slice(0, 100)}" is not a URL`);
+        }
+        if (url.protocol !== 'https:' &&
+            !(url.protocol === 'http:' && allowsPlainHttp(url.host, this.opts.insecureRegistries)))
+            throw new Error(`${this.label}: the registry's token realm ${url.host} is not HTTPS; refusing to send credentials there`);
+        if (challenge.params.service)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', `repository:${this.ref.repository}:pull`);
+        const creds = await this.creds();
+        const answer = await this.send(url, creds ? { Authorization: `Basic ${basic(creds)}` } : {}, 'a token');
+        if (answer.status !== 200) {
+            http_discard(answer);
+            throw this.denied(answer.status, `a token from ${url.host}`);
+        }
+        const body = await http_readBody(answer, MAX_SMALL_BYTES, 'the token answer');
+        let token;
+        try {
+            const json = JSON.parse(body.toString('utf8'));
+            token = json.token ?? json.access_token;
+        }
+        catch {
+            token = undefined;
+        }
+        if (typeof token !== 'string' || token === '' || /[\r\n]/.test(token))
+            throw new Error(`${this.label}: the token server ${url.host} answered without a token`);
+        this.authorization = `Bearer ${token}`;
+    }
+    async creds() {
+        if (!this.credentialsLooked) {
+            this.credentialsLooked = true;
+            this.credentials = await findCredentials(this.ref.displayHost, this.opts);
+        }
+        return this.credentials;
+    }
+    async failure(answer, what) {
+        const body = await http_readBody(answer, 64 * 1024, 'the error answer').catch(() => Buffer.alloc(0));
+        const code = errorCode(body);
+        if (answer.status === 401 || answer.status === 403)
+            return this.denied(answer.status, what, code);
+        if (answer.status === 404) {
+            const target = this.ref.digest ?? `tag ${this.ref.tag ?? 'latest'}`;
+            return new UsageError(`${this.label}: ${what} was not found on ${this.ref.displayHost} (HTTP 404${code ? ` ${code}` : ''}): ` +
+                `check that repository ${this.ref.repository} and ${target} exist and were pushed`);
+        }
+        if (answer.status === 429)
+            return new Error(`${this.label}: ${this.ref.displayHost} rate-limited the request for ${what} (HTTP 429); log in (docker/login-action) or retry later`);
+        return new Error(`${this.label}: ${what}: the registry answered HTTP ${answer.status}${code ? ` ${code}` : ''}`);
+    }
+    denied(status, what, code) {
+        const tried = this.credentials
+            ? `credentials from ${this.credentials.source}`
+            : `no credentials (none for ${this.ref.displayHost} in the Docker config${this.ref.displayHost === 'ghcr.io' ? ' and no github-token' : ''})`;
+        return new UsageError(`${this.label}: access denied by ${this.ref.displayHost} for ${what} (HTTP ${status}${code ? ` ${code}` : ''}), tried ${tried}. ` +
+            `Log in with docker login ${this.ref.displayHost} (docker/login-action in a workflow) with an account that may pull ${this.ref.repository}`);
+    }
+}
+function basic(c) {
+    return Buffer.from(`${c.username}:${c.password}`).toString('base64');
+}
+function headerValue(v) {
+    return Array.isArray(v) ? v.join(', ') : v;
+}
+/** The distribution API's `{"errors":[{"code":"MANIFEST_UNKNOWN"}]}`, when there is one. */
+function errorCode(body) {
+    try {
+        const json = JSON.parse(body.toString('utf8'));
+        const code = json.errors?.[0]?.code;
+        return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/verified-source.ts
+// A blob body as a ByteSource that checks the bytes against the descriptor's digest and size as
+// they stream: the reader's result settles only after the last byte was verified, so a layer
+// whose bytes were swapped or cut short is an error, never a wrong report.
+
+
+function verifiedSource(body, digest, size, what) {
+    const inner = streams_readableSource(body);
+    const [algorithm, expected] = digest.split(':');
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    let bytes = 0;
+    let ended = false;
+    let stopped = false; // the reader gave up: keep hashing, pass nothing on
+    let mismatch;
+    let onEnd;
+    const check = () => {
+        const actual = hash.digest('hex');
+        if (actual !== expected)
+            return new Error(`${what} does not match its digest ${digest}: the registry sent ${bytes} bytes hashing to ${algorithm}:${actual}`);
+        if (size !== undefined && bytes !== size)
+            return new Error(`${what} is ${bytes} bytes, not the ${size} its descriptor says`);
+        return undefined;
+    };
+    return {
+        pushTo: (sink, onError) => {
+            let failed = false;
+            const fail = (err) => {
+                if (failed)
+                    return;
+                failed = true;
+                mismatch = err;
+                onError(err);
+            };
+            const checked = {
+                write: chunk => {
+                    if (failed)
+                        return true;
+                    hash.update(chunk);
+                    bytes += chunk.length;
+                    if (size !== undefined && bytes > size) {
+                        fail(new Error(`${what} is longer than the ${size} bytes its descriptor says`));
+                        return true;
+                    }
+                    return stopped ? true : sink.write(chunk);
+                },
+                end: () => {
+                    if (failed)
+                        return;
+                    ended = true;
+                    mismatch = check();
+                    if (onEnd)
+                        onEnd();
+                    else if (mismatch)
+                        fail(mismatch);
+                    else
+                        sink.end();
+                },
+                once: (event, listener) => sink.once(event, listener)
+            };
+            inner.pushTo(checked, err => fail(new Error(`${what}: the download failed: ${err.message}`)));
+        },
+        destroy: () => {
+            stopped = true;
+        },
+        digestError: async (maxBytes) => {
+            if (ended || mismatch) {
+                if (!ended)
+                    inner.destroy();
+                return mismatch;
+            }
+            const left = size === undefined ? Infinity : size - bytes;
+            if (left > maxBytes) {
+                inner.destroy();
+                return undefined;
+            }
+            stopped = true;
+            body.resume();
+            await new Promise(resolve => {
+                onEnd = resolve;
+                body.once('error', () => resolve());
+                body.once('close', () => resolve());
+            });
+            inner.destroy();
+            return ended ? mismatch : undefined;
+        }
+    };
+}
+/** Checks a whole small blob (manifest, config) against its digest. */
+function checkBlobDigest(bytes, digest, what) {
+    const [algorithm, expected] = digest.split(':');
+    const actual = (0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex');
+    if (actual !== expected)
+        throw new Error(`${what} does not match its digest ${digest}: the registry sent bytes hashing to ${algorithm}:${actual}`);
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/resolve.ts
+// From a reference to the manifests of the platforms asked for: the tag's manifest, and when it
+// is an index, the image manifests it lists (attestations and artifacts skipped, nested indexes
+// followed), then each chosen manifest and its config. JSON only: no layer byte is read here.
+
+
+
+
+
+
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+const resolve_INDEX_TYPES = new Set([OCI_INDEX, DOCKER_LIST]);
+const resolve_MANIFEST_TYPES = new Set([OCI_MANIFEST, DOCKER_MANIFEST]);
+const resolve_CONFIG_TYPES = new Set([
+    'application/vnd.oci.image.config.v1+json',
+    'application/vnd.docker.container.image.v1+json'
+]);
+/**
+ * `platform`: one `os/arch[/variant]`, `all`, or undefined (the only one, else the host's).
+ */
+async function resolveRegistryImage(client, platform, maxJsonBytes) {
+    const want = platform === undefined || platform === 'all' ? undefined : parsePlatform(platform);
+    const top = await fetchManifest(client, manifestTarget(client.ref), client.ref.digest, maxJsonBytes);
+    if (!resolve_INDEX_TYPES.has(top.mediaType)) {
+        const manifest = await readImageManifest(client, top, undefined, maxJsonBytes);
+        const only = formatPlatform(manifest.platform);
+        if (want && !platformMatches(want, manifest.platform)) {
+            throw new Error(`${client.label}: platform ${formatPlatform(want)} is not in this image; it has: ${only}. Ask for one of those (the \`platform\` input, or --platform)`);
+        }
+        return { digest: top.digest, platforms: [only], manifests: [manifest] };
+    }
+    const candidates = await resolve_collect(client, top, 0, maxJsonBytes);
+    const platforms = [
+        ...new Set(candidates.map(c => (c.platform ? formatPlatform(c.platform) : 'unknown')))
+    ];
+    let chosen;
+    if (platform === 'all')
+        chosen = candidates;
+    else {
+        try {
+            chosen = [choosePlatform(candidates, want, hostPlatform())];
+        }
+        catch (err) {
+            throw new Error(`${client.label}: ${err.message.replace('index.json', 'the image index')}`);
+        }
+    }
+    if (chosen.length === 0)
+        throw new Error(`${client.label}: the image index lists no runnable image (only ${listSome(platforms) || 'attestations or artifacts'})`);
+    const manifests = [];
+    for (const c of chosen) {
+        const fetched = await fetchManifest(client, c.descriptor.digest, c.descriptor.digest, maxJsonBytes);
+        manifests.push(await readImageManifest(client, fetched, c.platform, maxJsonBytes));
+    }
+    return { digest: top.digest, platforms, manifests };
+}
+async function fetchManifest(client, target, digest, maxJsonBytes) {
+    const what = `manifest ${target}`;
+    const { bytes, answer } = await client.getSmall(`/v2/${client.ref.repository}/manifests/${target}`, ACCEPT, what, maxJsonBytes);
+    if (digest)
+        checkBlobDigest(bytes, digest, `${client.label}: ${what}`);
+    const json = parseObject(bytes, `${client.label} ${what}`, 'an image manifest or index');
+    const header = String(answer.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
+    const mediaType = typeof json.mediaType === 'string' ? json.mediaType : header;
+    if (mediaType.startsWith('application/vnd.docker.distribution.manifest.v1')) {
+        throw new Error(`${client.label}: ${what} is a Docker schema 1 manifest, which carries no sizes; push the image again with a current Docker or BuildKit`);
+    }
+    if (!resolve_INDEX_TYPES.has(mediaType) && !resolve_MANIFEST_TYPES.has(mediaType)) {
+        // Old OCI manifests may omit mediaType: the shape decides.
+        if (Array.isArray(json.manifests))
+            return { digest: digest ?? headerDigest(answer.headers, bytes), mediaType: OCI_INDEX, json };
+        if (Array.isArray(json.layers))
+            return {
+                digest: digest ?? headerDigest(answer.headers, bytes),
+                mediaType: OCI_MANIFEST,
+                json
+            };
+        throw new Error(`${client.label}: ${what} has media type "${mediaType.slice(0, 100)}", which is not an image manifest or index`);
+    }
+    return { digest: digest ?? headerDigest(answer.headers, bytes), mediaType, json };
+}
+function headerDigest(headers, bytes) {
+    const h = headers['docker-content-digest'];
+    if (typeof h === 'string' && /^sha256:[0-9a-f]{64}$/.test(h)) {
+        checkBlobDigest(bytes, h, 'the manifest (Docker-Content-Digest)');
+        return h;
+    }
+    return imageId(bytes);
+}
+async function resolve_collect(client, index, depth, maxJsonBytes) {
+    if (depth > MAX_INDEX_DEPTH)
+        throw new Error(`${client.label}: image indexes nest more than ${MAX_INDEX_DEPTH} levels deep`);
+    const out = [];
+    const list = arrayField(index.json, 'manifests', `manifest ${index.digest}`);
+    for (const [i, raw] of list.entries()) {
+        const d = parseDescriptor(raw, `${client.label} manifest ${index.digest} manifests[${i}]`);
+        if (isAttestation(d))
+            continue;
+        if (d.mediaType && resolve_INDEX_TYPES.has(d.mediaType)) {
+            const nested = await fetchManifest(client, d.digest, d.digest, maxJsonBytes);
+            out.push(...(await resolve_collect(client, nested, depth + 1, maxJsonBytes)));
+            continue;
+        }
+        if (d.mediaType && !resolve_MANIFEST_TYPES.has(d.mediaType))
+            continue;
+        const c = { descriptor: d, path: d.digest, present: true };
+        if (d.platform)
+            c.platform = d.platform;
+        out.push(c);
+    }
+    return out;
+}
+async function readImageManifest(client, fetched, listed, maxJsonBytes) {
+    const where = `${client.label} manifest ${fetched.digest}`;
+    const configDesc = parseDescriptor(fetched.json.config, `${where} config`);
+    if (configDesc.mediaType && !resolve_CONFIG_TYPES.has(configDesc.mediaType))
+        throw new Error(`${where} is not a container image (its config is ${configDesc.mediaType.slice(0, 100)})`);
+    const what = `the image config ${configDesc.digest}`;
+    const { bytes } = await client.getSmall(`/v2/${client.ref.repository}/blobs/${configDesc.digest}`, undefined, what, maxJsonBytes);
+    checkBlobDigest(bytes, configDesc.digest, `${client.label}: ${what}`);
+    const config = parseConfig(bytes, `${client.label} ${what}`);
+    const layers = arrayField(fetched.json, 'layers', where).map((raw, i) => parseDescriptor(raw, `${where} layers[${i}]`));
+    for (const [i, l] of layers.entries()) {
+        if (l.size === undefined)
+            throw new Error(`${where} layers[${i}] has no size`);
+    }
+    return {
+        manifestDigest: fetched.digest,
+        platform: platformOf(config, listed),
+        id: imageId(bytes),
+        config,
+        configSize: bytes.length,
+        layers
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/read-registry.ts
+// `docker://…`: an image read from a registry without pulling it. The full read streams each
+// layer blob once through the same layer reader as archives (no temporary file), its digest
+// checked as it streams; the fast read stops at manifests and configs.
+
+
+
+
+
+
+
+
+/** Layers downloaded at once: zlib inflates on the thread pool, so two layers use two cores. */
+const read_registry_LAYER_CONCURRENCY = 2;
+/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
+const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024;
+/** Every platform asked for (`platform: all` gives them all), each read in full. */
+async function readRegistryImages(source, opts = {}) {
+    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
+    const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+    const images = [];
+    for (const m of resolved.manifests) {
+        const plan = planOf(client, m, resolved.platforms);
+        const reads = await readLayers(client, plan, opts);
+        images.push(assembleImage(plan, ref => reads.get(ref.path), { kind: 'registry', path: client.label }));
+    }
+    return images;
+}
+/** One platform (the asked one, the only one, else the host's), read in full. */
+async function readRegistryImage(source, opts = {}) {
+    if (opts.platform === 'all')
+        throw new Error('platform "all" gives several images: use readRegistryImages');
+    const [image] = await readRegistryImages(source, opts);
+    return image;
+}
+function planOf(client, m, platforms) {
+    const refs = layerRefs(m.config, m.layers.map(descriptor => ({ path: descriptor.digest, descriptor })), `${client.label} manifest ${m.manifestDigest}`);
+    return {
+        layout: 'oci',
+        id: m.id,
+        reference: client.ref.text,
+        platform: m.platform,
+        platforms,
+        config: m.config,
+        layers: refs
+    };
+}
+async function readLayers(client, plan, opts) {
+    const refs = [...new Map(plan.layers.map(l => [l.path, l])).values()];
+    const total = refs.reduce((sum, r) => sum + (r.descriptorSize ?? 0), 0);
+    let done = 0;
+    const reads = new Map();
+    let cursor = 0;
+    let failed = false;
+    const worker = async () => {
+        while (cursor < refs.length && !failed) {
+            const ref = refs[cursor++];
+            const what = `layer ${ref.path}`;
+            let seen = 0;
+            try {
+                const answer = await client.openBlob(ref.path, what);
+                const source = verifiedSource(answer.body, ref.path, ref.descriptorSize, `${client.label}: ${what}`);
+                const options = {
+                    ...layerOptions(opts),
+                    name: `${client.label} ${what}`,
+                    ownedChunks: true,
+                    onProgress: (bytes) => {
+                        done += bytes - seen;
+                        seen = bytes;
+                        opts.onProgress?.(done, total);
+                    }
+                };
+                const read = await readLayerFrom(source, options).catch(async (err) => {
+                    // Bytes that are not the blob explain a broken tar better than the tar error does.
+                    throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err;
+                });
+                reads.set(ref.path, read);
+            }
+            catch (err) {
+                failed = true;
+                throw err;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(read_registry_LAYER_CONCURRENCY, refs.length) }, worker));
+    return reads;
+}
+
 ;// CONCATENATED MODULE: ./src/image/source.ts
-// Where an image comes from: the local engine (a reference or id), an archive file, or an
-// OCI layout directory (`oci:<dir>`).
+// Where an image comes from: the local engine (a reference or id), an archive file, an OCI
+// layout directory (`oci:<dir>`), or a registry (`docker://host/repo:tag`).
+
+
 
 
 
@@ -54639,6 +55427,8 @@ function isArchiveSource(source) {
 async function readImage(source, opts) {
     // Memory: what is read lives until the report is made (heap.ts).
     keepYoungGenerationSmall();
+    if (isRegistrySource(source))
+        return readRegistryImage(source, opts);
     if (isArchiveSource(source))
         return readImageSource(source, opts);
     if (looksLikePath(source)) {
@@ -54670,8 +55460,35 @@ const VERSION = '0.1.0';
 
 
 
+
+
+
+
+/** The `platform` value that asks for every platform of a registry index. */
+const ALL_PLATFORMS = 'all';
 async function measure(source, opts) {
-    const image = await readImage(source, {
+    const image = await readImage(source, readOptions(opts));
+    return analyse(image, opts);
+}
+/**
+ * Every platform asked for: `platform: all` measures each platform of a registry index (one
+ * analysis per platform, in the index's order); any other platform gives one analysis.
+ */
+async function measureEach(source, opts) {
+    if (opts.platform !== ALL_PLATFORMS)
+        return [await measure(source, opts)];
+    if (!isRegistrySource(source)) {
+        throw new UsageError(`platform "all" measures every platform of an image index in a registry: give a docker://HOST/REPO:TAG image (not ${source}), or one platform`);
+    }
+    keepYoungGenerationSmall();
+    const images = await readRegistryImages(source, readOptions(opts));
+    const out = [];
+    for (const image of images)
+        out.push(await analyse(image, opts));
+    return out;
+}
+function readOptions(opts) {
+    return {
         ...(opts.platform ? { platform: opts.platform } : {}),
         estimateCompressed: opts.estimateCompressed,
         maxEntries: opts.limits.maxEntries,
@@ -54679,9 +55496,9 @@ async function measure(source, opts) {
         maxJsonBytes: opts.limits.maxJsonBytes,
         wantContent: wantsContent,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
-    });
-    return analyse(image, opts);
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+        ...(opts.registry ? { registry: opts.registry } : {})
+    };
 }
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
 async function analyse(read, opts) {
@@ -54870,8 +55687,12 @@ async function measureImages(env) {
     const out = [];
     try {
         // Sequentially: one engine, and builds compete for the same two cores.
-        for (const spec of env.inputs.images)
-            out.push(await measureImage(spec, env));
+        for (const spec of env.inputs.images) {
+            if (spec.platform === ALL_PLATFORMS)
+                out.push(...(await measurePlatforms(spec, env)));
+            else
+                out.push(await measureImage(spec, env));
+        }
     }
     catch (e) {
         // The caller never gets the images built before the failure: remove them here.
@@ -54898,15 +55719,8 @@ async function measureImage(spec, env, cwd = env.workspace) {
     const measured = { spec, ...(builtTag ? { builtTag } : {}) };
     try {
         const analysis = await log_group(`Reading ${spec.name} (${from})`, () => measure(from, {
-            ...(spec.platform ? { platform: spec.platform } : {}),
-            estimateCompressed: env.inputs.estimateCompressed,
-            limits: env.inputs.limits,
-            ...(dockerfile ? { dockerfile } : {}),
-            ignoreHints: env.inputs.ignoreHints,
-            pythonBytecode: env.inputs.pythonBytecode,
-            ...(build ? { build } : {}),
-            ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
-            onWarning: m => log_warning(m)
+            ...measureOptions(spec, env, dockerfile),
+            ...(build ? { build } : {})
         }));
         return { ...measured, analysis };
     }
@@ -54915,6 +55729,38 @@ async function measureImage(spec, env, cwd = env.workspace) {
         await cleanupQuietly([measured], env.inputs.keepImage);
         throw e;
     }
+}
+/**
+ * `platform: all`: every platform of a registry index, one Measured each, named as the spec
+ * and told apart by platform (baselines are kept per name and platform).
+ */
+async function measurePlatforms(spec, env) {
+    if (!spec.image || spec.build || spec.archive) {
+        throw new Error(`image "${spec.name}": platform \`all\` reads every platform of a registry image; give \`image: docker://HOST/REPO:TAG\` (pushed by build-push-action), or one platform`);
+    }
+    const source = spec.image;
+    const dockerfile = dockerfileOf(spec, env.workspace, env.confine === true);
+    const analyses = await log_group(`Reading ${spec.name} (${source}, every platform)`, () => measureEach(source, measureOptions(spec, env, dockerfile)));
+    return analyses.map(analysis => ({
+        spec: { ...spec, platform: analysis.report.image.platform },
+        analysis
+    }));
+}
+function measureOptions(spec, env, dockerfile) {
+    return {
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        estimateCompressed: env.inputs.estimateCompressed,
+        limits: env.inputs.limits,
+        ...(dockerfile ? { dockerfile } : {}),
+        ignoreHints: env.inputs.ignoreHints,
+        pythonBytecode: env.inputs.pythonBytecode,
+        onWarning: m => log_warning(m),
+        ...(spec.build ? { buildArgs: spec.build.buildArgs } : {}),
+        registry: {
+            ...(env.inputs.token ? { githubToken: env.inputs.token } : {}),
+            insecureRegistries: env.inputs.insecureRegistries
+        }
+    };
 }
 async function buildSpec(spec, cwd, resolvePath) {
     const b = spec.build;
@@ -61612,6 +62458,8 @@ var Inputs;
     Inputs["MaxEntries"] = "max-entries";
     Inputs["MaxPathLength"] = "max-path-length";
     Inputs["MaxJsonSize"] = "max-json-size";
+    Inputs["InsecureRegistries"] = "insecure-registries";
+    Inputs["RegistryRead"] = "registry-read";
 })(Inputs || (Inputs = {}));
 var Outputs;
 (function (Outputs) {
@@ -62316,7 +63164,11 @@ function readInputs(get, readFile, repoName = 'image') {
             : parseCount(get(Inputs.KeepBaselines), Inputs.KeepBaselines, 500),
         token: get(Inputs.GithubToken).trim(),
         estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
-        limits: readLimits(get)
+        limits: readLimits(get),
+        insecureRegistries: get(Inputs.InsecureRegistries)
+            .split(/[\s,]+/)
+            .filter(Boolean),
+        registryRead: parseEnum(get(Inputs.RegistryRead), Inputs.RegistryRead, ['full', 'fast'], 'full')
     };
 }
 /** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
@@ -63322,6 +64174,11 @@ function sizeLine(r) {
     const compressed = compressedPart(r);
     if (compressed)
         parts.push(compressed);
+    const stored = r.report.image.storedBytes;
+    if (stored !== undefined) {
+        // the containerd image store's `docker image inspect .Size`: users see it and wonder
+        parts.push(`stored ${units_formatBytes(stored)} <sub>(containerd image store: packed layers, what <code>docker image inspect</code> shows; the size above counts unpacked files)</sub>`);
+    }
     const build = buildPart(r);
     if (build)
         parts.push(build);
@@ -63965,6 +64822,8 @@ function renderTerminal(report) {
     out.push(`${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
     out.push(`  id ${img.id}`);
     out.push(`  size ${units_formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
+    if (img.storedBytes !== undefined)
+        out.push(`  ${STORED_NOTE(units_formatBytes(img.storedBytes))}`);
     out.push('');
     out.push(...layersTable(img.layers));
     out.push('');
@@ -63978,6 +64837,8 @@ function renderTerminal(report) {
     }
     return out.join('\n') + '\n';
 }
+/** Why `docker images` shows another number on the containerd image store. */
+const STORED_NOTE = (stored) => `stored ${stored} in the containerd image store (docker image inspect): packed layers, not the unpacked files counted here`;
 function compressed(report) {
     const c = report.image.compressedBytes;
     if (c === undefined)
@@ -64199,7 +65060,7 @@ override) {
             owner: t.owner,
             repo: t.repo,
             sha,
-            name: results.length > 1 || r.platform === 'linux/amd64' ? r.name : `${r.name}@${r.platform}`,
+            name: statusName(r, results),
             ...(runUrl ? { targetUrl: runUrl } : {})
         };
         try {
@@ -64317,6 +65178,13 @@ function renderContext(ctxUrls, acceptLabel, marker) {
         acceptLabel,
         marker
     };
+}
+/** One status per image, per platform when one image has several (`platform: all`). */
+function statusName(r, results) {
+    const samePlatforms = results.filter(o => o.name === r.name).length > 1;
+    if (samePlatforms || (results.length === 1 && r.platform !== 'linux/amd64'))
+        return `${r.name}@${r.platform}`;
+    return r.name;
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -68772,6 +69640,141 @@ async function withWorktree(repoDir, sha, fn) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/analysis/compressed.ts
+// The fast mode's summary of a registry image, per platform: compressed size in total and per
+// layer (what a node downloads), with the history instruction of each layer. Pure.
+
+
+function summarizeCompressed(inspection) {
+    return {
+        reference: inspection.reference,
+        digest: inspection.digest,
+        platforms: inspection.platforms,
+        images: inspection.manifests.map(compressedImage)
+    };
+}
+function compressedImage(m) {
+    const diffIds = m.config.rootfs?.diff_ids ?? [];
+    const { history } = mapHistory(m.config.history, m.layers.length);
+    const layers = m.layers.map((d, index) => ({
+        index,
+        digest: d.digest,
+        diffId: diffIds[index] ?? '',
+        ...(d.mediaType ? { mediaType: d.mediaType } : {}),
+        compressedBytes: d.size ?? 0,
+        createdBy: history.find(h => h.layerIndex === index)?.createdBy ?? '(missing)'
+    }));
+    return {
+        platform: formatPlatform(m.platform),
+        manifestDigest: m.manifestDigest,
+        id: m.id,
+        ...(m.config.created ? { created: m.config.created } : {}),
+        compressedBytes: layers.reduce((sum, l) => sum + l.compressedBytes, 0),
+        configBytes: m.configSize,
+        layers
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/inspect.ts
+// The fast read of a registry image: index, manifests and configs only. No layer byte is
+// downloaded; src/analysis/compressed.ts turns this into compressed sizes per platform.
+
+
+
+
+async function inspectRegistryImage(source, opts = {}) {
+    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
+    const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+    return {
+        reference: client.label,
+        digest: resolved.digest,
+        platforms: resolved.platforms,
+        manifests: resolved.manifests
+    };
+}
+
+;// CONCATENATED MODULE: ./src/render/compressed-markdown.ts
+// The job summary of the fast registry read (`registry-read: fast`): per image and platform,
+// the compressed size and each layer's. Pure; text from the image is escaped.
+
+
+function renderCompressedMarkdown(images) {
+    const out = ['## Image size (fast registry read: compressed sizes)', ''];
+    out.push('| image | platform | compressed | layers | |', '|---|---|---:|---:|---|');
+    for (const { name, summary, failures } of images) {
+        for (const img of summary.images) {
+            const failed = failures.some(f => f.includes(img.platform));
+            out.push(`| ${code(name, 100)} | ${escape_text(img.platform, 40)} | ${units_formatBytes(img.compressedBytes)} | ${img.layers.length} | ${failed ? '❌ over max-size' : '✅'} |`);
+        }
+    }
+    for (const { name, summary } of images) {
+        for (const img of summary.images) {
+            out.push('', `<details><summary>${code(name, 100)} ${escape_text(img.platform, 40)}: layers</summary>`, '');
+            out.push('| # | compressed | instruction |', '|---:|---:|---|');
+            for (const l of img.layers)
+                out.push(`| ${l.index} | ${units_formatBytes(l.compressedBytes)} | ${code(l.createdBy, 200)} |`);
+            out.push('', '</details>');
+        }
+    }
+    out.push('', 'Read from the manifests and configs only: no layer was downloaded, so file sizes, waste and hints are not known. `registry-read: full` (the default) gives the whole report.');
+    return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/action/fast-read.ts
+// `registry-read: fast`: the images are read from their registry's manifests and configs only
+// (no layer downloaded). What that knows — compressed sizes per platform and layer — goes to
+// the job summary and the outputs; `max-size` is held against the compressed size. No comment,
+// baseline or comparison: those need the full read.
+
+
+
+
+
+
+
+
+async function runFastRead(inputs) {
+    const read = [];
+    for (const spec of inputs.images)
+        read.push(await readOne(spec, inputs));
+    await summary_summary.addRaw(renderCompressedMarkdown(read)).write();
+    const platforms = read.flatMap(r => r.summary.images.map(i => ({ name: r.name, image: i })));
+    const failures = read.flatMap(r => r.failures);
+    setOutput(Outputs.Verdict, failures.length > 0 ? 'fail' : 'pass');
+    setOutput(Outputs.CompressedBytes, String(platforms.reduce((n, p) => n + p.image.compressedBytes, 0)));
+    setOutput(Outputs.Results, JSON.stringify(platforms.map(p => ({
+        name: p.name,
+        platform: p.image.platform,
+        compressedBytes: p.image.compressedBytes,
+        manifestDigest: p.image.manifestDigest
+    }))));
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
+}
+async function readOne(spec, inputs) {
+    const source = spec.image;
+    if (!source || !isRegistrySource(source)) {
+        throw new Error(`registry-read: fast reads images from a registry, but image "${spec.name}" is not a docker://HOST/REPO:TAG image`);
+    }
+    const summary = await log_group(`Reading ${spec.name} (${source}, manifests only)`, async () => summarizeCompressed(await inspectRegistryImage(source, {
+        ...(spec.platform ? { platform: spec.platform } : {}),
+        maxJsonBytes: inputs.limits.maxJsonBytes,
+        registry: {
+            ...(inputs.token ? { githubToken: inputs.token } : {}),
+            insecureRegistries: inputs.insecureRegistries
+        }
+    })));
+    const max = spec.thresholds.maxSize;
+    const failures = max === undefined
+        ? []
+        : summary.images
+            .filter(i => i.compressedBytes > max)
+            .map(i => `${spec.name} (${i.platform}): compressed size ${units_formatBytes(i.compressedBytes)} is over max-size ${units_formatBytes(max)}`);
+    for (const i of summary.images)
+        log_info(`${spec.name} (${i.platform}): ${units_formatBytes(i.compressedBytes)} compressed`);
+    return { name: spec.name, summary, failures };
+}
+
 ;// CONCATENATED MODULE: ./src/github/context.ts
 // Maps the Actions environment and event payload to what the action needs. Pure over `env`
 // and the payload text, so tests pass both in.
@@ -68846,6 +69849,7 @@ function readPayload(path) {
 
 
 
+
 async function run() {
     let measured = [];
     let keepImage = true;
@@ -68862,6 +69866,8 @@ async function run() {
             return await runReportMode(ctx, inputs, target);
         if (mode === 'aggregate')
             return await runAggregateMode(ctx, inputs, target);
+        if (inputs.registryRead === 'fast')
+            return await runFastRead(inputs);
         measured = await measureImages({
             workspace: ctx.workspace,
             inputs,

@@ -42369,7 +42369,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3047);
 // The command line's entry point: nothing but main().
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -42379,7 +42379,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5143:
+/***/ 3047:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42460,6 +42460,8 @@ var constants_Inputs;
     Inputs["MaxEntries"] = "max-entries";
     Inputs["MaxPathLength"] = "max-path-length";
     Inputs["MaxJsonSize"] = "max-json-size";
+    Inputs["InsecureRegistries"] = "insecure-registries";
+    Inputs["RegistryRead"] = "registry-read";
 })(constants_Inputs || (constants_Inputs = {}));
 var Outputs;
 (function (Outputs) {
@@ -42974,7 +42976,11 @@ function readInputs(get, readFile, repoName = 'image') {
             : parseCount(get(Inputs.KeepBaselines), Inputs.KeepBaselines, 500),
         token: get(Inputs.GithubToken).trim(),
         estimateCompressed: parseBoolean(get(Inputs.EstimateCompressed), Inputs.EstimateCompressed, false),
-        limits: readLimits(get)
+        limits: readLimits(get),
+        insecureRegistries: get(Inputs.InsecureRegistries)
+            .split(/[\s,]+/)
+            .filter(Boolean),
+        registryRead: parseEnum(get(Inputs.RegistryRead), Inputs.RegistryRead, ['full', 'fast'], 'full')
     };
 }
 /** The reader's limits; the CLI reads its flags (`--max-entries`) through the same code. */
@@ -48626,7 +48632,7 @@ const imageSummary = obj({
     id: str(BOUNDS.id),
     platform: str(BOUNDS.platform),
     source: obj({
-        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir'] },
+        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir', 'registry'] },
         layout: { type: 'string', enum: ['docker-legacy', 'docker-oci', 'oci'] },
         path: str(BOUNDS.path)
     }, ['kind', 'layout']),
@@ -48642,6 +48648,7 @@ const imageSummary = obj({
     tarBytes: uint,
     compressedBytes: uint,
     compressedEstimated: bool,
+    storedBytes: uint,
     fileCount: uint,
     baseLayers: uint,
     baseSource: { type: 'string', enum: ['dockerfile', 'from-image', 'baseline', 'unknown'] },
@@ -50918,6 +50925,7 @@ function analyzeImage(image, opts) {
         totalBytes: sum(layers.map(l => l.bytes)),
         tarBytes: sum(layers.map(l => l.tarBytes)),
         ...compressedTotal(layers),
+        ...(image.storedBytes !== undefined ? { storedBytes: image.storedBytes } : {}),
         fileCount: countLiveFiles(stack),
         baseLayers: baseCount,
         baseSource: opts.base?.source ?? 'unknown',
@@ -55644,7 +55652,7 @@ class LayerParser extends external_node_events_.EventEmitter {
         const output = guard(tar, err => this.failWith(err));
         feed(decompressor, output, chunk => (this.tarBytes += chunk.length));
         this.parts.push(decompressor);
-        return copying(decompressor);
+        return this.opts.ownedChunks ? decompressor : copying(decompressor);
     }
     /** The tar parser as a sink whose end() also completes the read. */
     tarInput() {
@@ -57310,10 +57318,17 @@ async function readEngineImage(ref, opts) {
     const image = read.value;
     return {
         ...image,
+        // The containerd image store names an image by its manifest (or index) digest, the classic
+        // store by its config digest; there `.Size` is the packed content, not the unpacked bytes.
+        ...(containerdStore(info, image) ? { storedBytes: info.size } : {}),
         id: info.id,
         reference: image.reference ?? (info.repoTags[0] || ref),
         source: { ...image.source, kind: 'engine' }
     };
+}
+/** True when the engine keeps the image in the containerd image store (see readEngineImage). */
+function containerdStore(info, read) {
+    return info.id !== read.id;
 }
 /**
  * How many bottom layers come from `from` (the Dockerfile's FROM image), when that image is
@@ -57372,9 +57387,788 @@ function keepYoungGenerationSmall() {
     }
 }
 
+;// CONCATENATED MODULE: ./src/image/registry/challenge.ts
+// `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` (RFC 7235 auth-params), parsed.
+// Pure.
+/** The challenges of one header value; quoted values may hold commas. */
+function parseChallenges(header) {
+    if (!header)
+        return [];
+    const out = [];
+    const re = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+|$)|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^,\s]*)\s*,?/gy;
+    let m;
+    let current;
+    while (re.lastIndex < header.length && (m = re.exec(header)) !== null) {
+        if (m[0] === '')
+            break;
+        if (m[1] !== undefined) {
+            current = { scheme: m[1].toLowerCase(), params: {} };
+            out.push(current);
+        }
+        else if (current && m[2] !== undefined) {
+            const value = m[4] !== undefined ? m[4].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+            current.params[m[2].toLowerCase()] = value;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/credentials.ts
+// Who we are to a registry: the workflow's token on ghcr.io, else what `docker login` left in
+// the Docker config (`auths`, `credHelpers`, `credsStore`), else nobody. The source is named in
+// errors (a 401 says which one was tried); the secret never leaves this object's fields.
+
+
+
+
+/** Keys docker login writes for a host (Docker Hub has its historical URL). */
+function serverKeys(displayHost) {
+    if (displayHost === 'docker.io')
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [
+        displayHost,
+        `https://${displayHost}`,
+        `http://${displayHost}`,
+        `https://${displayHost}/v1/`
+    ];
+}
+async function findCredentials(displayHost, opts = {}) {
+    if (displayHost === 'ghcr.io' && opts.githubToken) {
+        return {
+            username: 'x-access-token',
+            password: opts.githubToken,
+            source: 'the workflow token (input `github-token`)'
+        };
+    }
+    const dir = opts.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const file = (0,external_node_path_namespaceObject.join)(dir, 'config.json');
+    const config = readConfig(file);
+    if (!config)
+        return undefined;
+    const keys = serverKeys(displayHost);
+    const run = opts.runHelper ?? runCredentialHelper;
+    const helper = keys.map(k => config.credHelpers?.[k]).find(Boolean);
+    if (helper)
+        return fromHelper(run, helper, keys[0], file);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        const creds = entry && fromAuthEntry(entry, `${file} (auths "${key}")`);
+        if (creds)
+            return creds;
+    }
+    if (config.credsStore)
+        return fromHelper(run, config.credsStore, keys[0], file);
+    return undefined;
+}
+function readConfig(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const json = JSON.parse(text);
+        return typeof json === 'object' && json !== null ? json : undefined;
+    }
+    catch {
+        throw new Error(`${file} is not valid JSON; fix it or run docker login again`);
+    }
+}
+function fromAuthEntry(entry, source) {
+    if (typeof entry.auth === 'string' && entry.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0)
+            return { username: plain.slice(0, colon), password: plain.slice(colon + 1), source };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string')
+        return { username: entry.username, password: entry.password, source };
+    return undefined;
+}
+async function fromHelper(run, helper, server, file) {
+    const source = `credential helper docker-credential-${helper} (from ${file})`;
+    if (!/^[A-Za-z0-9_.-]+$/.test(helper))
+        throw new Error(`${file} names a credential helper "${helper}" that is not a plain name`);
+    const answer = await run(helper, server);
+    if (!answer?.Secret)
+        return undefined;
+    // Helpers answer `<token>` as the user name for identity tokens; registries take them as is.
+    return { username: answer.Username ?? '', password: answer.Secret, source };
+}
+async function runCredentialHelper(helper, server) {
+    const r = await execCommand(`docker-credential-${helper}`, ['get'], { input: server });
+    // "credentials not found in native keychain": no login for this host, not an error.
+    if (r.code !== 0)
+        return undefined;
+    try {
+        return JSON.parse(r.stdout);
+    }
+    catch {
+        throw new Error(`docker-credential-${helper} get answered something that is not JSON`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/image/registry/http.ts
+// One HTTP(S) GET with node:http, answering a Node stream (the layer readers take those without
+// a web-stream bridge). Redirects are not followed here: the client decides where credentials go.
+
+
+const TIMEOUT_MS = 60_000;
+const agents = {
+    http: new external_node_http_.Agent({ keepAlive: true }),
+    https: new external_node_https_namespaceObject.Agent({ keepAlive: true })
+};
+function httpGet(url, headers, method = 'GET') {
+    const secure = url.protocol === 'https:';
+    const lib = secure ? external_node_https_namespaceObject : external_node_http_;
+    return new Promise((resolve, reject) => {
+        const req = lib.request(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: TIMEOUT_MS }, res => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url }));
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+        req.on('error', err => reject(new Error(describeNetError(err))));
+        req.end();
+    });
+}
+function describeNetError(err) {
+    return err.code ? `${err.code} (${err.message})` : err.message;
+}
+/** Reads a small body whole, refusing more than `max` bytes. */
+async function http_readBody(answer, max, what) {
+    const declared = Number(answer.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+        answer.body.destroy();
+        throw new Error(`${what} is ${declared} bytes, over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of answer.body) {
+        size += chunk.length;
+        if (size > max) {
+            answer.body.destroy();
+            throw new Error(`${what} is over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+/** Drains a body we do not want, so the connection can be reused. */
+function http_discard(answer) {
+    answer.body.resume();
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/reference.ts
+// `docker://HOST/REPO:TAG` and `docker://HOST/REPO@sha256:…` parsed into what the distribution
+// API needs. Pure. Names follow Docker's rules: no host means Docker Hub, whose API lives at
+// registry-1.docker.io, and a one-part Hub name is an official image under `library/`.
+
+const REGISTRY_PREFIX = 'docker://';
+const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const reference_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+function isRegistrySource(source) {
+    return source.startsWith(REGISTRY_PREFIX);
+}
+function parseRegistryReference(source) {
+    const text = source.startsWith(REGISTRY_PREFIX) ? source.slice(REGISTRY_PREFIX.length) : source;
+    const bad = (why) => new UsageError(`${REGISTRY_PREFIX}${text} is not a valid image reference: ${why}. ` +
+        `Write ${REGISTRY_PREFIX}HOST/REPOSITORY:TAG or ${REGISTRY_PREFIX}HOST/REPOSITORY@sha256:DIGEST`);
+    let rest = text.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!reference_DIGEST.test(digest))
+            throw bad(`"${digest}" is not a sha256:… or sha512:… digest`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(`"${tag}" is not a valid tag`);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash < 0 ? '' : rest.slice(0, slash);
+    const hasHost = first.includes('.') || first.includes(':') || first === 'localhost';
+    let displayHost = hasHost ? first : 'docker.io';
+    let repository = hasHost ? rest.slice(slash + 1) : rest;
+    if (hasHost && !HOST.test(displayHost))
+        throw bad(`"${displayHost}" is not a host name`);
+    if (displayHost === 'index.docker.io' || displayHost === 'registry-1.docker.io')
+        displayHost = 'docker.io';
+    const hub = displayHost === 'docker.io';
+    if (hub && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!REPOSITORY.test(repository))
+        throw bad(`"${repository}" is not a repository name (lower case letters, digits, . _ - and /)`);
+    const ref = {
+        text,
+        host: hub ? 'registry-1.docker.io' : displayHost.toLowerCase(),
+        displayHost: displayHost.toLowerCase(),
+        repository
+    };
+    if (digest)
+        ref.digest = digest;
+    // A digest pins the content; a tag beside it is only a label.
+    if (tag)
+        ref.tag = tag;
+    else if (!digest)
+        ref.tag = 'latest';
+    return ref;
+}
+/** What to ask the manifests endpoint for: the digest when pinned, else the tag. */
+function manifestTarget(ref) {
+    return ref.digest ?? ref.tag ?? 'latest';
+}
+/** HTTP without TLS only for the loopback host, or hosts the user named insecure. */
+function allowsPlainHttp(host, insecure = []) {
+    const name = hostName(host);
+    if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name === '::1')
+        return true;
+    return insecure.some(h => h.toLowerCase() === host.toLowerCase() || h.toLowerCase() === name);
+}
+function hostName(host) {
+    const m = /^(\[[^\]]+\]|[^:]+)/.exec(host.toLowerCase());
+    return m ? m[1] : host.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/client.ts
+// The OCI distribution API for one repository: the /v2/ ping, the bearer-token and basic auth
+// flows, manifests and blobs. Credentials go only to the registry's host and its token realm; a
+// blob redirect to another host (a CDN) is followed without them.
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const MAX_SMALL_BYTES = 1024 * 1024;
+class RegistryClient {
+    ref;
+    opts;
+    authorization;
+    credentials;
+    credentialsLooked = false;
+    ready;
+    /** The registry's Bearer challenge, kept to get a new token when one expires mid-read. */
+    bearer;
+    base;
+    constructor(ref, opts = {}) {
+        this.ref = ref;
+        this.opts = opts;
+        const plain = allowsPlainHttp(ref.host, opts.insecureRegistries);
+        this.base = new URL(`${plain ? 'http' : 'https'}://${ref.host}/`);
+    }
+    /** `docker://host/repo:tag` as people wrote it, for messages. */
+    get label() {
+        return `docker://${this.ref.text}`;
+    }
+    /** GET of a manifest or small blob; 404 and auth failures become clear errors. */
+    async getSmall(path, accept, what, maxBytes = MAX_SMALL_BYTES) {
+        const answer = await this.get(path, accept ? { Accept: accept } : {}, what);
+        return { bytes: await http_readBody(answer, maxBytes, what), answer };
+    }
+    /** Opens a blob for streaming; the caller reads (and verifies) the body. */
+    async openBlob(digest, what) {
+        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what);
+    }
+    async get(path, headers, what) {
+        // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
+        const blob = path.includes('/blobs/');
+        await (this.ready ??= this.login());
+        let url = new URL(path, this.base);
+        let renewed = false;
+        for (let hop = 0;; hop++) {
+            const sameHost = url.host === this.base.host;
+            const auth = sameHost && this.authorization ? { Authorization: this.authorization } : {};
+            const answer = await this.send(url, { ...headers, ...auth }, what);
+            if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
+                http_discard(answer);
+                if (hop >= MAX_REDIRECTS)
+                    throw new Error(`${this.label}: ${what}: more than ${MAX_REDIRECTS} redirects`);
+                url = this.redirectTarget(url, answer.headers.location, what, blob);
+                continue;
+            }
+            if (answer.status === 200)
+                return answer;
+            // Tokens live minutes (Docker Hub: 5); a large image outlasts one. One new token, once.
+            if (answer.status === 401 && sameHost && this.bearer && !renewed) {
+                http_discard(answer);
+                renewed = true;
+                hop--;
+                await this.fetchToken(this.bearer);
+                continue;
+            }
+            throw await this.failure(answer, what);
+        }
+    }
+    redirectTarget(from, location, what, blob) {
+        const to = new URL(location, from);
+        if (to.protocol !== 'https:' &&
+            !(to.protocol === 'http:' && allowsPlainHttp(to.host, this.opts.insecureRegistries))) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to ${to.protocol}//${to.host}, which is not HTTPS; refusing to follow`);
+        }
+        if (to.host !== this.base.host && !blob) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to another host (${to.host}); only blob downloads may be redirected. Is ${this.ref.host} the registry's API host?`);
+        }
+        return to;
+    }
+    async send(url, headers, what) {
+        try {
+            return await httpGet(url, { 'User-Agent': 'image-size-guard', ...headers });
+        }
+        catch (err) {
+            throw new Error(`${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${err.message}` +
+                (url.protocol === 'https:'
+                    ? '. A registry without TLS needs the insecure-registries input (or --insecure-registry)'
+                    : ''));
+        }
+    }
+    /** Pings /v2/ and sets up the Authorization header the registry asks for. */
+    async login() {
+        const ping = await this.send(new URL('/v2/', this.base), {}, 'the API check (GET /v2/)');
+        http_discard(ping);
+        if (ping.status === 200)
+            return;
+        const challenges = parseChallenges(headerValue(ping.headers['www-authenticate']));
+        if (ping.status !== 401 || challenges.length === 0) {
+            throw new UsageError(`${this.label}: ${this.ref.host} is not a container registry: GET /v2/ answered HTTP ${ping.status}` +
+                `${ping.headers['content-type'] ? ` (${String(ping.headers['content-type']).split(';')[0]})` : ''}, not 200 or 401 with a challenge. Check the host name`);
+        }
+        const bearer = challenges.find(c => c.scheme === 'bearer');
+        if (bearer) {
+            this.bearer = bearer;
+            return this.fetchToken(bearer);
+        }
+        if (challenges.some(c => c.scheme === 'basic')) {
+            const creds = await this.creds();
+            if (!creds)
+                throw this.denied(401, 'the API check (GET /v2/)');
+            this.authorization = `Basic ${basic(creds)}`;
+            return;
+        }
+        throw new Error(`${this.label}: the registry asks for ${challenges[0].scheme} authentication, which is not supported (Bearer and Basic are)`);
+    }
+    async fetchToken(challenge) {
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new Error(`${this.label}: the registry's Bearer challenge names no realm`);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new Error(`${this.label}: the registry's token realm "${realm.slice(0, 100)}" is not a URL`);
+        }
+        if (url.protocol !== 'https:' &&
+            !(url.protocol === 'http:' && allowsPlainHttp(url.host, this.opts.insecureRegistries)))
+            throw new Error(`${this.label}: the registry's token realm ${url.host} is not HTTPS; refusing to send credentials there`);
+        if (challenge.params.service)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', `repository:${this.ref.repository}:pull`);
+        const creds = await this.creds();
+        const answer = await this.send(url, creds ? { Authorization: `Basic ${basic(creds)}` } : {}, 'a token');
+        if (answer.status !== 200) {
+            http_discard(answer);
+            throw this.denied(answer.status, `a token from ${url.host}`);
+        }
+        const body = await http_readBody(answer, MAX_SMALL_BYTES, 'the token answer');
+        let token;
+        try {
+            const json = JSON.parse(body.toString('utf8'));
+            token = json.token ?? json.access_token;
+        }
+        catch {
+            token = undefined;
+        }
+        if (typeof token !== 'string' || token === '' || /[\r\n]/.test(token))
+            throw new Error(`${this.label}: the token server ${url.host} answered without a token`);
+        this.authorization = `Bearer ${token}`;
+    }
+    async creds() {
+        if (!this.credentialsLooked) {
+            this.credentialsLooked = true;
+            this.credentials = await findCredentials(this.ref.displayHost, this.opts);
+        }
+        return this.credentials;
+    }
+    async failure(answer, what) {
+        const body = await http_readBody(answer, 64 * 1024, 'the error answer').catch(() => Buffer.alloc(0));
+        const code = errorCode(body);
+        if (answer.status === 401 || answer.status === 403)
+            return this.denied(answer.status, what, code);
+        if (answer.status === 404) {
+            const target = this.ref.digest ?? `tag ${this.ref.tag ?? 'latest'}`;
+            return new UsageError(`${this.label}: ${what} was not found on ${this.ref.displayHost} (HTTP 404${code ? ` ${code}` : ''}): ` +
+                `check that repository ${this.ref.repository} and ${target} exist and were pushed`);
+        }
+        if (answer.status === 429)
+            return new Error(`${this.label}: ${this.ref.displayHost} rate-limited the request for ${what} (HTTP 429); log in (docker/login-action) or retry later`);
+        return new Error(`${this.label}: ${what}: the registry answered HTTP ${answer.status}${code ? ` ${code}` : ''}`);
+    }
+    denied(status, what, code) {
+        const tried = this.credentials
+            ? `credentials from ${this.credentials.source}`
+            : `no credentials (none for ${this.ref.displayHost} in the Docker config${this.ref.displayHost === 'ghcr.io' ? ' and no github-token' : ''})`;
+        return new UsageError(`${this.label}: access denied by ${this.ref.displayHost} for ${what} (HTTP ${status}${code ? ` ${code}` : ''}), tried ${tried}. ` +
+            `Log in with docker login ${this.ref.displayHost} (docker/login-action in a workflow) with an account that may pull ${this.ref.repository}`);
+    }
+}
+function basic(c) {
+    return Buffer.from(`${c.username}:${c.password}`).toString('base64');
+}
+function headerValue(v) {
+    return Array.isArray(v) ? v.join(', ') : v;
+}
+/** The distribution API's `{"errors":[{"code":"MANIFEST_UNKNOWN"}]}`, when there is one. */
+function errorCode(body) {
+    try {
+        const json = JSON.parse(body.toString('utf8'));
+        const code = json.errors?.[0]?.code;
+        return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/verified-source.ts
+// A blob body as a ByteSource that checks the bytes against the descriptor's digest and size as
+// they stream: the reader's result settles only after the last byte was verified, so a layer
+// whose bytes were swapped or cut short is an error, never a wrong report.
+
+
+function verifiedSource(body, digest, size, what) {
+    const inner = streams_readableSource(body);
+    const [algorithm, expected] = digest.split(':');
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    let bytes = 0;
+    let ended = false;
+    let stopped = false; // the reader gave up: keep hashing, pass nothing on
+    let mismatch;
+    let onEnd;
+    const check = () => {
+        const actual = hash.digest('hex');
+        if (actual !== expected)
+            return new Error(`${what} does not match its digest ${digest}: the registry sent ${bytes} bytes hashing to ${algorithm}:${actual}`);
+        if (size !== undefined && bytes !== size)
+            return new Error(`${what} is ${bytes} bytes, not the ${size} its descriptor says`);
+        return undefined;
+    };
+    return {
+        pushTo: (sink, onError) => {
+            let failed = false;
+            const fail = (err) => {
+                if (failed)
+                    return;
+                failed = true;
+                mismatch = err;
+                onError(err);
+            };
+            const checked = {
+                write: chunk => {
+                    if (failed)
+                        return true;
+                    hash.update(chunk);
+                    bytes += chunk.length;
+                    if (size !== undefined && bytes > size) {
+                        fail(new Error(`${what} is longer than the ${size} bytes its descriptor says`));
+                        return true;
+                    }
+                    return stopped ? true : sink.write(chunk);
+                },
+                end: () => {
+                    if (failed)
+                        return;
+                    ended = true;
+                    mismatch = check();
+                    if (onEnd)
+                        onEnd();
+                    else if (mismatch)
+                        fail(mismatch);
+                    else
+                        sink.end();
+                },
+                once: (event, listener) => sink.once(event, listener)
+            };
+            inner.pushTo(checked, err => fail(new Error(`${what}: the download failed: ${err.message}`)));
+        },
+        destroy: () => {
+            stopped = true;
+        },
+        digestError: async (maxBytes) => {
+            if (ended || mismatch) {
+                if (!ended)
+                    inner.destroy();
+                return mismatch;
+            }
+            const left = size === undefined ? Infinity : size - bytes;
+            if (left > maxBytes) {
+                inner.destroy();
+                return undefined;
+            }
+            stopped = true;
+            body.resume();
+            await new Promise(resolve => {
+                onEnd = resolve;
+                body.once('error', () => resolve());
+                body.once('close', () => resolve());
+            });
+            inner.destroy();
+            return ended ? mismatch : undefined;
+        }
+    };
+}
+/** Checks a whole small blob (manifest, config) against its digest. */
+function checkBlobDigest(bytes, digest, what) {
+    const [algorithm, expected] = digest.split(':');
+    const actual = (0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex');
+    if (actual !== expected)
+        throw new Error(`${what} does not match its digest ${digest}: the registry sent bytes hashing to ${algorithm}:${actual}`);
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/resolve.ts
+// From a reference to the manifests of the platforms asked for: the tag's manifest, and when it
+// is an index, the image manifests it lists (attestations and artifacts skipped, nested indexes
+// followed), then each chosen manifest and its config. JSON only: no layer byte is read here.
+
+
+
+
+
+
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+const resolve_INDEX_TYPES = new Set([OCI_INDEX, DOCKER_LIST]);
+const resolve_MANIFEST_TYPES = new Set([OCI_MANIFEST, DOCKER_MANIFEST]);
+const resolve_CONFIG_TYPES = new Set([
+    'application/vnd.oci.image.config.v1+json',
+    'application/vnd.docker.container.image.v1+json'
+]);
+/**
+ * `platform`: one `os/arch[/variant]`, `all`, or undefined (the only one, else the host's).
+ */
+async function resolveRegistryImage(client, platform, maxJsonBytes) {
+    const want = platform === undefined || platform === 'all' ? undefined : parsePlatform(platform);
+    const top = await fetchManifest(client, manifestTarget(client.ref), client.ref.digest, maxJsonBytes);
+    if (!resolve_INDEX_TYPES.has(top.mediaType)) {
+        const manifest = await readImageManifest(client, top, undefined, maxJsonBytes);
+        const only = formatPlatform(manifest.platform);
+        if (want && !platformMatches(want, manifest.platform)) {
+            throw new Error(`${client.label}: platform ${formatPlatform(want)} is not in this image; it has: ${only}. Ask for one of those (the \`platform\` input, or --platform)`);
+        }
+        return { digest: top.digest, platforms: [only], manifests: [manifest] };
+    }
+    const candidates = await resolve_collect(client, top, 0, maxJsonBytes);
+    const platforms = [
+        ...new Set(candidates.map(c => (c.platform ? formatPlatform(c.platform) : 'unknown')))
+    ];
+    let chosen;
+    if (platform === 'all')
+        chosen = candidates;
+    else {
+        try {
+            chosen = [choosePlatform(candidates, want, hostPlatform())];
+        }
+        catch (err) {
+            throw new Error(`${client.label}: ${err.message.replace('index.json', 'the image index')}`);
+        }
+    }
+    if (chosen.length === 0)
+        throw new Error(`${client.label}: the image index lists no runnable image (only ${listSome(platforms) || 'attestations or artifacts'})`);
+    const manifests = [];
+    for (const c of chosen) {
+        const fetched = await fetchManifest(client, c.descriptor.digest, c.descriptor.digest, maxJsonBytes);
+        manifests.push(await readImageManifest(client, fetched, c.platform, maxJsonBytes));
+    }
+    return { digest: top.digest, platforms, manifests };
+}
+async function fetchManifest(client, target, digest, maxJsonBytes) {
+    const what = `manifest ${target}`;
+    const { bytes, answer } = await client.getSmall(`/v2/${client.ref.repository}/manifests/${target}`, ACCEPT, what, maxJsonBytes);
+    if (digest)
+        checkBlobDigest(bytes, digest, `${client.label}: ${what}`);
+    const json = parseObject(bytes, `${client.label} ${what}`, 'an image manifest or index');
+    const header = String(answer.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
+    const mediaType = typeof json.mediaType === 'string' ? json.mediaType : header;
+    if (mediaType.startsWith('application/vnd.docker.distribution.manifest.v1')) {
+        throw new Error(`${client.label}: ${what} is a Docker schema 1 manifest, which carries no sizes; push the image again with a current Docker or BuildKit`);
+    }
+    if (!resolve_INDEX_TYPES.has(mediaType) && !resolve_MANIFEST_TYPES.has(mediaType)) {
+        // Old OCI manifests may omit mediaType: the shape decides.
+        if (Array.isArray(json.manifests))
+            return { digest: digest ?? headerDigest(answer.headers, bytes), mediaType: OCI_INDEX, json };
+        if (Array.isArray(json.layers))
+            return {
+                digest: digest ?? headerDigest(answer.headers, bytes),
+                mediaType: OCI_MANIFEST,
+                json
+            };
+        throw new Error(`${client.label}: ${what} has media type "${mediaType.slice(0, 100)}", which is not an image manifest or index`);
+    }
+    return { digest: digest ?? headerDigest(answer.headers, bytes), mediaType, json };
+}
+function headerDigest(headers, bytes) {
+    const h = headers['docker-content-digest'];
+    if (typeof h === 'string' && /^sha256:[0-9a-f]{64}$/.test(h)) {
+        checkBlobDigest(bytes, h, 'the manifest (Docker-Content-Digest)');
+        return h;
+    }
+    return imageId(bytes);
+}
+async function resolve_collect(client, index, depth, maxJsonBytes) {
+    if (depth > MAX_INDEX_DEPTH)
+        throw new Error(`${client.label}: image indexes nest more than ${MAX_INDEX_DEPTH} levels deep`);
+    const out = [];
+    const list = arrayField(index.json, 'manifests', `manifest ${index.digest}`);
+    for (const [i, raw] of list.entries()) {
+        const d = parseDescriptor(raw, `${client.label} manifest ${index.digest} manifests[${i}]`);
+        if (isAttestation(d))
+            continue;
+        if (d.mediaType && resolve_INDEX_TYPES.has(d.mediaType)) {
+            const nested = await fetchManifest(client, d.digest, d.digest, maxJsonBytes);
+            out.push(...(await resolve_collect(client, nested, depth + 1, maxJsonBytes)));
+            continue;
+        }
+        if (d.mediaType && !resolve_MANIFEST_TYPES.has(d.mediaType))
+            continue;
+        const c = { descriptor: d, path: d.digest, present: true };
+        if (d.platform)
+            c.platform = d.platform;
+        out.push(c);
+    }
+    return out;
+}
+async function readImageManifest(client, fetched, listed, maxJsonBytes) {
+    const where = `${client.label} manifest ${fetched.digest}`;
+    const configDesc = parseDescriptor(fetched.json.config, `${where} config`);
+    if (configDesc.mediaType && !resolve_CONFIG_TYPES.has(configDesc.mediaType))
+        throw new Error(`${where} is not a container image (its config is ${configDesc.mediaType.slice(0, 100)})`);
+    const what = `the image config ${configDesc.digest}`;
+    const { bytes } = await client.getSmall(`/v2/${client.ref.repository}/blobs/${configDesc.digest}`, undefined, what, maxJsonBytes);
+    checkBlobDigest(bytes, configDesc.digest, `${client.label}: ${what}`);
+    const config = parseConfig(bytes, `${client.label} ${what}`);
+    const layers = arrayField(fetched.json, 'layers', where).map((raw, i) => parseDescriptor(raw, `${where} layers[${i}]`));
+    for (const [i, l] of layers.entries()) {
+        if (l.size === undefined)
+            throw new Error(`${where} layers[${i}] has no size`);
+    }
+    return {
+        manifestDigest: fetched.digest,
+        platform: platformOf(config, listed),
+        id: imageId(bytes),
+        config,
+        configSize: bytes.length,
+        layers
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/read-registry.ts
+// `docker://…`: an image read from a registry without pulling it. The full read streams each
+// layer blob once through the same layer reader as archives (no temporary file), its digest
+// checked as it streams; the fast read stops at manifests and configs.
+
+
+
+
+
+
+
+
+/** Layers downloaded at once: zlib inflates on the thread pool, so two layers use two cores. */
+const read_registry_LAYER_CONCURRENCY = 2;
+/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
+const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024;
+/** Every platform asked for (`platform: all` gives them all), each read in full. */
+async function readRegistryImages(source, opts = {}) {
+    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
+    const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+    const images = [];
+    for (const m of resolved.manifests) {
+        const plan = planOf(client, m, resolved.platforms);
+        const reads = await readLayers(client, plan, opts);
+        images.push(assembleImage(plan, ref => reads.get(ref.path), { kind: 'registry', path: client.label }));
+    }
+    return images;
+}
+/** One platform (the asked one, the only one, else the host's), read in full. */
+async function readRegistryImage(source, opts = {}) {
+    if (opts.platform === 'all')
+        throw new Error('platform "all" gives several images: use readRegistryImages');
+    const [image] = await readRegistryImages(source, opts);
+    return image;
+}
+function planOf(client, m, platforms) {
+    const refs = layerRefs(m.config, m.layers.map(descriptor => ({ path: descriptor.digest, descriptor })), `${client.label} manifest ${m.manifestDigest}`);
+    return {
+        layout: 'oci',
+        id: m.id,
+        reference: client.ref.text,
+        platform: m.platform,
+        platforms,
+        config: m.config,
+        layers: refs
+    };
+}
+async function readLayers(client, plan, opts) {
+    const refs = [...new Map(plan.layers.map(l => [l.path, l])).values()];
+    const total = refs.reduce((sum, r) => sum + (r.descriptorSize ?? 0), 0);
+    let done = 0;
+    const reads = new Map();
+    let cursor = 0;
+    let failed = false;
+    const worker = async () => {
+        while (cursor < refs.length && !failed) {
+            const ref = refs[cursor++];
+            const what = `layer ${ref.path}`;
+            let seen = 0;
+            try {
+                const answer = await client.openBlob(ref.path, what);
+                const source = verifiedSource(answer.body, ref.path, ref.descriptorSize, `${client.label}: ${what}`);
+                const options = {
+                    ...layerOptions(opts),
+                    name: `${client.label} ${what}`,
+                    ownedChunks: true,
+                    onProgress: (bytes) => {
+                        done += bytes - seen;
+                        seen = bytes;
+                        opts.onProgress?.(done, total);
+                    }
+                };
+                const read = await readLayerFrom(source, options).catch(async (err) => {
+                    // Bytes that are not the blob explain a broken tar better than the tar error does.
+                    throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err;
+                });
+                reads.set(ref.path, read);
+            }
+            catch (err) {
+                failed = true;
+                throw err;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(read_registry_LAYER_CONCURRENCY, refs.length) }, worker));
+    return reads;
+}
+
 ;// CONCATENATED MODULE: ./src/image/source.ts
-// Where an image comes from: the local engine (a reference or id), an archive file, or an
-// OCI layout directory (`oci:<dir>`).
+// Where an image comes from: the local engine (a reference or id), an archive file, an OCI
+// layout directory (`oci:<dir>`), or a registry (`docker://host/repo:tag`).
+
+
 
 
 
@@ -57386,6 +58180,8 @@ function isArchiveSource(source) {
 async function readImage(source, opts) {
     // Memory: what is read lives until the report is made (heap.ts).
     keepYoungGenerationSmall();
+    if (isRegistrySource(source))
+        return readRegistryImage(source, opts);
     if (isArchiveSource(source))
         return readImageSource(source, opts);
     if (looksLikePath(source)) {
@@ -57413,8 +58209,35 @@ function looksLikePath(source) {
 
 
 
+
+
+
+
+/** The `platform` value that asks for every platform of a registry index. */
+const ALL_PLATFORMS = 'all';
 async function measure(source, opts) {
-    const image = await readImage(source, {
+    const image = await readImage(source, readOptions(opts));
+    return analyse(image, opts);
+}
+/**
+ * Every platform asked for: `platform: all` measures each platform of a registry index (one
+ * analysis per platform, in the index's order); any other platform gives one analysis.
+ */
+async function measureEach(source, opts) {
+    if (opts.platform !== ALL_PLATFORMS)
+        return [await measure(source, opts)];
+    if (!isRegistrySource(source)) {
+        throw new UsageError(`platform "all" measures every platform of an image index in a registry: give a docker://HOST/REPO:TAG image (not ${source}), or one platform`);
+    }
+    keepYoungGenerationSmall();
+    const images = await readRegistryImages(source, readOptions(opts));
+    const out = [];
+    for (const image of images)
+        out.push(await analyse(image, opts));
+    return out;
+}
+function readOptions(opts) {
+    return {
         ...(opts.platform ? { platform: opts.platform } : {}),
         estimateCompressed: opts.estimateCompressed,
         maxEntries: opts.limits.maxEntries,
@@ -57422,9 +58245,9 @@ async function measure(source, opts) {
         maxJsonBytes: opts.limits.maxJsonBytes,
         wantContent: wantsContent,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
-    });
-    return analyse(image, opts);
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+        ...(opts.registry ? { registry: opts.registry } : {})
+    };
 }
 /** Everything after reading: pure but for reading the Dockerfile and asking the engine for FROM. */
 async function analyse(read, opts) {
@@ -57500,6 +58323,244 @@ function collectContents(image) {
         }
     });
     return collector.contents();
+}
+
+;// CONCATENATED MODULE: ./src/analysis/compressed.ts
+// The fast mode's summary of a registry image, per platform: compressed size in total and per
+// layer (what a node downloads), with the history instruction of each layer. Pure.
+
+
+function summarizeCompressed(inspection) {
+    return {
+        reference: inspection.reference,
+        digest: inspection.digest,
+        platforms: inspection.platforms,
+        images: inspection.manifests.map(compressedImage)
+    };
+}
+function compressedImage(m) {
+    const diffIds = m.config.rootfs?.diff_ids ?? [];
+    const { history } = mapHistory(m.config.history, m.layers.length);
+    const layers = m.layers.map((d, index) => ({
+        index,
+        digest: d.digest,
+        diffId: diffIds[index] ?? '',
+        ...(d.mediaType ? { mediaType: d.mediaType } : {}),
+        compressedBytes: d.size ?? 0,
+        createdBy: history.find(h => h.layerIndex === index)?.createdBy ?? '(missing)'
+    }));
+    return {
+        platform: formatPlatform(m.platform),
+        manifestDigest: m.manifestDigest,
+        id: m.id,
+        ...(m.config.created ? { created: m.config.created } : {}),
+        compressedBytes: layers.reduce((sum, l) => sum + l.compressedBytes, 0),
+        configBytes: m.configSize,
+        layers
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/inspect.ts
+// The fast read of a registry image: index, manifests and configs only. No layer byte is
+// downloaded; src/analysis/compressed.ts turns this into compressed sizes per platform.
+
+
+
+
+async function inspectRegistryImage(source, opts = {}) {
+    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
+    const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+    return {
+        reference: client.label,
+        digest: resolved.digest,
+        platforms: resolved.platforms,
+        manifests: resolved.manifests
+    };
+}
+
+;// CONCATENATED MODULE: ./src/render/terminal.ts
+// The CLI's readable report: layers table, largest files, waste, hints. Pure: report in,
+// text out (no colours; terminals and CI logs both read it).
+
+
+const INSTRUCTION_WIDTH = 70;
+function renderTerminal(report) {
+    const img = report.image;
+    const out = [];
+    out.push(`${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
+    out.push(`  id ${img.id}`);
+    out.push(`  size ${formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
+    if (img.storedBytes !== undefined)
+        out.push(`  ${STORED_NOTE(formatBytes(img.storedBytes))}`);
+    out.push('');
+    out.push(...layersTable(img.layers));
+    out.push('');
+    out.push('Largest files');
+    out.push(...pathRows(largestOverall(img.layers, 10)));
+    out.push('');
+    out.push(...wasteSection(report));
+    if (report.hints.length > 0) {
+        out.push('');
+        out.push(...hintsSection(report.hints));
+    }
+    return out.join('\n') + '\n';
+}
+/** Why `docker images` shows another number on the containerd image store. */
+const STORED_NOTE = (stored) => `stored ${stored} in the containerd image store (docker image inspect): packed layers, not the unpacked files counted here`;
+function compressed(report) {
+    const c = report.image.compressedBytes;
+    if (c === undefined)
+        return '';
+    return `, ${formatBytes(c)} compressed${report.image.compressedEstimated ? ' (estimated)' : ''}`;
+}
+function layersTable(layers) {
+    const rows = layers.map(l => [
+        String(l.index),
+        formatBytes(l.bytes),
+        String(l.files),
+        `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
+    ]);
+    return table(['#', 'size', 'files', 'instruction'], rows, [true, true, true, false]);
+}
+/** The image's largest files across layers (each layer keeps its own top list). */
+function largestOverall(layers, limit) {
+    return layers
+        .flatMap(l => l.topFiles.map(f => ({ ...f, layer: l.index })))
+        .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
+        .slice(0, limit);
+}
+function wasteSection(report) {
+    const w = report.waste;
+    if (w.reclaimableBytes === 0)
+        return ['Waste: none found'];
+    const lines = [
+        `Waste: ${formatBytes(w.reclaimableBytes)} reclaimable (${formatBytes(w.ownBytes)} in your layers, ${formatBytes(w.baseBytes)} in the base image)`
+    ];
+    for (const [kind, bytes] of Object.entries(w.byKind)) {
+        if (bytes > 0)
+            lines.push(`  ${kind.padEnd(17)} ${formatBytes(bytes)}`);
+    }
+    const top = w.items
+        .slice(0, 10)
+        .map(i => [
+        formatBytes(i.bytes),
+        i.kind,
+        `layer ${i.layer}${i.hiddenBy !== undefined ? `→${i.hiddenBy}` : ''}`,
+        `${clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
+    ]);
+    return [...lines, ...table(['bytes', 'kind', 'layers', 'path'], top, [true, false, false, false])];
+}
+function hintsSection(hints) {
+    const lines = ['Hints'];
+    for (const h of hints) {
+        const where = h.dockerfileLine ? ` (${h.dockerfile ?? 'Dockerfile'}:${h.dockerfileLine})` : '';
+        const isNew = h.new ? ' NEW' : '';
+        lines.push(`  [${h.severity}${isNew}] ${h.id}: ${clean(h.title)} — ${formatBytes(h.bytes)}${clean(where)}`);
+        if (h.instruction)
+            lines.push(`      in: ${truncate(h.instruction, INSTRUCTION_WIDTH)}`);
+        lines.push(`      fix: ${clean(h.fix)}`);
+    }
+    return lines;
+}
+function pathRows(paths) {
+    return paths.map(p => `  ${formatBytes(p.bytes).padStart(9)}  ${clean(p.path)}`);
+}
+function truncate(text, width) {
+    const t = clean(text);
+    return t.length <= width ? t : `${t.slice(0, width - 1)}…`;
+}
+/**
+ * Text from the image (file names, instructions) may hold control characters: a newline
+ * could start a fake line (or a workflow command in a CI log), an ESC could drive the
+ * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
+ * command anywhere in a line, becomes `# #[`.
+ */
+function clean(text) {
+    return text
+        .replace(UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
+        .replace(/##\[/g, '# #[');
+}
+const UNSAFE = unsafeChars();
+function table(header, rows, right) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+    const fmt = (r) => '  ' +
+        r
+            .map((c, i) => i === r.length - 1 ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))
+            .join('  ');
+    return [fmt(header), ...rows.map(fmt)];
+}
+const STATUS = {
+    unchanged: ' ',
+    changed: '~',
+    added: '+',
+    removed: '-'
+};
+/** Two images side by side: totals, the layer-aligned diff, what grew, new hints. */
+function renderComparisonTerminal(r) {
+    const c = r.comparison;
+    if (!c)
+        return renderTerminal(r.report);
+    const out = [];
+    const against = r.baseline?.method === 'given'
+        ? r.baseline.label
+        : `${r.baseline?.branch}@${r.baseline?.sha.slice(0, 7)}`;
+    out.push(`${clean(r.name)}  (${clean(r.platform)})  compared with ${clean(against ?? 'the baseline')}`);
+    out.push(`  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`);
+    if (c.compressed)
+        out.push(`  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`);
+    const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged';
+    out.push(`  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`);
+    out.push(`  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`);
+    out.push('');
+    const rows = c.layers.map(l => [
+        STATUS[l.status],
+        l.status === 'added' ? '' : formatBytes(l.bytesBefore),
+        l.status === 'removed' ? '' : formatBytes(l.bytesAfter),
+        l.delta === 0 ? '' : formatDelta(l.delta),
+        `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
+    ]);
+    out.push(...table(['', 'before', 'after', 'delta', 'instruction'], rows, [
+        false,
+        true,
+        true,
+        true,
+        false
+    ]));
+    if (c.paths.length > 0) {
+        out.push('', 'What grew');
+        for (const p of c.paths)
+            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`);
+    }
+    const fresh = r.report.hints.filter(h => h.new);
+    if (fresh.length > 0)
+        out.push('', ...hintsSection(fresh).map((l, i) => (i === 0 ? 'New hints' : l)));
+    if (c.hints.resolved.length > 0)
+        out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`);
+    return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/render/terminal-compressed.ts
+// The CLI's text for the fast registry read (`analyze --fast docker://…`): per platform, the
+// compressed size in total and per layer. Pure.
+
+
+const terminal_compressed_INSTRUCTION_WIDTH = 70;
+function renderCompressedTerminal(s) {
+    const out = [
+        `${clean(s.reference)}  (${s.digest})`,
+        `  platforms: ${s.platforms.map(clean).join(', ')}`
+    ];
+    for (const img of s.images) {
+        out.push('');
+        out.push(`${clean(img.platform)}: ${formatBytes(img.compressedBytes)} compressed in ${img.layers.length} layers (manifest ${img.manifestDigest})`);
+        const size = img.layers.map(l => formatBytes(l.compressedBytes));
+        const width = Math.max('compressed'.length, ...size.map(x => x.length));
+        const index = Math.max(1, String(img.layers.length - 1).length);
+        out.push(`  ${'#'.padStart(index)}  ${'compressed'.padStart(width)}  instruction`);
+        img.layers.forEach((l, i) => out.push(`  ${String(l.index).padStart(index)}  ${size[i].padStart(width)}  ${truncate(l.createdBy, terminal_compressed_INSTRUCTION_WIDTH)}`));
+    }
+    out.push('', 'Fast mode: sizes from the manifests; no layer was downloaded (no file sizes, waste or hints).');
+    return out.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/diff/verdict.ts
@@ -57605,7 +58666,7 @@ const ENTITIES = {
 const SPECIALS = /[&<>"'|\\`*_~[\]$:@#]/g;
 const LINE_BREAKS = /[\r\n\t\f\v\u0085\u2028\u2029]+/g;
 // Line breaks are handled above; the rest of src/unsafe.ts's characters are marked.
-const UNSAFE = unsafeChars();
+const escape_UNSAFE = unsafeChars();
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Untrusted text as inline code: safe in prose, table cells, `<summary>` and list items. */
 function code(value, max = DEFAULT_MAX) {
@@ -57659,7 +58720,7 @@ function escapeLiteral(value, max) {
         .replace(/(w)(w)(w)\./gi, '$1$2$3&#46;');
 }
 function normalise(value) {
-    return value.replace(LINE_BREAKS, ' ').replace(UNSAFE, '\ufffd');
+    return value.replace(LINE_BREAKS, ' ').replace(escape_UNSAFE, '\ufffd');
 }
 function breakReferences(escaped) {
     return escaped
@@ -57786,7 +58847,7 @@ function details(summary, body, open = false) {
     return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 /** A GFM table. Cells must already be escaped (no raw `|` or newline). */
-function table(header, right, rows) {
+function format_table(header, right, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     const rule = `|${right.map(r => (r ? '---:' : '---')).join('|')}|`;
     return [line(header), rule, ...rows.map(line)].join('\n');
@@ -57849,7 +58910,7 @@ function layerPaths(l, r, env) {
         sizeOrDash(p.after),
         formatDelta(p.delta)
     ]);
-    return `${title}\n\n${table(['Path', '', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows)}`;
+    return `${title}\n\n${format_table(['Path', '', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows)}`;
 }
 function before(p) {
     return p.change === 'added' ? DASH : sizeOrDash(p.before);
@@ -57882,6 +58943,11 @@ function sizeLine(r) {
     const compressed = compressedPart(r);
     if (compressed)
         parts.push(compressed);
+    const stored = r.report.image.storedBytes;
+    if (stored !== undefined) {
+        // the containerd image store's `docker image inspect .Size`: users see it and wonder
+        parts.push(`stored ${formatBytes(stored)} <sub>(containerd image store: packed layers, what <code>docker image inspect</code> shows; the size above counts unpacked files)</sub>`);
+    }
     const build = buildPart(r);
     if (build)
         parts.push(build);
@@ -57965,7 +59031,7 @@ const COMPACT_HINTS = 10;
 const HINT_PATHS = 3;
 const RESOLVED_SHOWN = 10;
 const SEVERITY_ICONS = { error: '🛑', warning: '⚠️', info: 'ℹ️' };
-function hintsSection(r, env, cuts) {
+function hints_hintsSection(r, env, cuts) {
     const c = r.comparison;
     if (!c)
         return hintList('Hints', r.report.hints, r, env, cuts.newHints === 1, true);
@@ -58146,7 +59212,7 @@ function unchangedLayers(same, r, env, cuts) {
         formatBytes(l.bytesAfter)
     ]);
     const total = same.reduce((n, l) => n + l.bytesAfter, 0);
-    const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(same, shown, 'unchanged layer');
+    const body = format_table(['Instruction', 'Size'], [false, true], rows) + moreNote(same, shown, 'unchanged layer');
     return details(`Unchanged layers (${format_count(same.length)}, ${formatBytes(total)})`, body);
 }
 function diffTable(layers, r, env) {
@@ -58157,7 +59223,7 @@ function diffTable(layers, r, env) {
         l.status === 'removed' ? DASH : formatBytes(l.bytesAfter),
         l.status === 'changed' ? deltaCell(l.delta, l.bytesBefore) : formatDelta(l.delta)
     ]);
-    return table(['', 'Instruction', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows);
+    return format_table(['', 'Instruction', 'Before', 'After', 'Δ'], [false, false, true, true, true], rows);
 }
 function layers_status(l) {
     if (l.status === 'added')
@@ -58178,7 +59244,7 @@ function allLayers(r, env, cuts) {
         instructionCell(env, l.createdBy, r.dockerfile, l.dockerfileLine) + baseTag(l.base),
         formatBytes(l.bytes)
     ]);
-    const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(layers, shown, 'layer');
+    const body = format_table(['Instruction', 'Size'], [false, true], rows) + moreNote(layers, shown, 'layer');
     const summary = `<b>Layers</b> (${format_count(layers.length)}, ${formatBytes(r.report.image.totalBytes)})`;
     const full = cuts.fullText === 2 ? '' : fullTexts(layers, r, env);
     return [details(summary, body, true), full].filter(Boolean).join('\n\n');
@@ -58351,7 +59417,7 @@ function summaryTable(results, missing = []) {
         `missing: ${escape_text(m.reason)}`
     ]);
     const rows = [...found, ...gone];
-    return table(['', 'Image', 'Before', 'After', 'Δ', 'Verdict'], [false, false, true, true, true, false], rows);
+    return format_table(['', 'Image', 'Before', 'After', 'Δ', 'Verdict'], [false, false, true, true, true, false], rows);
 }
 function imageBlock(r, env, cuts, multi) {
     if (cuts.detail === 2)
@@ -58360,7 +59426,7 @@ function imageBlock(r, env, cuts, multi) {
         headline(r, env),
         layersSection(r, env, cuts),
         cuts.grew === 2 ? '' : grewSection(r, env),
-        hintsSection(r, env, cuts),
+        hints_hintsSection(r, env, cuts),
         cuts.trend === 2 ? '' : trendSection(r)
     ]
         .filter(Boolean)
@@ -58511,163 +59577,6 @@ function keepLines(lines, room, m) {
 }
 function closers(open, fence) {
     return (fence ? '\n```' : '') + '\n\n</details>'.repeat(Math.max(0, open));
-}
-
-;// CONCATENATED MODULE: ./src/render/terminal.ts
-// The CLI's readable report: layers table, largest files, waste, hints. Pure: report in,
-// text out (no colours; terminals and CI logs both read it).
-
-
-const INSTRUCTION_WIDTH = 70;
-function renderTerminal(report) {
-    const img = report.image;
-    const out = [];
-    out.push(`${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
-    out.push(`  id ${img.id}`);
-    out.push(`  size ${formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
-    out.push('');
-    out.push(...layersTable(img.layers));
-    out.push('');
-    out.push('Largest files');
-    out.push(...pathRows(largestOverall(img.layers, 10)));
-    out.push('');
-    out.push(...wasteSection(report));
-    if (report.hints.length > 0) {
-        out.push('');
-        out.push(...terminal_hintsSection(report.hints));
-    }
-    return out.join('\n') + '\n';
-}
-function compressed(report) {
-    const c = report.image.compressedBytes;
-    if (c === undefined)
-        return '';
-    return `, ${formatBytes(c)} compressed${report.image.compressedEstimated ? ' (estimated)' : ''}`;
-}
-function layersTable(layers) {
-    const rows = layers.map(l => [
-        String(l.index),
-        formatBytes(l.bytes),
-        String(l.files),
-        `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
-    ]);
-    return terminal_table(['#', 'size', 'files', 'instruction'], rows, [true, true, true, false]);
-}
-/** The image's largest files across layers (each layer keeps its own top list). */
-function largestOverall(layers, limit) {
-    return layers
-        .flatMap(l => l.topFiles.map(f => ({ ...f, layer: l.index })))
-        .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
-        .slice(0, limit);
-}
-function wasteSection(report) {
-    const w = report.waste;
-    if (w.reclaimableBytes === 0)
-        return ['Waste: none found'];
-    const lines = [
-        `Waste: ${formatBytes(w.reclaimableBytes)} reclaimable (${formatBytes(w.ownBytes)} in your layers, ${formatBytes(w.baseBytes)} in the base image)`
-    ];
-    for (const [kind, bytes] of Object.entries(w.byKind)) {
-        if (bytes > 0)
-            lines.push(`  ${kind.padEnd(17)} ${formatBytes(bytes)}`);
-    }
-    const top = w.items
-        .slice(0, 10)
-        .map(i => [
-        formatBytes(i.bytes),
-        i.kind,
-        `layer ${i.layer}${i.hiddenBy !== undefined ? `→${i.hiddenBy}` : ''}`,
-        `${clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
-    ]);
-    return [...lines, ...terminal_table(['bytes', 'kind', 'layers', 'path'], top, [true, false, false, false])];
-}
-function terminal_hintsSection(hints) {
-    const lines = ['Hints'];
-    for (const h of hints) {
-        const where = h.dockerfileLine ? ` (${h.dockerfile ?? 'Dockerfile'}:${h.dockerfileLine})` : '';
-        const isNew = h.new ? ' NEW' : '';
-        lines.push(`  [${h.severity}${isNew}] ${h.id}: ${clean(h.title)} — ${formatBytes(h.bytes)}${clean(where)}`);
-        if (h.instruction)
-            lines.push(`      in: ${truncate(h.instruction, INSTRUCTION_WIDTH)}`);
-        lines.push(`      fix: ${clean(h.fix)}`);
-    }
-    return lines;
-}
-function pathRows(paths) {
-    return paths.map(p => `  ${formatBytes(p.bytes).padStart(9)}  ${clean(p.path)}`);
-}
-function truncate(text, width) {
-    const t = clean(text);
-    return t.length <= width ? t : `${t.slice(0, width - 1)}…`;
-}
-/**
- * Text from the image (file names, instructions) may hold control characters: a newline
- * could start a fake line (or a workflow command in a CI log), an ESC could drive the
- * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
- * command anywhere in a line, becomes `# #[`.
- */
-function clean(text) {
-    return text
-        .replace(terminal_UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
-        .replace(/##\[/g, '# #[');
-}
-const terminal_UNSAFE = unsafeChars();
-function terminal_table(header, rows, right) {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-    const fmt = (r) => '  ' +
-        r
-            .map((c, i) => i === r.length - 1 ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))
-            .join('  ');
-    return [fmt(header), ...rows.map(fmt)];
-}
-const STATUS = {
-    unchanged: ' ',
-    changed: '~',
-    added: '+',
-    removed: '-'
-};
-/** Two images side by side: totals, the layer-aligned diff, what grew, new hints. */
-function renderComparisonTerminal(r) {
-    const c = r.comparison;
-    if (!c)
-        return renderTerminal(r.report);
-    const out = [];
-    const against = r.baseline?.method === 'given'
-        ? r.baseline.label
-        : `${r.baseline?.branch}@${r.baseline?.sha.slice(0, 7)}`;
-    out.push(`${clean(r.name)}  (${clean(r.platform)})  compared with ${clean(against ?? 'the baseline')}`);
-    out.push(`  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`);
-    if (c.compressed)
-        out.push(`  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`);
-    const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged';
-    out.push(`  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`);
-    out.push(`  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`);
-    out.push('');
-    const rows = c.layers.map(l => [
-        STATUS[l.status],
-        l.status === 'added' ? '' : formatBytes(l.bytesBefore),
-        l.status === 'removed' ? '' : formatBytes(l.bytesAfter),
-        l.delta === 0 ? '' : formatDelta(l.delta),
-        `${l.base ? '[base] ' : ''}${truncate(l.createdBy, INSTRUCTION_WIDTH)}`
-    ]);
-    out.push(...terminal_table(['', 'before', 'after', 'delta', 'instruction'], rows, [
-        false,
-        true,
-        true,
-        true,
-        false
-    ]));
-    if (c.paths.length > 0) {
-        out.push('', 'What grew');
-        for (const p of c.paths)
-            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`);
-    }
-    const fresh = r.report.hints.filter(h => h.new);
-    if (fresh.length > 0)
-        out.push('', ...terminal_hintsSection(fresh).map((l, i) => (i === 0 ? 'New hints' : l)));
-    if (c.hints.resolved.length > 0)
-        out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`);
-    return out.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/diff/align.ts
@@ -59637,6 +60546,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 const OPTIONS = {
     platform: { type: 'string' },
+    fast: { type: 'boolean' },
+    'insecure-registry': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     markdown: { type: 'boolean' },
     dockerfile: { type: 'string' },
@@ -59704,8 +60615,14 @@ function measureOptionsOf(v, side = 'head') {
             }
             : {}),
         ignoreHints,
-        pythonBytecode: v['python-bytecode'] === true
+        pythonBytecode: v['python-bytecode'] === true,
+        registry: registryOptionsOf(v)
     };
+}
+/** docker:// sources: the Docker config's logins, plain HTTP for the hosts named. */
+function registryOptionsOf(v) {
+    const insecure = (v['insecure-registry'] ?? []).flatMap(h => h.split(',')).filter(Boolean);
+    return insecure.length > 0 ? { insecureRegistries: insecure } : {};
 }
 /** The Dockerfile must be a file (measure reads it; here only that is checked, early). */
 function readable(path, flag) {
@@ -59763,15 +60680,26 @@ function progressReporter(io, enabled) {
 
 
 
+
+
+
+
 async function measureSource(source, v, io, side = 'head') {
+    if (v.platform === ALL_PLATFORMS)
+        throw new UsageError('--platform all works with analyze, record and check');
+    const [report] = await measureSources(source, v, io, side);
+    return report;
+}
+/** One report, or one per platform with --platform all (docker:// sources). */
+async function measureSources(source, v, io, side = 'head') {
     const progress = progressReporter(io, !v['no-progress']);
     try {
-        const { report } = await measure(source, {
+        const analyses = await measureEach(source, {
             ...measureOptionsOf(v, side),
             onProgress: progress.update,
             onWarning: m => io.stderr(`warning: ${m}\n`)
         });
-        return report;
+        return analyses.map(a => a.report);
     }
     finally {
         progress.done();
@@ -59791,14 +60719,35 @@ function args(list, count, usage) {
 async function analyzeCommand(list, v, io) {
     const [source] = args(list, 1, 'analyze takes exactly one <source>');
     const thresholds = thresholdsOf(v);
-    const report = await measureSource(source, v, io);
+    if (v.fast)
+        return fastCommand(source, v, io);
+    const reports = await measureSources(source, v, io);
+    // --sarif and --fix-diff are about the Dockerfile: the first platform's hints name it
     if (v.sarif !== undefined)
-        await writeSarif(v.sarif, nameOf(source, v), report, v.dockerfile, io);
+        await writeSarif(v.sarif, nameOf(source, v), reports[0], v.dockerfile, io);
     if (v['fix-diff'])
-        return await printFixDiff(report, v, io);
-    const result = judge(nameOf(source, v), report, undefined, thresholds);
-    output(io, v, result, () => renderTerminal(report));
-    return result.verdict.verdict === 'fail' ? 1 : 0;
+        return await printFixDiff(reports[0], v, io);
+    const results = reports.map(report => judge(nameOf(source, v), report, undefined, thresholds));
+    if (v.json && results.length > 1) {
+        // --platform all: one JSON document, a list of the platforms' reports
+        io.stdout(`${JSON.stringify(results.map(r => r.report), null, 2)}\n`);
+    }
+    else
+        for (const r of results)
+            output(io, v, r, () => renderTerminal(r.report));
+    return results.some(r => r.verdict.verdict === 'fail') ? 1 : 0;
+}
+/** analyze --fast: a registry image from its manifests and configs, no layer downloaded. */
+async function fastCommand(source, v, io) {
+    if (!isRegistrySource(source))
+        throw new UsageError(`--fast reads a registry image: give docker://HOST/REPO:TAG, not ${source}`);
+    const summary = summarizeCompressed(await inspectRegistryImage(source, {
+        ...(v.platform ? { platform: v.platform } : {}),
+        maxJsonBytes: measureOptionsOf(v).limits.maxJsonBytes,
+        registry: registryOptionsOf(v)
+    }));
+    io.stdout(v.json ? `${JSON.stringify(summary, null, 2)}\n` : renderCompressedTerminal(summary));
+    return 0;
 }
 async function compareCommand(list, v, io) {
     const [baseSource, headSource] = args(list, 2, 'compare takes <base> and <head>');
@@ -59813,22 +60762,30 @@ async function compareCommand(list, v, io) {
 async function recordCommand(list, v, io) {
     const [source] = args(list, 1, 'record takes exactly one <source>');
     const sha = v.sha ?? (await gitHead());
-    const report = await measureSource(source, v, io);
     const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io));
     const name = nameOf(source, v);
-    await store.put(toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() }));
-    io.stderr(`recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`);
-    if (v.json)
-        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    for (const report of await measureSources(source, v, io)) {
+        await store.put(toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() }));
+        io.stderr(`recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`);
+        if (v.json)
+            io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    }
     return 0;
 }
 async function checkCommand(list, v, io) {
     const [source] = args(list, 1, 'check takes exactly one <source>');
+    thresholdsOf(v); // bad thresholds are refused before anything is read
+    const store = new LocalBaselineStore(v['baseline-dir'] ?? DEFAULT_BASELINE_DIR, storeLog(io));
+    const name = nameOf(source, v);
+    let failed = false;
+    for (const head of await measureSources(source, v, io)) {
+        failed ||= (await checkOne(head, name, store, v, io)) !== 0;
+    }
+    return failed ? 1 : 0;
+}
+async function checkOne(head, name, store, v, io) {
     const thresholds = thresholdsOf(v);
     const dir = v['baseline-dir'] ?? DEFAULT_BASELINE_DIR;
-    const store = new LocalBaselineStore(dir, storeLog(io));
-    const head = await measureSource(source, v, io);
-    const name = nameOf(source, v);
     const platform = head.image.platform;
     const sha = v.against ?? (await store.history(name, platform, 1))[0]?.sha;
     const baseline = sha ? await store.get(name, platform, sha) : undefined;
@@ -59906,9 +60863,17 @@ Usage:
   an archive file                         image.tar, image.tar.gz (docker/podman save,
                                           skopeo, buildx --output type=oci|docker)
   an OCI image layout directory           oci:path/to/dir
+  an image in a registry (not pulled)     docker://ghcr.io/owner/app:tag, docker://nginx,
+                                          docker://HOST/REPO@sha256:… (logins from
+                                          ~/.docker/config.json and credential helpers)
 
 Reading:
-  --platform <os/arch[/variant]>   platform of a multi-platform source (default: this machine's)
+  --platform <os/arch[/variant]>   platform of a multi-platform source (default: this machine's);
+                                   \`all\` with docker://: every platform, one report each
+  --fast                           analyze docker:// from manifests and configs only:
+                                   compressed sizes per layer and platform, no layer download
+  --insecure-registry <host>       read docker:// from this host over plain HTTP (repeatable;
+                                   localhost and 127.0.0.1 always may)
   --dockerfile <path>              the Dockerfile that built the image: layers and hints get
                                    its line numbers, and its FROM marks the base image
   --base-dockerfile <path>         compare: the Dockerfile that built <base>
