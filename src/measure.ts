@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { analyzeImage, type Analysis } from './analysis/analyze.js'
+import { buildContentIndex } from './analysis/content-index.js'
 import { mapHistory } from './analysis/history.js'
 import { ContentCollector, wantsContent, type LayerContents } from './analysis/hints/content.js'
 import { detectHints } from './analysis/hints/index.js'
@@ -67,13 +68,16 @@ export async function analyse(image: ImageData, opts: MeasureOptions): Promise<A
       if (line !== undefined) layer.dockerfileLine = line
     }
   }
+  const contents = collectContents(image)
   report.hints = detectHints(analysis, {
     ...(opts.ignoreHints ? { ignore: opts.ignoreHints } : {}),
     ...(opts.pythonBytecode ? { pythonBytecode: true } : {}),
     ...(map ? { dockerfile: map } : {}),
-    contents: collectContents(image),
+    contents,
     baseLayers: report.image.baseLayers
   })
+  report.content = buildContentIndex(analysis.stack.live, contents)
+  for (const w of report.content.warnings) opts.onWarning?.(`content index: ${w}`)
   if (opts.build) report.build = opts.build
   return analysis
 }
