@@ -4,6 +4,7 @@
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
 import { hintKey } from '../analysis/hints/new.js'
 import { alignLayers } from './align.js'
+import { diffContent, type ContentDiff } from './content.js'
 
 export type LayerStatus = 'unchanged' | 'changed' | 'added' | 'removed'
 
@@ -48,7 +49,15 @@ export interface Comparison {
   paths: PathChange[]
   hints: { new: Hint[]; existing: Hint[]; resolved: Hint[] }
   reclaimable: SizePair
+  /** The final filesystems compared (packages, directories, files), when both have an index. */
+  content?: ContentDiff
+  /** Why there is no `content` although this report has an index. */
+  contentNote?: string
 }
+
+/** Said when the baseline was recorded before reports carried a content index. */
+export const NO_BASELINE_INDEX =
+  'the baseline was recorded before image-size-guard indexed packages and directories; that detail starts with the next recorded baseline'
 
 const PATH_LIMIT = 10
 
@@ -68,7 +77,19 @@ export function compareReports(before: Report, after: Report): Comparison {
     layers,
     paths: topPathChanges(layers),
     hints: hintSets(before.hints, after.hints),
-    reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes)
+    reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes),
+    ...contentOf(before, after)
+  }
+}
+
+function contentOf(before: Report, after: Report): Pick<Comparison, 'content' | 'contentNote'> {
+  if (!after.content) return {}
+  if (!before.content) return { contentNote: NO_BASELINE_INDEX }
+  return {
+    content: diffContent(before.content, after.content, {
+      before: before.image.totalBytes,
+      after: after.image.totalBytes
+    })
   }
 }
 
@@ -116,7 +137,7 @@ function layerDiff(
     ? 'added'
     : !a
       ? 'removed'
-      : b.diffId === a.diffId
+      : b.diffId === a.diffId || sameSize(b, a)
         ? 'unchanged'
         : 'changed'
   const shown = (a ?? b) as LayerSummary
@@ -133,6 +154,14 @@ function layerDiff(
   }
   if (a?.dockerfileLine !== undefined) diff.dockerfileLine = a.dockerfileLine
   return diff
+}
+
+/**
+ * A new DiffID with the same bytes and files (`WORKDIR` after a changed parent, a rebuilt
+ * timestamp) is not a change a reviewer needs to see.
+ */
+function sameSize(b: LayerSummary, a: LayerSummary): boolean {
+  return b.bytes === a.bytes && b.files === a.files
 }
 
 /**
