@@ -4,7 +4,7 @@
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
 import { hintKey } from '../analysis/hints/new.js'
 import { alignLayers } from './align.js'
-import { diffContent, type ContentDiff } from './content.js'
+import { diffContent, leadingChanges, type ContentDiff, type Leads } from './content.js'
 
 export type LayerStatus = 'unchanged' | 'changed' | 'added' | 'removed'
 
@@ -40,8 +40,12 @@ export interface Comparison {
   total: SizePair & { ratio: number | undefined }
   compressed?: SizePair
   buildMs?: { before?: number; after?: number }
-  /** Bytes of the FROM layers, and whether they changed. */
-  baseImage: SizePair & { changed: boolean }
+  /**
+   * Bytes of the FROM layers, and whether they changed. `unknown`: the side(s) whose base
+   * layers are not known (a baseline recorded without the Dockerfile); the split means
+   * nothing there.
+   */
+  baseImage: SizePair & { changed: boolean; unknown?: 'before' | 'after' | 'both' }
   /** Bytes of the Dockerfile's own layers. */
   own: SizePair & { ratio: number | undefined }
   layers: LayerDiff[]
@@ -51,6 +55,8 @@ export interface Comparison {
   reclaimable: SizePair
   /** The final filesystems compared (packages, directories, files), when both have an index. */
   content?: ContentDiff
+  /** The changes that explain the total delta (with `content`): what the comment leads with. */
+  leads?: Leads
   /** Why there is no `content` although this report has an index. */
   contentNote?: string
 }
@@ -72,7 +78,11 @@ export function compareReports(before: Report, after: Report): Comparison {
     total: { ...total, ratio: ratio(total) },
     ...compressedPair(before, after),
     ...buildPair(before, after),
-    baseImage: { ...pair(baseBefore, baseAfter), changed: baseChanged(before, after) },
+    baseImage: {
+      ...pair(baseBefore, baseAfter),
+      changed: baseChanged(before, after),
+      ...unknownBase(before, after)
+    },
     own: { ...own, ratio: ratio(own) },
     layers,
     paths: topPathChanges(layers),
@@ -82,16 +92,24 @@ export function compareReports(before: Report, after: Report): Comparison {
   }
 }
 
-function contentOf(before: Report, after: Report): Pick<Comparison, 'content' | 'contentNote'> {
+function contentOf(
+  before: Report,
+  after: Report
+): Pick<Comparison, 'content' | 'leads' | 'contentNote'> {
   if (!after.content) return {}
   if (!before.content) return { contentNote: NO_BASELINE_INDEX }
+  const content = diffContent(before.content, after.content, {
+    before: before.image.totalBytes,
+    after: after.image.totalBytes
+  })
   return {
-    content: diffContent(before.content, after.content, {
-      before: before.image.totalBytes,
-      after: after.image.totalBytes
-    })
+    content,
+    leads: leadingChanges(content, after.image.totalBytes - before.image.totalBytes, LEADS)
   }
 }
+
+/** Rows of "What changed" before the rest is collapsed. */
+export const LEADS = 8
 
 function pair(before: number, after: number): SizePair {
   return { before, after, delta: after - before }
@@ -103,6 +121,14 @@ function ratio(p: SizePair): number | undefined {
 
 function baseBytes(r: Report): number {
   return r.image.layers.filter(l => l.base).reduce((n, l) => n + l.bytes, 0)
+}
+
+function unknownBase(before: Report, after: Report): { unknown?: 'before' | 'after' | 'both' } {
+  const b = before.image.baseSource === 'unknown'
+  const a = after.image.baseSource === 'unknown'
+  if (b && a) return { unknown: 'both' }
+  if (b) return { unknown: 'before' }
+  return a ? { unknown: 'after' } : {}
 }
 
 function baseChanged(before: Report, after: Report): boolean {
