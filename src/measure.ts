@@ -60,7 +60,12 @@ export async function analyse(image: ImageData, opts: MeasureOptions): Promise<A
   const { history } = mapHistory(image.config.history, image.layers.length)
   const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined
   const base = await baseOf(image, map, history)
-  const analysis = analyzeImage(image, { toolVersion: VERSION, ...(base ? { base } : {}) })
+  const from = map?.base?.image
+  const analysis = analyzeImage(image, {
+    toolVersion: VERSION,
+    ...(base ? { base } : {}),
+    ...(from && from !== 'scratch' ? { fromImage: from } : {})
+  })
   const report = analysis.report
   if (map) {
     for (const layer of report.image.layers) {

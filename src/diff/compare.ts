@@ -109,7 +109,7 @@ function contentOf(
 }
 
 /** Rows of "What changed" before the rest is collapsed. */
-export const LEADS = 8
+export const LEADS = 10
 
 function pair(before: number, after: number): SizePair {
   return { before, after, delta: after - before }

@@ -291,6 +291,10 @@ export interface Leads {
   count: number
   /** Signed sum of the rows' deltas over the total delta; undefined when the total is 0. */
   explained: number | undefined
+  /** The changes beyond `rows`, rolled together (listed in full, collapsed, by the renderers). */
+  rest?: { changes: number; delta: number }
+  /** `explained` counting `rest` too: how much of the delta all listed changes account for. */
+  explainedAll: number | undefined
 }
 
 /**
@@ -312,7 +316,16 @@ export function leadingChanges(diff: ContentDiff, totalDelta: number, limit = 10
       Math.abs(y.delta) - Math.abs(x.delta)
   )
   const rows = all.slice(0, limit)
-  const explained =
-    totalDelta === 0 ? undefined : rows.reduce((n, r) => n + r.delta, 0) / totalDelta
-  return { rows, count: all.length, explained }
+  const more = all.slice(limit)
+  const share = (list: Lead[]): number | undefined =>
+    totalDelta === 0 ? undefined : list.reduce((n, r) => n + r.delta, 0) / totalDelta
+  return {
+    rows,
+    count: all.length,
+    explained: share(rows),
+    ...(more.length > 0
+      ? { rest: { changes: more.length, delta: more.reduce((n, r) => n + r.delta, 0) } }
+      : {}),
+    explainedAll: share(all)
+  }
 }

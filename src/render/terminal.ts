@@ -6,7 +6,7 @@ import type { Comparison, LayerDiff } from '../diff/compare.js'
 import { formatBytes, formatDelta, formatPercent } from '../units.js'
 import { unsafeChars } from '../unsafe.js'
 import type { ImageResult } from './model.js'
-import { CHANGED_PATHS, versionPlain } from './sections/changed.js'
+import { CHANGED_PATHS, explainedPlain, versionPlain } from './sections/changed.js'
 
 const INSTRUCTION_WIDTH = 70
 
@@ -209,12 +209,12 @@ function changedLines(c: Comparison): string[] {
     const kind = l.kind === 'hidden' ? (l.delta > 0 ? 'grew' : 'shrank') : l.change.change
     out.push(`  ${formatDelta(l.delta).padStart(10)}  ${kind.padEnd(8)} ${clean(what)}`)
   }
-  const e = c.leads.explained
-  if (e !== undefined) {
+  if (c.leads.rest) {
     out.push(
-      `  (explains ${formatPercent(e).replace(/^\+/, '')} of the ${formatDelta(c.total.delta)} delta)`
+      `  ${formatDelta(c.leads.rest.delta).padStart(10)}  ${c.leads.rest.changes} more changes (--json)`
     )
   }
+  out.push(`  (${explainedPlain(c.leads, c.total.delta)})`)
   for (const [title, list] of [
     ['Directories', c.content.dirs],
     ['Files', c.content.files]

@@ -106,7 +106,7 @@ describe('What changed', () => {
     const out = renderComparisonTerminal(results())
     expect(out).toContain('What changed')
     expect(out).toMatch(/\+58\.0 MB {2}added {4}gcc-12 \(dpkg 12\.2\.0-14\)/)
-    expect(out).toContain('(explains 100% of the +60.0 MB delta)')
+    expect(out).toContain('(these changes explain 100% of the +60.0 MB delta)')
     expect(out).toContain('Directories (final filesystem)')
   })
 })

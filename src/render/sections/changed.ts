@@ -3,7 +3,7 @@
 // shrank, one short table per kind with the rest collapsed. From the content diff
 // (diff/content.ts): layers play no part, so content that only moved is never listed.
 
-import type { ContentPathChange, Lead, PackageChange } from '../../diff/content.js'
+import type { ContentPathChange, Lead, Leads, PackageChange } from '../../diff/content.js'
 import { formatBytes, formatDelta, formatPercent } from '../../units.js'
 import { code, text } from '../escape.js'
 import type { ImageResult } from '../model.js'
@@ -12,7 +12,7 @@ import { count, DASH, details, PATH_MAX, sizeOrDash, table } from './format.js'
 /** Directory and file rows shown before the rest is collapsed. */
 export const CHANGED_PATHS = 6
 /** Rows in a collapsed "all changes" table. */
-const MORE_ROWS = 50
+const MORE_ROWS = 150
 
 /**
  * `level`: the budget's cut of this section (1: no collapsed lists, 2: the lead table only).
@@ -29,22 +29,32 @@ export function changedSection(r: ImageResult, level: 0 | 1 | 2 = 0): string {
     parts.push('The final filesystem holds the same packages and files at the same sizes.')
     return parts.join('\n\n')
   }
-  parts.push(leadTable(leads.rows))
-  parts.push(explainedLine(leads.rows.length, leads.count, leads.explained, c.total.delta))
+  parts.push(leadTable(leads.rows, leads.rest))
+  parts.push(explainedLine(leads, c.total.delta))
   if (content.ecosystemsOneSide.length > 0) {
     parts.push(
       `<sub>Packages of ${content.ecosystemsOneSide.join(', ')} are indexed on one side only: counted with the files no package owns.</sub>`
     )
   }
-  if (level < 1 && content.packages.length > leads.rows.length) {
+  if (level < 1 && leads.rest) {
+    const all = [
+      ...content.packages.map(packageRow),
+      ...content.unowned.map(g => [
+        `${code(g.path, PATH_MAX)} <sub>no package</sub>`,
+        DASH,
+        sizeOrDash(g.before),
+        sizeOrDash(g.after),
+        formatDelta(g.delta)
+      ])
+    ]
     parts.push(
       details(
-        `All ${count(content.packages.length)} package changes`,
+        `All ${count(all.length)} changes`,
         table(
           ['Package', 'Version', 'Before', 'After', 'Δ'],
           [false, false, true, true, true],
-          content.packages.slice(0, MORE_ROWS).map(packageRow)
-        ) + more(content.packages.length)
+          all.slice(0, MORE_ROWS)
+        ) + more(all.length)
       )
     )
   }
@@ -57,11 +67,22 @@ export function changedSection(r: ImageResult, level: 0 | 1 | 2 = 0): string {
   return parts.join('\n\n')
 }
 
-function leadTable(rows: Lead[]): string {
+function leadTable(rows: Lead[], rest: Leads['rest']): string {
+  const restRow = rest
+    ? [
+        [
+          DASH,
+          `${count(rest.changes)} more changes <sub>(listed below)</sub>`,
+          '',
+          '',
+          formatDelta(rest.delta)
+        ]
+      ]
+    : []
   return table(
     ['Change', 'What', 'Before', 'After', 'Δ'],
     [false, false, true, true, true],
-    rows.map(leadRow)
+    [...rows.map(leadRow), ...restRow]
   )
 }
 
@@ -115,15 +136,22 @@ function packageRow(p: PackageChange): string[] {
   ]
 }
 
-export function explainedLine(
-  shown: number,
-  all: number,
-  explained: number | undefined,
-  total: number
-): string {
-  const which = shown < all ? `These ${count(shown)} of ${count(all)} changes` : 'These changes'
-  if (explained === undefined) return `<sub>${which}; the total size did not change.</sub>`
-  return `<sub>${which} explain ${formatPercent(explained).replace(/^\+/, '')} of the ${formatDelta(total)} delta.</sub>`
+/** How much of the delta the rows explain (and all listed changes, when some are rolled up). */
+export function explainedPlain(leads: Leads, total: number): string {
+  if (leads.explained === undefined) return 'the total size did not change'
+  const pct = (x: number | undefined) => formatPercent(x).replace(/^\+/, '')
+  const head =
+    leads.rest === undefined
+      ? `these changes explain ${pct(leads.explained)} of the ${formatDelta(total)} delta`
+      : `the ${count(leads.rows.length)} largest changes explain ${pct(leads.explained)} of the ${formatDelta(total)} delta`
+  return leads.rest === undefined
+    ? head
+    : `${head}; with the ${count(leads.rest.changes)} more, ${pct(leads.explainedAll)}`
+}
+
+function explainedLine(leads: Leads, total: number): string {
+  const s = explainedPlain(leads, total)
+  return `<sub>${s[0].toUpperCase()}${s.slice(1)}.</sub>`
 }
 
 function pathsBlock(title: string, changes: ContentPathChange[], level: 0 | 1 | 2): string {
