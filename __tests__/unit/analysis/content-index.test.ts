@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
+import { Readable } from 'node:stream'
 import { buildContentIndex, INDEX_BOUNDS } from '../../../src/analysis/content-index.js'
 import { MAX_LIST_LINES, resolveRelative } from '../../../src/analysis/ecosystems.js'
-import type { LayerContents } from '../../../src/analysis/hints/content.js'
+import { wantsContent, type LayerContents } from '../../../src/analysis/hints/content.js'
 import type { ContentIndex } from '../../../src/analysis/report.js'
 import { stackLayers } from '../../../src/analysis/stack.js'
+import { readLayer } from '../../../src/image/layer/read-layer.js'
+import { layerTar } from '../../support/image-fixtures.js'
 import { layer, type EntrySpec } from '../../support/layers.js'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -321,4 +324,29 @@ describe('resolveRelative', () => {
   ])('%s + %s → %s', (base, rel, want) => {
     expect(resolveRelative(base, rel)).toBe(want)
   })
+})
+
+describe('hostile databases through the real layer reader', () => {
+  it('a 100 MB status and a RECORD of a million lines: warnings, the rest indexed', async () => {
+    const site = 'usr/lib/python3/dist-packages'
+    const tar = await layerTar([
+      { path: 'var/lib/dpkg/status', size: 100 * 2 ** 20 },
+      { path: `${site}/huge-1.0.dist-info/RECORD`, content: 'x,,\n'.repeat(1_000_000) },
+      { path: `${site}/ok-2.0.dist-info/RECORD`, content: 'ok/__init__.py,,\n' },
+      { path: `${site}/ok/__init__.py`, size: 321 },
+      { path: 'app/node_modules/bad/package.json', content: 'not json' },
+      { path: 'app/node_modules/bad/index.js', size: 5 }
+    ])
+    const read = await readLayer(Readable.from([tar]), { wantContent: wantsContent })
+    const stack = stackLayers([read])
+    const contents: LayerContents = new Map([[0, read.contents ?? new Map()]])
+    const idx = buildContentIndex(stack.live, contents)
+    const w = idx.warnings.join('\n')
+    expect(w).toMatch(/dpkg: \/var\/lib\/dpkg\/status \(104857600 bytes\) was not read/)
+    expect(w).toMatch(/huge-1\.0\.dist-info\/RECORD has 1000001 lines, over the 200000 read/)
+    expect(w).toMatch(/npm: 1 package\.json/)
+    expect(idx.ecosystems).toEqual(['python'])
+    expect(idx.packages.map(p => [p.name, p.bytes])).toEqual([['ok', 321]])
+    expect(partition(idx)).toBe(idx.liveBytes)
+  }, 60_000)
 })
