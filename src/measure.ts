@@ -3,9 +3,16 @@
 
 import { readFileSync } from 'node:fs'
 import { analyzeImage, type Analysis } from './analysis/analyze.js'
-import { buildContentIndex } from './analysis/content-index.js'
+import { buildContentIndex, RPM_DATABASES, type RpmInput } from './analysis/content-index.js'
 import { mapHistory } from './analysis/history.js'
-import { ContentCollector, wantsContent, type LayerContents } from './analysis/hints/content.js'
+import {
+  ContentCollector,
+  liveContent,
+  wantsContent,
+  type LayerContents
+} from './analysis/hints/content.js'
+import type { LiveNode } from './analysis/stack.js'
+import { readRpmDb } from './image/rpmdb.js'
 import { detectHints } from './analysis/hints/index.js'
 import type { BuildInfo, ImageSummary } from './analysis/report.js'
 import {
@@ -81,7 +88,11 @@ export async function analyse(image: ImageData, opts: MeasureOptions): Promise<A
     contents,
     baseLayers: report.image.baseLayers
   })
-  report.content = buildContentIndex(analysis.stack.live, contents)
+  report.content = buildContentIndex(
+    analysis.stack.live,
+    contents,
+    await rpmOf(analysis.stack.live, contents)
+  )
   for (const w of report.content.warnings) opts.onWarning?.(`content index: ${w}`)
   if (opts.build) report.build = opts.build
   return analysis
@@ -137,4 +148,16 @@ function collectContents(image: ImageData): LayerContents {
     }
   })
   return collector.contents()
+}
+
+/** The rpm database of the final filesystem, read through node:sqlite when there is one. */
+async function rpmOf(
+  live: ReadonlyMap<string, LiveNode>,
+  contents: LayerContents
+): Promise<RpmInput | undefined> {
+  for (const source of RPM_DATABASES) {
+    const bytes = liveContent(contents, live, source)
+    if (bytes) return { source, ...(await readRpmDb(bytes)) }
+  }
+  return undefined
 }

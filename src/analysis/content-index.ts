@@ -10,6 +10,7 @@
 import { displayPath } from './analyze.js'
 import { readEcosystems, gemOwner, npmOwner, type FoundPackage } from './ecosystems.js'
 import type { LayerContents } from './hints/content.js'
+import type { RpmPackage } from './rpm-header.js'
 import { databasePackages, usrMerged, type InstalledPackage } from './hints/packages.js'
 import type { ContentIndex, Ecosystem, PackageInfo, PathSize } from './report.js'
 import { parentOf, type LiveNode } from './stack.js'
@@ -40,9 +41,22 @@ interface Acc {
   layer: number
 }
 
+/** An rpm database the adapter read (image/rpmdb.ts), or why it could not. */
+export interface RpmInput {
+  /** Live path of the database. */
+  source: string
+  packages?: RpmPackage[]
+  skipped?: number
+  unsupported?: string
+}
+
+/** The rpm databases the layer reader may keep (hints/content.ts CONTENT_PATHS). */
+export const RPM_DATABASES = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite']
+
 export function buildContentIndex(
   live: ReadonlyMap<string, LiveNode>,
-  contents: LayerContents | undefined
+  contents: LayerContents | undefined,
+  rpm?: RpmInput
 ): ContentIndex {
   const warnings: string[] = []
   const owner = new Map<string, Acc>()
@@ -53,12 +67,21 @@ export function buildContentIndex(
   const os = databasePackages({ live, ...(contents ? { contents } : {}) })
   for (const p of os) read.add(p.manager)
   const langs = readEcosystems(live, contents)
-  warnings.push(...osWarnings(live, contents, os), ...langs.warnings)
+  warnings.push(...osWarnings(live, contents, os, rpm), ...langs.warnings)
   for (const e of langs.read) read.add(e)
+  const rpms: FoundPackage[] = (rpm?.packages ?? []).map(p => ({
+    ecosystem: 'rpm',
+    name: p.name,
+    version: p.version,
+    files: p.files,
+    source: rpm?.source ?? ''
+  }))
+  if (rpms.length > 0) read.add('rpm')
   let escaping = 0
   const listed: { pkg: FoundPackage | InstalledPackage; ecosystem: Ecosystem; files: string[] }[] =
     [
       ...os.map(p => ({ pkg: p, ecosystem: p.manager as Ecosystem, files: p.files ?? [] })),
+      ...rpms.map(p => ({ pkg: p, ecosystem: p.ecosystem, files: p.files ?? [] })),
       ...langs.packages
         .filter(p => p.files !== undefined)
         .map(p => ({ pkg: p, ecosystem: p.ecosystem, files: p.files ?? [] }))
@@ -155,7 +178,8 @@ function liveFile(live: ReadonlyMap<string, LiveNode>, listed: string): string |
 function osWarnings(
   live: ReadonlyMap<string, LiveNode>,
   contents: LayerContents | undefined,
-  os: InstalledPackage[]
+  os: InstalledPackage[],
+  rpm: RpmInput | undefined
 ): string[] {
   const out: string[] = []
   const kept = (path: string): boolean => {
@@ -175,11 +199,22 @@ function osWarnings(
       )
     }
   }
-  for (const path of ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite']) {
-    if (live.get(path)?.entry.kind === 'file') {
-      out.push(
-        `rpm: /${path} found; reading rpm databases is not supported yet, rpm packages are left out (their files count as unowned)`
-      )
+  if (rpm?.unsupported) {
+    out.push(
+      `rpm: /${rpm.source} not read (${rpm.unsupported}); rpm packages are left out (their files count as unowned)`
+    )
+  } else if (rpm?.skipped) {
+    out.push(
+      `rpm: ${rpm.skipped} package header(s) in /${rpm.source} could not be parsed: left out`
+    )
+  } else if (!rpm) {
+    for (const path of RPM_DATABASES) {
+      const node = live.get(path)
+      if (node?.entry.kind === 'file' && !kept(path)) {
+        out.push(
+          `rpm: /${path} (${node.entry.size} bytes) was not read (over the size cap); rpm packages are left out`
+        )
+      }
     }
   }
   for (const path of ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages']) {
