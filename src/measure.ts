@@ -3,8 +3,16 @@
 
 import { readFileSync } from 'node:fs'
 import { analyzeImage, type Analysis } from './analysis/analyze.js'
+import { buildContentIndex, RPM_DATABASES, type RpmInput } from './analysis/content-index.js'
 import { mapHistory, withoutBuildArgs } from './analysis/history.js'
-import { ContentCollector, wantsContent, type LayerContents } from './analysis/hints/content.js'
+import {
+  ContentCollector,
+  liveContent,
+  wantsContent,
+  type LayerContents
+} from './analysis/hints/content.js'
+import type { LiveNode } from './analysis/stack.js'
+import { readRpmDb } from './image/rpmdb.js'
 import { detectHints } from './analysis/hints/index.js'
 import type { BuildInfo, ImageSummary } from './analysis/report.js'
 import {
@@ -96,7 +104,12 @@ export async function analyse(read: ImageData, opts: MeasureOptions): Promise<An
   const { history } = mapHistory(image.config.history, image.layers.length)
   const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined
   const base = await baseOf(image, map, history)
-  const analysis = analyzeImage(image, { toolVersion: VERSION, ...(base ? { base } : {}) })
+  const from = map?.base?.image
+  const analysis = analyzeImage(image, {
+    toolVersion: VERSION,
+    ...(base ? { base } : {}),
+    ...(from && from !== 'scratch' ? { fromImage: from } : {})
+  })
   const report = analysis.report
   if (map) {
     for (const layer of report.image.layers) {
@@ -104,13 +117,20 @@ export async function analyse(read: ImageData, opts: MeasureOptions): Promise<An
       if (line !== undefined) layer.dockerfileLine = line
     }
   }
+  const contents = collectContents(image)
   report.hints = detectHints(analysis, {
     ...(opts.ignoreHints ? { ignore: opts.ignoreHints } : {}),
     ...(opts.pythonBytecode ? { pythonBytecode: true } : {}),
     ...(map ? { dockerfile: map } : {}),
-    contents: collectContents(image),
+    contents,
     baseLayers: report.image.baseLayers
   })
+  report.content = buildContentIndex(
+    analysis.stack.live,
+    contents,
+    await rpmOf(analysis.stack.live, contents)
+  )
+  for (const w of report.content.warnings) opts.onWarning?.(`content index: ${w}`)
   if (opts.build) report.build = opts.build
   return analysis
 }
@@ -174,4 +194,16 @@ function collectContents(image: ImageData): LayerContents {
     }
   })
   return collector.contents()
+}
+
+/** The rpm database of the final filesystem, read through node:sqlite when there is one. */
+async function rpmOf(
+  live: ReadonlyMap<string, LiveNode>,
+  contents: LayerContents
+): Promise<RpmInput | undefined> {
+  for (const source of RPM_DATABASES) {
+    const bytes = liveContent(contents, live, source)
+    if (bytes) return { source, ...(await readRpmDb(bytes)) }
+  }
+  return undefined
 }

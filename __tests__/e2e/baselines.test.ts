@@ -82,6 +82,29 @@ describe('which baseline a PR is compared with', () => {
   )
 })
 
+describe('the trend of the base branch', () => {
+  it.concurrent(
+    'shows when the base commit has its own stored baseline (the exact match)',
+    () =>
+      inWorld(async w => {
+        const first = w.repo.getBranch('main')!
+        await recordArchive(w, first, 1 * MB)
+        const second = w.repo.addCommit({ branch: 'main', message: 'next' })
+        await recordArchive(w, second, 2 * MB)
+        const pr = w.repo.addPullRequest({ user: 'alice' })
+        expect(pr.baseSha).toBe(second)
+        const r = await comparePullRequest(w, pr, 3 * MB)
+        expectClean(r)
+        expect(r.outputs).toMatchObject({ 'baseline-method': 'stored', 'baseline-sha': second })
+        const [comment] = botComments(w.repo, pr.number)
+        expect(comment.body).toContain(
+          'Size trend on <code>main</code> (2 recorded commits and this PR)'
+        )
+      }),
+    TIMEOUT
+  )
+})
+
 describe('recordings racing on the data branch', () => {
   it.concurrent(
     'two images recorded at the same time are both stored',

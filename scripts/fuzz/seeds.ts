@@ -93,6 +93,16 @@ function upperLayer(seed: number): LayerItem[] {
     { path: 'etc/os-release', type: 'whiteout' },
     { path: 'tmp', type: 'opaque' },
     { path: 'app/node_modules/x/index.js', content: 'module.exports = 1\n' },
+    // Hostile package databases for the content index: a list that climbs out, a manifest
+    // that is not JSON, a RECORD with quoted, climbing and many lines, a gemspec.
+    { path: 'var/lib/dpkg/info/curl.list', content: '/usr/bin/curl\n/../../etc/passwd\n../..\n' },
+    { path: 'app/node_modules/x/package.json', content: '{ "name": ' },
+    { path: 'app/node_modules/@s/y/package.json', content: '{"name":"@s/y","version":1}' },
+    {
+      path: 'usr/lib/python3/dist-packages/evil-1.0.dist-info/RECORD',
+      content: `"../../../../../../etc/shadow",,\n"a""b,c",,\n${'x,,\n'.repeat(2000)}`
+    },
+    { path: 'usr/local/bundle/specifications/rack-3.0.8.gemspec', content: 'spec' },
     { path: 'root/.cache/pip/wheel.whl', size: 800, seed }
   ]
 }

@@ -2,7 +2,7 @@
 
 import { BOUNDS } from '../baseline/report-schema.js'
 import type { ImageData, LayerEntry, Platform, ResolvedLayer } from '../image/types.js'
-import { instructionOf, mapHistory } from './history.js'
+import { instructionOf, mapHistory, MISSING } from './history.js'
 import { largestDirs, largestFiles } from './largest.js'
 import {
   SCHEMA_VERSION,
@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   toolVersion: string
   /** Bottom layers that come from the base image, when an adapter knows. */
   base?: { layers: number; source: ImageSummary['baseSource'] }
+  /** The Dockerfile's FROM image, when known: names base layers that have no history. */
+  fromImage?: string
   now?: Date
   topFiles?: number
   topDirs?: number
@@ -47,6 +49,7 @@ export function analyzeImage(image: ImageData, opts: AnalyzeOptions): Analysis {
       opts
     )
   )
+  nameUnnamed(layers, opts.fromImage)
   const summary: ImageSummary = {
     ...(image.reference ? { reference: image.reference } : {}),
     id: image.id,
@@ -76,6 +79,26 @@ export function analyzeImage(image: ImageData, opts: AnalyzeOptions): Analysis {
     hints: []
   }
   return { report, stack, image }
+}
+
+/** Said for a layer no history row describes (short history), instead of a bare `(missing)`. */
+export const NO_HISTORY = '(no history)'
+export const BASE_NO_HISTORY = '(base image layer, no history)'
+
+/**
+ * Layers without history: a base layer is named after the FROM image when it is known; the
+ * bottom layers of an image (a `docker import`ed or squashed base) say they are base layers.
+ */
+function nameUnnamed(layers: LayerSummary[], fromImage: string | undefined): void {
+  let bottom = true
+  for (const l of layers) {
+    if (l.createdBy !== MISSING) {
+      bottom = false
+      continue
+    }
+    if (l.base && fromImage) l.createdBy = `FROM ${fromImage}`
+    else l.createdBy = bottom || l.base ? BASE_NO_HISTORY : NO_HISTORY
+  }
 }
 
 export function platformString(p: Platform): string {

@@ -3,7 +3,7 @@
 import type { HistoryItem } from '../image/types.js'
 import type { HistoryEntry } from './report.js'
 
-const MISSING = '(missing)'
+export const MISSING = '(missing)'
 
 /** Dockerfile keywords that legacy `#(nop)` history rows and BuildKit rows start with. */
 const KEYWORDS =

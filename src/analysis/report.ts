@@ -156,6 +156,46 @@ export interface ImageSummary {
   history: HistoryEntry[]
 }
 
+/** Package ecosystems the content index reads (docs/report-schema.md, "Content index"). */
+export type Ecosystem = 'dpkg' | 'apk' | 'rpm' | 'python' | 'npm' | 'gem'
+
+export interface PackageInfo {
+  ecosystem: Ecosystem
+  name: string
+  version?: string
+  /** Layer that installed or last changed it: the highest layer holding one of its files. */
+  layer: number
+  /** Exact: Σ sizes of its regular files present in the final filesystem. */
+  bytes: number
+  files: number
+}
+
+/**
+ * What the final filesystem holds, bounded for storage: packages (exact bytes), files no
+ * package owns grouped by directory, and the directory tree above a small share of the image.
+ * `packages` + `unowned` (+ `omitted`) partition the final filesystem's bytes.
+ */
+export interface ContentIndex {
+  /** Σ sizes of the regular files of the final filesystem. */
+  liveBytes: number
+  /** Ecosystems whose database was read (a database found but not read is in `warnings`). */
+  ecosystems: Ecosystem[]
+  /** Largest first. */
+  packages: PackageInfo[]
+  /** Files no package owns, by top directories (`/app`, `/usr/local`), largest first. */
+  unowned: PathSize[]
+  /** Packages and unowned groups beyond the bounds, rolled together. */
+  omitted?: { packages: number; groups: number; bytes: number }
+  /** Every directory larger than `dirCut` bytes (absent: smaller), largest first. */
+  dirs: PathSize[]
+  dirCut: number
+  /** The largest files: every file larger than `fileCut` bytes. */
+  files: PathSize[]
+  fileCut: number
+  /** Databases that were found but could not be read (too large, malformed, unsupported). */
+  warnings: string[]
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION
   tool: { name: 'image-size-guard'; version: string }
@@ -164,4 +204,6 @@ export interface Report {
   waste: WasteSummary
   hints: Hint[]
   build?: BuildInfo
+  /** The content index; absent in reports written before it existed. */
+  content?: ContentIndex
 }

@@ -33,7 +33,12 @@ export const BOUNDS = {
   packages: 1000,
   configList: 1000,
   /** Results in a measure artifact: as many as one run may measure. */
-  results: MAX_IMAGES
+  results: MAX_IMAGES,
+  indexPackages: 5000,
+  indexGroups: 500,
+  indexDirs: 5000,
+  indexFiles: 1000,
+  indexWarnings: 100
 } as const
 
 type Schema = Record<string, unknown>
@@ -219,6 +224,48 @@ const imageSummary = obj(
   ]
 )
 
+const ecosystem = { type: 'string', enum: ['dpkg', 'apk', 'rpm', 'python', 'npm', 'gem'] }
+
+/** The content index (report.content); bounds: analysis/content-index.ts INDEX_BOUNDS. */
+const contentIndex = obj(
+  {
+    liveBytes: uint,
+    ecosystems: list(ecosystem, 6),
+    packages: list(
+      obj(
+        {
+          ecosystem,
+          name: str(BOUNDS.id),
+          version: str(BOUNDS.id),
+          layer: uint,
+          bytes: uint,
+          files: uint
+        },
+        ['ecosystem', 'name', 'layer', 'bytes', 'files']
+      ),
+      BOUNDS.indexPackages
+    ),
+    unowned: list(pathSize, BOUNDS.indexGroups),
+    omitted: obj({ packages: uint, groups: uint, bytes: uint }, ['packages', 'groups', 'bytes']),
+    dirs: list(pathSize, BOUNDS.indexDirs),
+    dirCut: uint,
+    files: list(pathSize, BOUNDS.indexFiles),
+    fileCut: uint,
+    warnings: list(str(BOUNDS.title), BOUNDS.indexWarnings)
+  },
+  [
+    'liveBytes',
+    'ecosystems',
+    'packages',
+    'unowned',
+    'dirs',
+    'dirCut',
+    'files',
+    'fileCut',
+    'warnings'
+  ]
+)
+
 export const REPORT_SCHEMA: Schema = obj(
   {
     schemaVersion: { const: SCHEMA_VERSION },
@@ -227,17 +274,23 @@ export const REPORT_SCHEMA: Schema = obj(
     image: imageSummary,
     waste: wasteSummary,
     hints: list(hint, BOUNDS.hints),
-    build: buildInfo
+    build: buildInfo,
+    content: contentIndex
   },
   ['schemaVersion', 'tool', 'generatedAt', 'image', 'waste', 'hints']
 )
 
 export const BASELINE_KIND = 'image-size-guard-baseline'
-export const BASELINE_SCHEMA_VERSION = 1
+/**
+ * 2: the report may carry `content` (the content index). Version 1 baselines are still read
+ * (they compare without package and directory detail).
+ */
+export const BASELINE_SCHEMA_VERSION = 2
+export const READABLE_BASELINE_VERSIONS = [1, 2] as const
 
 export const BASELINE_SCHEMA: Schema = obj(
   {
-    schemaVersion: { const: BASELINE_SCHEMA_VERSION },
+    schemaVersion: { enum: [...READABLE_BASELINE_VERSIONS] },
     kind: { const: BASELINE_KIND },
     name: str(BOUNDS.id, { minLength: 1 }),
     platform: str(BOUNDS.platform, { minLength: 1 }),

@@ -60,7 +60,9 @@ export async function resolveBaseline(
   const exact = await deps.store.get(name, platform, wantSha)
   if (exact) {
     tried.push(`baseline recorded at ${short(wantSha)}: found`)
-    return { baseline: exact, info: { method: 'stored', sha: wantSha, branch }, tried }
+    // The history too: the trend of the base branch shows in this, the normal case.
+    const history = await deps.store.history(name, platform, req.historyLimit ?? 1000)
+    return { baseline: exact, info: { method: 'stored', sha: wantSha, branch }, tried, history }
   }
   tried.push(`baseline recorded at ${short(wantSha)}: none`)
 

@@ -16,7 +16,8 @@ import {
 export { BASELINE_KIND, BASELINE_SCHEMA_VERSION } from './report-schema.js'
 
 export interface Baseline {
-  schemaVersion: typeof BASELINE_SCHEMA_VERSION
+  /** 1: written before the content index; read, never written. */
+  schemaVersion: typeof BASELINE_SCHEMA_VERSION | 1
   kind: typeof BASELINE_KIND
   /** The image's name in the config (input `name`). */
   name: string
@@ -172,6 +173,7 @@ export function trimReport(report: Report): Report {
     topDirs: l.topDirs.slice(0, BOUNDS.topPaths)
   }))
   r.image.history = r.image.history.slice(0, BOUNDS.history)
+  if (r.content) r.content.warnings = r.content.warnings.slice(0, BOUNDS.indexWarnings)
   return clipStrings(r) as Report
 }
 
@@ -206,7 +208,11 @@ const STRING_BOUNDS: Record<string, number> = {
   target: BOUNDS.id,
   envNames: BOUNDS.id,
   exposedPorts: BOUNDS.id,
-  platform: BOUNDS.platform
+  platform: BOUNDS.platform,
+  // content index: package names and versions, warnings
+  name: BOUNDS.id,
+  version: BOUNDS.id,
+  warnings: BOUNDS.title
 }
 
 function clipStrings(value: unknown, key = ''): unknown {

@@ -4,6 +4,7 @@
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
 import { hintKey } from '../analysis/hints/new.js'
 import { alignLayers } from './align.js'
+import { diffContent, leadingChanges, type ContentDiff, type Leads } from './content.js'
 
 export type LayerStatus = 'unchanged' | 'changed' | 'added' | 'removed'
 
@@ -39,8 +40,12 @@ export interface Comparison {
   total: SizePair & { ratio: number | undefined }
   compressed?: SizePair
   buildMs?: { before?: number; after?: number }
-  /** Bytes of the FROM layers, and whether they changed. */
-  baseImage: SizePair & { changed: boolean }
+  /**
+   * Bytes of the FROM layers, and whether they changed. `unknown`: the side(s) whose base
+   * layers are not known (a baseline recorded without the Dockerfile); the split means
+   * nothing there.
+   */
+  baseImage: SizePair & { changed: boolean; unknown?: 'before' | 'after' | 'both' }
   /** Bytes of the Dockerfile's own layers. */
   own: SizePair & { ratio: number | undefined }
   layers: LayerDiff[]
@@ -48,7 +53,17 @@ export interface Comparison {
   paths: PathChange[]
   hints: { new: Hint[]; existing: Hint[]; resolved: Hint[] }
   reclaimable: SizePair
+  /** The final filesystems compared (packages, directories, files), when both have an index. */
+  content?: ContentDiff
+  /** The changes that explain the total delta (with `content`): what the comment leads with. */
+  leads?: Leads
+  /** Why there is no `content` although this report has an index. */
+  contentNote?: string
 }
+
+/** Said when the baseline was recorded before reports carried a content index. */
+export const NO_BASELINE_INDEX =
+  'the baseline was recorded before image-size-guard indexed packages and directories; that detail starts with the next recorded baseline'
 
 const PATH_LIMIT = 10
 
@@ -63,14 +78,38 @@ export function compareReports(before: Report, after: Report): Comparison {
     total: { ...total, ratio: ratio(total) },
     ...compressedPair(before, after),
     ...buildPair(before, after),
-    baseImage: { ...pair(baseBefore, baseAfter), changed: baseChanged(before, after) },
+    baseImage: {
+      ...pair(baseBefore, baseAfter),
+      changed: baseChanged(before, after),
+      ...unknownBase(before, after)
+    },
     own: { ...own, ratio: ratio(own) },
     layers,
     paths: topPathChanges(layers),
     hints: hintSets(before.hints, after.hints),
-    reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes)
+    reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes),
+    ...contentOf(before, after)
   }
 }
+
+function contentOf(
+  before: Report,
+  after: Report
+): Pick<Comparison, 'content' | 'leads' | 'contentNote'> {
+  if (!after.content) return {}
+  if (!before.content) return { contentNote: NO_BASELINE_INDEX }
+  const content = diffContent(before.content, after.content, {
+    before: before.image.totalBytes,
+    after: after.image.totalBytes
+  })
+  return {
+    content,
+    leads: leadingChanges(content, after.image.totalBytes - before.image.totalBytes, LEADS)
+  }
+}
+
+/** Rows of "What changed" before the rest is collapsed. */
+export const LEADS = 10
 
 function pair(before: number, after: number): SizePair {
   return { before, after, delta: after - before }
@@ -82,6 +121,14 @@ function ratio(p: SizePair): number | undefined {
 
 function baseBytes(r: Report): number {
   return r.image.layers.filter(l => l.base).reduce((n, l) => n + l.bytes, 0)
+}
+
+function unknownBase(before: Report, after: Report): { unknown?: 'before' | 'after' | 'both' } {
+  const b = before.image.baseSource === 'unknown'
+  const a = after.image.baseSource === 'unknown'
+  if (b && a) return { unknown: 'both' }
+  if (b) return { unknown: 'before' }
+  return a ? { unknown: 'after' } : {}
 }
 
 function baseChanged(before: Report, after: Report): boolean {
@@ -116,7 +163,7 @@ function layerDiff(
     ? 'added'
     : !a
       ? 'removed'
-      : b.diffId === a.diffId
+      : b.diffId === a.diffId || sameSize(b, a)
         ? 'unchanged'
         : 'changed'
   const shown = (a ?? b) as LayerSummary
@@ -133,6 +180,14 @@ function layerDiff(
   }
   if (a?.dockerfileLine !== undefined) diff.dockerfileLine = a.dockerfileLine
   return diff
+}
+
+/**
+ * A new DiffID with the same bytes and files (`WORKDIR` after a changed parent, a rebuilt
+ * timestamp) is not a change a reviewer needs to see.
+ */
+function sameSize(b: LayerSummary, a: LayerSummary): boolean {
+  return b.bytes === a.bytes && b.files === a.files
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   VERDICT_RANK,
   VERDICT_WORDS
 } from './sections/format.js'
+import { changedSection } from './sections/changed.js'
 import { grewSection } from './sections/grew.js'
 import { headline, imageName } from './sections/headline.js'
 import { COMPACT_HINTS, hintsSection } from './sections/hints.js'
@@ -85,6 +86,7 @@ const STEPS: Step[] = [
   { kind: 'unchanged', level: 2, label: 'unchanged layers' },
   { kind: 'baseLayers', level: 2, label: 'base image layer rows' },
   { kind: 'existingHints', level: 2, label: 'existing hints' },
+  { kind: 'grew', level: 1, label: 'collapsed lists of what changed' },
   { kind: 'grew', level: 2, label: 'what grew' },
   { kind: 'changed', level: 1, label: `layer rows beyond the ${COMPACT_CHANGED} largest changes` },
   {
@@ -206,8 +208,10 @@ function imageBlock(r: ImageResult, env: Env, cuts: Cuts, multi: boolean): strin
   if (cuts.detail === 2) return ''
   const body = [
     headline(r, env),
+    changedSection(r, cuts.grew ?? 0),
     layersSection(r, env, cuts),
-    cuts.grew === 2 ? '' : grewSection(r, env),
+    // The per-layer paths only when there is no content diff (a baseline without an index).
+    cuts.grew === 2 || r.comparison?.content ? '' : grewSection(r, env),
     hintsSection(r, env, cuts),
     cuts.trend === 2 ? '' : trendSection(r)
   ]

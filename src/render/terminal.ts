@@ -2,10 +2,11 @@
 // text out (no colours; terminals and CI logs both read it).
 
 import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
-import type { LayerDiff } from '../diff/compare.js'
+import type { Comparison, LayerDiff } from '../diff/compare.js'
 import { formatBytes, formatDelta, formatPercent } from '../units.js'
 import { unsafeChars } from '../unsafe.js'
 import type { ImageResult } from './model.js'
+import { CHANGED_PATHS, explainedPlain, versionPlain } from './sections/changed.js'
 
 const INSTRUCTION_WIDTH = 70
 
@@ -157,13 +158,19 @@ export function renderComparisonTerminal(r: ImageResult): string {
     out.push(
       `  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`
     )
-  const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged'
-  out.push(
-    `  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`
-  )
+  if (c.baseImage.unknown === undefined) {
+    const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged'
+    out.push(
+      `  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`
+    )
+  } else if (c.baseImage.unknown !== 'both') {
+    const side = c.baseImage.unknown === 'before' ? 'the baseline' : 'this image'
+    out.push(`  base image / own layers split unknown for ${side}`)
+  }
   out.push(
     `  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`
   )
+  out.push(...changedLines(c))
   out.push('')
   const rows = c.layers.map(l => [
     STATUS[l.status],
@@ -181,7 +188,7 @@ export function renderComparisonTerminal(r: ImageResult): string {
       false
     ])
   )
-  if (c.paths.length > 0) {
+  if (!c.content && c.paths.length > 0) {
     out.push('', 'What grew')
     for (const p of c.paths)
       out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`)
@@ -192,4 +199,40 @@ export function renderComparisonTerminal(r: ImageResult): string {
   if (c.hints.resolved.length > 0)
     out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`)
   return out.join('\n') + '\n'
+}
+
+/** "What changed" (see render/sections/changed.ts): leads, then directories and files. */
+function changedLines(c: Comparison): string[] {
+  if (!c.content || !c.leads) {
+    return c.contentNote ? ['', `  Package and directory detail: ${c.contentNote}.`] : []
+  }
+  const out = ['', 'What changed']
+  for (const l of c.leads.rows) {
+    const what =
+      l.kind === 'package'
+        ? `${l.change.name} (${l.change.ecosystem}${versionPlain(l.change) ? ` ${versionPlain(l.change)}` : ''})`
+        : l.kind === 'unowned'
+          ? `${l.change.path} (files no package owns)`
+          : 'hidden by later layers'
+    const kind = l.kind === 'hidden' ? (l.delta > 0 ? 'grew' : 'shrank') : l.change.change
+    out.push(`  ${formatDelta(l.delta).padStart(10)}  ${kind.padEnd(8)} ${clean(what)}`)
+  }
+  if (c.leads.rest) {
+    out.push(
+      `  ${formatDelta(c.leads.rest.delta).padStart(10)}  ${c.leads.rest.changes} more changes (--json)`
+    )
+  }
+  out.push(`  (${explainedPlain(c.leads, c.total.delta)})`)
+  for (const [title, list] of [
+    ['Directories', c.content.dirs],
+    ['Files', c.content.files]
+  ] as const) {
+    if (list.length === 0) continue
+    out.push('', `${title} (final filesystem)`)
+    for (const p of list.slice(0, CHANGED_PATHS)) {
+      out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(8)} ${clean(p.path)}`)
+    }
+    if (list.length > CHANGED_PATHS) out.push(`  … ${list.length - CHANGED_PATHS} more (--json)`)
+  }
+  return out
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { mapHistory, normaliseCreatedBy, withoutBuildArgs } from '../../../src/analysis/history.js'
+import { analyzeImage } from '../../../src/analysis/analyze.js'
+import { image, layer } from '../../support/layers.js'
 
 describe('normaliseCreatedBy', () => {
   it.each([
@@ -106,5 +108,33 @@ describe('build-arg values never survive', () => {
     ).toBe('RUN /bin/busybox --install')
     expect(withoutBuildArgs('x', undefined)).toBe('x')
     expect(withoutBuildArgs(undefined, args)).toBeUndefined()
+  })
+})
+
+describe('layers without history', () => {
+  function named(history: { created_by?: string }[], fromImage?: string, baseLayers = 0) {
+    const data = image([layer({ path: 'a', size: 1 }), layer({ path: 'b', size: 2 }), layer()])
+    data.config.history = history
+    return analyzeImage(data, {
+      toolVersion: 't',
+      ...(fromImage ? { fromImage } : {}),
+      ...(baseLayers ? { base: { layers: baseLayers, source: 'from-image' as const } } : {})
+    }).report.image.layers.map(l => l.createdBy)
+  }
+
+  it('names a base layer after the FROM image when it is known', () => {
+    expect(named([{ created_by: '' }, { created_by: 'RUN make' }], 'debian:bookworm', 1)).toEqual([
+      'FROM debian:bookworm',
+      'RUN make',
+      '(no history)'
+    ])
+  })
+
+  it('says "base image layer" for bottom layers without history, never a bare (missing)', () => {
+    expect(named([{}, { created_by: 'RUN make' }])).toEqual([
+      '(base image layer, no history)',
+      'RUN make',
+      '(no history)'
+    ])
   })
 })

@@ -263,11 +263,11 @@ describe('put', () => {
 
   it('refuses to overwrite a baseline recorded by a newer version', async () => {
     const b = baseline(1)
-    const newer = serializeBaseline(b).replace('"schemaVersion": 1', '"schemaVersion": 3')
+    const newer = serializeBaseline(b).replace('"schemaVersion": 2', '"schemaVersion": 3')
     repo.addCommit({ branch: BRANCH, files: { [pathOf(b)]: newer } })
     const e = await rejection(store().put(baseline(1, 42)))
     expect(e.message).toBe(
-      `${pathOf(b)} on the data branch \`image-size-guard-data\` was recorded by a newer image-size-guard (schema 3, this one reads 1); update the action. Not overwriting it.`
+      `${pathOf(b)} on the data branch \`image-size-guard-data\` was recorded by a newer image-size-guard (schema 3, this one reads 2); update the action. Not overwriting it.`
     )
     expect(repo.readFile(BRANCH, pathOf(b))).toBe(newer)
   })
@@ -371,12 +371,12 @@ describe('get', () => {
     repo.addCommit({
       branch: BRANCH,
       files: {
-        [pathOf(b)]: serializeBaseline(b).replace('"schemaVersion": 1', '"schemaVersion": 2')
+        [pathOf(b)]: serializeBaseline(b).replace('"schemaVersion": 2', '"schemaVersion": 3')
       }
     })
     expect(await store().get('shop-api', 'linux/amd64', b.sha)).toBeUndefined()
     expect(log.warnings[0]).toMatch(
-      /recorded by a newer image-size-guard \(schema 2.*update the action$/
+      /recorded by a newer image-size-guard \(schema 3.*update the action$/
     )
   })
 

@@ -91,11 +91,11 @@ describe('LocalBaselineStore', () => {
     const store = new LocalBaselineStore(dir, log)
     const b = baseline(1)
     await store.put(b)
-    const newer = serializeBaseline(b).replace('"schemaVersion": 1', '"schemaVersion": 2')
+    const newer = serializeBaseline(b).replace('"schemaVersion": 2', '"schemaVersion": 3')
     await writeFile(fileOf(b), newer)
     const e = await rejection(store.put(baseline(1)))
     expect(e.message).toMatch(
-      /recorded by a newer image-size-guard \(schema 2.*update the action\. Not overwriting it\.$/
+      /recorded by a newer image-size-guard \(schema 3.*update the action\. Not overwriting it\.$/
     )
     expect(await readFile(fileOf(b), 'utf8')).toBe(newer)
   })

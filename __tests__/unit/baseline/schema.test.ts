@@ -73,7 +73,7 @@ describe('the report schema', () => {
 describe('toBaseline', () => {
   it('keeps what comparison needs and bounds the rest', () => {
     const b = toBaseline(withWaste(150), { ...META, recordedAt: new Date('2025-02-02T00:00:00Z') })
-    expect(b).toMatchObject({ schemaVersion: 1, kind: 'image-size-guard-baseline', sha: SHA })
+    expect(b).toMatchObject({ schemaVersion: 2, kind: 'image-size-guard-baseline', sha: SHA })
     expect(b.recordedAt).toBe('2025-02-02T00:00:00.000Z')
     expect(b.report.waste.items).toHaveLength(TRIM.wasteItems)
     expect(b.report.waste.items[0].bytes).toBe(1000)
@@ -117,11 +117,20 @@ describe('parseBaseline', () => {
     )
   })
 
+  it('reads a version 1 baseline (recorded before the content index)', () => {
+    const b = parseBaseline(
+      stored(b => ((b as { schemaVersion: number }).schemaVersion = 1)),
+      'x.json'
+    )
+    expect(b.schemaVersion).toBe(1)
+    expect(b.report.content).toBeUndefined()
+  })
+
   it('refuses a newer schema with a message that says to update', () => {
     const e = (() => {
       try {
         parseBaseline(
-          stored(b => (b.schemaVersion = 2)),
+          stored(b => ((b as { schemaVersion: number }).schemaVersion = 3)),
           'x.json'
         )
       } catch (error) {
@@ -130,7 +139,7 @@ describe('parseBaseline', () => {
     })()
     expect(e).toBeInstanceOf(NewerSchemaError)
     expect(e?.message).toBe(
-      'x.json was recorded by a newer image-size-guard (schema 2, this one reads 1); update the action'
+      'x.json was recorded by a newer image-size-guard (schema 3, this one reads 2); update the action'
     )
   })
 
@@ -143,7 +152,7 @@ describe('parseBaseline', () => {
     [
       'an unknown older schemaVersion',
       b => (b.schemaVersion = 0),
-      /\/schemaVersion must be equal to constant/
+      /\/schemaVersion must be equal to one of the allowed values \(1, 2\)/
     ],
     [
       'a string size',

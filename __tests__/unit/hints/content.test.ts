@@ -25,7 +25,17 @@ describe('wantsContent', () => {
     ['usr/lib/apk/db/installed', true],
     ['etc/apk/world', true],
     ['/var/lib/dpkg/status', false],
-    ['var/lib/rpm/rpmdb.sqlite', false],
+    ['var/lib/rpm/rpmdb.sqlite', true],
+    ['usr/lib/sysimage/rpm/rpmdb.sqlite', true],
+    ['var/lib/rpm/Packages', false],
+    ['usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD', true],
+    ['usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA', false],
+    ['usr/lib/python3/dist-packages/x-1.0.egg-info/installed-files.txt', true],
+    ['app/node_modules/left-pad/package.json', true],
+    ['app/node_modules/@types/node/package.json', true],
+    ['app/node_modules/a/node_modules/b/package.json', true],
+    ['app/node_modules/a/lib/package.json', false],
+    ['app/package.json', false],
     ['app/var/lib/dpkg/status', false]
   ])('%s → %s', (path, wanted) => {
     expect(wantsContent(path as string, 1000)).toBe(wanted)
@@ -34,7 +44,7 @@ describe('wantsContent', () => {
   it('refuses files above the per-file cap', () => {
     expect(wantsContent('var/lib/dpkg/status', CONTENT_FILE_CAP)).toBe(true)
     expect(wantsContent('var/lib/dpkg/status', CONTENT_FILE_CAP + 1)).toBe(false)
-    expect(CONTENT_TOTAL_CAP).toBe(32 * 2 ** 20)
+    expect(CONTENT_TOTAL_CAP).toBe(40 * 2 ** 20)
   })
 })
 

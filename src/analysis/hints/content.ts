@@ -11,7 +11,7 @@
 
 import type { LiveNode } from '../stack.js'
 
-export type ContentClass = 'database' | 'file-list'
+export type ContentClass = 'database' | 'file-list' | 'manifest'
 
 const MiB = 2 ** 20
 
@@ -20,9 +20,13 @@ export const CONTENT_FILE_CAP = 16 * MiB
 /** Budget per class; the total never exceeds CONTENT_TOTAL_CAP. */
 export const CONTENT_BUDGET: Record<ContentClass, number> = {
   database: 16 * MiB,
-  'file-list': 16 * MiB
+  'file-list': 16 * MiB,
+  manifest: 8 * MiB
 }
-export const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database + CONTENT_BUDGET['file-list']
+/** A package manifest (npm package.json) larger than this is not one we need to read. */
+export const MANIFEST_FILE_CAP = 1 * MiB
+export const CONTENT_TOTAL_CAP =
+  CONTENT_BUDGET.database + CONTENT_BUDGET['file-list'] + CONTENT_BUDGET.manifest
 
 /** Relative paths (no leading `/`) whose content detectors read. */
 export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] = [
@@ -34,7 +38,14 @@ export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] 
   { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
   // apk (Alpine, Wolfi usr-merged): one database with file lists inline
   { pattern: /^(?:usr\/)?lib\/apk\/db\/installed$/, class: 'database' },
-  { pattern: /^etc\/apk\/world$/, class: 'database' }
+  { pattern: /^etc\/apk\/world$/, class: 'database' },
+  // rpm (Fedora 33+, RHEL 9, UBI 9; /usr/lib/sysimage on Fedora 36+ and openSUSE)
+  { pattern: /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/, class: 'database' },
+  // Python: the files each distribution installed (paths relative to its site-packages)
+  { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
+  { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
+  // npm: each package's manifest (name, version); nested and scoped packages too
+  { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' }
 ]
 
 export function contentClass(path: string): ContentClass | undefined {
@@ -43,7 +54,12 @@ export function contentClass(path: string): ContentClass | undefined {
 
 /** The stateless part of the reader contract: is this entry one whose bytes we read? */
 export function wantsContent(path: string, size: number): boolean {
-  return size <= CONTENT_FILE_CAP && contentClass(path) !== undefined
+  const cls = contentClass(path)
+  return cls !== undefined && size <= fileCap(cls)
+}
+
+export function fileCap(cls: ContentClass): number {
+  return cls === 'manifest' ? MANIFEST_FILE_CAP : CONTENT_FILE_CAP
 }
 
 /** layer index → relative path → bytes of that layer's version of the file. */
@@ -58,12 +74,16 @@ interface Kept {
 
 export class ContentCollector {
   private readonly kept = new Map<string, Kept>()
-  private readonly used: Record<ContentClass, number> = { database: 0, 'file-list': 0 }
+  private readonly used: Record<ContentClass, number> = {
+    database: 0,
+    'file-list': 0,
+    manifest: 0
+  }
 
   /** Reserves room for the entry; false when it is not wanted or does not fit. */
   wants(layer: number, path: string, size: number): boolean {
     const cls = contentClass(path)
-    if (cls === undefined || size > CONTENT_FILE_CAP) return false
+    if (cls === undefined || size > fileCap(cls)) return false
     const prev = this.kept.get(path)
     // A higher layer's version hides this one; within one layer the last entry wins.
     if (prev && prev.layer > layer) return false

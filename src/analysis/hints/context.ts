@@ -92,7 +92,8 @@ export function topPaths(
 export function instructionOf(ctx: HintContext, layer: number | undefined): string | undefined {
   if (layer === undefined) return undefined
   const c = ctx.layers[layer]?.createdBy
-  return c && c !== '(missing)' ? c : undefined
+  // `(missing)`, `(no history)`, `(base image layer, no history)`: no instruction to quote.
+  return c && !c.startsWith('(') ? c : undefined
 }
 
 export function isBase(ctx: HintContext, layer: number | undefined): boolean {

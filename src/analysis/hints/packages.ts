@@ -123,7 +123,6 @@ function fileList(text: string, md5sums: boolean): string[] {
 
 const cache = new WeakMap<HintContext, InstalledPackage[]>()
 
-/** Every installed package the final filesystem's databases list (empty without contents). */
 /**
  * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
  * for paths the merge does not move.
@@ -132,15 +131,27 @@ export function usrMerged(path: string): string | undefined {
   return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined
 }
 
+/** Every installed package the final filesystem's databases list (empty without contents). */
 export function installedPackages(ctx: HintContext): InstalledPackage[] {
   const hit = cache.get(ctx)
   if (hit) return hit
-  const pkgs = [...dpkgPackages(ctx), ...distrolessPackages(ctx), ...apkPackages(ctx)]
+  const pkgs = databasePackages(ctx)
   cache.set(ctx, pkgs)
   return pkgs
 }
 
-function dpkgPackages(ctx: HintContext): InstalledPackage[] {
+/** What the package databases read: the live tree and the kept contents. */
+export type DatabaseView = Pick<HintContext, 'live' | 'contents'>
+
+/**
+ * Every package the OS databases (dpkg, distroless status.d, apk) of the final filesystem
+ * list: the one inventory the hints and the content index (content-index.ts) both read.
+ */
+export function databasePackages(ctx: DatabaseView): InstalledPackage[] {
+  return [...dpkgPackages(ctx), ...distrolessPackages(ctx), ...apkPackages(ctx)]
+}
+
+function dpkgPackages(ctx: DatabaseView): InstalledPackage[] {
   const source = 'var/lib/dpkg/status'
   const text = liveText(ctx.contents, ctx.live, source)
   if (text === undefined) return []
@@ -154,7 +165,7 @@ function dpkgPackages(ctx: HintContext): InstalledPackage[] {
 
 const STATUS_D = /^var\/lib\/dpkg\/status\.d\/([^/]+)$/
 
-function distrolessPackages(ctx: HintContext): InstalledPackage[] {
+function distrolessPackages(ctx: DatabaseView): InstalledPackage[] {
   const out: InstalledPackage[] = []
   for (const [layer, files] of ctx.contents ?? []) {
     for (const path of files.keys()) {
@@ -170,7 +181,7 @@ function distrolessPackages(ctx: HintContext): InstalledPackage[] {
   return out
 }
 
-function apkPackages(ctx: HintContext): InstalledPackage[] {
+function apkPackages(ctx: DatabaseView): InstalledPackage[] {
   for (const source of ['lib/apk/db/installed', 'usr/lib/apk/db/installed']) {
     const text = liveText(ctx.contents, ctx.live, source)
     if (text !== undefined) return parseApkInstalled(text, source)

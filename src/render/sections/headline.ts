@@ -88,6 +88,13 @@ function method(b: BaselineInfo): string {
 
 /** The base image's move and the PR's own layers, apart: only the second is the PR's doing. */
 function baseAndOwn(c: Comparison): string[] {
+  const unknown = c.baseImage.unknown
+  if (unknown === 'both') return []
+  if (unknown) {
+    // One side's base layers are not known: a "base changed 0 B → 117 MB" would be made up.
+    const side = unknown === 'before' ? 'the baseline' : 'this image'
+    return [`base image / your layers split unknown for ${side} (measured without its Dockerfile)`]
+  }
   const base = c.baseImage.changed
     ? `base image changed: ${change(c.baseImage.before, c.baseImage.after)}`
     : `base image unchanged (${formatBytes(c.baseImage.after)})`
