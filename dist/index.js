@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1545);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3555);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1545:
+/***/ 3555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47182,7 +47182,12 @@ const BOUNDS = {
     packages: 1000,
     configList: 1000,
     /** Results in a measure artifact: as many as one run may measure. */
-    results: MAX_IMAGES
+    results: MAX_IMAGES,
+    indexPackages: 5000,
+    indexGroups: 500,
+    indexDirs: 5000,
+    indexFiles: 1000,
+    indexWarnings: 100
 };
 const str = (maxLength, extra = {}) => ({
     type: 'string',
@@ -47326,6 +47331,37 @@ const imageSummary = obj({
     'layers',
     'history'
 ]);
+const ecosystem = { type: 'string', enum: ['dpkg', 'apk', 'rpm', 'python', 'npm', 'gem'] };
+/** The content index (report.content); bounds: analysis/content-index.ts INDEX_BOUNDS. */
+const contentIndex = obj({
+    liveBytes: uint,
+    ecosystems: list(ecosystem, 6),
+    packages: list(obj({
+        ecosystem,
+        name: str(BOUNDS.id),
+        version: str(BOUNDS.id),
+        layer: uint,
+        bytes: uint,
+        files: uint
+    }, ['ecosystem', 'name', 'layer', 'bytes', 'files']), BOUNDS.indexPackages),
+    unowned: list(pathSize, BOUNDS.indexGroups),
+    omitted: obj({ packages: uint, groups: uint, bytes: uint }, ['packages', 'groups', 'bytes']),
+    dirs: list(pathSize, BOUNDS.indexDirs),
+    dirCut: uint,
+    files: list(pathSize, BOUNDS.indexFiles),
+    fileCut: uint,
+    warnings: list(str(BOUNDS.title), BOUNDS.indexWarnings)
+}, [
+    'liveBytes',
+    'ecosystems',
+    'packages',
+    'unowned',
+    'dirs',
+    'dirCut',
+    'files',
+    'fileCut',
+    'warnings'
+]);
 const REPORT_SCHEMA = obj({
     schemaVersion: { const: SCHEMA_VERSION },
     tool: obj({ name: { const: 'image-size-guard' }, version: str(64) }, ['name', 'version']),
@@ -47333,12 +47369,18 @@ const REPORT_SCHEMA = obj({
     image: imageSummary,
     waste: wasteSummary,
     hints: list(hint, BOUNDS.hints),
-    build: buildInfo
+    build: buildInfo,
+    content: contentIndex
 }, ['schemaVersion', 'tool', 'generatedAt', 'image', 'waste', 'hints']);
 const BASELINE_KIND = 'image-size-guard-baseline';
-const BASELINE_SCHEMA_VERSION = 1;
+/**
+ * 2: the report may carry `content` (the content index). Version 1 baselines are still read
+ * (they compare without package and directory detail).
+ */
+const BASELINE_SCHEMA_VERSION = 2;
+const READABLE_BASELINE_VERSIONS = [1, 2];
 const BASELINE_SCHEMA = obj({
-    schemaVersion: { const: BASELINE_SCHEMA_VERSION },
+    schemaVersion: { enum: [...READABLE_BASELINE_VERSIONS] },
     kind: { const: BASELINE_KIND },
     name: str(BOUNDS.id, { minLength: 1 }),
     platform: str(BOUNDS.platform, { minLength: 1 }),
@@ -47811,6 +47853,7 @@ function analyzeImage(image, opts) {
     const { history, layerHistory } = mapHistory(image.config.history, image.layers.length);
     const baseCount = Math.min(opts.base?.layers ?? 0, image.layers.length);
     const layers = image.layers.map((l, i) => summariseLayer(l, i, layerHistory[i], instructionOf(history, layerHistory[i]), i < baseCount, opts));
+    nameUnnamed(layers, opts.fromImage);
     const summary = {
         ...(image.reference ? { reference: image.reference } : {}),
         id: image.id,
@@ -47840,6 +47883,26 @@ function analyzeImage(image, opts) {
         hints: []
     };
     return { report, stack, image };
+}
+/** Said for a layer no history row describes (short history), instead of a bare `(missing)`. */
+const NO_HISTORY = '(no history)';
+const BASE_NO_HISTORY = '(base image layer, no history)';
+/**
+ * Layers without history: a base layer is named after the FROM image when it is known; the
+ * bottom layers of an image (a `docker import`ed or squashed base) say they are base layers.
+ */
+function nameUnnamed(layers, fromImage) {
+    let bottom = true;
+    for (const l of layers) {
+        if (l.createdBy !== MISSING) {
+            bottom = false;
+            continue;
+        }
+        if (l.base && fromImage)
+            l.createdBy = `FROM ${fromImage}`;
+        else
+            l.createdBy = bottom || l.base ? BASE_NO_HISTORY : NO_HISTORY;
+    }
 }
 function platformString(p) {
     return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
@@ -47978,9 +48041,12 @@ const CONTENT_FILE_CAP = 16 * MiB;
 /** Budget per class; the total never exceeds CONTENT_TOTAL_CAP. */
 const CONTENT_BUDGET = {
     database: 16 * MiB,
-    'file-list': 16 * MiB
+    'file-list': 16 * MiB,
+    manifest: 8 * MiB
 };
-const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database + CONTENT_BUDGET['file-list'];
+/** A package manifest (npm package.json) larger than this is not one we need to read. */
+const MANIFEST_FILE_CAP = 1 * MiB;
+const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database + CONTENT_BUDGET['file-list'] + CONTENT_BUDGET.manifest;
 /** Relative paths (no leading `/`) whose content detectors read. */
 const CONTENT_PATHS = [
     // dpkg: the status database, and distroless's one-stanza-per-package status.d/
@@ -47991,22 +48057,37 @@ const CONTENT_PATHS = [
     { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
     // apk (Alpine, Wolfi usr-merged): one database with file lists inline
     { pattern: /^(?:usr\/)?lib\/apk\/db\/installed$/, class: 'database' },
-    { pattern: /^etc\/apk\/world$/, class: 'database' }
+    { pattern: /^etc\/apk\/world$/, class: 'database' },
+    // rpm (Fedora 33+, RHEL 9, UBI 9; /usr/lib/sysimage on Fedora 36+ and openSUSE)
+    { pattern: /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/, class: 'database' },
+    // Python: the files each distribution installed (paths relative to its site-packages)
+    { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
+    { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
+    // npm: each package's manifest (name, version); nested and scoped packages too
+    { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' }
 ];
 function contentClass(path) {
     return CONTENT_PATHS.find(p => p.pattern.test(path))?.class;
 }
 /** The stateless part of the reader contract: is this entry one whose bytes we read? */
 function wantsContent(path, size) {
-    return size <= CONTENT_FILE_CAP && contentClass(path) !== undefined;
+    const cls = contentClass(path);
+    return cls !== undefined && size <= fileCap(cls);
+}
+function fileCap(cls) {
+    return cls === 'manifest' ? MANIFEST_FILE_CAP : CONTENT_FILE_CAP;
 }
 class ContentCollector {
     kept = new Map();
-    used = { database: 0, 'file-list': 0 };
+    used = {
+        database: 0,
+        'file-list': 0,
+        manifest: 0
+    };
     /** Reserves room for the entry; false when it is not wanted or does not fit. */
     wants(layer, path, size) {
         const cls = contentClass(path);
-        if (cls === undefined || size > CONTENT_FILE_CAP)
+        if (cls === undefined || size > fileCap(cls))
             return false;
         const prev = this.kept.get(path);
         // A higher layer's version hides this one; within one layer the last entry wins.
@@ -48047,6 +48128,917 @@ function liveContent(contents, live, path) {
 function liveText(contents, live, path) {
     const data = liveContent(contents, live, path);
     return data ? new TextDecoder('utf-8').decode(data) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/ecosystems.ts
+// Language package databases of the final filesystem, read from what the layer reader kept
+// (see hints/content.ts) and from the file tree itself. Pure; hostile input ends in a warning,
+// never a throw:
+// - Python `<name>-<version>.dist-info/RECORD` (CSV, first field a path relative to the
+//   site-packages directory; `../../bin/x` for scripts) and `*.egg-info/installed-files.txt`
+//   (paths relative to the egg-info directory). Name and version come from the directory
+//   name, which the wheel spec makes `{name}-{version}`.
+// - npm `node_modules/<name>/package.json` and `node_modules/@scope/name/package.json`, nested
+//   too: a package owns every file below its directory except nested `node_modules`.
+// - Ruby `<gem home>/specifications/<name>-<version>.gemspec`: the gem owns
+//   `<gem home>/gems/<name>-<version>/`, `extensions/<platform>/<abi>/<name>-<version>/` and
+//   `doc/<name>-<version>/`.
+
+/** Lines read from one file list; a longer one is hostile or broken. */
+const MAX_LIST_LINES = 200_000;
+const DIST_INFO_RECORD = /^(.*?)([^/]+)-([^/-]+)\.dist-info\/RECORD$/;
+const EGG_INFO_FILES = /^(.*?)([^/]+?)-([^/-]+?)(?:-py[\d.]+)?\.egg-info\/installed-files\.txt$/;
+const NPM_MANIFEST = /^((?:.*\/)?node_modules\/(?:@[^/]+\/)?[^/@][^/]*)\/package\.json$/;
+const GEMSPEC = /^(.*)\/specifications\/([^/]+)\.gemspec$/;
+function readEcosystems(live, contents) {
+    const out = {
+        packages: [],
+        npmDirs: new Map(),
+        gemDirs: new Map(),
+        read: new Set(),
+        warnings: []
+    };
+    let npmBad = 0;
+    let npmUnread = 0;
+    for (const [path, node] of live) {
+        if (node.entry.kind !== 'file')
+            continue;
+        // Cheap tests first: this loop sees every live path.
+        if (path.endsWith('/RECORD'))
+            pythonRecord(path, live, contents, out);
+        else if (path.endsWith('/installed-files.txt'))
+            eggInfo(path, live, contents, out);
+        else if (path.endsWith('/package.json') && path.includes('node_modules/')) {
+            const r = npmManifest(path, live, contents, out);
+            if (r === 'bad')
+                npmBad++;
+            else if (r === 'unread')
+                npmUnread++;
+        }
+        else if (path.endsWith('.gemspec'))
+            gemspec(path, out);
+    }
+    if (npmBad > 0) {
+        out.warnings.push(`npm: ${npmBad} package.json file(s) under node_modules are not valid JSON with a name; their files count as unowned`);
+    }
+    if (npmUnread > 0) {
+        out.warnings.push(`npm: ${npmUnread} package.json file(s) were not read (over the size cap or the manifest budget); their files count as unowned`);
+    }
+    return out;
+}
+function ecosystems_text(contents, live, path) {
+    const data = liveContent(contents, live, path);
+    return data === undefined ? undefined : new TextDecoder('utf-8').decode(data);
+}
+/** `a/b/../c` → `a/c`; undefined when it climbs above the root or is empty. */
+function resolveRelative(base, rel) {
+    const parts = base === '' ? [] : base.split('/');
+    for (const seg of rel.replace(/^\/+/, '').split('/')) {
+        if (seg === '' || seg === '.')
+            continue;
+        if (seg === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else
+            parts.push(seg);
+    }
+    return parts.length === 0 ? undefined : parts.join('/');
+}
+function lines(body, what, out) {
+    const all = body.split('\n');
+    if (all.length > MAX_LIST_LINES) {
+        out.warnings.push(`${what} has ${all.length} lines, over the ${MAX_LIST_LINES} read; that package is left out`);
+        return undefined;
+    }
+    return all;
+}
+function pythonRecord(path, live, contents, out) {
+    const m = DIST_INFO_RECORD.exec(path);
+    if (!m)
+        return;
+    const body = ecosystems_text(contents, live, path);
+    if (body === undefined) {
+        out.warnings.push(`python: /${path} was not read (over the size cap); that package is left out`);
+        return;
+    }
+    const site = m[1].replace(/\/$/, '');
+    const all = lines(body, `python: /${path}`, out);
+    if (!all)
+        return;
+    const files = [];
+    for (const line of all) {
+        const rel = csvFirstField(line.replace(/\r$/, ''));
+        if (rel === '')
+            continue;
+        const resolved = resolveRelative(site, rel);
+        if (resolved !== undefined)
+            files.push(resolved);
+    }
+    out.read.add('python');
+    out.packages.push({ ecosystem: 'python', name: m[2], version: m[3], files, source: path });
+}
+/** The first field of a RECORD line (CSV: quoted when it holds a comma or a quote). */
+function csvFirstField(line) {
+    if (!line.startsWith('"')) {
+        const i = line.indexOf(',');
+        return i < 0 ? line : line.slice(0, i);
+    }
+    let field = '';
+    for (let i = 1; i < line.length; i++) {
+        const c = line[i];
+        if (c !== '"')
+            field += c;
+        else if (line[i + 1] === '"') {
+            field += '"';
+            i++;
+        }
+        else
+            break;
+    }
+    return field;
+}
+function eggInfo(path, live, contents, out) {
+    const m = EGG_INFO_FILES.exec(path);
+    if (!m)
+        return;
+    const body = ecosystems_text(contents, live, path);
+    if (body === undefined) {
+        out.warnings.push(`python: /${path} was not read (over the size cap); that package is left out`);
+        return;
+    }
+    const all = lines(body, `python: /${path}`, out);
+    if (!all)
+        return;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const files = [path];
+    for (const line of all) {
+        const rel = line.trim();
+        if (rel === '')
+            continue;
+        const resolved = resolveRelative(dir, rel);
+        if (resolved !== undefined)
+            files.push(resolved);
+    }
+    out.read.add('python');
+    out.packages.push({ ecosystem: 'python', name: m[2], version: m[3], files, source: path });
+}
+function npmManifest(path, live, contents, out) {
+    const m = NPM_MANIFEST.exec(path);
+    if (!m)
+        return 'skip';
+    const body = ecosystems_text(contents, live, path);
+    if (body === undefined)
+        return 'unread';
+    let json;
+    try {
+        json = JSON.parse(body);
+    }
+    catch {
+        return 'bad';
+    }
+    const o = json;
+    if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || o.name === '') {
+        return 'bad';
+    }
+    const pkg = {
+        ecosystem: 'npm',
+        name: o.name.slice(0, 214),
+        ...(typeof o.version === 'string' ? { version: o.version.slice(0, 256) } : {}),
+        source: path
+    };
+    out.read.add('npm');
+    out.packages.push(pkg);
+    out.npmDirs.set(m[1], pkg);
+    return 'ok';
+}
+function gemspec(path, out) {
+    const m = GEMSPEC.exec(path);
+    if (!m)
+        return;
+    const nv = m[2];
+    const split = /^(.+?)-(\d.*)$/.exec(nv);
+    const pkg = {
+        ecosystem: 'gem',
+        name: split ? split[1] : nv,
+        ...(split ? { version: split[2] } : {}),
+        source: path
+    };
+    out.read.add('gem');
+    out.packages.push(pkg);
+    out.gemDirs.set(`${m[1]}/gems/${nv}`, pkg);
+    out.gemDirs.set(`${m[1]}/doc/${nv}`, pkg);
+    out.gemDirs.set(`${m[1]}/specifications/${nv}.gemspec`, pkg);
+}
+const NODE_MODULES = 'node_modules/';
+/** The npm package that owns `path` (deepest node_modules package directory), if any. */
+function npmOwner(path, dirs) {
+    let end = path.length;
+    for (;;) {
+        const i = path.lastIndexOf(NODE_MODULES, end - 1);
+        if (i < 0)
+            return undefined;
+        const rest = path.slice(i + NODE_MODULES.length);
+        const segs = rest.split('/');
+        const n = segs[0].startsWith('@') ? 2 : 1;
+        if (segs.length > n && (i === 0 || path[i - 1] === '/')) {
+            const dir = path.slice(0, i + NODE_MODULES.length) + segs.slice(0, n).join('/');
+            const pkg = dirs.get(dir);
+            if (pkg)
+                return pkg;
+        }
+        // A file of a package without a manifest: try the enclosing package.
+        end = i;
+        if (end <= 0)
+            return undefined;
+    }
+}
+/** The gem that owns `path`, if any (every `/gems/` and `/doc/` in it is a candidate home). */
+function gemOwner(path, dirs) {
+    if (path.endsWith('.gemspec'))
+        return dirs.get(path);
+    for (const marker of ['/gems/', '/doc/', '/extensions/']) {
+        for (let i = path.indexOf(marker); i >= 0; i = path.indexOf(marker, i + 1)) {
+            const start = i + marker.length;
+            if (marker === '/extensions/') {
+                // extensions/<platform>/<abi>/<name>-<version>/…
+                const segs = path.slice(start).split('/');
+                if (segs.length < 4)
+                    continue;
+                const pkg = dirs.get(`${path.slice(0, i)}/gems/${segs[2]}`);
+                if (pkg)
+                    return pkg;
+                continue;
+            }
+            const end = path.indexOf('/', start);
+            if (end < 0)
+                continue;
+            const pkg = dirs.get(path.slice(0, end));
+            if (pkg)
+                return pkg;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/hints/packages.ts
+// Installed packages from the package databases of the final filesystem (contents supplied
+// by the image reader, see content.ts):
+// - dpkg `/var/lib/dpkg/status`: RFC 822 stanzas; only `Status: install ok installed` (or
+//   `hold ok installed`) counts; `Installed-Size` is KiB. Owned files from
+//   `/var/lib/dpkg/info/<pkg>[:<arch>].list`.
+// - distroless `/var/lib/dpkg/status.d/<pkg>`: one stanza per file, no Status field; owned
+//   files from `<pkg>.md5sums`.
+// - apk `/lib/apk/db/installed` (or `/usr/lib/…`): `X:value` lines, `P` name, `I` installed
+//   size in BYTES, `F` directory then `R` files in it.
+
+/** Blank-line separated stanzas of `Key: value` (dpkg) or `K:value` (apk) lines. */
+function stanzas(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .split(/\n[ \t]*\n/)
+        .map(s => s.split('\n').filter(l => l !== ''))
+        .filter(s => s.length > 0);
+}
+function dpkgFields(lines) {
+    const fields = new Map();
+    for (const line of lines) {
+        if (line.startsWith(' ') || line.startsWith('\t'))
+            continue;
+        const i = line.indexOf(':');
+        const key = line.slice(0, i).toLowerCase();
+        if (i > 0 && !fields.has(key))
+            fields.set(key, line.slice(i + 1).trim());
+    }
+    return fields;
+}
+const INSTALLED = /^(?:install|hold) ok installed$/;
+function parseDpkgStatus(text, source, requireStatus = true) {
+    const out = [];
+    for (const lines of stanzas(text)) {
+        const f = dpkgFields(lines);
+        const name = f.get('package');
+        if (!name)
+            continue;
+        if (requireStatus && !INSTALLED.test(f.get('status') ?? ''))
+            continue;
+        const kib = Number(f.get('installed-size') ?? '0');
+        out.push({
+            name,
+            manager: 'dpkg',
+            ...(f.get('architecture') ? { arch: f.get('architecture') } : {}),
+            ...(f.get('version') ? { version: f.get('version') } : {}),
+            installedBytes: Number.isFinite(kib) ? kib * 1024 : 0,
+            source
+        });
+    }
+    return out;
+}
+function parseApkInstalled(text, source) {
+    const out = [];
+    for (const lines of stanzas(text)) {
+        let name;
+        let version;
+        let arch;
+        let size = 0;
+        let dir = '';
+        const files = [];
+        for (const line of lines) {
+            const key = line[0];
+            const value = line.slice(2);
+            if (line[1] !== ':')
+                continue;
+            if (key === 'P')
+                name = value;
+            else if (key === 'V')
+                version = value;
+            else if (key === 'A')
+                arch = value;
+            else if (key === 'I')
+                size = Number(value) || 0;
+            else if (key === 'F')
+                dir = value.replace(/^\/+|\/+$/g, '');
+            else if (key === 'R')
+                files.push(dir === '' ? value : `${dir}/${value}`);
+        }
+        if (!name)
+            continue;
+        out.push({
+            name,
+            manager: 'apk',
+            ...(arch ? { arch } : {}),
+            ...(version ? { version } : {}),
+            installedBytes: size,
+            files,
+            ...(name.startsWith('.') ? { virtual: true } : {}),
+            source
+        });
+    }
+    return out;
+}
+/** `/usr/bin/x` per line (dpkg .list) or `<md5>  usr/bin/x` (md5sums) → relative paths. */
+function fileList(text, md5sums) {
+    const out = [];
+    for (const raw of text.split('\n')) {
+        let line = raw.trim();
+        if (md5sums)
+            line = line.replace(/^[0-9a-f]{32}\s+/, '');
+        line = line.replace(/^\/+/, '');
+        if (line !== '' && line !== '.')
+            out.push(line);
+    }
+    return out;
+}
+const cache = new WeakMap();
+/**
+ * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
+ * for paths the merge does not move.
+ */
+function usrMerged(path) {
+    return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined;
+}
+/** Every installed package the final filesystem's databases list (empty without contents). */
+function installedPackages(ctx) {
+    const hit = cache.get(ctx);
+    if (hit)
+        return hit;
+    const pkgs = databasePackages(ctx);
+    cache.set(ctx, pkgs);
+    return pkgs;
+}
+/**
+ * Every package the OS databases (dpkg, distroless status.d, apk) of the final filesystem
+ * list: the one inventory the hints and the content index (content-index.ts) both read.
+ */
+function databasePackages(ctx) {
+    return [...dpkgPackages(ctx), ...distrolessPackages(ctx), ...apkPackages(ctx)];
+}
+function dpkgPackages(ctx) {
+    const source = 'var/lib/dpkg/status';
+    const text = liveText(ctx.contents, ctx.live, source);
+    if (text === undefined)
+        return [];
+    return parseDpkgStatus(text, source).map(p => {
+        const list = liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
+            liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}.list`);
+        return list === undefined ? p : { ...p, files: fileList(list, false) };
+    });
+}
+const STATUS_D = /^var\/lib\/dpkg\/status\.d\/([^/]+)$/;
+function distrolessPackages(ctx) {
+    const out = [];
+    for (const [layer, files] of ctx.contents ?? []) {
+        for (const path of files.keys()) {
+            const m = STATUS_D.exec(path);
+            if (!m || m[1].endsWith('.md5sums') || ctx.live.get(path)?.layer !== layer)
+                continue;
+            const text = liveText(ctx.contents, ctx.live, path) ?? '';
+            const sums = liveText(ctx.contents, ctx.live, `${path}.md5sums`);
+            for (const p of parseDpkgStatus(text, path, false)) {
+                out.push(sums === undefined ? p : { ...p, files: fileList(sums, true) });
+            }
+        }
+    }
+    return out;
+}
+function apkPackages(ctx) {
+    for (const source of ['lib/apk/db/installed', 'usr/lib/apk/db/installed']) {
+        const text = liveText(ctx.contents, ctx.live, source);
+        if (text !== undefined)
+            return parseApkInstalled(text, source);
+    }
+    return [];
+}
+// ---------------------------------------------------------------- build packages
+// Shared libraries programs load at run time, however close to the compiler they sit.
+const RUNTIME = /^(?:libgcc-s\d+|libgcc\d+|libgcc|libstdc\+\+\d*|libgomp\d*|libatomic\d*|libquadmath\d*|libgfortran\d*|libitm\d*|libc6|libc-bin|musl|gcc-\d+-base|libmpfr\d+|mpfr\d+|libgmp\d+|gmp)$/;
+const DPKG_BUILD = [
+    /^build-essential$/,
+    // gcc-12, g++, cpp-14-x86-64-linux-gnu (trixie's per-triplet packages)
+    /^(?:gcc|g\+\+|cpp|gfortran|gccgo|gdc|gnat)(?:-\d+)?(?:-[a-z0-9_]+(?:-[a-z0-9_]+)*-linux-gnu\w*)?$/,
+    /-dev$/,
+    /^libc-dev-bin$/,
+    /^binutils(?:-.+)?$/,
+    /^lib(?:binutils|ctf-nobfd\d+|ctf\d+|gprofng\d+|sframe\d+)$/,
+    /^(?:make|cmake|cmake-data|ninja-build|meson|autoconf|automake(?:-[\d.]+)?|libtool|libtool-bin|bison|flex|m4|patch)$/,
+    /^(?:pkg-config|pkgconf|pkgconf-bin|libpkgconf\d+|dpkg-dev|libdpkg-perl|rpcsvc-proto)$/,
+    /^(?:clang|lld|llvm)(?:-\d+)?(?:-tools|-linker-tools|-runtime)?$/,
+    /^golang(?:-[\d.]+)?(?:-go|-src)?$/,
+    /^(?:rustc|cargo|libstd-rust-[\d.]+)$/,
+    /^(?:openjdk-\d+-jdk|default-jdk)(?:-headless)?$/,
+    // Libraries only the compilers load (not programs): safe to name as build tools.
+    /^(?:libisl\d+|libmpc\d+|libcc1-\d+|lib(?:asan|tsan|lsan|ubsan|hwasan)\d+)$/
+];
+const APK_BUILD = [
+    /^(?:build-base|alpine-sdk|gcc|g\+\+|gfortran|gcc-gnat|gcc-go|linux-headers|fortify-headers)$/,
+    /-dev$/,
+    /^binutils(?:-.+)?$/,
+    /^(?:make|cmake|samurai|ninja|meson|autoconf|automake|libtool|pkgconf|bison|flex|m4|patch)$/,
+    /^(?:clang|lld|llvm)\d*$/,
+    /^(?:go|rust|cargo)$/,
+    /^openjdk\d+(?:-jdk)?$/,
+    /^(?:isl\d*|mpc1)$/
+];
+/** `apk add --virtual .build-deps`: the docker-library convention for build dependencies. */
+const BUILD_VIRTUAL = /^\.(?:.*[-.])?(?:build|dev|devel|compile)(?:[-.].*)?$|^\.[\w.-]*deps$/i;
+function isBuildPackage(p) {
+    if (RUNTIME.test(p.name))
+        return false;
+    if (p.virtual)
+        return BUILD_VIRTUAL.test(p.name) && !/run/i.test(p.name);
+    const rules = p.manager === 'apk' ? APK_BUILD : DPKG_BUILD;
+    return rules.some(r => r.test(p.name));
+}
+
+;// CONCATENATED MODULE: ./src/analysis/content-index.ts
+// The content index of the final filesystem (pure): packages with exact bytes, files no
+// package owns grouped by directory, and a bounded directory tree. Built from the stacked
+// live tree and the database contents the layer reader kept in its one streaming pass; no
+// layer is read again. Bounds and their reasons: docs/report-schema.md, "Content index".
+//
+// Exact bytes: a package's bytes are the sizes of the regular files it lists that the final
+// filesystem holds (usr-merge aware), each file counted for one package only (the first
+// database that lists it), so packages + unowned + omitted add up to `liveBytes`.
+
+
+
+
+const INDEX_BOUNDS = {
+    /** Packages kept, largest first (the rest are rolled into `omitted`). */
+    packages: 3000,
+    /** Unowned groups kept. */
+    unowned: 200,
+    /** Directories kept: every one above `dirShare` of the final filesystem, at most this many. */
+    dirs: 1500,
+    dirShare: 0.001,
+    /** Directories smaller than this are never kept, however small the image. */
+    dirMinBytes: 64 * 1024,
+    /** Largest files kept. */
+    files: 200,
+    /** Directory levels of an unowned group (`/usr/local`, `/app`). */
+    unownedDepth: 2
+};
+const ORDER = ['dpkg', 'apk', 'rpm', 'python', 'npm', 'gem'];
+/** The rpm databases the layer reader may keep (hints/content.ts CONTENT_PATHS). */
+const RPM_DATABASES = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
+function buildContentIndex(live, contents, rpm) {
+    const warnings = [];
+    const owner = new Map();
+    const accs = [];
+    const read = new Set();
+    // File-list ecosystems: every listed path that the final filesystem holds as a file.
+    const os = databasePackages({ live, ...(contents ? { contents } : {}) });
+    for (const p of os)
+        read.add(p.manager);
+    const langs = readEcosystems(live, contents);
+    warnings.push(...osWarnings(live, contents, os, rpm), ...langs.warnings);
+    for (const e of langs.read)
+        read.add(e);
+    const rpms = (rpm?.packages ?? []).map(p => ({
+        ecosystem: 'rpm',
+        name: p.name,
+        version: p.version,
+        files: p.files,
+        source: rpm?.source ?? ''
+    }));
+    if (rpms.length > 0)
+        read.add('rpm');
+    let escaping = 0;
+    const listed = [
+        ...os.map(p => ({ pkg: p, ecosystem: p.manager, files: p.files ?? [] })),
+        ...rpms.map(p => ({ pkg: p, ecosystem: p.ecosystem, files: p.files ?? [] })),
+        ...langs.packages
+            .filter(p => p.files !== undefined)
+            .map(p => ({ pkg: p, ecosystem: p.ecosystem, files: p.files ?? [] }))
+    ];
+    for (const { pkg, ecosystem, files } of listed) {
+        const acc = newAcc(pkg, ecosystem, accs);
+        for (const f of files) {
+            if (f.split('/').includes('..')) {
+                escaping++;
+                continue;
+            }
+            const path = liveFile(live, f);
+            if (path !== undefined && !owner.has(path))
+                owner.set(path, acc);
+        }
+    }
+    if (escaping > 0) {
+        warnings.push(`${escaping} path(s) in package file lists climb out with "..": ignored (a damaged or hostile database)`);
+    }
+    // Tree-owned ecosystems: npm and gem packages own directories.
+    const npmAcc = new Map();
+    for (const p of langs.packages) {
+        if (p.files === undefined)
+            npmAcc.set(p, newAcc(p, p.ecosystem, accs));
+    }
+    const dirs = new Map();
+    const unowned = new Map();
+    let liveBytes = 0;
+    const top = new TopFiles(INDEX_BOUNDS.files);
+    let lastParent;
+    let chain = [];
+    for (const [path, node] of live) {
+        if (node.entry.kind !== 'file')
+            continue;
+        const size = node.entry.size;
+        liveBytes += size;
+        let acc = owner.get(path);
+        if (!acc && (langs.npmDirs.size > 0 || langs.gemDirs.size > 0)) {
+            const tree = (langs.npmDirs.size > 0 && path.includes('node_modules/')
+                ? npmOwner(path, langs.npmDirs)
+                : undefined) ?? (langs.gemDirs.size > 0 ? gemOwner(path, langs.gemDirs) : undefined);
+            if (tree)
+                acc = npmAcc.get(tree);
+        }
+        if (acc) {
+            acc.bytes += size;
+            acc.files++;
+            if (node.layer > acc.layer)
+                acc.layer = node.layer;
+        }
+        else {
+            const group = groupOf(path);
+            const g = unowned.get(group) ?? { path: group, bytes: 0, files: 0 };
+            g.bytes += size;
+            g.files = (g.files ?? 0) + 1;
+            unowned.set(group, g);
+        }
+        const parent = parentOf(path);
+        if (parent !== lastParent) {
+            lastParent = parent;
+            chain = ancestors(dirs, parent);
+        }
+        for (const d of chain) {
+            d.bytes += size;
+            d.files++;
+        }
+        top.add(path, size);
+    }
+    for (const a of accs) {
+        if (a.files === 0)
+            a.layer = live.get(a.pkg.source)?.layer ?? 0;
+    }
+    return {
+        liveBytes,
+        ecosystems: ORDER.filter(e => read.has(e)),
+        ...bounded(accs, [...unowned.values()]),
+        ...dirTree(dirs, liveBytes),
+        ...top.result(),
+        warnings
+    };
+}
+function newAcc(pkg, ecosystem, accs) {
+    const acc = { pkg, ecosystem, bytes: 0, files: 0, layer: 0 };
+    accs.push(acc);
+    return acc;
+}
+function liveFile(live, listed) {
+    const path = listed.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (live.get(path)?.entry.kind === 'file')
+        return path;
+    const merged = usrMerged(path);
+    return merged !== undefined && live.get(merged)?.entry.kind === 'file' ? merged : undefined;
+}
+/** Databases the final filesystem holds but the reader did not keep: say why they are missing. */
+function osWarnings(live, contents, os, rpm) {
+    const out = [];
+    const kept = (path) => {
+        const node = live.get(path);
+        return node !== undefined && contents?.get(node.layer)?.has(path) === true;
+    };
+    const dbs = [
+        ['var/lib/dpkg/status', 'dpkg'],
+        ['lib/apk/db/installed', 'apk'],
+        ['usr/lib/apk/db/installed', 'apk']
+    ];
+    for (const [path, what] of dbs) {
+        const node = live.get(path);
+        if (node?.entry.kind === 'file' && !kept(path)) {
+            out.push(`${what}: /${path} (${node.entry.size} bytes) was not read (over the size cap); ${what} packages are left out`);
+        }
+    }
+    if (rpm?.unsupported) {
+        out.push(`rpm: /${rpm.source} not read (${rpm.unsupported}); rpm packages are left out (their files count as unowned)`);
+    }
+    else if (rpm?.skipped) {
+        out.push(`rpm: ${rpm.skipped} package header(s) in /${rpm.source} could not be parsed: left out`);
+    }
+    else if (!rpm) {
+        for (const path of RPM_DATABASES) {
+            const node = live.get(path);
+            if (node?.entry.kind === 'file' && !kept(path)) {
+                out.push(`rpm: /${path} (${node.entry.size} bytes) was not read (over the size cap); rpm packages are left out`);
+            }
+        }
+    }
+    for (const path of ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages']) {
+        if (live.get(path)?.entry.kind === 'file') {
+            out.push(`rpm: /${path} is a BerkeleyDB database (RHEL 8 and older), which is not supported; rpm packages are left out`);
+        }
+    }
+    const lists = os.filter(p => p.manager === 'dpkg' && p.files === undefined).length;
+    if (lists > 0) {
+        out.push(`dpkg: ${lists} package(s) have no readable file list (var/lib/dpkg/info/*.list); their files count as unowned`);
+    }
+    return out;
+}
+/** The top directories of a path, for unowned groups: `usr/local/bin/x` → `/usr/local`. */
+function groupOf(path) {
+    const parts = path.split('/');
+    const depth = Math.min(parts.length - 1, INDEX_BOUNDS.unownedDepth);
+    return depth === 0 ? '/' : displayPath(parts.slice(0, depth).join('/'));
+}
+/** The totals of `dir` and every directory above it, made on first use. */
+function ancestors(dirs, dir) {
+    const out = [];
+    for (let d = dir;; d = parentOf(d)) {
+        let t = dirs.get(d);
+        if (!t)
+            dirs.set(d, (t = { bytes: 0, files: 0 }));
+        out.push(t);
+        if (d === '')
+            return out;
+    }
+}
+function content_index_bySize(a, b) {
+    return b.bytes - a.bytes || (a.path ?? '').localeCompare(b.path ?? '');
+}
+function bounded(accs, groups) {
+    const pkgs = accs
+        .map(a => ({
+        ecosystem: a.ecosystem,
+        name: a.pkg.name,
+        ...(a.pkg.version !== undefined ? { version: a.pkg.version } : {}),
+        layer: a.layer,
+        bytes: a.bytes,
+        files: a.files
+    }))
+        .sort((a, b) => b.bytes - a.bytes ||
+        a.ecosystem.localeCompare(b.ecosystem) ||
+        a.name.localeCompare(b.name) ||
+        (a.version ?? '').localeCompare(b.version ?? ''));
+    groups.sort(content_index_bySize);
+    const keptPkgs = pkgs.slice(0, INDEX_BOUNDS.packages);
+    const keptGroups = groups.slice(0, INDEX_BOUNDS.unowned);
+    const droppedPkgs = pkgs.slice(INDEX_BOUNDS.packages);
+    const droppedGroups = groups.slice(INDEX_BOUNDS.unowned);
+    const out = {
+        packages: keptPkgs,
+        unowned: keptGroups
+    };
+    if (droppedPkgs.length + droppedGroups.length > 0) {
+        out.omitted = {
+            packages: droppedPkgs.length,
+            groups: droppedGroups.length,
+            bytes: [...droppedPkgs, ...droppedGroups].reduce((n, p) => n + p.bytes, 0)
+        };
+    }
+    return out;
+}
+function dirTree(dirs, liveBytes) {
+    const floor = Math.max(INDEX_BOUNDS.dirMinBytes, Math.ceil(liveBytes * INDEX_BOUNDS.dirShare));
+    const above = [];
+    let cut = floor - 1;
+    for (const [dir, d] of dirs) {
+        if (d.bytes >= floor)
+            above.push({ path: displayPath(dir), bytes: d.bytes, files: d.files });
+    }
+    above.sort(content_index_bySize);
+    const kept = above.slice(0, INDEX_BOUNDS.dirs);
+    if (above.length > kept.length)
+        cut = above[kept.length].bytes;
+    return { dirs: kept, dirCut: Math.max(0, cut) };
+}
+/** The largest files, and the size under which files were left out. */
+class TopFiles {
+    limit;
+    list = [];
+    cut = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    add(path, bytes) {
+        const list = this.list;
+        if (bytes === 0)
+            return;
+        if (list.length >= this.limit && bytes <= list[list.length - 1].bytes) {
+            if (bytes > this.cut)
+                this.cut = bytes;
+            return;
+        }
+        let i = list.length;
+        while (i > 0 && list[i - 1].bytes < bytes)
+            i--;
+        list.splice(i, 0, { path, bytes });
+        if (list.length > this.limit) {
+            const dropped = list.pop();
+            if (dropped.bytes > this.cut)
+                this.cut = dropped.bytes;
+        }
+    }
+    result() {
+        const files = [...this.list]
+            .sort(content_index_bySize)
+            .map(f => ({ path: displayPath(f.path), bytes: f.bytes }));
+        return { files, fileCut: this.cut };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/analysis/rpm-header.ts
+// An rpm package header as rpmdb.sqlite stores it (the `blob` column of `Packages`), pure and
+// bounded: int32 index count, int32 data length, 16-byte index entries (tag, type, offset,
+// count; big-endian), then the data store. We read NAME, VERSION, RELEASE, EPOCH and the file
+// list (DIRINDEXES + BASENAMES + DIRNAMES). Anything out of bounds → undefined, never a throw.
+const TAG = {
+    name: 1000,
+    version: 1001,
+    release: 1002,
+    epoch: 1003,
+    dirIndexes: 1116,
+    baseNames: 1117,
+    dirNames: 1118
+};
+const TYPE_INT32 = 4;
+const TYPE_STRING = 6;
+const TYPE_STRING_ARRAY = 8;
+const TYPE_I18NSTRING = 9;
+/** More index entries or data than any real package has: a damaged or hostile header. */
+const MAX_ENTRIES = 100_000;
+const MAX_DATA = 256 * 1024 * 1024;
+const MAX_FILES = 1_000_000;
+function parseRpmHeader(blob) {
+    if (blob.length < 8)
+        return undefined;
+    const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    const il = view.getUint32(0);
+    const dl = view.getUint32(4);
+    if (il > MAX_ENTRIES || dl > MAX_DATA)
+        return undefined;
+    const dataStart = 8 + il * 16;
+    if (dataStart + dl > blob.length)
+        return undefined;
+    const entries = new Map();
+    for (let i = 0; i < il; i++) {
+        const at = 8 + i * 16;
+        const tag = view.getUint32(at);
+        const entry = {
+            type: view.getUint32(at + 4),
+            offset: view.getUint32(at + 8),
+            count: view.getUint32(at + 12)
+        };
+        if (entry.offset >= dl || entry.count > MAX_FILES)
+            continue;
+        if (!entries.has(tag))
+            entries.set(tag, entry);
+    }
+    const data = blob.subarray(dataStart, dataStart + dl);
+    const dataView = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const str = (tag) => {
+        const e = entries.get(tag);
+        if (!e || (e.type !== TYPE_STRING && e.type !== TYPE_I18NSTRING))
+            return undefined;
+        return strings(data, e.offset, 1)?.[0];
+    };
+    const name = str(TAG.name);
+    if (!name)
+        return undefined;
+    const epoch = entries.get(TAG.epoch);
+    const epochValue = epoch && epoch.type === TYPE_INT32 && epoch.offset + 4 <= dl
+        ? dataView.getUint32(epoch.offset)
+        : undefined;
+    const version = `${epochValue ? `${epochValue}:` : ''}${str(TAG.version) ?? '?'}-${str(TAG.release) ?? '?'}`;
+    return { name, version, files: files(entries, data, dataView) ?? [] };
+}
+function files(entries, data, view) {
+    const idx = entries.get(TAG.dirIndexes);
+    const base = entries.get(TAG.baseNames);
+    const dirs = entries.get(TAG.dirNames);
+    if (!idx || !base || !dirs)
+        return undefined;
+    if (idx.type !== TYPE_INT32 || base.type !== TYPE_STRING_ARRAY || dirs.type !== TYPE_STRING_ARRAY)
+        return undefined;
+    if (idx.count !== base.count || idx.offset + idx.count * 4 > data.length)
+        return undefined;
+    const baseNames = strings(data, base.offset, base.count);
+    const dirNames = strings(data, dirs.offset, dirs.count);
+    if (!baseNames || !dirNames)
+        return undefined;
+    const out = [];
+    for (let i = 0; i < base.count; i++) {
+        const d = dirNames[view.getUint32(idx.offset + i * 4)];
+        if (d === undefined)
+            return undefined;
+        out.push(`${d}${baseNames[i]}`.replace(/^\/+/, ''));
+    }
+    return out;
+}
+/** `count` NUL-terminated strings from `offset`; undefined when they run past the data. */
+function strings(data, offset, count) {
+    const out = [];
+    const decoder = new TextDecoder('utf-8');
+    let at = offset;
+    for (let i = 0; i < count; i++) {
+        const end = data.indexOf(0, at);
+        if (end < 0)
+            return undefined;
+        out.push(decoder.decode(data.subarray(at, end)));
+        at = end + 1;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/image/rpmdb.ts
+// Reads an rpm database (rpmdb.sqlite) the layer reader kept, with Node's built-in SQLite
+// (`node:sqlite`, Node 22.5+; the action runs on Node 24). SQLite opens files only: the bytes
+// go to a private temporary file for the read and are removed right after. Without
+// `node:sqlite` the caller gets a reason to say in a warning.
+
+
+
+
+/** At most this many packages are read from one database. */
+const MAX_PACKAGES = 50_000;
+async function readRpmDb(bytes) {
+    let sqlite;
+    try {
+        sqlite = (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 99, 23)));
+    }
+    catch {
+        return {
+            unsupported: `reading rpmdb.sqlite needs node:sqlite (Node 22.5 or later; this is Node ${process.versions.node})`
+        };
+    }
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'isg-rpmdb-'));
+    try {
+        const file = (0,external_node_path_namespaceObject.join)(dir, 'rpmdb.sqlite');
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, bytes, { mode: 0o600 });
+        const db = new sqlite.DatabaseSync(file, { readOnly: true });
+        try {
+            const rows = db.prepare(`SELECT blob FROM Packages LIMIT ${MAX_PACKAGES}`).all();
+            const packages = [];
+            let skipped = 0;
+            for (const row of rows) {
+                const blob = row.blob;
+                const pkg = blob instanceof Uint8Array ? parseRpmHeader(blob) : undefined;
+                if (pkg)
+                    packages.push(pkg);
+                else
+                    skipped++;
+            }
+            return { packages, skipped };
+        }
+        finally {
+            db.close();
+        }
+    }
+    catch (e) {
+        return { unsupported: `the database could not be read: ${e.message}` };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -49037,7 +50029,8 @@ function context_instructionOf(ctx, layer) {
     if (layer === undefined)
         return undefined;
     const c = ctx.layers[layer]?.createdBy;
-    return c && c !== '(missing)' ? c : undefined;
+    // `(missing)`, `(no history)`, `(base image layer, no history)`: no instruction to quote.
+    return c && !c.startsWith('(') ? c : undefined;
 }
 function isBase(ctx, layer) {
     return layer !== undefined && layer < ctx.baseLayers;
@@ -49187,208 +50180,6 @@ function firstPath(paths, fallback) {
     return paths[0]?.path ?? fallback;
 }
 
-;// CONCATENATED MODULE: ./src/analysis/hints/packages.ts
-// Installed packages from the package databases of the final filesystem (contents supplied
-// by the image reader, see content.ts):
-// - dpkg `/var/lib/dpkg/status`: RFC 822 stanzas; only `Status: install ok installed` (or
-//   `hold ok installed`) counts; `Installed-Size` is KiB. Owned files from
-//   `/var/lib/dpkg/info/<pkg>[:<arch>].list`.
-// - distroless `/var/lib/dpkg/status.d/<pkg>`: one stanza per file, no Status field; owned
-//   files from `<pkg>.md5sums`.
-// - apk `/lib/apk/db/installed` (or `/usr/lib/…`): `X:value` lines, `P` name, `I` installed
-//   size in BYTES, `F` directory then `R` files in it.
-
-/** Blank-line separated stanzas of `Key: value` (dpkg) or `K:value` (apk) lines. */
-function stanzas(text) {
-    return text
-        .replace(/\r\n?/g, '\n')
-        .split(/\n[ \t]*\n/)
-        .map(s => s.split('\n').filter(l => l !== ''))
-        .filter(s => s.length > 0);
-}
-function dpkgFields(lines) {
-    const fields = new Map();
-    for (const line of lines) {
-        if (line.startsWith(' ') || line.startsWith('\t'))
-            continue;
-        const i = line.indexOf(':');
-        const key = line.slice(0, i).toLowerCase();
-        if (i > 0 && !fields.has(key))
-            fields.set(key, line.slice(i + 1).trim());
-    }
-    return fields;
-}
-const INSTALLED = /^(?:install|hold) ok installed$/;
-function parseDpkgStatus(text, source, requireStatus = true) {
-    const out = [];
-    for (const lines of stanzas(text)) {
-        const f = dpkgFields(lines);
-        const name = f.get('package');
-        if (!name)
-            continue;
-        if (requireStatus && !INSTALLED.test(f.get('status') ?? ''))
-            continue;
-        const kib = Number(f.get('installed-size') ?? '0');
-        out.push({
-            name,
-            manager: 'dpkg',
-            ...(f.get('architecture') ? { arch: f.get('architecture') } : {}),
-            ...(f.get('version') ? { version: f.get('version') } : {}),
-            installedBytes: Number.isFinite(kib) ? kib * 1024 : 0,
-            source
-        });
-    }
-    return out;
-}
-function parseApkInstalled(text, source) {
-    const out = [];
-    for (const lines of stanzas(text)) {
-        let name;
-        let version;
-        let arch;
-        let size = 0;
-        let dir = '';
-        const files = [];
-        for (const line of lines) {
-            const key = line[0];
-            const value = line.slice(2);
-            if (line[1] !== ':')
-                continue;
-            if (key === 'P')
-                name = value;
-            else if (key === 'V')
-                version = value;
-            else if (key === 'A')
-                arch = value;
-            else if (key === 'I')
-                size = Number(value) || 0;
-            else if (key === 'F')
-                dir = value.replace(/^\/+|\/+$/g, '');
-            else if (key === 'R')
-                files.push(dir === '' ? value : `${dir}/${value}`);
-        }
-        if (!name)
-            continue;
-        out.push({
-            name,
-            manager: 'apk',
-            ...(arch ? { arch } : {}),
-            ...(version ? { version } : {}),
-            installedBytes: size,
-            files,
-            ...(name.startsWith('.') ? { virtual: true } : {}),
-            source
-        });
-    }
-    return out;
-}
-/** `/usr/bin/x` per line (dpkg .list) or `<md5>  usr/bin/x` (md5sums) → relative paths. */
-function fileList(text, md5sums) {
-    const out = [];
-    for (const raw of text.split('\n')) {
-        let line = raw.trim();
-        if (md5sums)
-            line = line.replace(/^[0-9a-f]{32}\s+/, '');
-        line = line.replace(/^\/+/, '');
-        if (line !== '' && line !== '.')
-            out.push(line);
-    }
-    return out;
-}
-const cache = new WeakMap();
-/** Every installed package the final filesystem's databases list (empty without contents). */
-/**
- * Where a path a package lists lives on a usr-merged system (/bin/x → /usr/bin/x); undefined
- * for paths the merge does not move.
- */
-function usrMerged(path) {
-    return /^(?:bin|sbin|lib|lib32|lib64|libx32)\//.test(path) ? `usr/${path}` : undefined;
-}
-function installedPackages(ctx) {
-    const hit = cache.get(ctx);
-    if (hit)
-        return hit;
-    const pkgs = [...dpkgPackages(ctx), ...distrolessPackages(ctx), ...apkPackages(ctx)];
-    cache.set(ctx, pkgs);
-    return pkgs;
-}
-function dpkgPackages(ctx) {
-    const source = 'var/lib/dpkg/status';
-    const text = liveText(ctx.contents, ctx.live, source);
-    if (text === undefined)
-        return [];
-    return parseDpkgStatus(text, source).map(p => {
-        const list = liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
-            liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}.list`);
-        return list === undefined ? p : { ...p, files: fileList(list, false) };
-    });
-}
-const STATUS_D = /^var\/lib\/dpkg\/status\.d\/([^/]+)$/;
-function distrolessPackages(ctx) {
-    const out = [];
-    for (const [layer, files] of ctx.contents ?? []) {
-        for (const path of files.keys()) {
-            const m = STATUS_D.exec(path);
-            if (!m || m[1].endsWith('.md5sums') || ctx.live.get(path)?.layer !== layer)
-                continue;
-            const text = liveText(ctx.contents, ctx.live, path) ?? '';
-            const sums = liveText(ctx.contents, ctx.live, `${path}.md5sums`);
-            for (const p of parseDpkgStatus(text, path, false)) {
-                out.push(sums === undefined ? p : { ...p, files: fileList(sums, true) });
-            }
-        }
-    }
-    return out;
-}
-function apkPackages(ctx) {
-    for (const source of ['lib/apk/db/installed', 'usr/lib/apk/db/installed']) {
-        const text = liveText(ctx.contents, ctx.live, source);
-        if (text !== undefined)
-            return parseApkInstalled(text, source);
-    }
-    return [];
-}
-// ---------------------------------------------------------------- build packages
-// Shared libraries programs load at run time, however close to the compiler they sit.
-const RUNTIME = /^(?:libgcc-s\d+|libgcc\d+|libgcc|libstdc\+\+\d*|libgomp\d*|libatomic\d*|libquadmath\d*|libgfortran\d*|libitm\d*|libc6|libc-bin|musl|gcc-\d+-base|libmpfr\d+|mpfr\d+|libgmp\d+|gmp)$/;
-const DPKG_BUILD = [
-    /^build-essential$/,
-    // gcc-12, g++, cpp-14-x86-64-linux-gnu (trixie's per-triplet packages)
-    /^(?:gcc|g\+\+|cpp|gfortran|gccgo|gdc|gnat)(?:-\d+)?(?:-[a-z0-9_]+(?:-[a-z0-9_]+)*-linux-gnu\w*)?$/,
-    /-dev$/,
-    /^libc-dev-bin$/,
-    /^binutils(?:-.+)?$/,
-    /^lib(?:binutils|ctf-nobfd\d+|ctf\d+|gprofng\d+|sframe\d+)$/,
-    /^(?:make|cmake|cmake-data|ninja-build|meson|autoconf|automake(?:-[\d.]+)?|libtool|libtool-bin|bison|flex|m4|patch)$/,
-    /^(?:pkg-config|pkgconf|pkgconf-bin|libpkgconf\d+|dpkg-dev|libdpkg-perl|rpcsvc-proto)$/,
-    /^(?:clang|lld|llvm)(?:-\d+)?(?:-tools|-linker-tools|-runtime)?$/,
-    /^golang(?:-[\d.]+)?(?:-go|-src)?$/,
-    /^(?:rustc|cargo|libstd-rust-[\d.]+)$/,
-    /^(?:openjdk-\d+-jdk|default-jdk)(?:-headless)?$/,
-    // Libraries only the compilers load (not programs): safe to name as build tools.
-    /^(?:libisl\d+|libmpc\d+|libcc1-\d+|lib(?:asan|tsan|lsan|ubsan|hwasan)\d+)$/
-];
-const APK_BUILD = [
-    /^(?:build-base|alpine-sdk|gcc|g\+\+|gfortran|gcc-gnat|gcc-go|linux-headers|fortify-headers)$/,
-    /-dev$/,
-    /^binutils(?:-.+)?$/,
-    /^(?:make|cmake|samurai|ninja|meson|autoconf|automake|libtool|pkgconf|bison|flex|m4|patch)$/,
-    /^(?:clang|lld|llvm)\d*$/,
-    /^(?:go|rust|cargo)$/,
-    /^openjdk\d+(?:-jdk)?$/,
-    /^(?:isl\d*|mpc1)$/
-];
-/** `apk add --virtual .build-deps`: the docker-library convention for build dependencies. */
-const BUILD_VIRTUAL = /^\.(?:.*[-.])?(?:build|dev|devel|compile)(?:[-.].*)?$|^\.[\w.-]*deps$/i;
-function isBuildPackage(p) {
-    if (RUNTIME.test(p.name))
-        return false;
-    if (p.virtual)
-        return BUILD_VIRTUAL.test(p.name) && !/run/i.test(p.name);
-    const rules = p.manager === 'apk' ? APK_BUILD : DPKG_BUILD;
-    return rules.some(r => r.test(p.name));
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/hints/build-tools.ts
 // Compilers, headers and toolchains in the final image: the builder leaked into the runtime
 // (shared IMAGES.md §6.3). Two sources, combined without counting a file twice:
@@ -49422,7 +50213,7 @@ const JDK_ONLY = [
     'bin/jshell',
     'bin/javadoc'
 ];
-const MAX_PACKAGES = 20;
+const build_tools_MAX_PACKAGES = 20;
 function detectBuildTools(ctx) {
     const tally = newTally();
     const claimed = new Set();
@@ -49440,7 +50231,7 @@ function detectBuildTools(ctx) {
         bytes,
         byLayer: tally.byLayer,
         paths,
-        ...(packages.length > 0 ? { packages: packages.slice(0, MAX_PACKAGES) } : {}),
+        ...(packages.length > 0 ? { packages: packages.slice(0, build_tools_MAX_PACKAGES) } : {}),
         fix
     });
     return { ...(hint ? { hint } : {}), claimed };
@@ -49459,7 +50250,7 @@ function resolveLive(ctx, path) {
     return merged && ctx.live.get(merged)?.entry.kind === 'file' ? merged : undefined;
 }
 /** Groups shown in `paths`: the directory, at most five levels deep. */
-function groupOf(path) {
+function build_tools_groupOf(path) {
     const parts = path.split('/');
     return parts.slice(0, Math.min(parts.length - 1, 5)).join('/') || path;
 }
@@ -49473,7 +50264,7 @@ function countPackages(ctx, build, tally, claimed) {
             if (path === undefined || claimed.has(path) || !countable(node))
                 continue;
             claimed.add(path);
-            addToTally(tally, groupOf(path), node.layer, node.entry.size);
+            addToTally(tally, build_tools_groupOf(path), node.layer, node.entry.size);
             files++;
         }
         if (p.files === undefined && p.installedBytes > 0) {
@@ -49505,7 +50296,7 @@ function toolchainGroup(path, roots) {
         HEADERS.test(path) ||
         DRIVERS.test(path) ||
         CMAKE_DATA.test(path)) {
-        return groupOf(path);
+        return build_tools_groupOf(path);
     }
     for (const r of roots.go)
         if (path.startsWith(`${r}/`))
@@ -49587,7 +50378,7 @@ function artefactOf(ctx, toolchain) {
             continue;
         if (venv === undefined && path.endsWith('/pyvenv.cfg'))
             venv = path.slice(0, -'/pyvenv.cfg'.length);
-        const m = SITE_PACKAGES.exec(path) ?? NODE_MODULES.exec(path);
+        const m = SITE_PACKAGES.exec(path) ?? build_tools_NODE_MODULES.exec(path);
         if (m)
             sizes.set(m[1], (sizes.get(m[1]) ?? 0) + node.entry.size);
         else if ((node.entry.mode & 0o111) !== 0 && node.entry.size > (binary?.size ?? 0)) {
@@ -49602,7 +50393,7 @@ function artefactOf(ctx, toolchain) {
     return binary ? `/${binary.path}` : 'the built artefacts';
 }
 const SITE_PACKAGES = /^(usr\/local\/lib\/python[\d.]+\/site-packages)\//;
-const NODE_MODULES = /^((?:[^/]+\/)*?node_modules)\//;
+const build_tools_NODE_MODULES = /^((?:[^/]+\/)*?node_modules)\//;
 const DEBIAN_SUITE = /-(bookworm|bullseye|buster|trixie|jammy|noble|focal)$/;
 /** A slim runtime image for the same language, when the base is a known full image. */
 function slimImage(image) {
@@ -53159,7 +53950,7 @@ function isAttestation(d) {
 // of strings. Fields of the wrong type are dropped (as if absent), never passed on.
 
 const config_str = (v) => (typeof v === 'string' ? v : undefined);
-const strings = (v) => Array.isArray(v) ? v.filter((s) => typeof s === 'string') : undefined;
+const config_strings = (v) => Array.isArray(v) ? v.filter((s) => typeof s === 'string') : undefined;
 /** Copies the known fields of a parsed config with the right types; drops the rest. */
 function tidyConfig(raw) {
     const out = {};
@@ -53189,7 +53980,7 @@ function tidyRunConfig(c) {
             out[key] = value;
     }
     for (const key of ['Entrypoint', 'Cmd', 'Env']) {
-        const value = strings(c[key]);
+        const value = config_strings(c[key]);
         if (value !== undefined)
             out[key] = value;
     }
@@ -54814,7 +55605,7 @@ function http_discard(answer) {
 const REGISTRY_PREFIX = 'docker://';
 const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const reference_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const reference_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 function isRegistrySource(source) {
@@ -54838,7 +55629,7 @@ function parseRegistryReference(source) {
     if (colon > rest.lastIndexOf('/')) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
+        if (!reference_TAG.test(tag))
             throw bad(`"${tag}" is not a valid tag`);
     }
     const slash = rest.indexOf('/');
@@ -55464,6 +56255,8 @@ const VERSION = '0.1.0';
 
 
 
+
+
 /** The `platform` value that asks for every platform of a registry index. */
 const ALL_PLATFORMS = 'all';
 async function measure(source, opts) {
@@ -55507,7 +56300,12 @@ async function analyse(read, opts) {
     const { history } = mapHistory(image.config.history, image.layers.length);
     const map = opts.dockerfile ? readDockerfileMap(opts.dockerfile, history) : undefined;
     const base = await baseOf(image, map, history);
-    const analysis = analyzeImage(image, { toolVersion: VERSION, ...(base ? { base } : {}) });
+    const from = map?.base?.image;
+    const analysis = analyzeImage(image, {
+        toolVersion: VERSION,
+        ...(base ? { base } : {}),
+        ...(from && from !== 'scratch' ? { fromImage: from } : {})
+    });
     const report = analysis.report;
     if (map) {
         for (const layer of report.image.layers) {
@@ -55516,13 +56314,17 @@ async function analyse(read, opts) {
                 layer.dockerfileLine = line;
         }
     }
+    const contents = collectContents(image);
     report.hints = detectHints(analysis, {
         ...(opts.ignoreHints ? { ignore: opts.ignoreHints } : {}),
         ...(opts.pythonBytecode ? { pythonBytecode: true } : {}),
         ...(map ? { dockerfile: map } : {}),
-        contents: collectContents(image),
+        contents,
         baseLayers: report.image.baseLayers
     });
+    report.content = buildContentIndex(analysis.stack.live, contents, await rpmOf(analysis.stack.live, contents));
+    for (const w of report.content.warnings)
+        opts.onWarning?.(`content index: ${w}`);
     if (opts.build)
         report.build = opts.build;
     return analysis;
@@ -55574,6 +56376,15 @@ function collectContents(image) {
         }
     });
     return collector.contents();
+}
+/** The rpm database of the final filesystem, read through node:sqlite when there is one. */
+async function rpmOf(live, contents) {
+    for (const source of RPM_DATABASES) {
+        const bytes = liveContent(contents, live, source);
+        if (bytes)
+            return { source, ...(await readRpmDb(bytes)) };
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/confine.ts
@@ -61696,6 +62507,8 @@ function trimReport(report) {
         topDirs: l.topDirs.slice(0, BOUNDS.topPaths)
     }));
     r.image.history = r.image.history.slice(0, BOUNDS.history);
+    if (r.content)
+        r.content.warnings = r.content.warnings.slice(0, BOUNDS.indexWarnings);
     return clipStrings(r);
 }
 function trimHint(h) {
@@ -61728,7 +62541,11 @@ const STRING_BOUNDS = {
     target: BOUNDS.id,
     envNames: BOUNDS.id,
     exposedPorts: BOUNDS.id,
-    platform: BOUNDS.platform
+    platform: BOUNDS.platform,
+    // content index: package names and versions, warnings
+    name: BOUNDS.id,
+    version: BOUNDS.id,
+    warnings: BOUNDS.title
 };
 function clipStrings(value, key = '') {
     if (typeof value === 'string') {
@@ -61811,7 +62628,9 @@ async function resolveBaseline(deps, req) {
     const exact = await deps.store.get(name, platform, wantSha);
     if (exact) {
         tried.push(`baseline recorded at ${resolve_short(wantSha)}: found`);
-        return { baseline: exact, info: { method: 'stored', sha: wantSha, branch }, tried };
+        // The history too: the trend of the base branch shows in this, the normal case.
+        const history = await deps.store.history(name, platform, req.historyLimit ?? 1000);
+        return { baseline: exact, info: { method: 'stored', sha: wantSha, branch }, tried, history };
     }
     tried.push(`baseline recorded at ${resolve_short(wantSha)}: none`);
     const history = await deps.store.history(name, platform, req.historyLimit ?? 1000);
@@ -62033,32 +62852,298 @@ function walk(before, after, best) {
     return pairs;
 }
 
+;// CONCATENATED MODULE: ./src/diff/content.ts
+// What changed in the final filesystem between two content indexes (pure): packages added,
+// removed, upgraded and resized; files no package owns, by directory; directories and files
+// that grew, shrank, appeared or disappeared. Layers play no part: content that moved to
+// another layer is not a change, and a path both images hold at the same size never shows.
+//
+// Bounded indexes: a path missing from one side's list is below that side's cut (dirCut,
+// fileCut). It is compared only when the other side's size is above that cut, so its
+// absence proves a change; its size there is then known only as "at most the cut".
+/** A directory is replaced by a subdirectory that carries at least this share of its change. */
+const CARRY_SHARE = 0.8;
+function diffContent(before, after, totals) {
+    const both = new Set(before.ecosystems.filter(e => after.ecosystems.includes(e)));
+    const oneSide = [...new Set([...before.ecosystems, ...after.ecosystems])].filter(e => !both.has(e));
+    const hiddenBefore = Math.max(0, totals.before - before.liveBytes);
+    const hiddenAfter = Math.max(0, totals.after - after.liveBytes);
+    return {
+        packages: packageChanges(before.packages, after.packages, both),
+        unowned: groupChanges(
+        // A package of an ecosystem only one side read is, on that side, counted as unowned
+        // bytes in its directory: compare like with like.
+        withPackagesAsUnowned(before, oneSide), withPackagesAsUnowned(after, oneSide)),
+        live: pair(before.liveBytes, after.liveBytes),
+        hidden: pair(hiddenBefore, hiddenAfter),
+        dirs: specific(pathChanges(before.dirs, before.dirCut, after.dirs, after.dirCut)),
+        files: pathChanges(before.files, before.fileCut, after.files, after.fileCut),
+        ecosystemsOneSide: oneSide
+    };
+}
+function pair(before, after) {
+    return { before, after, delta: after - before };
+}
+const key = (p) => `${p.ecosystem}\u0000${p.name}`;
+function packageChanges(before, after, ecosystems) {
+    const b = new Map();
+    for (const p of before)
+        if (ecosystems.has(p.ecosystem) && !b.has(key(p)))
+            b.set(key(p), p);
+    const a = new Map();
+    for (const p of after)
+        if (ecosystems.has(p.ecosystem) && !a.has(key(p)))
+            a.set(key(p), p);
+    const out = [];
+    for (const [k, p] of a) {
+        const old = b.get(k);
+        const change = !old
+            ? 'added'
+            : old.version !== p.version
+                ? 'upgraded'
+                : p.bytes > old.bytes
+                    ? 'grew'
+                    : p.bytes < old.bytes
+                        ? 'shrank'
+                        : undefined;
+        if (!change)
+            continue;
+        out.push({
+            ecosystem: p.ecosystem,
+            name: p.name,
+            change,
+            ...(old?.version !== undefined ? { versionBefore: old.version } : {}),
+            ...(p.version !== undefined ? { versionAfter: p.version } : {}),
+            before: old?.bytes ?? 0,
+            after: p.bytes,
+            delta: p.bytes - (old?.bytes ?? 0),
+            layer: p.layer
+        });
+    }
+    for (const [k, p] of b) {
+        if (a.has(k))
+            continue;
+        out.push({
+            ecosystem: p.ecosystem,
+            name: p.name,
+            change: 'removed',
+            ...(p.version !== undefined ? { versionBefore: p.version } : {}),
+            before: p.bytes,
+            after: 0,
+            delta: -p.bytes,
+            layer: p.layer
+        });
+    }
+    return out.sort(byDelta);
+}
+function byDelta(x, y) {
+    return (Math.abs(y.delta) - Math.abs(x.delta) ||
+        (x.name ?? x.path ?? '').localeCompare(y.name ?? y.path ?? ''));
+}
+/** Unowned groups plus the packages of `ecosystems`, folded into their top directories. */
+function withPackagesAsUnowned(index, ecosystems) {
+    if (ecosystems.length === 0)
+        return index.unowned;
+    const extra = index.packages.filter(p => ecosystems.includes(p.ecosystem));
+    if (extra.length === 0)
+        return index.unowned;
+    const groups = new Map(index.unowned.map(g => [g.path, { ...g }]));
+    const label = `(packages of ${ecosystems.join(', ')} not compared)`;
+    const g = groups.get(label) ?? { path: label, bytes: 0, files: 0 };
+    for (const p of extra) {
+        g.bytes += p.bytes;
+        g.files = (g.files ?? 0) + p.files;
+    }
+    groups.set(label, g);
+    return [...groups.values()];
+}
+function groupChanges(before, after) {
+    const b = new Map(before.map(g => [g.path, g]));
+    const a = new Map(after.map(g => [g.path, g]));
+    const out = [];
+    for (const [path, g] of a) {
+        const old = b.get(path);
+        if (old?.bytes === g.bytes)
+            continue;
+        out.push(change(path, old?.bytes, g.bytes, g.files));
+    }
+    for (const [path, g] of b)
+        if (!a.has(path))
+            out.push(change(path, g.bytes, undefined, g.files));
+    return out.sort(byDelta);
+}
+function change(path, before, after, files) {
+    const delta = (after ?? 0) - (before ?? 0);
+    return {
+        path,
+        change: before === undefined
+            ? 'added'
+            : after === undefined
+                ? 'removed'
+                : delta > 0
+                    ? 'grew'
+                    : 'shrank',
+        ...(before !== undefined ? { before } : {}),
+        ...(after !== undefined ? { after } : {}),
+        delta,
+        ...(files !== undefined ? { files } : {})
+    };
+}
+/**
+ * Changes between two bounded path lists. A path absent from one side is at most that side's
+ * cut there; it is reported only when the other side is above the cut (so the absence is a
+ * real change), as added/removed when the cut is 0 (nothing left out) and as grew/shrank with
+ * an "at most" bound otherwise.
+ */
+function pathChanges(before, beforeCut, after, afterCut) {
+    const b = new Map(before.map(p => [p.path, p]));
+    const a = new Map(after.map(p => [p.path, p]));
+    const out = [];
+    for (const [path, p] of a) {
+        const old = b.get(path);
+        if (old) {
+            if (old.bytes !== p.bytes)
+                out.push(change(path, old.bytes, p.bytes, p.files));
+            continue;
+        }
+        if (p.bytes <= beforeCut)
+            continue;
+        if (beforeCut === 0)
+            out.push(change(path, undefined, p.bytes, p.files));
+        else {
+            out.push({
+                path,
+                change: 'grew',
+                beforeAtMost: beforeCut,
+                after: p.bytes,
+                delta: p.bytes - beforeCut,
+                ...(p.files !== undefined ? { files: p.files } : {})
+            });
+        }
+    }
+    for (const [path, p] of b) {
+        if (a.has(path) || p.bytes <= afterCut)
+            continue;
+        if (afterCut === 0)
+            out.push(change(path, p.bytes, undefined, p.files));
+        else {
+            out.push({
+                path,
+                change: 'shrank',
+                before: p.bytes,
+                afterAtMost: afterCut,
+                delta: afterCut - p.bytes,
+                ...(p.files !== undefined ? { files: p.files } : {})
+            });
+        }
+    }
+    return out.sort(byDelta);
+}
+/**
+ * The most specific directories: a directory whose change one subdirectory carries (same
+ * sign, ≥ CARRY_SHARE of it) is left out for that subdirectory; the root never shows.
+ */
+function specific(changes) {
+    const byPath = new Map(changes.map(c => [c.path, c]));
+    const carried = new Set();
+    for (const c of changes) {
+        const parent = parentDir(c.path);
+        if (parent === undefined)
+            continue;
+        const p = byPath.get(parent);
+        if (p &&
+            Math.sign(p.delta) === Math.sign(c.delta) &&
+            Math.abs(c.delta) >= CARRY_SHARE * Math.abs(p.delta)) {
+            carried.add(parent);
+        }
+    }
+    return changes.filter(c => c.path !== '/' && !carried.has(c.path));
+}
+function parentDir(path) {
+    if (path === '/')
+        return undefined;
+    const i = path.lastIndexOf('/');
+    return i <= 0 ? '/' : path.slice(0, i);
+}
+/**
+ * The changes that explain the total delta, largest first. Packages, unowned groups and the
+ * hidden bytes partition the layers' bytes, so their deltas add up to the total delta (less
+ * what the bounds rolled into `omitted`).
+ */
+function leadingChanges(diff, totalDelta, limit = 10) {
+    const all = [
+        ...diff.packages.map(c => ({ kind: 'package', delta: c.delta, change: c })),
+        ...diff.unowned.map(c => ({ kind: 'unowned', delta: c.delta, change: c })),
+        ...(diff.hidden.delta !== 0 ? [{ kind: 'hidden', ...diff.hidden }] : [])
+    ];
+    // Same-direction changes first: they are what made the image bigger (or smaller).
+    const sign = Math.sign(totalDelta) || 1;
+    all.sort((x, y) => Number(Math.sign(y.delta) === sign) - Number(Math.sign(x.delta) === sign) ||
+        Math.abs(y.delta) - Math.abs(x.delta));
+    const rows = all.slice(0, limit);
+    const more = all.slice(limit);
+    const share = (list) => totalDelta === 0 ? undefined : list.reduce((n, r) => n + r.delta, 0) / totalDelta;
+    return {
+        rows,
+        count: all.length,
+        explained: share(rows),
+        ...(more.length > 0
+            ? { rest: { changes: more.length, delta: more.reduce((n, r) => n + r.delta, 0) } }
+            : {}),
+        explainedAll: share(all)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/diff/compare.ts
 // Compares two reports (the baseline's and the PR's): layer-aligned sizes, the base image's
 // move apart from the PR's own growth, paths that grew, hints new and resolved.
 
 
+
+/** Said when the baseline was recorded before reports carried a content index. */
+const NO_BASELINE_INDEX = 'the baseline was recorded before image-size-guard indexed packages and directories; that detail starts with the next recorded baseline';
 const PATH_LIMIT = 10;
 function compareReports(before, after) {
     const pairs = alignLayers(before.image.layers, after.image.layers);
     const layers = pairs.map(p => layerDiff(p, before.image.layers, after.image.layers));
     const baseBefore = baseBytes(before);
     const baseAfter = baseBytes(after);
-    const total = pair(before.image.totalBytes, after.image.totalBytes);
-    const own = pair(before.image.totalBytes - baseBefore, after.image.totalBytes - baseAfter);
+    const total = compare_pair(before.image.totalBytes, after.image.totalBytes);
+    const own = compare_pair(before.image.totalBytes - baseBefore, after.image.totalBytes - baseAfter);
     return {
         total: { ...total, ratio: ratio(total) },
         ...compressedPair(before, after),
         ...buildPair(before, after),
-        baseImage: { ...pair(baseBefore, baseAfter), changed: baseChanged(before, after) },
+        baseImage: {
+            ...compare_pair(baseBefore, baseAfter),
+            changed: baseChanged(before, after),
+            ...unknownBase(before, after)
+        },
         own: { ...own, ratio: ratio(own) },
         layers,
         paths: topPathChanges(layers),
         hints: hintSets(before.hints, after.hints),
-        reclaimable: pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes)
+        reclaimable: compare_pair(before.waste.reclaimableBytes, after.waste.reclaimableBytes),
+        ...contentOf(before, after)
     };
 }
-function pair(before, after) {
+function contentOf(before, after) {
+    if (!after.content)
+        return {};
+    if (!before.content)
+        return { contentNote: NO_BASELINE_INDEX };
+    const content = diffContent(before.content, after.content, {
+        before: before.image.totalBytes,
+        after: after.image.totalBytes
+    });
+    return {
+        content,
+        leads: leadingChanges(content, after.image.totalBytes - before.image.totalBytes, LEADS)
+    };
+}
+/** Rows of "What changed" before the rest is collapsed. */
+const LEADS = 10;
+function compare_pair(before, after) {
     return { before, after, delta: after - before };
 }
 function ratio(p) {
@@ -62066,6 +63151,15 @@ function ratio(p) {
 }
 function baseBytes(r) {
     return r.image.layers.filter(l => l.base).reduce((n, l) => n + l.bytes, 0);
+}
+function unknownBase(before, after) {
+    const b = before.image.baseSource === 'unknown';
+    const a = after.image.baseSource === 'unknown';
+    if (b && a)
+        return { unknown: 'both' };
+    if (b)
+        return { unknown: 'before' };
+    return a ? { unknown: 'after' } : {};
 }
 function baseChanged(before, after) {
     const a = before.image.layers.filter(l => l.base).map(l => l.diffId);
@@ -62075,7 +63169,7 @@ function baseChanged(before, after) {
 function compressedPair(before, after) {
     const b = before.image.compressedBytes;
     const a = after.image.compressedBytes;
-    return b !== undefined && a !== undefined ? { compressed: pair(b, a) } : {};
+    return b !== undefined && a !== undefined ? { compressed: compare_pair(b, a) } : {};
 }
 function buildPair(before, after) {
     const b = before.build?.durationMs;
@@ -62093,7 +63187,7 @@ function layerDiff(p, beforeLayers, afterLayers) {
         ? 'added'
         : !a
             ? 'removed'
-            : b.diffId === a.diffId
+            : b.diffId === a.diffId || sameSize(b, a)
                 ? 'unchanged'
                 : 'changed';
     const shown = (a ?? b);
@@ -62106,18 +63200,25 @@ function layerDiff(p, beforeLayers, afterLayers) {
         bytesAfter: a?.bytes ?? 0,
         delta: (a?.bytes ?? 0) - (b?.bytes ?? 0),
         base: (b?.base ?? true) && (a?.base ?? true),
-        paths: status === 'unchanged' ? [] : pathChanges(b?.topFiles ?? [], a?.topFiles ?? [])
+        paths: status === 'unchanged' ? [] : compare_pathChanges(b?.topFiles ?? [], a?.topFiles ?? [])
     };
     if (a?.dockerfileLine !== undefined)
         diff.dockerfileLine = a.dockerfileLine;
     return diff;
 }
 /**
+ * A new DiffID with the same bytes and files (`WORKDIR` after a changed parent, a rebuilt
+ * timestamp) is not a change a reviewer needs to see.
+ */
+function sameSize(b, a) {
+    return b.bytes === a.bytes && b.files === a.files;
+}
+/**
  * Path changes between two bounded top-N lists. A path missing from one list is only called
  * added/removed when it is larger than everything that list kept (otherwise it may simply
  * have been below that list's cut-off).
  */
-function pathChanges(before, after, limit = PATH_LIMIT) {
+function compare_pathChanges(before, after, limit = PATH_LIMIT) {
     const b = new Map(before.map(p => [p.path, p.bytes]));
     const a = new Map(after.map(p => [p.path, p.bytes]));
     const cutB = before.length ? Math.min(...before.map(p => p.bytes)) : 0;
@@ -64057,7 +65158,7 @@ function deltaCell(delta, before) {
         : units_formatDelta(delta);
 }
 /** `200 MB → 250 MB (+50.0 MB, +25%)` */
-function change(before, after) {
+function format_change(before, after) {
     const delta = after - before;
     const pct = before > 0 ? `, ${units_formatPercent(delta / before)}` : '';
     return `${units_formatBytes(before)} → ${units_formatBytes(after)} (${units_formatDelta(delta)}${pct})`;
@@ -64111,6 +65212,170 @@ function isShortened(instruction) {
 }
 function sizeOrDash(bytes) {
     return bytes === undefined ? DASH : units_formatBytes(bytes);
+}
+
+;// CONCATENATED MODULE: ./src/render/sections/changed.ts
+// What changed: the package and file-group changes that explain the size delta (and how much
+// of it they explain), then the directories and files of the final filesystem that grew or
+// shrank, one short table per kind with the rest collapsed. From the content diff
+// (diff/content.ts): layers play no part, so content that only moved is never listed.
+
+
+
+/** Directory and file rows shown before the rest is collapsed. */
+const changed_CHANGED_PATHS = 6;
+/** Rows in a collapsed "all changes" table. */
+const MORE_ROWS = 150;
+/**
+ * `level`: the budget's cut of this section (1: no collapsed lists, 2: the lead table only).
+ */
+function changedSection(r, level = 0) {
+    const c = r.comparison;
+    if (!c)
+        return '';
+    if (!c.content || !c.leads) {
+        return c.contentNote ? `> ℹ️ Package and directory detail: ${escape_text(c.contentNote, 300)}.` : '';
+    }
+    const { content, leads } = c;
+    const parts = ['#### What changed'];
+    if (leads.rows.length === 0) {
+        parts.push('The final filesystem holds the same packages and files at the same sizes.');
+        return parts.join('\n\n');
+    }
+    parts.push(leadTable(leads.rows, leads.rest));
+    parts.push(explainedLine(leads, c.total.delta));
+    if (content.ecosystemsOneSide.length > 0) {
+        parts.push(`<sub>Packages of ${content.ecosystemsOneSide.join(', ')} are indexed on one side only: counted with the files no package owns.</sub>`);
+    }
+    if (level < 1 && leads.rest) {
+        const all = [
+            ...content.packages.map(packageRow),
+            ...content.unowned.map(g => [
+                `${code(g.path, PATH_MAX)} <sub>no package</sub>`,
+                DASH,
+                sizeOrDash(g.before),
+                sizeOrDash(g.after),
+                units_formatDelta(g.delta)
+            ])
+        ];
+        parts.push(details(`All ${format_count(all.length)} changes`, table(['Package', 'Version', 'Before', 'After', 'Δ'], [false, false, true, true, true], all.slice(0, MORE_ROWS)) + more(all.length)));
+    }
+    if (level < 2) {
+        const where = pathsBlock('Directories', content.dirs, level);
+        const files = pathsBlock('Files', content.files, level);
+        if (where)
+            parts.push(where);
+        if (files)
+            parts.push(files);
+    }
+    return parts.join('\n\n');
+}
+function leadTable(rows, rest) {
+    const restRow = rest
+        ? [
+            [
+                DASH,
+                `${format_count(rest.changes)} more changes <sub>(listed below)</sub>`,
+                '',
+                '',
+                units_formatDelta(rest.delta)
+            ]
+        ]
+        : [];
+    return table(['Change', 'What', 'Before', 'After', 'Δ'], [false, false, true, true, true], [...rows.map(leadRow), ...restRow]);
+}
+function leadRow(l) {
+    if (l.kind === 'package') {
+        const p = l.change;
+        return [
+            p.change,
+            `${code(p.name, 80)} <sub>${p.ecosystem}${versionText(p) ? ` ${versionText(p)}` : ''}</sub>`,
+            p.change === 'added' ? DASH : units_formatBytes(p.before),
+            p.change === 'removed' ? DASH : units_formatBytes(p.after),
+            units_formatDelta(p.delta)
+        ];
+    }
+    if (l.kind === 'unowned') {
+        const g = l.change;
+        return [
+            g.change,
+            `${code(g.path, PATH_MAX)} <sub>files no package owns</sub>`,
+            sizeOrDash(g.before),
+            sizeOrDash(g.after),
+            units_formatDelta(g.delta)
+        ];
+    }
+    return [
+        l.delta > 0 ? 'grew' : 'shrank',
+        'hidden by later layers <sub>(shipped, not visible: see hints)</sub>',
+        units_formatBytes(l.before),
+        units_formatBytes(l.after),
+        units_formatDelta(l.delta)
+    ];
+}
+/** `12.2.0-14`, or `3.0.11 → 3.0.13` for an upgrade; raw text (escape where shown). */
+function changed_versionPlain(p) {
+    if (p.change === 'upgraded')
+        return `${p.versionBefore ?? '?'} → ${p.versionAfter ?? '?'}`;
+    return p.versionAfter ?? p.versionBefore ?? '';
+}
+function versionText(p) {
+    return escape_text(changed_versionPlain(p), 130);
+}
+function packageRow(p) {
+    return [
+        `${code(p.name, 80)} <sub>${p.ecosystem}</sub>`,
+        versionText(p) || DASH,
+        p.change === 'added' ? DASH : units_formatBytes(p.before),
+        p.change === 'removed' ? DASH : units_formatBytes(p.after),
+        units_formatDelta(p.delta)
+    ];
+}
+/** How much of the delta the rows explain (and all listed changes, when some are rolled up). */
+function changed_explainedPlain(leads, total) {
+    if (leads.explained === undefined)
+        return 'the total size did not change';
+    const pct = (x) => units_formatPercent(x).replace(/^\+/, '');
+    const head = leads.rest === undefined
+        ? `these changes explain ${pct(leads.explained)} of the ${units_formatDelta(total)} delta`
+        : `the ${format_count(leads.rows.length)} largest changes explain ${pct(leads.explained)} of the ${units_formatDelta(total)} delta`;
+    return leads.rest === undefined
+        ? head
+        : `${head}; with the ${format_count(leads.rest.changes)} more, ${pct(leads.explainedAll)}`;
+}
+function explainedLine(leads, total) {
+    const s = changed_explainedPlain(leads, total);
+    return `<sub>${s[0].toUpperCase()}${s.slice(1)}.</sub>`;
+}
+function pathsBlock(title, changes, level) {
+    if (changes.length === 0)
+        return '';
+    const head = changes.slice(0, changed_CHANGED_PATHS);
+    const rows = (list) => table(['Path', '', 'Before', 'After', 'Δ'], [false, false, true, true, true], list.map(pathRow));
+    const rest = changes.slice(changed_CHANGED_PATHS);
+    const tail = level < 1 && rest.length > 0
+        ? `\n\n${details(`${format_count(rest.length)} more`, rows(rest.slice(0, MORE_ROWS)) + more(rest.length))}`
+        : '';
+    return `<b>${title}</b> <sub>(final filesystem)</sub>\n\n${rows(head)}${tail}`;
+}
+function pathRow(p) {
+    return [
+        code(p.path, PATH_MAX),
+        p.change,
+        p.before !== undefined ? units_formatBytes(p.before) : changed_bound(p.beforeAtMost),
+        p.after !== undefined ? units_formatBytes(p.after) : changed_bound(p.afterAtMost),
+        p.beforeAtMost !== undefined
+            ? `≥ ${units_formatDelta(p.delta)}`
+            : p.afterAtMost !== undefined
+                ? `≤ ${units_formatDelta(p.delta)}`
+                : units_formatDelta(p.delta)
+    ];
+}
+function changed_bound(atMost) {
+    return atMost === undefined || atMost === 0 ? DASH : `≤ ${units_formatBytes(atMost)}`;
+}
+function more(n) {
+    return n > MORE_ROWS ? `\n\n… and ${format_count(n - MORE_ROWS)} more in the report file.` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/render/sections/grew.ts
@@ -64168,7 +65433,7 @@ function sizeLine(r) {
     const parts = [
         imageName(r),
         c
-            ? `<b>${change(c.total.before, c.total.after)}</b>`
+            ? `<b>${format_change(c.total.before, c.total.after)}</b>`
             : `<b>${units_formatBytes(r.report.image.totalBytes)}</b>`
     ];
     const compressed = compressedPart(r);
@@ -64189,7 +65454,7 @@ function compressedPart(r) {
     const label = img.compressedEstimated ? 'compressed (estimated)' : 'compressed';
     const c = r.comparison?.compressed;
     if (c)
-        return `${label} ${change(c.before, c.after)}`;
+        return `${label} ${format_change(c.before, c.after)}`;
     return img.compressedBytes === undefined
         ? undefined
         : `${label} ${units_formatBytes(img.compressedBytes)}`;
@@ -64228,8 +65493,16 @@ function method(b) {
 }
 /** The base image's move and the PR's own layers, apart: only the second is the PR's doing. */
 function baseAndOwn(c) {
+    const unknown = c.baseImage.unknown;
+    if (unknown === 'both')
+        return [];
+    if (unknown) {
+        // One side's base layers are not known: a "base changed 0 B → 117 MB" would be made up.
+        const side = unknown === 'before' ? 'the baseline' : 'this image';
+        return [`base image / your layers split unknown for ${side} (measured without its Dockerfile)`];
+    }
     const base = c.baseImage.changed
-        ? `base image changed: ${change(c.baseImage.before, c.baseImage.after)}`
+        ? `base image changed: ${format_change(c.baseImage.before, c.baseImage.after)}`
         : `base image unchanged (${units_formatBytes(c.baseImage.after)})`;
     const own = `your layers ${units_formatDelta(c.own.delta)} (${units_formatPercent(c.own.ratio)})`;
     return [base, own];
@@ -64531,6 +65804,7 @@ function layers_sum(layers) {
 
 
 
+
 /** GitHub's limit for an issue or PR comment body, in characters. */
 const COMMENT_MAX = 65536;
 /**
@@ -64555,6 +65829,7 @@ const STEPS = [
     { kind: 'unchanged', level: 2, label: 'unchanged layers' },
     { kind: 'baseLayers', level: 2, label: 'base image layer rows' },
     { kind: 'existingHints', level: 2, label: 'existing hints' },
+    { kind: 'grew', level: 1, label: 'collapsed lists of what changed' },
     { kind: 'grew', level: 2, label: 'what grew' },
     { kind: 'changed', level: 1, label: `layer rows beyond the ${COMPACT_CHANGED} largest changes` },
     {
@@ -64655,8 +65930,10 @@ function imageBlock(r, env, cuts, multi) {
         return '';
     const body = [
         headline(r, env),
+        changedSection(r, cuts.grew ?? 0),
         layersSection(r, env, cuts),
-        cuts.grew === 2 ? '' : grewSection(r, env),
+        // The per-layer paths only when there is no content diff (a baseline without an index).
+        cuts.grew === 2 || r.comparison?.content ? '' : grewSection(r, env),
         hintsSection(r, env, cuts),
         cuts.trend === 2 ? '' : trendSection(r)
     ]
@@ -64815,6 +66092,7 @@ function closers(open, fence) {
 // text out (no colours; terminals and CI logs both read it).
 
 
+
 const INSTRUCTION_WIDTH = 70;
 function renderTerminal(report) {
     const img = report.image;
@@ -64940,9 +66218,16 @@ function renderComparisonTerminal(r) {
     out.push(`  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`);
     if (c.compressed)
         out.push(`  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`);
-    const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged';
-    out.push(`  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`);
+    if (c.baseImage.unknown === undefined) {
+        const base = c.baseImage.changed ? `changed ${formatDelta(c.baseImage.delta)}` : 'unchanged';
+        out.push(`  base image ${base}; own layers ${formatDelta(c.own.delta)} (${formatPercent(c.own.ratio)})`);
+    }
+    else if (c.baseImage.unknown !== 'both') {
+        const side = c.baseImage.unknown === 'before' ? 'the baseline' : 'this image';
+        out.push(`  base image / own layers split unknown for ${side}`);
+    }
     out.push(`  reclaimable ${formatBytes(c.reclaimable.before)} → ${formatBytes(c.reclaimable.after)}`);
+    out.push(...changedLines(c));
     out.push('');
     const rows = c.layers.map(l => [
         STATUS[l.status],
@@ -64958,7 +66243,7 @@ function renderComparisonTerminal(r) {
         true,
         false
     ]));
-    if (c.paths.length > 0) {
+    if (!c.content && c.paths.length > 0) {
         out.push('', 'What grew');
         for (const p of c.paths)
             out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`);
@@ -64969,6 +66254,40 @@ function renderComparisonTerminal(r) {
     if (c.hints.resolved.length > 0)
         out.push('', `Resolved hints: ${c.hints.resolved.map(h => h.id).join(', ')}`);
     return out.join('\n') + '\n';
+}
+/** "What changed" (see render/sections/changed.ts): leads, then directories and files. */
+function changedLines(c) {
+    if (!c.content || !c.leads) {
+        return c.contentNote ? ['', `  Package and directory detail: ${c.contentNote}.`] : [];
+    }
+    const out = ['', 'What changed'];
+    for (const l of c.leads.rows) {
+        const what = l.kind === 'package'
+            ? `${l.change.name} (${l.change.ecosystem}${versionPlain(l.change) ? ` ${versionPlain(l.change)}` : ''})`
+            : l.kind === 'unowned'
+                ? `${l.change.path} (files no package owns)`
+                : 'hidden by later layers';
+        const kind = l.kind === 'hidden' ? (l.delta > 0 ? 'grew' : 'shrank') : l.change.change;
+        out.push(`  ${formatDelta(l.delta).padStart(10)}  ${kind.padEnd(8)} ${clean(what)}`);
+    }
+    if (c.leads.rest) {
+        out.push(`  ${formatDelta(c.leads.rest.delta).padStart(10)}  ${c.leads.rest.changes} more changes (--json)`);
+    }
+    out.push(`  (${explainedPlain(c.leads, c.total.delta)})`);
+    for (const [title, list] of [
+        ['Directories', c.content.dirs],
+        ['Files', c.content.files]
+    ]) {
+        if (list.length === 0)
+            continue;
+        out.push('', `${title} (final filesystem)`);
+        for (const p of list.slice(0, CHANGED_PATHS)) {
+            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(8)} ${clean(p.path)}`);
+        }
+        if (list.length > CHANGED_PATHS)
+            out.push(`  … ${list.length - CHANGED_PATHS} more (--json)`);
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/action/publish.ts
@@ -70147,6 +71466,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 
 /***/ }),
 
@@ -80728,6 +82054,36 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -80743,6 +82099,17 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/
