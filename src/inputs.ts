@@ -15,7 +15,7 @@ import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import { inputLabel } from './errors.js'
-import { checkName, checkPlatform, MAX_IMAGES } from './names.js'
+import { checkName, checkPlatformChoice, MAX_IMAGES } from './names.js'
 import type { Thresholds } from './diff/verdict.js'
 import { parseSize, SIZE_HELP } from './units.js'
 
@@ -275,7 +275,7 @@ function singleImage(get: InputGetter, thresholds: Thresholds, repoName: string)
       : `the image name derived from the inputs (set \`${Inputs.Name}\`)`
   )
   const platform = optional(get(Inputs.Platform))
-  if (platform) checkPlatform(platform, inputLabel(Inputs.Platform))
+  if (platform) checkPlatformChoice(platform, inputLabel(Inputs.Platform))
   return {
     name,
     ...(image ? { image } : {}),
@@ -416,7 +416,7 @@ function imageEntry(
     field('name') ? `${where}, name` : `${where} (set \`name\`)`
   )
   const platform = field('platform') ?? optional(get(Inputs.Platform))
-  if (platform) checkPlatform(platform, `${where}, platform`)
+  if (platform) checkPlatformChoice(platform, `${where}, platform`)
   const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults
   return {
     name,

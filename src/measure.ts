@@ -13,6 +13,7 @@ import {
 } from './analysis/hints/content.js'
 import type { LiveNode } from './analysis/stack.js'
 import { readRpmDb } from './image/rpmdb.js'
+import { ALL_PLATFORMS } from './names.js'
 import { detectHints } from './analysis/hints/index.js'
 import type { BuildInfo, ImageSummary } from './analysis/report.js'
 import {
@@ -41,8 +42,7 @@ export interface DockerfileSource {
   target?: string
 }
 
-/** The `platform` value that asks for every platform of a registry index. */
-export const ALL_PLATFORMS = 'all'
+export { ALL_PLATFORMS }
 
 export interface MeasureOptions {
   platform?: string

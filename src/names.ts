@@ -39,6 +39,17 @@ export function checkName(name: string, where: string): string {
   )
 }
 
+/** The platform choice that measures every platform of an image index (registry, archive). */
+export const ALL_PLATFORMS = 'all'
+
+/** Like `checkPlatform`, but also takes `all` (every platform of the index): for inputs. */
+export function checkPlatformChoice(platform: string, where: string): string {
+  if (platform === ALL_PLATFORMS || isValidPlatform(platform)) return platform
+  throw new Error(
+    `${where}: the platform ${quoted(platform)} is neither "all" nor os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`
+  )
+}
+
 /** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
 export function checkPlatform(platform: string, where: string): string {
   if (isValidPlatform(platform)) return platform

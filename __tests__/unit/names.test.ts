@@ -61,7 +61,26 @@ describe('inputs', () => {
   it('refuses a platform that is not os/arch[/variant]', () => {
     expect(() =>
       readInputs(getter({ image: 'x:1', platform: 'linux/amd64 ##[x]' }), noFile)
-    ).toThrow(/^input `platform`: the platform "linux\/amd64 ##\[x\]" is not os\/arch\[\/variant\]/)
+    ).toThrow(
+      /^input `platform`: the platform "linux\/amd64 ##\[x\]" is neither "all" nor os\/arch\[\/variant\]/
+    )
+  })
+  it('takes `all` (every platform of an index) in the input and in a config entry', () => {
+    const one = readInputs(
+      getter({ image: 'docker://127.0.0.1:5000/a:1', platform: 'all' }),
+      noFile
+    )
+    expect(one.images.map(i => i.platform)).toEqual(['all'])
+    const config =
+      'images:\n  - name: api\n    image: docker://127.0.0.1:5000/a:1\n    platform: all\n'
+    const many = readInputs(getter({}), () => config)
+    expect(many.images.map(i => i.platform)).toEqual(['all'])
+  })
+  it('refuses `ALL` and `all/amd64`: only the exact word means every platform', () => {
+    for (const platform of ['ALL', 'all/amd64/x/y', 'al l'])
+      expect(() => readInputs(getter({ image: 'x:1', platform }), noFile)).toThrow(
+        /input `platform`: the platform/
+      )
   })
   it('refuses a hostile name in the config file, naming the file and entry', () => {
     const config = 'images:\n  - name: "a\\r::add-mask::b"\n    image: x:1\n'

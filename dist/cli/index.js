@@ -42927,8 +42927,16 @@ function names_checkName(name, where) {
         return name;
     throw new Error(`${where}: the image name ${quoted(name)} is not allowed; use letters, digits, ".", "_", "-" and "/" (at most ${MAX_NAME_LENGTH} characters, starting with a letter or digit), e.g. "api" or "services/api"`);
 }
+/** The platform choice that measures every platform of an image index (registry, archive). */
+const ALL_PLATFORMS = 'all';
+/** Like `checkPlatform`, but also takes `all` (every platform of the index): for inputs. */
+function names_checkPlatformChoice(platform, where) {
+    if (platform === ALL_PLATFORMS || isValidPlatform(platform))
+        return platform;
+    throw new Error(`${where}: the platform ${quoted(platform)} is neither "all" nor os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
+}
 /** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
-function names_checkPlatform(platform, where) {
+function checkPlatform(platform, where) {
     if (isValidPlatform(platform))
         return platform;
     throw new Error(`${where}: the platform ${quoted(platform)} is not os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
@@ -43070,7 +43078,7 @@ function singleImage(get, thresholds, repoName) {
         : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
     const platform = optional(get(Inputs.Platform));
     if (platform)
-        checkPlatform(platform, inputLabel(Inputs.Platform));
+        checkPlatformChoice(platform, inputLabel(Inputs.Platform));
     return {
         name,
         ...(image ? { image } : {}),
@@ -43181,7 +43189,7 @@ function imageEntry(entry, where, get, defaults) {
     const name = checkName(field('name') ?? deriveName({ image, archive, file: build.file, repoName: 'image' }), field('name') ? `${where}, name` : `${where} (set \`name\`)`);
     const platform = field('platform') ?? optional(get(Inputs.Platform));
     if (platform)
-        checkPlatform(platform, `${where}, platform`);
+        checkPlatformChoice(platform, `${where}, platform`);
     const thresholds = hasThresholds(entry) ? readThresholds(fallback, `${where}, `) : defaults;
     return {
         name,
@@ -59012,8 +59020,8 @@ function looksLikePath(source) {
 
 
 
-/** The `platform` value that asks for every platform of a registry index. */
-const ALL_PLATFORMS = 'all';
+
+
 async function measure(source, opts) {
     const image = await readImage(source, readOptions(opts));
     return analyse(image, opts);
