@@ -146,6 +146,29 @@ export const FIXES: Readonly<Record<string, Fix>> = {
   'yarn-cache': {
     kind: 'append',
     needs: cs => (cs.some(c => base(c.argv[0]) === 'yarn') ? 'yarn cache clean' : undefined)
+  },
+  recommends: {
+    kind: 'flag',
+    flag: '--no-install-recommends',
+    on: c => subcommand(c, named('apt-get', 'apt'), ['install']),
+    // `-o APT::Install-Recommends=…` already decides; the flag would contradict or repeat it.
+    unless: cs => cs.some(c => c.argv.some(a => /Install-Recommends/i.test(a)))
+  },
+  'dev-dependencies': {
+    kind: 'flag',
+    flag: '--omit=dev',
+    on: c => subcommand(c, named('npm'), ['ci']) ?? subcommand(c, named('npm'), ['install']),
+    // A RUN that also builds or tests (`npm ci && npm run build`) needs its devDependencies:
+    // the fix there is a build stage, not a flag. `--production` / `--omit dev` already say it.
+    unless: cs =>
+      cs.some(
+        c =>
+          c.argv.some(a => a === '--production' || a === '--omit' || a.startsWith('--only')) ||
+          (['npm', 'npx', 'node', 'yarn', 'pnpm'].includes(base(c.argv[0])) &&
+            subcommand(c, named('npm'), ['ci']) === undefined &&
+            subcommand(c, named('npm'), ['install']) === undefined &&
+            subcommand(c, named('npm'), ['cache']) === undefined)
+      )
   }
 }
 

@@ -82,7 +82,29 @@ describe('flag fixes', () => {
     ['uv-cache', 'RUN uv pip install --system x', 'RUN uv pip install --no-cache --system x'],
     ['uv-cache', 'RUN uv sync --frozen', 'RUN uv sync --no-cache --frozen'],
     ['poetry-cache', 'RUN poetry install --no-root', 'RUN poetry install --no-cache --no-root'],
-    ['composer-cache', 'RUN composer install', 'RUN composer install --no-cache']
+    ['composer-cache', 'RUN composer install', 'RUN composer install --no-cache'],
+    [
+      'recommends',
+      'RUN apt-get update && apt-get install -y curl',
+      'RUN apt-get update && apt-get install --no-install-recommends -y curl'
+    ],
+    [
+      'recommends',
+      'RUN apt-get -y install curl',
+      'RUN apt-get -y install --no-install-recommends curl'
+    ],
+    [
+      'recommends',
+      'RUN apt-get update \\\n && apt-get install -y \\\n    curl git',
+      'RUN apt-get update \\\n && apt-get install --no-install-recommends -y \\\n    curl git'
+    ],
+    ['recommends', 'RUN apt install -y tree', 'RUN apt install --no-install-recommends -y tree'],
+    ['dev-dependencies', 'RUN npm ci', 'RUN npm ci --omit=dev'],
+    [
+      'dev-dependencies',
+      'RUN npm install && npm cache clean --force',
+      'RUN npm install --omit=dev && npm cache clean --force'
+    ]
   ])('%s: %s', (id, run, expected) => {
     expect(fix(run, id)).toBe(expected)
   })
@@ -182,6 +204,19 @@ describe('what is not rewritten', () => {
     ['a string that only mentions it', 'RUN echo "pip install x"']
   ])('%s', (_, run) => {
     expect(fix(run, 'pip-cache')).toBeUndefined()
+  })
+
+  it.each([
+    ['recommends', 'RUN apt-get install -y -o APT::Install-Recommends=false curl'],
+    ['recommends', 'RUN apt-get update'],
+    ['dev-dependencies', 'RUN npm ci && npm run build'],
+    ['dev-dependencies', 'RUN npm ci && npx tsc'],
+    ['dev-dependencies', 'RUN npm install --production'],
+    ['dev-dependencies', 'RUN npm ci --omit dev'],
+    ['dev-dependencies', 'RUN npm ci --omit=dev'],
+    ['dev-dependencies', 'RUN yarn install --frozen-lockfile']
+  ])('%s: leaves %j alone', (id, run) => {
+    expect(fix(run, id)).toBeUndefined()
   })
 
   it('leaves apk add alone after apk update (the index stays whatever the flag)', () => {

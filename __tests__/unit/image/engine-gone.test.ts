@@ -4,7 +4,7 @@
 // truncated-tar message, and leave no temp files behind.
 
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,10 +13,14 @@ import { sampleImage, tempDir, writeLegacyArchive } from '../../support/image-fi
 
 let server: Server | undefined
 const savedHost = process.env.DOCKER_HOST
+const savedTmp = process.env.TMPDIR
+
+const restore = (name: string, value: string | undefined) =>
+  value === undefined ? delete process.env[name] : (process.env[name] = value)
 
 afterEach(async () => {
-  process.env.DOCKER_HOST = savedHost
-  if (savedHost === undefined) delete process.env.DOCKER_HOST
+  restore('DOCKER_HOST', savedHost)
+  restore('TMPDIR', savedTmp)
   await new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve()))
   server = undefined
 })
@@ -42,6 +46,9 @@ async function fakeEngine(onSave: (socket: Socket, archive: Buffer) => void): Pr
 const isgTemp = () =>
   readdirSync(tmpdir()).filter(n => n.startsWith('isg-') && !n.startsWith('isg-image-'))
 
+/** A temp folder of this test's own: other test files (other workers) write to the shared one. */
+const privateTmp = () => (process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'engine-gone-')))
+
 describe('the engine gone mid-stream', () => {
   it('closing the connection halfway through the image is one clear error', async () => {
     await fakeEngine((socket, archive) => {
@@ -50,6 +57,7 @@ describe('the engine gone mid-stream', () => {
       )
       socket.end(archive.subarray(0, archive.length >> 1))
     })
+    privateTmp()
     const before = isgTemp()
     await expect(readEngineImage('acme/app:1', {})).rejects.toThrow(
       'docker save acme/app:1 failed: the engine closed the connection before the end of the image; is it still running?'
