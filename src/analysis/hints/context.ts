@@ -96,6 +96,17 @@ export function instructionOf(ctx: HintContext, layer: number | undefined): stri
   return c && !c.startsWith('(') ? c : undefined
 }
 
+/**
+ * The instruction that made `layer` as the user wrote it: the Dockerfile's own text when the
+ * Dockerfile is known and matched, else the history's `created_by`.
+ */
+export function dockerfileInstruction(
+  ctx: HintContext,
+  layer: number | undefined
+): string | undefined {
+  return matchForLayer(ctx.dockerfile, ctx.layers, layer)?.instruction ?? instructionOf(ctx, layer)
+}
+
 export function isBase(ctx: HintContext, layer: number | undefined): boolean {
   return layer !== undefined && layer < ctx.baseLayers
 }
