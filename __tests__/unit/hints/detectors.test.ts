@@ -861,6 +861,29 @@ describe('ignore', () => {
   })
 })
 
+describe('recommends', () => {
+  it('names the packages no manual package depends on, with their file bytes', () => {
+    const status = [
+      'Package: tool\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nDepends: libc6',
+      'Package: xauth\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64'
+    ].join('\n\n')
+    const hints = oneLayer('RUN /bin/sh -c apt-get install -y tool', [
+      { path: 'var/lib/dpkg/status', text: `${status}\n` },
+      { path: 'var/lib/dpkg/info/tool.list', text: '/usr/bin/tool\n' },
+      { path: 'var/lib/dpkg/info/xauth.list', text: '/usr/bin/xauth\n' },
+      { path: 'usr/bin/tool', size: 500_000 },
+      { path: 'usr/bin/xauth', size: 2_000_000 },
+      {
+        path: 'var/lib/apt/extended_states',
+        text: 'Package: xauth\nArchitecture: amd64\nAuto-Installed: 1\n'
+      }
+    ])
+    const h = only(hints, 'recommends')
+    expect(h.bytes).toBe(2_000_000 + '/usr/bin/xauth\n'.length)
+    expect(h.packages?.map(p => p.path)).toEqual(['xauth'])
+  })
+})
+
 describe('catalog coverage', () => {
   // Declared last, so it runs after every other test of this file.
   it('made every catalog id fire in this file', () => {

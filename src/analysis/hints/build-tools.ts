@@ -16,7 +16,7 @@ import {
   newTally,
   tallyBytes,
   topPaths,
-  instructionOf,
+  dockerfileInstruction,
   mainLayer,
   type HintContext,
   type Tally
@@ -202,7 +202,7 @@ function buildFix(
     )
   }
   const ownLayers = new Map([...tally.byLayer].filter(([l]) => !isBase(ctx, l)))
-  const instruction = instructionOf(ctx, mainLayer(ownLayers))
+  const instruction = dockerfileInstruction(ctx, mainLayer(ownLayers))
   const by = instruction ? ` come from ${quoted(instruction)}` : ''
   const purge = purgeHint(build, instruction)
   return (
