@@ -23,6 +23,8 @@ export interface HintContext {
   pythonBytecode: boolean
   /** Live paths already counted by a hint that ran earlier (build-tools), not counted again. */
   claimed: Set<string>
+  /** What the container runs: config Entrypoint + Cmd, and WorkingDir (the app's artefacts). */
+  run?: { argv: string[]; workdir?: string }
 }
 
 /** Bytes per layer and per display group, for one hint. */
@@ -156,6 +158,12 @@ function withDockerfile(ctx: HintContext, hint: Hint): Hint {
   const match = matchForLayer(map, ctx.layers, hint.layer)
   const line = match?.line ?? (isBase(ctx, hint.layer) ? map.base?.line : undefined)
   return { ...hint, dockerfile: map.path, ...(line !== undefined ? { dockerfileLine: line } : {}) }
+}
+
+export function runOf(analysis: Analysis): { argv: string[]; workdir?: string } {
+  const c = analysis.image.config.config
+  const argv = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string')
+  return { argv, ...(c?.WorkingDir ? { workdir: c.WorkingDir } : {}) }
 }
 
 export function envMap(analysis: Analysis): Map<string, string> {

@@ -8,7 +8,7 @@ import type { Hint } from '../report.js'
 import { detectBuildTools } from './build-tools.js'
 import { severityRank } from './catalog.js'
 import type { LayerContents } from './content.js'
-import { envMap, type HintContext } from './context.js'
+import { envMap, runOf, type HintContext } from './context.js'
 import {
   docs,
   locales,
@@ -81,6 +81,7 @@ function context(analysis: Analysis, opts: HintOptions): HintContext {
     baseLayers: baseLayersOf(analysis, opts),
     imageBytes: report.image.totalBytes,
     env: envMap(analysis),
+    run: runOf(analysis),
     ...(opts.contents ? { contents: opts.contents } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     maxPaths: opts.maxPaths ?? 10,
