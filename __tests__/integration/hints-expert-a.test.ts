@@ -47,6 +47,21 @@ async function imageSize(tag: string): Promise<number> {
   return Number((await docker(['image', 'inspect', '--format', '{{.Size}}', tag])).trim())
 }
 
+/**
+ * Bytes of the regular files of the final filesystem (find -printf %s inside the image): the
+ * saving a fix makes to what ships, without the hidden copies an install layer adds when it
+ * rewrites the base image's package databases (dpkg status, debconf templates: every install
+ * layer pays those, whatever it installs).
+ */
+async function fsBytes(tag: string): Promise<number> {
+  const out = await dockerRun(
+    tag,
+    ['-c', "find / -xdev -type f -printf '%s\\n' | awk '{s+=$1} END {print s+0}'"],
+    { entrypoint: '/bin/sh' }
+  )
+  return Number(out.trim())
+}
+
 async function dpkgNames(tag: string): Promise<Set<string>> {
   const out = await dockerRun(tag, ['dpkg-query', '-W', '-f', '${Package}\\n'])
   return new Set(out.split('\n').filter(Boolean))
@@ -136,6 +151,67 @@ describeEngine('issue 17 part 1: hints an expert would give', () => {
       const saved = (await imageSize(before.tag)) - (await imageSize(after.tag))
       measured.mavenRepo = { hint: h.bytes, saved, fix: h.fix }
       within5(h.bytes, saved)
+    },
+    20 * 60_000
+  )
+
+  it(
+    'build-tools: names the app the container runs, counts only build packages (dpkg -L sizes); a build stage saves them',
+    async () => {
+      const files = { 'app/run.sh': 20_000, 'app/lib/data.bin': 300_000 }
+      const install =
+        'RUN apt-get update && apt-get install -y --no-install-recommends make libssl-dev && rm -rf /var/lib/apt/lists/*\n'
+      const before = await buildFrom(
+        'build-tools',
+        `FROM ${DEBIAN_BOOKWORM_SLIM}\n${install}` +
+          'COPY app /opt/app\nWORKDIR /opt/app\nCMD ["/opt/app/run.sh"]\n',
+        files
+      )
+      const after = await buildFrom(
+        'build-stage',
+        `FROM ${DEBIAN_BOOKWORM_SLIM} AS build\n${install}COPY app /opt/app\n` +
+          `FROM ${DEBIAN_BOOKWORM_SLIM}\nCOPY --from=build /opt/app /opt/app\nWORKDIR /opt/app\nCMD ["/opt/app/run.sh"]\n`,
+        files
+      )
+      const a = await analysed(before.tag, before.dockerfile)
+      const h = only(a.report.hints, 'build-tools')
+      expect(h.dockerfileLine).toBe(2)
+      expect(h.fix).toContain('`COPY --from=build` only /opt/app into a slim final stage')
+      const names = (h.packages ?? []).map(p => p.path).sort()
+      expect(names).toEqual(['libssl-dev', 'make'])
+      // independent truth: the regular files dpkg -L lists, measured inside the image.
+      // libssl3 came in as libssl-dev's dependency: a runtime library, deliberately not
+      // counted (the app may load it), although this build stage happens to drop it too.
+      const script =
+        'for p in "$@"; do dpkg -L "$p" | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && readlink -f "$f"; done | sort -u | xargs -r stat -c %s | awk -v p="$p" \'{s+=$1} END {print p, s+0}\'; done'
+      const out = await dockerRun(before.tag, ['-c', script, 'sh', ...names, 'libssl3'], {
+        entrypoint: '/bin/sh'
+      })
+      const real = Object.fromEntries(
+        out
+          .trim()
+          .split('\n')
+          .map(l => l.split(' '))
+          .map(([n, b]) => [n, Number(b)])
+      )
+      for (const p of h.packages ?? []) {
+        expect({ [p.path]: p.bytes }).toEqual({ [p.path]: real[p.path] })
+      }
+      const b = await analysed(after.tag, after.dockerfile)
+      expect(b.report.hints).toEqual([])
+      const imageSaved = (await imageSize(before.tag)) - (await imageSize(after.tag))
+      const saved = (await fsBytes(before.tag)) - (await fsBytes(after.tag))
+      measured.buildTools = {
+        hint: h.bytes,
+        saved,
+        imageSaved,
+        libssl3: real.libssl3,
+        packages: h.packages,
+        fix: h.fix
+      }
+      expect(names).not.toContain('libssl3')
+      expect(real.libssl3).toBeGreaterThan(1_000_000)
+      within5(h.bytes, saved - real.libssl3)
     },
     20 * 60_000
   )
