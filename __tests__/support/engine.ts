@@ -565,6 +565,25 @@ export async function dpkgSizes(image: string): Promise<Record<string, number>> 
   return sizes
 }
 
+/**
+ * Bytes of the regular files each package's `dpkg -L` lists, measured inside the image (each
+ * real path once, symlinks not followed as files): what the package's files weigh on disk.
+ */
+export async function dpkgFileBytes(
+  image: string,
+  packages: string[]
+): Promise<Record<string, number>> {
+  const script =
+    'for p in "$@"; do dpkg -L "$p" | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && readlink -f "$f"; done | sort -u | xargs -r stat -c %s | awk -v p="$p" \'{s+=$1} END {print p, s+0}\'; done'
+  const out = await dockerRun(image, ['-c', script, 'sh', ...packages], { entrypoint: '/bin/sh' })
+  const sizes: Record<string, number> = {}
+  for (const line of out.split('\n')) {
+    const m = /^(\S+) (\d+)$/.exec(line.trim())
+    if (m) sizes[m[1]] = Number(m[2])
+  }
+  return sizes
+}
+
 // ---------------------------------------------------------------------------------------------
 // Build contexts
 

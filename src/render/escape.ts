@@ -78,10 +78,32 @@ export function text(value: string, max = DEFAULT_MAX): string {
  * rest `text()`. The catalog is ours, but it quotes paths and package names from the image.
  */
 export function inline(value: string, max = 400): string {
-  const parts = bound(normalise(value), max).split('`')
+  const parts = cutOutsideCode(normalise(value), max).split('`')
   // An odd count of backticks leaves the last span unclosed: print it as text.
   const closed = parts.length % 2 === 1 ? parts : [...parts.slice(0, -2), parts.slice(-2).join('`')]
   return closed.map((p, i) => (i % 2 === 1 ? code(p, max) : p === '' ? '' : text(p, max))).join('')
+}
+
+const ticks = (s: string): number => s.split('`').length - 1
+
+/**
+ * Shortens prose that holds `code` spans to about `max` characters, never inside a span: at a
+ * word boundary before the span the limit falls in, or, when that span starts too early to
+ * leave much text, by closing the span after the cut.
+ */
+export function cutOutsideCode(value: string, max: number): string {
+  const cut = bound(value, max)
+  if (cut === value) return value
+  let head = cut.endsWith('…') ? cut.slice(0, -1) : cut
+  if (ticks(head) % 2 === 1) {
+    const open = head.lastIndexOf('`')
+    if (open < max / 2) return `${head.trimEnd()}…\``
+    head = head.slice(0, open)
+  } else {
+    const space = head.search(/\s\S*$/)
+    if (space > max / 2 && ticks(head.slice(0, space)) % 2 === 0) head = head.slice(0, space)
+  }
+  return `${head.trimEnd()} …`
 }
 
 /** A URL for an `href`: http(s) only, no characters that could leave the attribute. */

@@ -632,8 +632,9 @@ describe('build-tools from the file tree and from apk', () => {
     const h = only(hints, 'build-tools')
     expect(h.bytes).toBe(total(gccFiles) + total(muslDev))
     expect(h.packages).toEqual([
-      { path: 'gcc', bytes: 50_000_000, files: 2 },
-      { path: 'musl-dev', bytes: 1_200_000, files: 1 },
+      // the bytes of their live files (what the hint counts), not apk's I: sizes
+      { path: 'gcc', bytes: total(gccFiles), files: 2 },
+      { path: 'musl-dev', bytes: total(muslDev), files: 1 },
       { path: '.build-deps', bytes: 0, files: 0 }
     ])
     expect(h.fix).toContain(
@@ -698,7 +699,7 @@ describe('build-tools from the file tree and from apk', () => {
     ])
     const h = only(hints, 'build-tools')
     expect(h.bytes).toBe(3_000_000)
-    expect(h.packages).toEqual([{ path: 'libssl-dev', bytes: 3100 * 1024, files: 1 }])
+    expect(h.packages).toEqual([{ path: 'libssl-dev', bytes: 3_000_000, files: 1 }])
   })
 })
 
@@ -858,6 +859,29 @@ describe('ignore', () => {
         hints: { ignore: ['apt-lists', 'pip-cache'] }
       })
     ).toEqual([])
+  })
+})
+
+describe('recommends', () => {
+  it('names the packages no manual package depends on, with their file bytes', () => {
+    const status = [
+      'Package: tool\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nDepends: libc6',
+      'Package: xauth\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64'
+    ].join('\n\n')
+    const hints = oneLayer('RUN /bin/sh -c apt-get install -y tool', [
+      { path: 'var/lib/dpkg/status', text: `${status}\n` },
+      { path: 'var/lib/dpkg/info/tool.list', text: '/usr/bin/tool\n' },
+      { path: 'var/lib/dpkg/info/xauth.list', text: '/usr/bin/xauth\n' },
+      { path: 'usr/bin/tool', size: 500_000 },
+      { path: 'usr/bin/xauth', size: 2_000_000 },
+      {
+        path: 'var/lib/apt/extended_states',
+        text: 'Package: xauth\nArchitecture: amd64\nAuto-Installed: 1\n'
+      }
+    ])
+    const h = only(hints, 'recommends')
+    expect(h.bytes).toBe(2_000_000 + '/usr/bin/xauth\n'.length)
+    expect(h.packages?.map(p => p.path)).toEqual(['xauth'])
   })
 })
 

@@ -34,13 +34,25 @@ export interface Built {
   contents: LayerContents
 }
 
-export function build(layers: LayerDef[], opts: { base?: number; env?: string[] } = {}): Built {
+export interface BuildOpts {
+  base?: number
+  env?: string[]
+  /** Image config Entrypoint, Cmd and WorkingDir. */
+  entrypoint?: string[]
+  cmd?: string[]
+  workdir?: string
+}
+
+export function build(layers: LayerDef[], opts: BuildOpts = {}): Built {
   const reads = layers.map(l => readOf(l.files))
   const img = image(
     reads,
     layers.map(l => l.by)
   )
   if (opts.env) img.config.config = { ...img.config.config, Env: opts.env }
+  if (opts.entrypoint) img.config.config = { ...img.config.config, Entrypoint: opts.entrypoint }
+  if (opts.cmd) img.config.config = { ...img.config.config, Cmd: opts.cmd }
+  if (opts.workdir) img.config.config = { ...img.config.config, WorkingDir: opts.workdir }
   const analysis = analyzeImage(img, {
     toolVersion: 'test',
     now: new Date('2026-01-01T00:00:00Z'),

@@ -158,6 +158,22 @@ describe('inline()', () => {
     expect(inline('a `b` c `d')).toBe('a <code>b</code> c &#96;d')
   })
 
+  it('shortens a long fix before the code span the limit falls in, never inside it', () => {
+    const fix = `delete the other locales ${'word '.repeat(10)}in \`RUN find /usr/share/locale -mindepth 1 -maxdepth 1 ! -name en_US -exec rm -rf {} +\``
+    const out = inline(fix, 80)
+    expect(out).toBe(`delete the other locales ${'word '.repeat(10)}in …`)
+    expect(out).not.toContain('&#96;')
+  })
+
+  it('closes a span that starts too early to cut before it', () => {
+    const out = inline(`a \`${'x'.repeat(100)}\` b`, 40)
+    expect(out).toMatch(/^a <code>x+…<\/code>$/)
+  })
+
+  it('cuts prose at a word boundary', () => {
+    expect(inline(`${'alpha '.repeat(20)}\`code\``, 50)).toBe(`${'alpha '.repeat(8)}…`)
+  })
+
   it('does not let @ inside catalog text ping', () => {
     expectNoPings(inline('ask @octocat or `@octocat` about #12'))
   })

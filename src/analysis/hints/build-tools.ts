@@ -16,13 +16,13 @@ import {
   newTally,
   tallyBytes,
   topPaths,
-  instructionOf,
+  dockerfileInstruction,
   mainLayer,
   type HintContext,
   type Tally
 } from './context.js'
 import { catalogEntry } from './catalog.js'
-import { isRun, listWithSizes, quoted } from './fix.js'
+import { bytes, isRun, listWithSizes, quoted } from './fix.js'
 import { installedPackages, isBuildPackage, usrMerged, type InstalledPackage } from './packages.js'
 
 export interface BuildToolsResult {
@@ -39,6 +39,9 @@ const DRIVERS =
 const GO_ROOT = /^((?:usr\/local|usr\/lib|opt)\/go(?:-[\d.]+)?)\/bin\/go$/
 const RUSTUP = /^((?:usr\/local|root|home\/[^/]+)\/\.?rustup\/toolchains)\//
 const JAVAC = /^(.+)\/bin\/javac$/
+// Maven, Gradle and node-gyp unpacked by hand (the official images put them here).
+const BUILD_TREES =
+  /^(usr\/share\/maven|opt\/(?:apache-)?maven[^/]*|opt\/gradle[^/]*|usr\/local\/lib\/node_modules\/node-gyp|(?:root|home\/[^/]+)\/\.cache\/node-gyp)\//
 const DOTNET_SDK = /^(usr\/(?:share|lib)\/dotnet\/(?:sdk|packs|sdk-manifests|templates))\//
 const JDK_ONLY = [
   'jmods/',
@@ -60,7 +63,7 @@ export function detectBuildTools(ctx: HintContext): BuildToolsResult {
   const claimed = new Set<string>()
   const build = installedPackages(ctx).filter(isBuildPackage)
   const packages = countPackages(ctx, build, tally, claimed)
-  const toolchain = countToolchains(ctx, tally, claimed)
+  const toolchain = countToolchains(ctx, tally, claimed, runtimeOwned(ctx, build))
   const evidence = build.some(p => !p.virtual) || toolchain > 0
   const bytes = tallyBytes(tally)
   if (!evidence || bytes < catalogEntry('build-tools').minBytes) return { claimed: new Set() }
@@ -108,6 +111,7 @@ function countPackages(
   const out: PathSize[] = []
   for (const p of build) {
     let files = 0
+    let counted = 0
     for (const f of p.files ?? []) {
       const path = resolveLive(ctx, f)
       const node = path === undefined ? undefined : ctx.live.get(path)
@@ -115,13 +119,19 @@ function countPackages(
       claimed.add(path)
       addToTally(tally, groupOf(path), node.layer, node.entry.size)
       files++
+      counted += node.entry.size
     }
     if (p.files === undefined && p.installedBytes > 0) {
       // No file list: the database's own layer is the best attribution we have.
       const layer = ctx.live.get(p.source)?.layer ?? 0
       tally.byLayer.set(layer, (tally.byLayer.get(layer) ?? 0) + p.installedBytes)
     }
-    out.push({ path: p.name, bytes: p.installedBytes, ...(p.files ? { files } : {}) })
+    // Exact bytes when the file list is known (what the hint counts), else the database's size.
+    out.push({
+      path: p.name,
+      bytes: p.files ? counted : p.installedBytes,
+      ...(p.files ? { files } : {})
+    })
   }
   return out.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
 }
@@ -155,15 +165,37 @@ function toolchainGroup(path: string, roots: Roots): string | undefined {
   }
   for (const r of roots.go) if (path.startsWith(`${r}/`)) return r
   for (const r of roots.jdk) if (JDK_ONLY.some(j => path.startsWith(`${r}/${j}`))) return r
-  return RUSTUP.exec(path)?.[1] ?? DOTNET_SDK.exec(path)?.[1]
+  return RUSTUP.exec(path)?.[1] ?? DOTNET_SDK.exec(path)?.[1] ?? BUILD_TREES.exec(path)?.[1]
+}
+
+/**
+ * Live files the packages that are NOT build tools own: a JDK's tree holds files of the JRE
+ * package (Debian's `lib/ct.sym` is openjdk-17-jre-headless's), which the runtime keeps.
+ */
+function runtimeOwned(ctx: HintContext, build: InstalledPackage[]): Set<string> {
+  const isBuild = new Set(build)
+  const out = new Set<string>()
+  for (const p of installedPackages(ctx)) {
+    if (isBuild.has(p)) continue
+    for (const f of p.files ?? []) {
+      const path = resolveLive(ctx, f)
+      if (path !== undefined) out.add(path)
+    }
+  }
+  return out
 }
 
 /** Counts toolchain files no package claimed; returns how many there were. */
-function countToolchains(ctx: HintContext, tally: Tally, claimed: Set<string>): number {
+function countToolchains(
+  ctx: HintContext,
+  tally: Tally,
+  claimed: Set<string>,
+  runtime: ReadonlySet<string>
+): number {
   const roots = findRoots(ctx)
   let n = 0
   for (const [path, node] of ctx.live) {
-    if (claimed.has(path) || !countable(node)) continue
+    if (claimed.has(path) || runtime.has(path) || !countable(node)) continue
     const group = toolchainGroup(path, roots)
     if (group === undefined) continue
     claimed.add(path)
@@ -189,8 +221,7 @@ function buildFix(
     if (isBase(ctx, layer)) base += b
     else own += b
   }
-  const what =
-    packages.length > 0 ? listWithSizes(packages.filter(p => p.bytes > 0)) : listWithSizes(paths)
+  const what = packages.length > 0 ? packageList(packages) : listWithSizes(paths)
   const artefact = artefactOf(ctx, claimed)
   if (base > own) {
     const image = ctx.dockerfile?.base?.image
@@ -202,13 +233,26 @@ function buildFix(
     )
   }
   const ownLayers = new Map([...tally.byLayer].filter(([l]) => !isBase(ctx, l)))
-  const instruction = instructionOf(ctx, mainLayer(ownLayers))
+  const instruction = dockerfileInstruction(ctx, mainLayer(ownLayers))
   const by = instruction ? ` come from ${quoted(instruction)}` : ''
   const purge = purgeHint(build, instruction)
   return (
     `${what}${by}: build in a separate stage (\`FROM … AS build\`) and \`COPY --from=build\` only ${artefact} ` +
     `into a slim final stage${purge}`
   )
+}
+
+/**
+ * `12 build packages (gcc-12 (40 MB), cpp-12 (30 MB), …)`: the count is of every build
+ * package, the same list the hint's `packages` holds (the largest MAX_PACKAGES of it).
+ */
+function packageList(packages: PathSize[]): string {
+  const shown = packages.filter(p => p.bytes > 0).slice(0, 3)
+  const names = shown.map(p => `${p.path} (${bytes(p.bytes)})`).join(', ')
+  const more = packages.length > shown.length ? ', …' : ''
+  const listed =
+    packages.length > MAX_PACKAGES ? `; the ${MAX_PACKAGES} largest are listed in the hint` : ''
+  return `${packages.length} build package${packages.length === 1 ? '' : 's'} (${names}${more}${listed})`
 }
 
 function purgeHint(build: InstalledPackage[], instruction: string | undefined): string {
@@ -228,30 +272,119 @@ function purgeHint(build: InstalledPackage[], instruction: string | undefined): 
 }
 
 /**
- * What the final stage should copy: a virtualenv, site-packages, node_modules, else the
- * largest executable the Dockerfile built, else "the built artefacts".
+ * What the final stage should copy: only what the image's own layers add that no package owns
+ * (a package-owned file comes with the runtime image, never through COPY --from), and of
+ * that, what the container runs — the Entrypoint/Cmd files (a jar, a binary, a script), the
+ * virtualenv or site-packages/node_modules it imports from, the WORKDIR that holds the app.
+ * At most three, else "the built artefacts".
  */
-function artefactOf(ctx: HintContext, toolchain: Set<string>): string {
-  let venv: string | undefined
-  let binary: { path: string; size: number } | undefined
-  const sizes = new Map<string, number>()
-  for (const [path, node] of ctx.live) {
-    if (isBase(ctx, node.layer) || node.entry.kind !== 'file' || toolchain.has(path)) continue
-    if (venv === undefined && path.endsWith('/pyvenv.cfg'))
-      venv = path.slice(0, -'/pyvenv.cfg'.length)
-    const m = SITE_PACKAGES.exec(path) ?? NODE_MODULES.exec(path)
-    if (m) sizes.set(m[1], (sizes.get(m[1]) ?? 0) + node.entry.size)
-    else if ((node.entry.mode & 0o111) !== 0 && node.entry.size > (binary?.size ?? 0)) {
-      binary = { path, size: node.entry.size }
-    }
+export function artefactOf(ctx: HintContext, toolchain: ReadonlySet<string>): string {
+  const owned = packageOwned(ctx)
+  const ours = (path: string): boolean => {
+    const node = ctx.live.get(path)
+    return (
+      node !== undefined &&
+      node.entry.kind === 'file' &&
+      !isBase(ctx, node.layer) &&
+      !toolchain.has(path) &&
+      !owned.has(path)
+    )
   }
-  if (venv !== undefined) return `/${venv}`
-  const best = [...sizes].sort((a, b) => b[1] - a[1])[0]
-  if (best) return `/${best[0]}`
-  return binary ? `/${binary.path}` : 'the built artefacts'
+  let venv: string | undefined
+  const trees = new Map<string, number>()
+  let workdirFiles = 0
+  const workdir = relDir(ctx.run?.workdir)
+  for (const [path, node] of ctx.live) {
+    if (node.entry.kind !== 'file' || !ours(path)) continue
+    if (venv === undefined && path.endsWith('/pyvenv.cfg')) venv = parentDir(path)
+    const m = SITE_PACKAGES.exec(path) ?? NODE_MODULES.exec(path)
+    if (m) trees.set(m[1], (trees.get(m[1]) ?? 0) + node.entry.size)
+    if (workdir && path.startsWith(`${workdir}/`)) workdirFiles++
+  }
+  const out: string[] = []
+  const add = (dir: string | undefined): void => {
+    if (dir === undefined || out.some(o => dir === o || dir.startsWith(`${o}/`))) return
+    for (let i = out.length - 1; i >= 0; i--) if (out[i].startsWith(`${dir}/`)) out.splice(i, 1)
+    out.push(dir)
+  }
+  // The files the container runs; WORKDIR when they live there (or the interpreter is a
+  // package and the script is relative), not when it only held the sources of a binary.
+  const runs = runFiles(ctx).filter(ours)
+  const inWorkdir = (p: string): boolean => workdir !== undefined && p.startsWith(`${workdir}/`)
+  if (workdir && workdirFiles > 0 && (runs.length === 0 || runs.some(inWorkdir))) add(workdir)
+  for (const path of runs) add(venv !== undefined && path.startsWith(`${venv}/`) ? venv : path)
+  add(venv)
+  add([...trees].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0])
+  // Entrypoint/Cmd name nothing the Dockerfile built (a base image's `sh`): the largest
+  // executable the Dockerfile built that no package owns.
+  if (out.length === 0) add(largestExecutable(ctx, ours))
+  return out.length === 0
+    ? 'the built artefacts'
+    : out
+        .slice(0, 3)
+        .map(p => `/${p}`)
+        .join(' and ')
 }
 
-const SITE_PACKAGES = /^(usr\/local\/lib\/python[\d.]+\/site-packages)\//
+function largestExecutable(ctx: HintContext, ours: (p: string) => boolean): string | undefined {
+  let best: { path: string; size: number } | undefined
+  for (const [path, node] of ctx.live) {
+    if ((node.entry.mode & 0o111) === 0 || node.entry.size <= (best?.size ?? 0)) continue
+    if (ours(path)) best = { path, size: node.entry.size }
+  }
+  return best?.path
+}
+
+/** Live files the Entrypoint/Cmd words name: absolute, relative to WORKDIR, or on PATH. */
+function runFiles(ctx: HintContext): string[] {
+  const workdir = relDir(ctx.run?.workdir) ?? ''
+  const pathDirs = (ctx.env.get('PATH') ?? '/usr/local/bin:/usr/bin:/bin')
+    .split(':')
+    .map(relDir)
+    .filter((d): d is string => d !== undefined)
+  const out: string[] = []
+  for (const word of ctx.run?.argv ?? []) {
+    for (const w of word.split(/[\s=]+/)) {
+      if (w === '' || w.startsWith('-')) continue
+      const candidates = w.startsWith('/')
+        ? [w.replace(/^\/+/, '')]
+        : [
+            ...(w.includes('/') || workdir ? [workdir ? `${workdir}/${w}` : w] : []),
+            ...(w.includes('/') ? [] : pathDirs.map(d => `${d}/${w}`))
+          ]
+      const hit = candidates
+        .map(c => c.replace(/\/\.\//g, '/').replace(/\/+$/, ''))
+        .find(c => ctx.live.get(c)?.entry.kind === 'file')
+      if (hit) out.push(hit)
+    }
+  }
+  return out
+}
+
+/** `/app/` → `app`; the root and relative or climbing paths → undefined. */
+function relDir(dir: string | undefined): string | undefined {
+  if (!dir?.startsWith('/')) return undefined
+  const rel = dir.replace(/^\/+/, '').replace(/\/+$/, '')
+  return rel === '' || rel.split('/').includes('..') ? undefined : rel
+}
+
+function parentDir(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'))
+}
+
+/** Every live path an installed package lists (usr-merge aware). */
+function packageOwned(ctx: HintContext): Set<string> {
+  const out = new Set<string>()
+  for (const p of installedPackages(ctx)) {
+    for (const f of p.files ?? []) {
+      const path = resolveLive(ctx, f)
+      if (path !== undefined) out.add(path)
+    }
+  }
+  return out
+}
+
+const SITE_PACKAGES = /^((?:[^/]+\/)*?lib\/python[\d.]+\/site-packages)\//
 const NODE_MODULES = /^((?:[^/]+\/)*?node_modules)\//
 
 const DEBIAN_SUITE = /-(bookworm|bullseye|buster|trixie|jammy|noble|focal)$/

@@ -81,6 +81,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     title: 'zypper package cache',
     fix: 'end the same RUN with `&& zypper clean --all`, or mount `/var/cache/zypp` as a BuildKit cache'
   },
+  {
+    ...OS,
+    id: 'recommends',
+    title: 'Packages apt installed only as Recommends',
+    minBytes: 1 * MB,
+    fix: 'add `--no-install-recommends` to `apt-get install`; name explicitly any recommended package the application uses'
+  },
   // Language package caches
   {
     ...CACHE,

@@ -34,6 +34,8 @@ export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] 
   { pattern: /^var\/lib\/dpkg\/status$/, class: 'database' },
   { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, class: 'file-list' },
   { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+$/, class: 'database' },
+  // apt: which packages were installed automatically (the recommends hint's roots)
+  { pattern: /^var\/lib\/apt\/extended_states$/, class: 'database' },
   // dpkg: the files each package owns
   { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
   // apk (Alpine, Wolfi usr-merged): one database with file lists inline

@@ -23,6 +23,8 @@ export interface HintContext {
   pythonBytecode: boolean
   /** Live paths already counted by a hint that ran earlier (build-tools), not counted again. */
   claimed: Set<string>
+  /** What the container runs: config Entrypoint + Cmd, and WorkingDir (the app's artefacts). */
+  run?: { argv: string[]; workdir?: string }
 }
 
 /** Bytes per layer and per display group, for one hint. */
@@ -96,6 +98,17 @@ export function instructionOf(ctx: HintContext, layer: number | undefined): stri
   return c && !c.startsWith('(') ? c : undefined
 }
 
+/**
+ * The instruction that made `layer` as the user wrote it: the Dockerfile's own text when the
+ * Dockerfile is known and matched, else the history's `created_by`.
+ */
+export function dockerfileInstruction(
+  ctx: HintContext,
+  layer: number | undefined
+): string | undefined {
+  return matchForLayer(ctx.dockerfile, ctx.layers, layer)?.instruction ?? instructionOf(ctx, layer)
+}
+
 export function isBase(ctx: HintContext, layer: number | undefined): boolean {
   return layer !== undefined && layer < ctx.baseLayers
 }
@@ -145,6 +158,12 @@ function withDockerfile(ctx: HintContext, hint: Hint): Hint {
   const match = matchForLayer(map, ctx.layers, hint.layer)
   const line = match?.line ?? (isBase(ctx, hint.layer) ? map.base?.line : undefined)
   return { ...hint, dockerfile: map.path, ...(line !== undefined ? { dockerfileLine: line } : {}) }
+}
+
+export function runOf(analysis: Analysis): { argv: string[]; workdir?: string } {
+  const c = analysis.image.config.config
+  const argv = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string')
+  return { argv, ...(c?.WorkingDir ? { workdir: c.WorkingDir } : {}) }
 }
 
 export function envMap(analysis: Analysis): Map<string, string> {

@@ -8,7 +8,7 @@ import type { Hint } from '../report.js'
 import { detectBuildTools } from './build-tools.js'
 import { severityRank } from './catalog.js'
 import type { LayerContents } from './content.js'
-import { envMap, type HintContext } from './context.js'
+import { envMap, runOf, type HintContext } from './context.js'
 import {
   docs,
   locales,
@@ -20,6 +20,7 @@ import {
 } from './docs-locales-misc.js'
 import { LANGUAGE_CACHE_DETECTORS } from './language-caches.js'
 import { OS_PACKAGE_DETECTORS } from './os-packages.js'
+import { detectRecommends } from './recommends.js'
 import { pathHints, type PathDetector } from './scan.js'
 import { structuralHints } from './structural.js'
 
@@ -48,6 +49,10 @@ export function detectHints(analysis: Analysis, opts: HintOptions = {}): Hint[] 
   const build = detectBuildTools(ctx)
   if (build.hint) hints.push(build.hint)
   for (const p of build.claimed) ctx.claimed.add(p)
+  // recommends next: `--no-install-recommends` removes those packages' docs and locales too.
+  const recommends = detectRecommends(ctx)
+  if (recommends.hint) hints.push(recommends.hint)
+  for (const p of recommends.claimed) ctx.claimed.add(p)
   hints.push(...pathHints(ctx, pathDetectors(opts)))
   hints.push(...structuralHints(ctx, analysis.stack.waste, () => true))
   return sortHints(hints.filter(h => !ignore.has(h.id)))
@@ -76,6 +81,7 @@ function context(analysis: Analysis, opts: HintOptions): HintContext {
     baseLayers: baseLayersOf(analysis, opts),
     imageBytes: report.image.totalBytes,
     env: envMap(analysis),
+    run: runOf(analysis),
     ...(opts.contents ? { contents: opts.contents } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     maxPaths: opts.maxPaths ?? 10,

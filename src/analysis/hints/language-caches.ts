@@ -89,10 +89,51 @@ function rx(id: string, pattern: string, needles: string[]): PathRule {
   return regexRule(id, new RegExp(pattern), needles)
 }
 
-/** A COPY brought the cache in: the fix is in .dockerignore or a narrower COPY, not a flag. */
+/**
+ * A COPY brought the cache in: the fix is in .dockerignore or a narrower COPY, not a flag.
+ * When the COPY names the folder itself, .dockerignore would make that COPY fail: drop it.
+ */
 function copied(f: FixInput, dir: string): string | undefined {
   if (!isCopy(f.instruction)) return undefined
+  if (copyNames(f.instruction ?? '', dir)) {
+    return (
+      `${quoted(f.instruction)} copies ${dir} by name: drop that COPY (excluding the folder in ` +
+      `.dockerignore would make it fail) and fill the cache in a build stage (\`FROM … AS build\`), ` +
+      `then \`COPY --from=build\` only what the app needs`
+    )
+  }
   return `${quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`
+}
+
+/**
+ * Whether a COPY/ADD names `dir` (a live display path such as /root/.m2/repository) among its
+ * sources: a source whose last segment is one of the directory's segments. `.` (the whole
+ * context) and history-only text (`COPY dir:a0b1… in /x`) do not name it.
+ */
+export function copyNames(instruction: string, dir: string): boolean {
+  const words = copySources(instruction)
+  const segs = new Set(dir.split('/').filter(s => s !== ''))
+  return words.some(src => {
+    const last = src.replace(/\/+$/, '').split('/').pop() ?? ''
+    return last !== '' && last !== '.' && last !== '..' && segs.has(last)
+  })
+}
+
+function copySources(instruction: string): string[] {
+  const body = instruction.replace(/^(?:COPY|ADD)\s+/i, '').trim()
+  let words: string[]
+  if (body.replace(/^(?:--\S+\s+)*/, '').startsWith('[')) {
+    try {
+      words = JSON.parse(body.replace(/^(?:--\S+\s+)*/, '')) as string[]
+    } catch {
+      return []
+    }
+  } else {
+    words = body.split(/\s+/).filter(w => !w.startsWith('--'))
+  }
+  // history text of the classic builder: `file:<hash> in /dest`, `dir:<hash> in /dest`
+  if (words.some(w => /^(?:file|dir|multi):[0-9a-f]+$/.test(w))) return []
+  return words.slice(0, -1).filter(w => typeof w === 'string')
 }
 
 function cacheDir(f: FixInput, fallback: string): string {

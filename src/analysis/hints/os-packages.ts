@@ -6,7 +6,10 @@
 import { inInstruction, isRun, quoted } from './fix.js'
 import { regexRule, type FixInput, type PathDetector } from './scan.js'
 
-const CACHE_MOUNT_APT =
+// Only the lists: Debian's and Ubuntu's images ship /etc/apt/apt.conf.d/docker-clean, which
+// empties /var/cache/apt after every install, so a cache mount there stays empty.
+const CACHE_MOUNT_LISTS = '`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`'
+const CACHE_MOUNT_ARCHIVES =
   '`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`'
 
 function sameRun(f: FixInput, command: string): string {
@@ -21,7 +24,8 @@ export const aptLists: PathDetector = {
   rules: () => [regexRule('apt-lists', /^(var\/lib\/apt\/lists)\//, ['var/lib/apt/lists/'])],
   fix: f =>
     `${sameRun(f, 'rm -rf /var/lib/apt/lists/*')} (the lists are only needed while installing), ` +
-    `or mount them as a BuildKit cache: ${CACHE_MOUNT_APT}`
+    `or mount them as a BuildKit cache: ${CACHE_MOUNT_LISTS} (mount only the lists: ` +
+    `Debian's docker-clean hook empties /var/cache/apt after every install)`
 }
 
 export const aptArchives: PathDetector = {
@@ -40,7 +44,8 @@ export const aptArchives: PathDetector = {
   ],
   fix: f =>
     `${sameRun(f, 'apt-get clean')} (official Debian/Ubuntu images do this through ` +
-    `/etc/apt/apt.conf.d/docker-clean, which this image lacks), or mount /var/cache/apt: ${CACHE_MOUNT_APT}`
+    `/etc/apt/apt.conf.d/docker-clean, which this image lacks), or mount the caches: ${CACHE_MOUNT_ARCHIVES} ` +
+    `(a mount on /var/cache/apt stays empty wherever Debian's docker-clean hook is installed)`
 }
 
 export const apkCache: PathDetector = {

@@ -209,6 +209,8 @@ const DPKG_BUILD: RegExp[] = [
   /^golang(?:-[\d.]+)?(?:-go|-src)?$/,
   /^(?:rustc|cargo|libstd-rust-[\d.]+)$/,
   /^(?:openjdk-\d+-jdk|default-jdk)(?:-headless)?$/,
+  // Java and Node build tools: the app runs without them
+  /^(?:maven|gradle|ant|node-gyp)$/,
   // Libraries only the compilers load (not programs): safe to name as build tools.
   /^(?:libisl\d+|libmpc\d+|libcc1-\d+|lib(?:asan|tsan|lsan|ubsan|hwasan)\d+)$/
 ]
@@ -221,6 +223,7 @@ const APK_BUILD: RegExp[] = [
   /^(?:clang|lld|llvm)\d*$/,
   /^(?:go|rust|cargo)$/,
   /^openjdk\d+(?:-jdk)?$/,
+  /^(?:maven|gradle|apache-ant|node-gyp)$/,
   /^(?:isl\d*|mpc1)$/
 ]
 

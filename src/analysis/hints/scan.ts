@@ -8,7 +8,7 @@ import type { LiveNode } from '../stack.js'
 import { catalogEntry } from './catalog.js'
 import {
   addToTally,
-  instructionOf,
+  dockerfileInstruction,
   isBase,
   mainLayer,
   makeHint,
@@ -96,7 +96,7 @@ export function pathHints(ctx: HintContext, detectors: PathDetector[]): Hint[] {
     if (bytes < catalogEntry(d.id).minBytes) continue
     const layer = mainLayer(tally.byLayer)
     const paths = topPaths(tally.groups, ctx.maxPaths)
-    const instruction = instructionOf(ctx, layer)
+    const instruction = dockerfileInstruction(ctx, layer)
     const fix = d.fix({ ctx, instruction, layer, base: isBase(ctx, layer), paths, bytes, tally })
     const hint = makeHint(ctx, { id: d.id, bytes, byLayer: tally.byLayer, paths, fix })
     if (hint) hints.push(hint)

@@ -8,7 +8,7 @@
 
 import { displayPath } from '../analyze.js'
 import type { Hint, PathSize, WasteItem } from '../report.js'
-import { isBase, instructionOf, makeHint, type HintContext } from './context.js'
+import { dockerfileInstruction, isBase, makeHint, type HintContext } from './context.js'
 import { bytes, isCopy, isRun, quoted } from './fix.js'
 import { installedPackages, usrMerged } from './packages.js'
 
@@ -104,7 +104,7 @@ function creator(g: LayerGroup): { layer: number; others: number } {
 function creatorText(ctx: HintContext, g: LayerGroup): string {
   const c = creator(g)
   const others = c.others > 0 ? ` (and ${c.others} other layer${c.others > 1 ? 's' : ''})` : ''
-  return `${quoted(instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`
+  return `${quoted(dockerfileInstruction(ctx, c.layer), `layer ${c.layer}`)}${others}`
 }
 
 function groupHint(ctx: HintContext, id: string, g: LayerGroup, fix: string): Hint | undefined {
@@ -120,7 +120,7 @@ function groupHint(ctx: HintContext, id: string, g: LayerGroup, fix: string): Hi
 }
 
 function deletedHint(ctx: HintContext, g: LayerGroup): Hint | undefined {
-  const hider = quoted(instructionOf(ctx, g.hiding), `layer ${g.hiding}`)
+  const hider = quoted(dockerfileInstruction(ctx, g.hiding), `layer ${g.hiding}`)
   const top = itemPaths(ctx, g.items)[0]
   const what = top ? ` (${top.path}${g.items.length > 1 ? ' and more' : ''})` : ''
   if (isBase(ctx, creator(g).layer)) {
@@ -142,7 +142,7 @@ function deletedHint(ctx: HintContext, g: LayerGroup): Hint | undefined {
 }
 
 function overwrittenHint(ctx: HintContext, g: LayerGroup): Hint | undefined {
-  const hider = quoted(instructionOf(ctx, g.hiding), `layer ${g.hiding}`)
+  const hider = quoted(dockerfileInstruction(ctx, g.hiding), `layer ${g.hiding}`)
   const top = itemPaths(ctx, g.items)[0]
   const eg = top ? ` (e.g. ${top.path})` : ''
   if (isBase(ctx, creator(g).layer)) {
@@ -175,10 +175,10 @@ function ownerAndMode(instruction: string | undefined): { owner?: string; mode?:
 }
 
 function metadataHint(ctx: HintContext, g: LayerGroup): Hint | undefined {
-  const hiderInstruction = instructionOf(ctx, g.hiding)
+  const hiderInstruction = dockerfileInstruction(ctx, g.hiding)
   const hider = quoted(hiderInstruction, `layer ${g.hiding}`)
   const c = creator(g)
-  const creatorInstruction = instructionOf(ctx, c.layer)
+  const creatorInstruction = dockerfileInstruction(ctx, c.layer)
   const lead = `${hider} copies ${bytes(g.bytes)} again only to change owner or mode`
   if (isBase(ctx, c.layer)) {
     return groupHint(
