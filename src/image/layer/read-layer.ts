@@ -6,10 +6,11 @@
 import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import type { Compression, LayerEntry, LayerRead } from '../types.js'
+import type { Compression, ElfInfo, LayerEntry, LayerRead } from '../types.js'
 import { createDecompressor } from './decompress.js'
 import { toLayerEntry } from './entry.js'
 import { explainDecompressError, explainTarError, layerLabel, oneLine, position } from './errors.js'
+import { ELF_MIN_BYTES, ElfProbe } from './elf.js'
 import { EMPTY_FILE_HASH, FileHasher, scratchBuffer } from './hash.js'
 import { describeHead, SNIFF_BYTES, sniffCompression } from './sniff.js'
 import {
@@ -93,6 +94,7 @@ export class LayerParser extends EventEmitter implements ChunkSink {
   private pending = 1 // the tar parse, plus the gzip estimate when asked for
   private estimatedGzipBytes: number | undefined
   private readonly contents = new Map<string, Uint8Array>()
+  private readonly elf = new Map<string, ElfInfo>()
   private keptBytes = 0
   /** Everything this read created, destroyed together when it fails. */
   private readonly parts: { destroy(): unknown }[] = []
@@ -213,14 +215,21 @@ export class LayerParser extends EventEmitter implements ChunkSink {
       entry.hash = EMPTY_FILE_HASH
       return undefined
     }
-    if (!this.keeps(entry.path, entry.size)) return new FileHasher(entry, this.scratch)
-    const keep: Buffer[] = []
+    const keeps = this.keeps(entry.path, entry.size)
+    const probe = entry.size >= ELF_MIN_BYTES ? new ElfProbe(entry.size) : undefined
+    if (!keeps && !probe) return new FileHasher(entry, this.scratch)
+    const keep: Buffer[] | undefined = keeps ? [] : undefined
     const hasher = new FileHasher(entry, this.scratch, keep)
     return {
-      write: chunk => hasher.write(chunk),
+      write: chunk => {
+        probe?.write(chunk)
+        return hasher.write(chunk)
+      },
       end: () => {
         hasher.end()
-        this.contents.set(entry.path, Buffer.concat(keep))
+        if (keep) this.contents.set(entry.path, Buffer.concat(keep))
+        const elf = probe?.finish()
+        if (elf) this.elf.set(entry.path, elf)
       },
       once: () => undefined
     }
@@ -254,6 +263,7 @@ export class LayerParser extends EventEmitter implements ChunkSink {
     if (this.skipped > 0) read.skippedEntries = this.skipped
     if (this.estimatedGzipBytes !== undefined) read.estimatedGzipBytes = this.estimatedGzipBytes
     if (this.contents.size > 0) read.contents = this.contents
+    if (this.elf.size > 0) read.elf = this.elf
     this.succeed(read)
   }
 
