@@ -5,7 +5,7 @@
 import { analyzeImage, type Analysis } from '../../../src/analysis/analyze.js'
 import { ContentCollector, type LayerContents } from '../../../src/analysis/hints/content.js'
 import type { Hint } from '../../../src/analysis/report.js'
-import type { EntryKind, LayerRead } from '../../../src/image/types.js'
+import type { ElfInfo, EntryKind, ImageConfigJson, LayerRead } from '../../../src/image/types.js'
 import { entry, image, type EntrySpec } from '../../support/layers.js'
 
 export const kB = 1000
@@ -21,6 +21,8 @@ export interface FileSpec {
   content?: string
   linkname?: string
   mode?: number
+  /** What the reader would have learnt of this ELF file. */
+  elf?: ElfInfo
 }
 
 export interface LayerDef {
@@ -34,13 +36,17 @@ export interface Built {
   contents: LayerContents
 }
 
-export function build(layers: LayerDef[], opts: { base?: number; env?: string[] } = {}): Built {
+export function build(
+  layers: LayerDef[],
+  opts: { base?: number; env?: string[]; config?: NonNullable<ImageConfigJson['config']> } = {}
+): Built {
   const reads = layers.map(l => readOf(l.files))
   const img = image(
     reads,
     layers.map(l => l.by)
   )
   if (opts.env) img.config.config = { ...img.config.config, Env: opts.env }
+  if (opts.config) img.config.config = { ...img.config.config, ...opts.config }
   const analysis = analyzeImage(img, {
     toolVersion: 'test',
     now: new Date('2026-01-01T00:00:00Z'),
@@ -63,11 +69,13 @@ export function build(layers: LayerDef[], opts: { base?: number; env?: string[] 
 function readOf(files: FileSpec[]): LayerRead {
   const entries = files.map(f => entry(toEntry(f)))
   const bytes = entries.reduce((n, e) => n + e.size, 0)
+  const elf = new Map(files.filter(f => f.elf).map(f => [f.path, f.elf as ElfInfo]))
   return {
     entries,
     tarBytes: bytes + 512 * (entries.length + 2),
     blobBytes: 0,
-    compression: 'none'
+    compression: 'none',
+    ...(elf.size > 0 ? { elf } : {})
   }
 }
 
