@@ -3,8 +3,8 @@
 # busybox-static (offline example images), skopeo and umoci (other archive layouts), zstd,
 # debootstrap (a Debian base image made offline from Debian's mirror), docker-registry,
 # apache2-utils (htpasswd) and openssl (the registry tests: a real registry on 127.0.0.1), gcc,
-# libc6-dev and binutils (readelf, strip, objcopy: ELF binaries built and checked by the hint
-# tests). Without root it only
+# libc6-dev, binutils (readelf, strip, objcopy) and golang-go: ELF binaries built and checked by
+# the hint tests. Without root it only
 # says what is missing; the tests that need a missing tool then fail or skip with that name.
 set -euo pipefail
 
@@ -22,6 +22,7 @@ declare -A pkg_of=(
   [/usr/lib/x86_64-linux-gnu/libc.a]=libc6-dev
   [/usr/bin/readelf]=binutils
   [/usr/bin/objcopy]=binutils
+  [/usr/bin/go]=golang-go
 )
 missing=()
 for path in "${!pkg_of[@]}"; do

@@ -2,7 +2,7 @@
 // (binutils) as the independent truth, through the streaming path a layer read takes.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -128,6 +128,40 @@ describe('ElfProbe', () => {
     execFileSync('objcopy', ['--add-section', `.note.go.buildid=${join(dir, 'm.c')}`, debug, go])
     const info = probe(readFileSync(go)) as ElfInfo
     expect(info.go).toBe(true)
+  })
+})
+
+describe('Go binaries', () => {
+  it('finds .note.go.buildid and the sections -ldflags="-s -w" removes, within 5 % of its saving', () => {
+    need('go')
+    const src = join(dir, 'go')
+    mkdirSync(src, { recursive: true })
+    writeFileSync(
+      join(src, 'main.go'),
+      'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() { fmt.Println(http.StatusOK) }\n'
+    )
+    writeFileSync(join(src, 'go.mod'), 'module example.com/isg\n\ngo 1.19\n')
+    const env = {
+      ...process.env,
+      HOME: src,
+      GOCACHE: join(src, 'cache'),
+      GOTOOLCHAIN: 'local',
+      GOFLAGS: '',
+      CGO_ENABLED: '0'
+    }
+    const full = join(src, 'full')
+    const small = join(src, 'small')
+    execFileSync('go', ['build', '-o', full, '.'], { cwd: src, env })
+    execFileSync('go', ['build', '-ldflags=-s -w', '-o', small, '.'], { cwd: src, env })
+    const info = probe(readFileSync(full), 32768) as ElfInfo
+    expect(info.go).toBe(true)
+    const sum = info.strippable.reduce((a, s) => a + s.bytes, 0)
+    expect(sum).toBe(expectedStrippable(full))
+    const saved = readFileSync(full).length - readFileSync(small).length
+    expect(Math.abs(saved - sum) / saved).toBeLessThan(0.05)
+    const smallInfo = probe(readFileSync(small)) as ElfInfo
+    expect(smallInfo.strippable).toEqual([])
+    expect(smallInfo.interp).toBe(false)
   })
 })
 

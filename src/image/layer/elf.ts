@@ -6,8 +6,10 @@
 // DT_NEEDED entries), the first bytes outside every PT_LOAD segment (where the Go linker
 // puts .shstrtab) and the tail (where GNU ld puts .shstrtab and the section header table).
 // At most HEAD + DYNAMIC + NONLOAD + TAIL bytes per file, one file at a time. When the section
-// names cannot be read the sections are still classified by type (SHT_SYMTAB and the string
-// table it links), and debug sections are then not counted: the figure is never too high.
+// names cannot be read (the Go linker puts .shstrtab inside a loaded segment) the sections
+// are classified by type and flags: SHT_SYMTAB, the string table it links, and the
+// non-allocated PROGBITS sections (the debug sections, plus .comment-like sections of a few
+// bytes that strip keeps). A Go binary is also known by its "Go" build-id note (PT_NOTE).
 
 import type { ElfInfo } from '../types.js'
 
@@ -21,6 +23,9 @@ export const ELF_MIN_BYTES = 64
 const PT_LOAD = 1
 const PT_DYNAMIC = 2
 const PT_INTERP = 3
+const PT_NOTE = 4
+const SHF_ALLOC = 2
+const SHT_PROGBITS = 1
 const SHT_SYMTAB = 2
 const DT_NEEDED = 1
 
@@ -73,6 +78,8 @@ interface Layout {
   le: boolean
   loads: [number, number][]
   dynamic?: [number, number]
+  /** PT_NOTE ranges (read from the head only). */
+  notes: [number, number][]
   interp: boolean
 }
 
@@ -198,6 +205,7 @@ function readLayout(p: Pieces): Layout | undefined | null {
   const loads: [number, number][] = []
   let dynamic: [number, number] | undefined
   let interp = false
+  const notes: [number, number][] = []
   if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
     const table = p.read(phoff, phnum * phentsize)
     if (!table) return undefined
@@ -210,9 +218,10 @@ function readLayout(p: Pieces): Layout | undefined | null {
       if (type === PT_LOAD) loads.push([off, off + filesz])
       else if (type === PT_INTERP) interp = true
       else if (type === PT_DYNAMIC) dynamic = [off, off + Math.min(filesz, ELF_DYNAMIC_BYTES)]
+      else if (type === PT_NOTE) notes.push([off, off + filesz])
     }
   }
-  return { is64, le, loads, ...(dynamic ? { dynamic } : {}), interp }
+  return { is64, le, loads, ...(dynamic ? { dynamic } : {}), notes, interp }
 }
 
 interface Section {
@@ -242,7 +251,7 @@ export function parseElf(p: Pieces, size: number): ElfInfo | undefined {
     machine,
     interp: layout.interp,
     ...(needed !== undefined ? { needed } : {}),
-    go: false,
+    go: hasGoNote(p, layout),
     sectionsRead: false,
     namesRead: false,
     strippable: []
@@ -270,8 +279,8 @@ export function parseElf(p: Pieces, size: number): ElfInfo | undefined {
     info.namesRead = true
     for (const s of sections) s.name = cString(names, nameOffset(t, sections.indexOf(s), shentsize))
   }
-  info.go = sections.some(s => s.name === '.note.go.buildid' || s.name === '.go.buildinfo')
-  info.strippable = strippable(sections, shstrndx)
+  info.go ||= sections.some(s => s.name === '.note.go.buildid' || s.name === '.go.buildinfo')
+  info.strippable = strippable(sections, shstrndx, info.namesRead)
   return info
 }
 
@@ -288,7 +297,11 @@ function cString(b: Buffer, at: number): string | undefined {
 const SHT_NOBITS = 8
 
 /** .symtab, the string table it links (.strtab), and the .debug_* and .zdebug_* sections. */
-function strippable(sections: Section[], shstrndx: number): { name: string; bytes: number }[] {
+function strippable(
+  sections: Section[],
+  shstrndx: number,
+  named: boolean
+): { name: string; bytes: number }[] {
   const out: { name: string; bytes: number }[] = []
   const seen = new Set<number>()
   const add = (i: number, fallback: string): void => {
@@ -306,8 +319,32 @@ function strippable(sections: Section[], shstrndx: number): { name: string; byte
   })
   sections.forEach((s, i) => {
     if (s.name !== undefined && /^\.z?debug_/.test(s.name)) add(i, s.name)
+    // Names unread (the Go linker puts .shstrtab inside a loaded segment): the debug sections
+    // are the non-allocated PROGBITS ones (also .comment and .gnu_debuglink: a few bytes).
+    if (!named && s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) === 0) add(i, `[${i}]`)
   })
   return out
+}
+
+/** A PT_NOTE in the head holds a note named "Go" (the Go build id). */
+function hasGoNote(p: Pieces, layout: Layout): boolean {
+  for (const [a, b] of layout.notes) {
+    const d = p.read(a, Math.min(b - a, 4096))
+    if (!d) continue
+    const v = new View(d, layout.le)
+    for (let o = 0; o + 12 <= d.length;) {
+      const namesz = v.u32(o)
+      const descsz = v.u32(o + 4)
+      const name = d.toString('latin1', o + 12, Math.min(d.length, o + 12 + namesz))
+      if (name.replace(/\0+$/, '') === 'Go') return true
+      o += 12 + align4(namesz) + align4(descsz)
+    }
+  }
+  return false
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3
 }
 
 /** DT_NEEDED entries, when PT_DYNAMIC was kept; undefined when unknown. */
