@@ -244,6 +244,43 @@ describeEngine('issue 17 part 2: project content and binaries, fixed and rebuilt
   )
 
   it(
+    'unstripped-binaries on a Go binary: go build -ldflags="-s -w"',
+    async () => {
+      need('go')
+      const dir = context('go')
+      const src = join(dir, 'src')
+      write(
+        join(src, 'main.go'),
+        'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() { fmt.Println(http.StatusOK) }\n'
+      )
+      write(join(src, 'go.mod'), 'module example.com/isg\n\ngo 1.19\n')
+      const env = {
+        ...process.env,
+        HOME: dir,
+        GOCACHE: join(dir, 'cache'),
+        GOTOOLCHAIN: 'local',
+        GOFLAGS: '',
+        CGO_ENABLED: '0'
+      }
+      execFileSync('go', ['build', '-o', join(dir, 'server'), '.'], { cwd: src, env })
+      const dockerfile = `FROM ${DEBIAN_BOOKWORM_SLIM}\nCOPY server /usr/local/bin/server\nCMD ["server"]\n`
+      writeFileSync(join(dir, '.dockerignore'), 'src\ncache\n')
+      const before = await buildAndHint('go-before', dir, dockerfile)
+      const h = hint(before.hints, 'unstripped-binaries')
+      expect(h.fix).toContain('-ldflags="-s -w"')
+      // a static Go binary on a distro base: that hint fires too
+      expect(before.hints.map(x => x.id)).toContain('distro-base-for-static')
+      execFileSync('go', ['build', '-ldflags=-s -w', '-o', join(dir, 'server'), '.'], {
+        cwd: src,
+        env
+      })
+      const after = await buildAndHint('go-after', dir, dockerfile)
+      expectSaved('unstripped-binaries (Go)', h, before, after)
+    },
+    15 * 60_000
+  )
+
+  it(
     'distro-base-for-static: the static binary moved to FROM scratch',
     async () => {
       const dir = context('static')
@@ -303,4 +340,3 @@ describeEngine('issue 17 part 2: project content and binaries, fixed and rebuilt
     )
   })
 })
-
