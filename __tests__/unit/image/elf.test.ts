@@ -173,6 +173,14 @@ describe('readLayer', () => {
     ])
     const read = await readLayer(Readable.from([tar]))
     expect([...(read.elf?.keys() ?? [])]).toEqual(['app/bin'])
+    // chunks of 3 bytes: the magic arrives split
+    const small = await layerTar([
+      { path: 'bin', content: readFileSync(stripped).subarray(0, 4096) }
+    ])
+    const pieces: Buffer[] = []
+    for (let at = 0; at < small.length; at += 3) pieces.push(small.subarray(at, at + 3))
+    const split = await readLayer(Readable.from(pieces))
+    expect(split.elf?.get('bin')?.interp).toBe(true)
     const info = read.elf?.get('app/bin') as ElfInfo
     expect(info.strippable.reduce((a, s) => a + s.bytes, 0)).toBe(expectedStrippable(debug))
   })
