@@ -7,6 +7,7 @@ import {
   npmLockDev,
   packageKey,
   pnpmLockDev,
+  poetryLockDev,
   testOutputGroup
 } from '../../../src/analysis/hints/project.js'
 import type { ElfInfo } from '../../../src/image/types.js'
@@ -308,5 +309,68 @@ describe('distro-base-for-static', () => {
       config: { Entrypoint: ['/usr/local/bin/app'] }
     })
     expect(ids(hintsOf(scratch))).not.toContain('distro-base-for-static')
+  })
+})
+
+describe('dev-dependencies: Python (poetry.lock)', () => {
+  const SITE = 'usr/local/lib/python3.11/site-packages'
+  function dist(name: string, version: string, files: [string, number][]): FileSpec[] {
+    const info = `${SITE}/${name}-${version}.dist-info`
+    const record = [
+      ...files.map(([f, n]) => `${f},sha256=x,${n}`),
+      `${name}-${version}.dist-info/RECORD,,`
+    ]
+    return [
+      ...files.map(([f, n]) => ({ path: `${SITE}/${f}`, size: n })),
+      { path: `${info}/RECORD`, text: `${record.join('\n')}\n` }
+    ]
+  }
+  const lock14 = [
+    '[[package]]',
+    'name = "requests"',
+    'version = "2.31.0"',
+    'category = "main"',
+    '',
+    '[[package]]',
+    'name = "pytest"',
+    'version = "8.0.0"',
+    'category = "dev"',
+    '',
+    '[package.dependencies]',
+    'pluggy = ">=1.3"',
+    '',
+    '[[package]]',
+    'name = "Typing_Extensions"',
+    'version = "4.9.0"',
+    'groups = ["dev", "test"]',
+    ''
+  ].join('\n')
+
+  it('reads category = "dev" and groups without "main"', () => {
+    expect([...poetryLockDev(lock14)].sort()).toEqual(['pytest', 'typing-extensions'])
+  })
+
+  it('counts the files RECORD lists for dev-only distributions', () => {
+    const files: FileSpec[] = [
+      { path: 'app/poetry.lock', text: lock14 },
+      ...dist('requests', '2.31.0', [['requests/__init__.py', 300 * kB]]),
+      ...dist('pytest', '8.0.0', [
+        ['pytest/__init__.py', 200 * kB],
+        ['_pytest/main.py', 250 * kB]
+      ]),
+      ...dist('typing_extensions', '4.9.0', [['typing_extensions.py', 120 * kB]])
+    ]
+    const b = build([BASE, { by: 'RUN poetry install', files }], { base: 1 })
+    const h = only(hintsOf(b), 'dev-dependencies')
+    const recordBytes = files
+      .filter(f => /(pytest|typing_extensions)-[^/]+\.dist-info\/RECORD$/.test(f.path))
+      .reduce((n, f) => n + Buffer.byteLength(f.text as string), 0)
+    expect(h.bytes).toBe((200 + 250 + 120) * kB + recordBytes)
+    expect(h.paths.map(p => p.path).sort()).toEqual([
+      `/${SITE}/pytest`,
+      `/${SITE}/typing_extensions`
+    ])
+    expect(h.fix).toContain('poetry install --only main')
+    expect(h.fix).toContain('`RUN poetry install`')
   })
 })

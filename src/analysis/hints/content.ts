@@ -32,9 +32,9 @@ export const CONTENT_TOTAL_CAP =
   CONTENT_BUDGET.manifest +
   CONTENT_BUDGET.lockfile
 
-/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml outside node_modules. */
+/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock outside node_modules. */
 const APP_FILE =
-  /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml)$/
+  /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock)$/
 
 /** Relative paths (no leading `/`) whose content detectors read. */
 export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] = [

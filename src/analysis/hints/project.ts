@@ -13,10 +13,14 @@
 //     production dependency also pulls in.
 //   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`; the files are under
 //     node_modules/.pnpm/<name>@<version>… . A v9 lock has no flag: not counted.
+//   - Python: `poetry.lock` marks packages `category = "dev"` (Poetry < 1.5) or lists their
+//     `groups` (lock 2.1: dev-only when "main" is not among them); an installed distribution
+//     of that name (its dist-info RECORD) counts with the files RECORD lists.
 // Bytes: the live files under the dev-only package directories (their own files; a nested
-// package counts for itself).
+// package counts for itself), or the files the RECORD of a dev-only distribution lists.
 
 import { parse as parseYaml } from 'yaml'
+import { readEcosystems } from '../ecosystems.js'
 import { liveText } from './content.js'
 import type { HintContext } from './context.js'
 import { writtenInstruction } from './context.js'
@@ -256,14 +260,62 @@ const SOURCE_TEXT: Record<Source, string> = {
   'pnpm-lock': 'pnpm-lock.yaml marks them `dev: true`'
 }
 
+/** PEP 503 name: `Foo_Bar.baz` → `foo-bar-baz`. */
+function pep503(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-')
+}
+
+/** Names of poetry.lock packages that only dev groups need; undefined when none is marked. */
+export function poetryLockDev(text: string): Set<string> {
+  const dev = new Set<string>()
+  for (const block of text.split(/^\[\[package\]\]\s*$/m).slice(1)) {
+    const body = block.split(/^\[(?!\[package\]\])/m)[0] as string
+    const name = /^name\s*=\s*"([^"]+)"/m.exec(body)?.[1]
+    if (!name) continue
+    const category = /^category\s*=\s*"([^"]+)"/m.exec(body)?.[1]
+    const groups = /^groups\s*=\s*\[([^\]]*)\]/m.exec(body)?.[1]
+    const list = groups ? [...groups.matchAll(/"([^"]+)"/g)].map(m => m[1] as string) : undefined
+    if (category === 'dev' || (list && list.length > 0 && !list.includes('main'))) {
+      dev.add(pep503(name))
+    }
+  }
+  return dev
+}
+
+/** Live path → group (the distribution's dist-info name) of dev-only Python distributions. */
+function pythonDevFiles(ctx: HintContext): Map<string, string> {
+  const out = new Map<string, string>()
+  const dev = new Set<string>()
+  for (const path of ctx.live.keys()) {
+    if (path !== 'poetry.lock' && !path.endsWith('/poetry.lock')) continue
+    const text = liveText(ctx.contents, ctx.live, path)
+    if (text !== undefined) for (const n of poetryLockDev(text)) dev.add(n)
+  }
+  if (dev.size === 0) return out
+  for (const p of readEcosystems(ctx.live, ctx.contents).packages) {
+    if (p.ecosystem !== 'python' || !dev.has(pep503(p.name))) continue
+    // `…/site-packages/pytest-8.0.dist-info/RECORD` → `…/site-packages/pytest`
+    const group = [...p.source.split('/').slice(0, -2), p.name].join('/')
+    for (const f of p.files ?? []) if (!out.has(f)) out.set(f, group)
+  }
+  return out
+}
+
+function pythonRule(files: Map<string, string>): PathRule {
+  return { id: 'dev-dependencies', match: path => files.get(path) }
+}
+
 export const devDependencies: PathDetector = {
   id: 'dev-dependencies',
   rules(ctx) {
     const trees = devTrees(ctx)
-    return trees.length > 0 ? [devRule(trees)] : []
+    const py = pythonDevFiles(ctx)
+    return [...(trees.length > 0 ? [devRule(trees)] : []), ...(py.size > 0 ? [pythonRule(py)] : [])]
   },
   fix(f) {
     const trees = devTrees(f.ctx)
+    const py = [...f.tally.groups.keys()].some(g => !g.includes('node_modules/'))
+    if (py && trees.length === 0) return poetryFix(f)
     const why = trees.map(t => SOURCE_TEXT[t.source]).filter((s, i, a) => a.indexOf(s) === i)
     const ins = writtenInstruction(f.ctx, f.layer)
     const count = f.tally.groups.size
@@ -277,6 +329,17 @@ export const devDependencies: PathDetector = {
     }
     return `${what}. Install with ${cmd}`
   }
+}
+
+function poetryFix(f: FixInput): string {
+  const ins = writtenInstruction(f.ctx, f.layer)
+  const count = f.tally.groups.size
+  const what = `${count} dev-only Python distribution${count === 1 ? '' : 's'} (${bytes(f.bytes)}; poetry.lock puts them in dev groups only): ${listWithSizes(f.paths, 3)}`
+  const cmd =
+    '`poetry install --only main` (Poetry < 1.2: `--no-dev`; pip: install without the `[dev]` extra)'
+  return isRun(ins)
+    ? `${what}. Install with ${cmd} in ${quoted(ins)}`
+    : `${what}. Install with ${cmd}`
 }
 
 function installCommand(ins: string | undefined, trees: DevTree[]): string {
