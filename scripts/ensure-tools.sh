@@ -2,7 +2,9 @@
 # Installs (from Debian, with apt-get) the tools the tests and the demo use when one is missing:
 # busybox-static (offline example images), skopeo and umoci (other archive layouts), zstd,
 # debootstrap (a Debian base image made offline from Debian's mirror), docker-registry,
-# apache2-utils (htpasswd) and openssl (the registry tests: a real registry on 127.0.0.1). Without root it only
+# apache2-utils (htpasswd) and openssl (the registry tests: a real registry on 127.0.0.1), gcc,
+# libc6-dev, binutils (readelf, strip, objcopy) and golang-go: ELF binaries built and checked by
+# the hint tests. Without root it only
 # says what is missing; the tests that need a missing tool then fail or skip with that name.
 set -euo pipefail
 
@@ -15,10 +17,16 @@ declare -A pkg_of=(
   [/usr/bin/docker-registry]=docker-registry
   [/usr/bin/htpasswd]=apache2-utils
   [/usr/bin/openssl]=openssl
+  [/usr/bin/gcc]=gcc
+  [/usr/include/stdio.h]=libc6-dev
+  [/usr/lib/x86_64-linux-gnu/libc.a]=libc6-dev
+  [/usr/bin/readelf]=binutils
+  [/usr/bin/objcopy]=binutils
+  [/usr/bin/go]=golang-go
 )
 missing=()
 for path in "${!pkg_of[@]}"; do
-  [ -x "$path" ] || missing+=("${pkg_of[$path]}")
+  [ -e "$path" ] || missing+=("${pkg_of[$path]}")
 done
 # The example images run busybox FROM scratch: it must be Debian's static build.
 if [ -x /bin/busybox ] && command -v dpkg-query >/dev/null 2>&1 &&

@@ -40,8 +40,28 @@ export interface LayerRead {
   estimatedGzipBytes?: number
   /** Bytes of the few files the reader was asked to keep (package databases), by path. */
   contents?: Map<string, Uint8Array>
+  /** What the ELF files of the layer are (static or not, strippable sections), by path. */
+  elf?: Map<string, ElfInfo>
   /** Entries left out because their path (or hard-link target) escapes the layer root; absent when 0. */
   skippedEntries?: number
+}
+
+/** One ELF file, read from its streamed bytes (src/image/layer/elf.ts). */
+export interface ElfInfo {
+  type: 'exec' | 'dyn' | 'rel' | 'other'
+  machine: number
+  /** Has PT_INTERP: started by a dynamic loader. */
+  interp: boolean
+  /** DT_NEEDED entries (0 without PT_DYNAMIC); absent when the dynamic section was not read. */
+  needed?: number
+  /** Has .note.go.buildid or .go.buildinfo. */
+  go: boolean
+  /** The section header table was read. */
+  sectionsRead: boolean
+  /** Section names were read (else .debug_* sections are not recognised). */
+  namesRead: boolean
+  /** Sections `strip` removes: .symtab, its string table, .debug_* / .zdebug_*. */
+  strippable: { name: string; bytes: number }[]
 }
 
 export interface Platform {

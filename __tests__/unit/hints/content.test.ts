@@ -35,7 +35,12 @@ describe('wantsContent', () => {
     ['app/node_modules/@types/node/package.json', true],
     ['app/node_modules/a/node_modules/b/package.json', true],
     ['app/node_modules/a/lib/package.json', false],
-    ['app/package.json', false],
+    ['app/package.json', true],
+    ['app/package-lock.json', true],
+    ['app/node_modules/.package-lock.json', true],
+    ['srv/yarn.lock', true],
+    ['pnpm-lock.yaml', true],
+    ['app/node_modules/a/package-lock.json', false],
     ['app/var/lib/dpkg/status', false]
   ])('%s → %s', (path, wanted) => {
     expect(wantsContent(path as string, 1000)).toBe(wanted)
@@ -44,7 +49,7 @@ describe('wantsContent', () => {
   it('refuses files above the per-file cap', () => {
     expect(wantsContent('var/lib/dpkg/status', CONTENT_FILE_CAP)).toBe(true)
     expect(wantsContent('var/lib/dpkg/status', CONTENT_FILE_CAP + 1)).toBe(false)
-    expect(CONTENT_TOTAL_CAP).toBe(40 * 2 ** 20)
+    expect(CONTENT_TOTAL_CAP).toBe(56 * 2 ** 20)
   })
 })
 

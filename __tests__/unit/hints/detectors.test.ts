@@ -21,7 +21,12 @@ const fired = new Set<string>()
 /** A small base layer, then `layers` made by the Dockerfile. */
 function run(
   layers: LayerDef[],
-  opts: { env?: string[]; hints?: HintOptions; base?: number } = {}
+  opts: {
+    env?: string[]
+    hints?: HintOptions
+    base?: number
+    config?: NonNullable<Parameters<typeof build>[1]>['config']
+  } = {}
 ): Hint[] {
   const all: LayerDef[] = [
     {
@@ -32,7 +37,8 @@ function run(
   ]
   const { analysis, contents } = build(all, {
     base: opts.base ?? 1,
-    ...(opts.env ? { env: opts.env } : {})
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.config ? { config: opts.config } : {})
   })
   const hints = detectHints(analysis, { contents, ...opts.hints })
   for (const h of hints) fired.add(h.id)
@@ -882,6 +888,41 @@ describe('recommends', () => {
     const h = only(hints, 'recommends')
     expect(h.bytes).toBe(2_000_000 + '/usr/bin/xauth\n'.length)
     expect(h.packages?.map(p => p.path)).toEqual(['xauth'])
+  })
+})
+
+describe('project content and binaries (details in expert-b.test.ts)', () => {
+  const elf = {
+    type: 'exec' as const,
+    machine: 62,
+    interp: false,
+    needed: 0,
+    go: true,
+    sectionsRead: true,
+    namesRead: true,
+    strippable: [{ name: '.symtab', bytes: 2_000_000 }]
+  }
+  it('fires dev-dependencies, test-output, unstripped-binaries and distro-base-for-static', () => {
+    const lock = { lockfileVersion: 3, packages: { 'node_modules/jest': { dev: true } } }
+    const hints = run(
+      [
+        { by: 'ADD rootfs.tar /', files: [{ path: 'var/lib/dpkg/status', size: 3_000_000 }] },
+        {
+          by: 'COPY . /app',
+          files: [
+            { path: 'app/package-lock.json', text: JSON.stringify(lock) },
+            { path: 'app/node_modules/jest/index.js', size: 500_000 },
+            { path: 'app/coverage/lcov.info', size: 400_000 },
+            { path: 'app/server', size: 6_000_000, elf }
+          ]
+        }
+      ],
+      { base: 2, config: { Entrypoint: ['/app/server'] } }
+    )
+    expect(only(hints, 'dev-dependencies').bytes).toBe(500_000)
+    expect(only(hints, 'test-output').bytes).toBe(400_000)
+    expect(only(hints, 'unstripped-binaries').bytes).toBe(2_000_000)
+    expect(only(hints, 'distro-base-for-static').bytes).toBe(1_922_000 + 3_000_000)
   })
 })
 

@@ -5,7 +5,7 @@
 import { analyzeImage, type Analysis } from '../../../src/analysis/analyze.js'
 import { ContentCollector, type LayerContents } from '../../../src/analysis/hints/content.js'
 import type { Hint } from '../../../src/analysis/report.js'
-import type { EntryKind, LayerRead } from '../../../src/image/types.js'
+import type { ElfInfo, EntryKind, ImageConfigJson, LayerRead } from '../../../src/image/types.js'
 import { entry, image, type EntrySpec } from '../../support/layers.js'
 
 export const kB = 1000
@@ -21,6 +21,8 @@ export interface FileSpec {
   content?: string
   linkname?: string
   mode?: number
+  /** What the reader would have learnt of this ELF file. */
+  elf?: ElfInfo
 }
 
 export interface LayerDef {
@@ -41,6 +43,8 @@ export interface BuildOpts {
   entrypoint?: string[]
   cmd?: string[]
   workdir?: string
+  /** Merged into the image config's `config` last. */
+  config?: NonNullable<ImageConfigJson['config']>
 }
 
 export function build(layers: LayerDef[], opts: BuildOpts = {}): Built {
@@ -53,6 +57,7 @@ export function build(layers: LayerDef[], opts: BuildOpts = {}): Built {
   if (opts.entrypoint) img.config.config = { ...img.config.config, Entrypoint: opts.entrypoint }
   if (opts.cmd) img.config.config = { ...img.config.config, Cmd: opts.cmd }
   if (opts.workdir) img.config.config = { ...img.config.config, WorkingDir: opts.workdir }
+  if (opts.config) img.config.config = { ...img.config.config, ...opts.config }
   const analysis = analyzeImage(img, {
     toolVersion: 'test',
     now: new Date('2026-01-01T00:00:00Z'),
@@ -75,11 +80,13 @@ export function build(layers: LayerDef[], opts: BuildOpts = {}): Built {
 function readOf(files: FileSpec[]): LayerRead {
   const entries = files.map(f => entry(toEntry(f)))
   const bytes = entries.reduce((n, e) => n + e.size, 0)
+  const elf = new Map(files.filter(f => f.elf).map(f => [f.path, f.elf as ElfInfo]))
   return {
     entries,
     tarBytes: bytes + 512 * (entries.length + 2),
     blobBytes: 0,
-    compression: 'none'
+    compression: 'none',
+    ...(elf.size > 0 ? { elf } : {})
   }
 }
 

@@ -249,7 +249,35 @@ export const CATALOG: readonly CatalogEntry[] = [
     maxSeverity: 'info',
     fix: 'set `ENV PYTHONDONTWRITEBYTECODE=1` while installing, or `pip install --no-compile`'
   },
+  {
+    ...FILES,
+    id: 'dev-dependencies',
+    title: 'devDependencies installed in node_modules',
+    minBytes: 100 * kB,
+    fix: 'install production dependencies only: `npm ci --omit=dev` (`yarn install --production`, `pnpm install --prod`); build in a stage when the build needs the dev ones'
+  },
+  {
+    ...FILES,
+    id: 'test-output',
+    title: 'Test suites, coverage output and source maps of the app',
+    minBytes: 100 * kB,
+    fix: 'add them to .dockerignore when a COPY of the context brings them (not a path the COPY names), or delete them in the RUN that makes them'
+  },
+  {
+    ...FILES,
+    id: 'unstripped-binaries',
+    title: 'Binaries with symbol tables and debug sections',
+    minBytes: 100 * kB,
+    fix: 'build Go with `-ldflags="-s -w"`; otherwise `strip --strip-unneeded` the binaries in the RUN or build stage that makes them'
+  },
   // Structural
+  {
+    ...STRUCT,
+    id: 'distro-base-for-static',
+    title: 'A static binary on a distribution base image',
+    scope: 'all',
+    fix: 'make the final stage `FROM scratch` (or distroless static) and copy only the binary, plus CA certificates and tzdata if it uses them'
+  },
   {
     ...STRUCT,
     id: 'deleted-later',

@@ -11,7 +11,7 @@
 
 import type { LiveNode } from '../stack.js'
 
-export type ContentClass = 'database' | 'file-list' | 'manifest'
+export type ContentClass = 'database' | 'file-list' | 'manifest' | 'lockfile'
 
 const MiB = 2 ** 20
 
@@ -21,12 +21,20 @@ export const CONTENT_FILE_CAP = 16 * MiB
 export const CONTENT_BUDGET: Record<ContentClass, number> = {
   database: 16 * MiB,
   'file-list': 16 * MiB,
-  manifest: 8 * MiB
+  manifest: 8 * MiB,
+  lockfile: 16 * MiB
 }
 /** A package manifest (npm package.json) larger than this is not one we need to read. */
 export const MANIFEST_FILE_CAP = 1 * MiB
 export const CONTENT_TOTAL_CAP =
-  CONTENT_BUDGET.database + CONTENT_BUDGET['file-list'] + CONTENT_BUDGET.manifest
+  CONTENT_BUDGET.database +
+  CONTENT_BUDGET['file-list'] +
+  CONTENT_BUDGET.manifest +
+  CONTENT_BUDGET.lockfile
+
+/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock outside node_modules. */
+const APP_FILE =
+  /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock)$/
 
 /** Relative paths (no leading `/`) whose content detectors read. */
 export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] = [
@@ -47,7 +55,11 @@ export const CONTENT_PATHS: readonly { pattern: RegExp; class: ContentClass }[] 
   { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
   { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
   // npm: each package's manifest (name, version); nested and scoped packages too
-  { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' }
+  { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' },
+  // npm's hidden lockfile: the installed tree, with `"dev": true` on devDependencies
+  { pattern: /(?:^|\/)node_modules\/\.package-lock\.json$/, class: 'lockfile' },
+  // an app's own manifest and lockfiles (outside node_modules): dev-dependencies
+  { pattern: APP_FILE, class: 'lockfile' }
 ]
 
 export function contentClass(path: string): ContentClass | undefined {
@@ -79,7 +91,8 @@ export class ContentCollector {
   private readonly used: Record<ContentClass, number> = {
     database: 0,
     'file-list': 0,
-    manifest: 0
+    manifest: 0,
+    lockfile: 0
   }
 
   /** Reserves room for the entry; false when it is not wanted or does not fit. */

@@ -5,6 +5,7 @@ import { matchForLayer, type DockerfileMap } from '../../dockerfile/map.js'
 import type { Analysis } from '../analyze.js'
 import { displayPath } from '../analyze.js'
 import type { Hint, LayerSummary, PathSize } from '../report.js'
+import type { ElfInfo } from '../../image/types.js'
 import type { LiveNode } from '../stack.js'
 import { catalogEntry, severityFor } from './catalog.js'
 import type { LayerContents } from './content.js'
@@ -25,6 +26,12 @@ export interface HintContext {
   claimed: Set<string>
   /** What the container runs: config Entrypoint + Cmd, and WorkingDir (the app's artefacts). */
   run?: { argv: string[]; workdir?: string }
+  /** Image config WORKDIR, relative (no leading `/`; '' for the root or unset). */
+  workdir: string
+  /** ENTRYPOINT then CMD, as the config holds them. */
+  command: string[]
+  /** What the reader learnt of the ELF file at `path` in layer `layer`. */
+  elf(layer: number, path: string): ElfInfo | undefined
 }
 
 /** Bytes per layer and per display group, for one hint. */
@@ -89,6 +96,14 @@ export function topPaths(
     .sort((a, b) => b[1].bytes - a[1].bytes || a[0].localeCompare(b[0]))
     .slice(0, limit)
     .map(([path, g]) => ({ path: displayPath(path), bytes: g.bytes, files: g.files }))
+}
+
+/** The instruction as the Dockerfile writes it when matched, else as the history has it. */
+export function writtenInstruction(
+  ctx: HintContext,
+  layer: number | undefined
+): string | undefined {
+  return matchForLayer(ctx.dockerfile, ctx.layers, layer)?.instruction ?? instructionOf(ctx, layer)
 }
 
 export function instructionOf(ctx: HintContext, layer: number | undefined): string | undefined {

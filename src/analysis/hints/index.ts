@@ -5,6 +5,7 @@
 import { baseLayerCount, type DockerfileMap } from '../../dockerfile/map.js'
 import type { Analysis } from '../analyze.js'
 import type { Hint } from '../report.js'
+import { distroBaseHint, unstrippedHint } from './binaries.js'
 import { detectBuildTools } from './build-tools.js'
 import { severityRank } from './catalog.js'
 import type { LayerContents } from './content.js'
@@ -21,6 +22,7 @@ import {
 import { LANGUAGE_CACHE_DETECTORS } from './language-caches.js'
 import { OS_PACKAGE_DETECTORS } from './os-packages.js'
 import { detectRecommends } from './recommends.js'
+import { devDependencies, testOutput } from './project.js'
 import { pathHints, type PathDetector } from './scan.js'
 import { structuralHints } from './structural.js'
 
@@ -54,6 +56,7 @@ export function detectHints(analysis: Analysis, opts: HintOptions = {}): Hint[] 
   if (recommends.hint) hints.push(recommends.hint)
   for (const p of recommends.claimed) ctx.claimed.add(p)
   hints.push(...pathHints(ctx, pathDetectors(opts)))
+  for (const h of [unstrippedHint(ctx), distroBaseHint(ctx)]) if (h) hints.push(h)
   hints.push(...structuralHints(ctx, analysis.stack.waste, () => true))
   return sortHints(hints.filter(h => !ignore.has(h.id)))
 }
@@ -63,7 +66,9 @@ function pathDetectors(opts: HintOptions): PathDetector[] {
   return [
     ...LANGUAGE_CACHE_DETECTORS,
     ...OS_PACKAGE_DETECTORS,
+    devDependencies,
     vcs,
+    testOutput,
     ...(opts.pythonBytecode ? [pythonBytecode] : []),
     tmpFiles,
     sourceArchives,
@@ -86,7 +91,13 @@ function context(analysis: Analysis, opts: HintOptions): HintContext {
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     maxPaths: opts.maxPaths ?? 10,
     pythonBytecode: opts.pythonBytecode === true,
-    claimed: new Set()
+    claimed: new Set(),
+    workdir: (analysis.image.config.config?.WorkingDir ?? '').replace(/^\/+|\/+$/g, ''),
+    command: [
+      ...(analysis.image.config.config?.Entrypoint ?? []),
+      ...(analysis.image.config.config?.Cmd ?? [])
+    ],
+    elf: (layer, path) => analysis.image.layers[layer]?.read.elf?.get(path)
   }
 }
 

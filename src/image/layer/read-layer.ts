@@ -6,10 +6,11 @@
 import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import type { Compression, LayerEntry, LayerRead } from '../types.js'
+import type { Compression, ElfInfo, LayerEntry, LayerRead } from '../types.js'
 import { createDecompressor } from './decompress.js'
 import { toLayerEntry } from './entry.js'
 import { explainDecompressError, explainTarError, layerLabel, oneLine, position } from './errors.js'
+import { ELF_MIN_BYTES, ElfProbe, isElfMagic } from './elf.js'
 import { EMPTY_FILE_HASH, FileHasher, scratchBuffer } from './hash.js'
 import { describeHead, SNIFF_BYTES, sniffCompression } from './sniff.js'
 import {
@@ -50,6 +51,51 @@ export interface ReadLayerOptions {
 
 /** Kept content per layer read: a hostile layer cannot make us hold more than this. */
 export const MAX_KEPT_CONTENT_BYTES = 64 * 1024 * 1024
+
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * A file's body when more than its hash is wanted: the kept content, and an ELF probe made
+ * only when the first bytes are ELF's magic (one object per file; most files are not ELF).
+ */
+class FileWatch implements TarBody {
+  private probe: ElfProbe | undefined
+  /** Bytes seen before the first four arrived (usually empty: a chunk holds more). */
+  private head: Buffer | undefined = EMPTY
+
+  constructor(
+    private readonly hasher: FileHasher,
+    private readonly entry: LayerEntry,
+    private readonly keep: Buffer[] | undefined,
+    private readonly contents: Map<string, Uint8Array>,
+    private readonly elf: Map<string, ElfInfo>
+  ) {}
+
+  write(chunk: Buffer): boolean {
+    if (this.head !== undefined) {
+      // the magic is 4 bytes: a first chunk shorter than that waits for the next one
+      const head = Buffer.concat([this.head, chunk])
+      if (head.length < 4 && head.length < this.entry.size) this.head = head
+      else {
+        this.head = undefined
+        if (this.entry.size >= ELF_MIN_BYTES && isElfMagic(head)) {
+          this.probe = new ElfProbe(this.entry.size)
+          this.probe.write(head)
+        }
+      }
+    } else this.probe?.write(chunk)
+    return this.hasher.write(chunk)
+  }
+
+  end(): void {
+    this.hasher.end()
+    if (this.keep) this.contents.set(this.entry.path, Buffer.concat(this.keep))
+    const info = this.probe?.finish()
+    if (info) this.elf.set(this.entry.path, info)
+  }
+
+  once(): void {}
+}
 
 /** Reads one layer blob (tar, tar+gzip or tar+zstd). On failure the stream is destroyed. */
 export function readLayer(stream: Readable, opts: ReadLayerOptions = {}): Promise<LayerRead> {
@@ -93,6 +139,7 @@ export class LayerParser extends EventEmitter implements ChunkSink {
   private pending = 1 // the tar parse, plus the gzip estimate when asked for
   private estimatedGzipBytes: number | undefined
   private readonly contents = new Map<string, Uint8Array>()
+  private readonly elf = new Map<string, ElfInfo>()
   private keptBytes = 0
   /** Everything this read created, destroyed together when it fails. */
   private readonly parts: { destroy(): unknown }[] = []
@@ -213,17 +260,11 @@ export class LayerParser extends EventEmitter implements ChunkSink {
       entry.hash = EMPTY_FILE_HASH
       return undefined
     }
-    if (!this.keeps(entry.path, entry.size)) return new FileHasher(entry, this.scratch)
-    const keep: Buffer[] = []
+    const keeps = this.keeps(entry.path, entry.size)
+    const keep: Buffer[] | undefined = keeps ? [] : undefined
     const hasher = new FileHasher(entry, this.scratch, keep)
-    return {
-      write: chunk => hasher.write(chunk),
-      end: () => {
-        hasher.end()
-        this.contents.set(entry.path, Buffer.concat(keep))
-      },
-      once: () => undefined
-    }
+    if (!keeps && entry.size < ELF_MIN_BYTES) return hasher
+    return new FileWatch(hasher, entry, keep, this.contents, this.elf)
   }
 
   private keeps(path: string, size: number): boolean {
@@ -254,6 +295,7 @@ export class LayerParser extends EventEmitter implements ChunkSink {
     if (this.skipped > 0) read.skippedEntries = this.skipped
     if (this.estimatedGzipBytes !== undefined) read.estimatedGzipBytes = this.estimatedGzipBytes
     if (this.contents.size > 0) read.contents = this.contents
+    if (this.elf.size > 0) read.elf = this.elf
     this.succeed(read)
   }
 
