@@ -1,6 +1,6 @@
 // Issue #17, part 1, on images the real engine built: the `recommends` hint names the RUN that
 // pulled them and the exact bytes; applying its fix (`--no-install-recommends`) removes the
-// hint and saves what it said (docker image inspect, within 5 %); the packages it names are
+// hint and saves what it said (the unpacked image size, within 5 %); the packages it names are
 // exactly those dpkg lists in the first image and not in the fixed one. The maven-repo fix
 // for a COPY that names `.m2` never says .dockerignore, and dropping the COPY saves its bytes.
 // The clean seed controls (static binary on scratch, the multistage) still get no hint.
@@ -15,7 +15,7 @@ import type { Hint } from '../../src/analysis/report.js'
 import { DEFAULT_LIMITS } from '../../src/inputs.js'
 import { measure } from '../../src/measure.js'
 import { buildSeedImages, DEBIAN_BOOKWORM_SLIM, ensureDebianBase } from '../support/debian-base.js'
-import { describeEngine, docker, dockerBuild, dockerRun } from '../support/engine.js'
+import { describeEngine, dockerBuild, dockerRun, unpackedSize } from '../support/engine.js'
 
 const TAG = 'isg-test/expert-a'
 const measured: Record<string, unknown> = {}
@@ -44,7 +44,7 @@ async function analysed(tag: string, dockerfile: string): Promise<Analysis> {
 }
 
 async function imageSize(tag: string): Promise<number> {
-  return Number((await docker(['image', 'inspect', '--format', '{{.Size}}', tag])).trim())
+  return unpackedSize(tag)
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   FIXTURES,
   npmContext
 } from '../support/debian-base.js'
-import { describeEngine, dockerBuild, inspectSize, removeImages } from '../support/engine.js'
+import { describeEngine, dockerBuild, removeImages, unpackedSize } from '../support/engine.js'
 
 const dirs: string[] = []
 const tags: string[] = []
@@ -82,7 +82,7 @@ async function buildAndHint(name: string, dir: string, dockerfile: string): Prom
     limits: DEFAULT_LIMITS,
     dockerfile: { path: 'Dockerfile', file }
   })
-  return { tag, size: await inspectSize(tag), hints: report.hints }
+  return { tag, size: await unpackedSize(tag), hints: report.hints }
 }
 
 function hint(hints: Hint[], id: string): Hint {

@@ -21,7 +21,7 @@ import {
   FIXTURES_DIR,
   npmContext
 } from '../support/debian-base.js'
-import { describeEngine, dockerBuild, inspectSize, removeImages } from '../support/engine.js'
+import { describeEngine, dockerBuild, removeImages, unpackedSize } from '../support/engine.js'
 
 const TAG = 'isg-test/rewrite'
 const dir = mkdtempSync(join(tmpdir(), 'isg-rewrite-'))
@@ -79,7 +79,7 @@ async function verify(
   const after = await build(`${name}-after`, rewritten, context)
   const left = await hintsOf(after.tag, after.file)
   expect(left.map(h => h.id)).not.toContain(id)
-  const saved = (await inspectSize(before.tag)) - (await inspectSize(after.tag))
+  const saved = (await unpackedSize(before.tag)) - (await unpackedSize(after.tag))
   measured[name] = { predicted: hint!.bytes, saved, ratio: saved / hint!.bytes }
   return { predicted: hint!.bytes, saved }
 }

@@ -453,6 +453,19 @@ export async function inspectSize(image: string): Promise<number> {
   return Number(out.trim())
 }
 
+/**
+ * The image's unpacked bytes as the classic store counts them (regular files + symlink
+ * targets of every layer), on either store: `docker image inspect .Size` on the classic store;
+ * on the containerd store that field is the packed (compressed) content, so there the same
+ * sum is taken from `docker save`'s layer tars (tar-stream, not our readers). What a fix
+ * saves is compared with this.
+ */
+export async function unpackedSize(image: string): Promise<number> {
+  if ((await imageStore()) === 'classic') return inspectSize(image)
+  const layers = await savedLayerFacts(image)
+  return layers.reduce((n, l) => n + l.fileBytes + l.symlinkTargetBytes, 0)
+}
+
 export interface HistoryEntry {
   /** Image ID of the step, or '<missing>' (BuildKit steps, imported layers, pulled images). */
   id: string
