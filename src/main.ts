@@ -22,7 +22,8 @@ import {
   type RunMode
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
-import { evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { evaluate, type EvaluateDeps } from './action/evaluate.js'
+import { worstVerdict } from './diff/verdict.js'
 import { isPullRequestEvent, loadInputs } from './action/load-inputs.js'
 import * as log from './action/log.js'
 import { commentMarker, dataStore, type Target } from './action/publish.js'

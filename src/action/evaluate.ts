@@ -4,7 +4,7 @@ import type { Report } from '../analysis/report.js'
 import { resolveBaseline, type CommitLister, type CompareTarget } from '../baseline/resolve.js'
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
 import { judge } from '../diff/judge.js'
-import { decideVerdict, type Acceptance, type Thresholds, type Verdict } from '../diff/verdict.js'
+import { decideVerdict, type Acceptance, type Thresholds } from '../diff/verdict.js'
 import type { ImageResult, TrendPoint } from '../render/model.js'
 import { coreLog, info } from './log.js'
 
@@ -84,13 +84,4 @@ function trend(history: IndexEntry[], limit: number): TrendPoint[] {
       ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
       recordedAt: e.recordedAt
     }))
-}
-
-const RANK: Record<Verdict, number> = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 }
-
-/** The overall verdict of several images: the worst of them. */
-export function worstVerdict(verdicts: Verdict[]): Verdict {
-  if (verdicts.length === 0) return 'no-baseline'
-  if (verdicts.every(v => v === 'no-baseline')) return 'no-baseline'
-  return verdicts.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'pass' as Verdict)
 }

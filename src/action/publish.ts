@@ -13,11 +13,10 @@ import { type Octokit } from '../github/client.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
 import { setCommitStatus, setVerdictStatus, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
-import type { Verdict } from '../diff/verdict.js'
+import { worstVerdict, type Verdict } from '../diff/verdict.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
 import type { ImageResult, RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
-import { worstVerdict } from './evaluate.js'
 import * as log from './log.js'
 
 export interface Target {

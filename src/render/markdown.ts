@@ -9,7 +9,7 @@
 // and every open `<details>` and code fence is closed, so the result is always within the
 // limit and still well-formed.
 
-import { VERDICT_ICONS, type Verdict } from '../diff/verdict.js'
+import { VERDICT_ICONS, VERDICT_RANK, VERDICTS_BY_SEVERITY, worstVerdict } from '../diff/verdict.js'
 import { formatBytes } from '../units.js'
 import { code, text } from './escape.js'
 import type { ImageResult, MissingLeg, RenderContext, RenderOptions } from './model.js'
@@ -22,7 +22,6 @@ import {
   type Env,
   type Kind,
   table,
-  VERDICT_RANK,
   VERDICT_WORDS
 } from './sections/format.js'
 import { changedSection } from './sections/changed.js'
@@ -159,7 +158,7 @@ function title(results: ImageResult[], missing: MissingLeg[] = []): string {
   if (missing.some(m => m.fails)) verdicts.push('fail')
   if (verdicts.length === 0)
     return missing.length ? `### Image size: ${missing.length} missing` : '### Image size'
-  const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a))
+  const worst = worstVerdict(verdicts)
   if (results.length === 1 && missing.length === 0)
     return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`
   const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : ''
@@ -168,9 +167,9 @@ function title(results: ImageResult[], missing: MissingLeg[] = []): string {
 
 /** `1 failed, 1 passed`, most serious first. */
 function tally(results: ImageResult[]): string {
-  const order: Verdict[] = ['fail', 'warn', 'accepted', 'pass', 'no-baseline']
-  return order
-    .map(v => [v, results.filter(r => r.verdict.verdict === v).length] as const)
+  return VERDICTS_BY_SEVERITY.map(
+    v => [v, results.filter(r => r.verdict.verdict === v).length] as const
+  )
     .filter(([, n]) => n > 0)
     .map(([v, n]) => `${n} ${VERDICT_WORDS[v]}`)
     .join(', ')
