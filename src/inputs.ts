@@ -12,6 +12,7 @@ import {
   Inputs
 } from './constants.js'
 import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
+import type { BuildSpec } from './builder/builder.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import { inputLabel } from './errors.js'
@@ -28,17 +29,6 @@ export interface Limits {
   maxEntries: number
   maxPathLength: number
   maxJsonBytes: number
-}
-
-export interface BuildSpec {
-  context: string
-  file: string
-  target?: string
-  buildArgs: Record<string, string>
-  secrets: string[]
-  network?: string
-  cacheFrom: string[]
-  cacheTo: string[]
 }
 
 /** One image to measure: from the engine, an archive, or built from a Dockerfile. */

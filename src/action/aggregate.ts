@@ -19,7 +19,7 @@ import { isReadOnlyToken } from '../github/permissions.js'
 import { fetchLegs, type Leg, type UnreadableLeg } from '../github/run-artifacts.js'
 import type { ActionInputs } from '../inputs.js'
 import { worstVerdict } from '../diff/verdict.js'
-import type { ImageResult, MissingLeg } from '../render/model.js'
+import type { MissingLeg } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import * as log from './log.js'
 import { UNVERIFIED_STATUS, unverifiedNotice, untrustedBecause } from './report-trust.js'
@@ -28,6 +28,7 @@ import { defaultBranch, onDefaultBranch, pullRequestNumber, subjectSha } from '.
 import { dataStore, type Target } from './publish.js'
 import { publishRun } from './publish-run.js'
 import { recordBaselines } from './record.js'
+import type { ImageResult } from '../diff/result.js'
 
 /** A leg's default name: its images (and platform, when not linux/amd64). */
 export function defaultLeg(results: Array<{ name: string; platform: string }>): string {

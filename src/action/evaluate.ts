@@ -5,8 +5,9 @@ import { resolveBaseline, type CommitLister, type CompareTarget } from '../basel
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
 import { judge } from '../diff/judge.js'
 import { decideVerdict, type Acceptance, type Thresholds } from '../diff/verdict.js'
-import type { ImageResult, TrendPoint } from '../render/model.js'
 import { coreLog, info } from './log.js'
+import type { ImageResult } from '../diff/result.js'
+import type { TrendPoint } from '../model.js'
 
 export { coreLog }
 

@@ -9,15 +9,16 @@ import { GitBaselineStore } from '../baseline/git-store.js'
 import { safeName } from '../baseline/schema.js'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
-import { type Octokit } from '../github/client.js'
+import { type Octokit } from '../github-api.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
 import { setCommitStatus, setVerdictStatus, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
 import { worstVerdict, type Verdict } from '../diff/verdict.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
-import type { ImageResult, RenderContext } from '../render/model.js'
+import type { RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
 import * as log from './log.js'
+import type { ImageResult } from '../diff/result.js'
 
 export interface Target {
   octokit: Octokit

@@ -3,9 +3,9 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ImageResult } from '../render/model.js'
 import { renderSarif } from '../render/sarif.js'
 import { VERSION } from '../version.js'
+import type { ImageResult } from '../diff/result.js'
 
 export function writeSarif(workspace: string, results: ImageResult[]): string {
   const dockerfiles = new Map<string, string>()

@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
 import { planSuggestions, syncSuggestions } from '../github/review.js'
-import type { ImageResult } from '../render/model.js'
 import { coreLog } from './evaluate.js'
 import * as log from './log.js'
 import type { Target } from './publish.js'
+import type { ImageResult } from '../diff/result.js'
 
 export async function postSuggestions(
   t: Target,

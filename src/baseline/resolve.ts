@@ -5,11 +5,11 @@
 
 import type { Report } from '../analysis/report.js'
 import { execOrThrow } from '../exec.js'
-import { apiFailure, silentLog, type Log, type Octokit } from '../github/client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 import { errorMessage } from '../errors.js'
-import type { BaselineInfo } from '../render/model.js'
 import { toBaseline, type Baseline } from './schema.js'
 import type { BaselineStore, IndexEntry } from './store.js'
+import { silentLog, type Log, type BaselineInfo } from '../model.js'
 
 /** Commits from `sha` backwards, newest first, `sha` itself first; at most `limit`. */
 export type CommitLister = (sha: string, limit: number) => Promise<string[]>

@@ -12,7 +12,7 @@
 import { VERDICT_ICONS, VERDICT_RANK, VERDICTS_BY_SEVERITY, worstVerdict } from '../diff/verdict.js'
 import { formatBytes } from '../units.js'
 import { code, text } from './escape.js'
-import type { ImageResult, MissingLeg, RenderContext, RenderOptions } from './model.js'
+import type { MissingLeg, RenderContext, RenderOptions } from './model.js'
 import { footer } from './sections/footer.js'
 import {
   type Cuts,
@@ -30,6 +30,7 @@ import { headline, imageName } from './sections/headline.js'
 import { COMPACT_HINTS, hintsSection } from './sections/hints.js'
 import { trendSection } from './sections/history.js'
 import { COMPACT_CHANGED, COMPACT_UNCHANGED, layersSection } from './sections/layers.js'
+import type { ImageResult } from '../diff/result.js'
 
 /** GitHub's limit for an issue or PR comment body, in characters. */
 export const COMMENT_MAX = 65536

@@ -9,7 +9,7 @@ import {
   unverifiedNotice,
   untrustedBecause
 } from '../../../src/action/report-trust.js'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import type { ImageSpec } from '../../../src/inputs.js'
 import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
 import { makeReport } from '../../support/reports.js'

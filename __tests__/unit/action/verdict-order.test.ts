@@ -5,9 +5,9 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../../__fixtures__/core.js'
 import type { Verdict } from '../../../src/diff/verdict.js'
-import type { ImageResult } from '../../../src/render/model.js'
 import { makeReport } from '../../support/reports.js'
 import { CTX, imageResult, MB } from '../../support/results.js'
+import type { ImageResult } from '../../../src/diff/result.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { setOutputs } = await import('../../../src/action/publish.js')

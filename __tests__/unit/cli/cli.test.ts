@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { main, type CliIo } from '../../../src/cli/main.js'
+import type { CliIo } from '../../../src/cli/io.js'
+import { main } from '../../../src/cli/main.js'
 import { buildImage, writeLegacyArchive, writeTemp } from '../../support/image-fixtures.js'
 
 function io(): CliIo & { out: string; err: string } {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import { isReadOnlyToken, labelEvents, permissionOf } from '../../../src/github/permissions.js'
 import { acceptedBy, getPullRequest } from '../../../src/github/pull-request.js'
 import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'

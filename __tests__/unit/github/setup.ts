@@ -1,17 +1,13 @@
 // Shared by the github/ and baseline/ tests: a fake GitHub with one repository, a client
 // pointed at it with tiny delays, and a log that remembers what it was told.
 
-import {
-  createClient,
-  type ClientOptions,
-  type Log,
-  type Octokit
-} from '../../../src/github/client.js'
+import { createClient, type ClientOptions, type Octokit } from '../../../src/github-api.js'
 import {
   startFakeGitHub,
   type FakeGitHub,
   type RecordedRequest
 } from '../../support/fake-github.js'
+import type { Log } from '../../../src/model.js'
 
 export const OWNER = 'acme'
 export const REPO = 'app'
