@@ -2,7 +2,7 @@
 // (and a file reader for the images config), so tests pass tables and the action passes
 // core.getInput.
 
-import { basename, join, posix } from 'node:path'
+import { basename, posix } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import {
   CONFIG_FILE,
@@ -536,9 +536,4 @@ export function parseBuildArgs(value: string, name: string): Record<string, stri
     args[key] = eq < 0 ? '' : line.slice(eq + 1)
   }
   return args
-}
-
-/** Joins a workspace-relative path. */
-export function inWorkspace(workspace: string, path: string): string {
-  return join(workspace, path)
 }

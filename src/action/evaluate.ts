@@ -5,7 +5,7 @@ import { resolveBaseline, type CommitLister, type CompareTarget } from '../basel
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
 import { judge } from '../diff/judge.js'
 import { decideVerdict, type Acceptance, type Thresholds } from '../diff/verdict.js'
-import { coreLog, info } from './log.js'
+import { coreLog, group, info } from './log.js'
 import type { ImageResult } from '../diff/result.js'
 import type { TrendPoint } from '../model.js'
 
@@ -27,6 +27,16 @@ export interface Subject {
 }
 
 export async function evaluate(
+  s: Subject,
+  target: CompareTarget | undefined,
+  deps: EvaluateDeps
+): Promise<ImageResult> {
+  // A rebuild of the baseline opens its own Building/Reading groups, and the log does not nest.
+  if (deps.rebuild) return compare(s, target, deps)
+  return group(`Comparing ${s.name} (${s.report.image.platform})`, () => compare(s, target, deps))
+}
+
+async function compare(
   s: Subject,
   target: CompareTarget | undefined,
   deps: EvaluateDeps

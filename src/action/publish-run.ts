@@ -49,8 +49,14 @@ export interface PublishPlan {
 }
 
 export async function publishRun(t: Target, plan: PublishPlan): Promise<void> {
-  const { results, render } = plan
+  const { results } = plan
+  // The reports stay outside the group: they are what a reader of the log came for.
   logReports(results)
+  await log.group('Publishing the results', () => publishSteps(t, plan))
+}
+
+async function publishSteps(t: Target, plan: PublishPlan): Promise<void> {
+  const { results, render } = plan
   annotate(results, { locations: plan.annotateLocations ?? true })
   const reportPath = writeReports(results)
   if (plan.sarifWorkspace !== undefined)

@@ -5,10 +5,10 @@
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
 import * as core from '../../../__fixtures__/core.js'
-import { startFakeGitHub, type FakeGitHub, type RepoModel } from '../../support/fake-github.js'
+import { useFakeGitHub } from '../../support/use-fake-github.js'
 import {
   pullRequestPayload,
   pushPayload,
@@ -32,23 +32,13 @@ const { MEASURE_FILE } = await import('../../../src/github/artifact.js')
 const KB = 1000
 const DATA_BRANCH = 'image-size-guard-data'
 
-let gh: FakeGitHub
-let repo: RepoModel
+const hub = useFakeGitHub()
 
-beforeEach(async () => {
-  core.resetCore()
-  gh = await startFakeGitHub({ repos: [{ owner: 'acme', repo: 'app' }] })
-  repo = gh.repo('acme', 'app')
-})
-
-afterEach(async () => {
-  gh.assertNoValidationErrors()
-  await gh.close()
-})
+beforeEach(() => core.resetCore())
 
 /** Records a baseline of a `bytes`-sized app layer at `sha`, as a push to main does. */
 async function record(sha: string, bytes: number, inputs: Record<string, string> = {}) {
-  setInputs(gh.token, { archive: 'image.tar', name: 'app', ...inputs })
+  setInputs(hub.gh.token, { archive: 'image.tar', name: 'app', ...inputs })
   const workspace = await workspaceWithImage(bytes)
   await withRunner(
     {
@@ -57,7 +47,7 @@ async function record(sha: string, bytes: number, inputs: Record<string, string>
       sha,
       ref: 'refs/heads/main',
       workspace,
-      apiUrl: gh.url
+      apiUrl: hub.gh.url
     },
     run
   )
@@ -66,14 +56,14 @@ async function record(sha: string, bytes: number, inputs: Record<string, string>
 
 describe('run(): record, then compare a pull request', () => {
   it('records on main; the PR that doubles the app layer fails, with a comment and a status', async () => {
-    const pr = repo.addPullRequest({ user: 'octocat' })
+    const pr = hub.repo.addPullRequest({ user: 'octocat' })
     await record(pr.baseSha, 100 * KB)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.outputs().verdict).toBe('no-baseline')
-    expect(repo.listFiles(DATA_BRANCH).some(f => f.endsWith('.json'))).toBe(true)
+    expect(hub.repo.listFiles(DATA_BRANCH).some(f => f.endsWith('.json'))).toBe(true)
 
     jest.clearAllMocks()
-    setInputs(gh.token, { archive: 'image.tar', name: 'app', 'max-increase': '10%' })
+    setInputs(hub.gh.token, { archive: 'image.tar', name: 'app', 'max-increase': '10%' })
     const workspace = await workspaceWithImage(200 * KB)
     await withRunner(
       {
@@ -82,7 +72,7 @@ describe('run(): record, then compare a pull request', () => {
         sha: 'f'.repeat(40),
         ref: `refs/pull/${pr.number}/merge`,
         workspace,
-        apiUrl: gh.url
+        apiUrl: hub.gh.url
       },
       run
     )
@@ -95,21 +85,25 @@ describe('run(): record, then compare a pull request', () => {
     expect(String(core.setFailed.mock.calls[0][0])).toMatch(
       /^image size check failed — app: image grew \+100 kB .*over max-increase 10%/
     )
-    const comments = repo.comments(pr.number)
+    const comments = hub.repo.comments(pr.number)
     expect(comments).toHaveLength(1)
     expect(comments[0].body).toContain('### ❌ Image size: failed')
-    expect(repo.statuses(pr.headSha)).toEqual([
+    expect(hub.repo.statuses(pr.headSha)).toEqual([
       expect.objectContaining({ state: 'failure', context: 'image-size-guard/app' })
     ])
     expect(core.summaryWritten.join('')).toContain('Image size: failed')
     // The phases are visible as groups in the log.
     const groups = core.group.mock.calls.map(([name]) => name)
-    expect(groups).toEqual(expect.arrayContaining([expect.stringMatching(/^Reading app/)]))
+    expect(groups).toEqual([
+      expect.stringMatching(/^Reading app \(/),
+      'Comparing app (linux/amd64)',
+      'Publishing the results'
+    ])
 
     // The override label, added by someone with write access, accepts the same change.
     jest.clearAllMocks()
-    repo.setPermission('maintainer', 'write')
-    repo.addLabelEvent(pr.number, { label: 'image-size-accepted', actor: 'maintainer' })
+    hub.repo.setPermission('maintainer', 'write')
+    hub.repo.addLabelEvent(pr.number, { label: 'image-size-accepted', actor: 'maintainer' })
     await withRunner(
       {
         event: 'pull_request',
@@ -117,28 +111,28 @@ describe('run(): record, then compare a pull request', () => {
         sha: 'f'.repeat(40),
         ref: `refs/pull/${pr.number}/merge`,
         workspace,
-        apiUrl: gh.url
+        apiUrl: hub.gh.url
       },
       run
     )
     expect(core.outputs().verdict).toBe('accepted')
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(repo.comments(pr.number)).toHaveLength(1)
-    expect(repo.comments(pr.number)[0].body).toContain('accepted')
-    expect(repo.statuses(pr.headSha)[0]).toEqual(
+    expect(hub.repo.comments(pr.number)).toHaveLength(1)
+    expect(hub.repo.comments(pr.number)[0].body).toContain('accepted')
+    expect(hub.repo.statuses(pr.headSha)[0]).toEqual(
       expect.objectContaining({ state: 'success', context: 'image-size-guard/app' })
     )
   })
 
   it('fails with one line naming the command line when it runs outside a workflow', async () => {
-    setInputs(gh.token, { archive: 'image.tar' })
+    setInputs(hub.gh.token, { archive: 'image.tar' })
     await withRunner(
       {
         payload: {},
         sha: 'a'.repeat(40),
         ref: 'refs/heads/main',
         workspace: '/nonexistent',
-        apiUrl: gh.url
+        apiUrl: hub.gh.url
       },
       run
     )
@@ -151,11 +145,11 @@ describe('run(): record, then compare a pull request', () => {
 
 describe('run(): the fork-safe pair and the matrix', () => {
   it('measure writes the artifact; report posts it to the PR it verifies', async () => {
-    const pr = repo.addPullRequest({ user: 'octocat' })
+    const pr = hub.repo.addPullRequest({ user: 'octocat' })
     await record(pr.baseSha, 100 * KB)
     jest.clearAllMocks()
 
-    setInputs(gh.token, { archive: 'image.tar', name: 'app', mode: 'measure' })
+    setInputs(hub.gh.token, { archive: 'image.tar', name: 'app', mode: 'measure' })
     const workspace = await workspaceWithImage(150 * KB)
     await withRunner(
       {
@@ -164,24 +158,24 @@ describe('run(): the fork-safe pair and the matrix', () => {
         sha: 'e'.repeat(40),
         ref: `refs/pull/${pr.number}/merge`,
         workspace,
-        apiUrl: gh.url
+        apiUrl: hub.gh.url
       },
       run
     )
     expect(core.setFailed).not.toHaveBeenCalled()
     const artifactPath = core.outputs()['artifact-path']
     expect(artifactPath.endsWith(MEASURE_FILE)).toBe(true)
-    expect(repo.comments(pr.number)).toHaveLength(0)
+    expect(hub.repo.comments(pr.number)).toHaveLength(0)
 
-    const runId = repo.addWorkflowRun({ headSha: pr.headSha, event: 'pull_request' })
+    const runId = hub.repo.addWorkflowRun({ headSha: pr.headSha, event: 'pull_request' })
     // The README's report workflow downloads the artifact named by `artifact-name`.
-    repo.addArtifact(
+    hub.repo.addArtifact(
       runId,
       'image-size-guard-report',
       zipSync({ [MEASURE_FILE]: strToU8(readFileSync(artifactPath, 'utf8')) })
     )
     jest.clearAllMocks()
-    setInputs(gh.token, {
+    setInputs(hub.gh.token, {
       mode: 'report',
       archive: 'image.tar',
       name: 'app'
@@ -193,25 +187,25 @@ describe('run(): the fork-safe pair and the matrix', () => {
         sha: pr.baseSha,
         ref: 'refs/heads/main',
         workspace: await workspaceWithImage(1),
-        apiUrl: gh.url
+        apiUrl: hub.gh.url
       },
       run
     )
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.outputs().verdict).toBe('pass')
     expect(Number(core.outputs()['delta-bytes'])).toBe(50 * KB)
-    expect(repo.comments(pr.number)).toHaveLength(1)
-    expect(repo.statuses(pr.headSha)[0]).toEqual(expect.objectContaining({ state: 'success' }))
+    expect(hub.repo.comments(pr.number)).toHaveLength(1)
+    expect(hub.repo.statuses(pr.headSha)[0]).toEqual(expect.objectContaining({ state: 'success' }))
   })
 
   it('aggregate joins the legs of a push, records them in one commit and lists a missing leg', async () => {
-    const sha = repo.addCommit({ branch: 'main', message: 'main' })
+    const sha = hub.repo.addCommit({ branch: 'main', message: 'main' })
     const runId = 777
     for (const [leg, bytes] of [
       ['api', 100 * KB],
       ['web', 300 * KB]
     ] as const) {
-      setInputs(gh.token, { archive: 'image.tar', mode: 'measure', name: leg, leg })
+      setInputs(hub.gh.token, { archive: 'image.tar', mode: 'measure', name: leg, leg })
       const workspace = await workspaceWithImage(bytes)
       await withRunner(
         {
@@ -220,13 +214,13 @@ describe('run(): the fork-safe pair and the matrix', () => {
           sha,
           ref: 'refs/heads/main',
           workspace,
-          apiUrl: gh.url,
+          apiUrl: hub.gh.url,
           runId
         },
         run
       )
       const dir = core.outputs()['artifact-path']
-      repo.addArtifact(
+      hub.repo.addArtifact(
         runId,
         core.outputs()['artifact-name'],
         zipSync(
@@ -240,8 +234,8 @@ describe('run(): the fork-safe pair and the matrix', () => {
       )
       jest.clearAllMocks()
     }
-    const before = repo.listFiles(DATA_BRANCH).length
-    setInputs(gh.token, { mode: 'aggregate', legs: 'api, web, arm' })
+    const before = hub.repo.listFiles(DATA_BRANCH).length
+    setInputs(hub.gh.token, { mode: 'aggregate', legs: 'api, web, arm' })
     await withRunner(
       {
         event: 'push',
@@ -249,7 +243,7 @@ describe('run(): the fork-safe pair and the matrix', () => {
         sha,
         ref: 'refs/heads/main',
         workspace: await workspaceWithImage(1),
-        apiUrl: gh.url,
+        apiUrl: hub.gh.url,
         runId
       },
       run
@@ -263,7 +257,7 @@ describe('run(): the fork-safe pair and the matrix', () => {
         .map((r: { name: string }) => r.name)
         .sort()
     ).toEqual(['api', 'web'])
-    expect(repo.listFiles(DATA_BRANCH).length).toBeGreaterThan(before)
+    expect(hub.repo.listFiles(DATA_BRANCH).length).toBeGreaterThan(before)
     expect(core.summaryWritten.join('')).toContain('arm')
   })
 })

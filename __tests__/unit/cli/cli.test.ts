@@ -74,7 +74,10 @@ describe('usage', () => {
   })
 
   it.each([
-    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [
+      ['--frobnicate'],
+      /^image-size-guard: unknown option --frobnicate \(a path that starts with - goes after --\)\. Run image-size-guard --help for usage\.$/m
+    ],
     [['analyze'], /analyze takes exactly one <source>/],
     [['explode'], /unknown command "explode"/],
     [[], /no command given/],
