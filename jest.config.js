@@ -21,5 +21,10 @@ export default {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
   ],
   testTimeout: 120000,
+  // `npm test` and `npm run test:unit` pass --coverage: the orchestration (main.ts and
+  // src/action/) is measured, as the layer that only the bundle's e2e tests reached before.
+  // Only these files are instrumented, so the runs stay as fast.
+  collectCoverageFrom: ['<rootDir>/src/main.ts', '<rootDir>/src/action/**/*.ts'],
+  coverageReporters: ['text'],
   reporters: ['default', '<rootDir>/__tests__/support/engine-reporter.cjs']
 }

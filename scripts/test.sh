@@ -25,4 +25,4 @@ fi
 
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 export NODE_NO_WARNINGS=1
-exec node_modules/.bin/jest "$@"
+exec node_modules/.bin/jest --coverage "$@"

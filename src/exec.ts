@@ -46,19 +46,6 @@ export async function execCommand(
   }
 }
 
-/** Runs a command that must succeed; the error names what was being done. */
-export async function execOrThrow(
-  what: string,
-  cmd: string,
-  args: string[],
-  opts: ExecOptions = {}
-): Promise<string> {
-  const r = await execCommand(cmd, args, opts)
-  if (r.code !== 0)
-    throw new Error(`${what} failed (exit ${r.code}): ${lastLines(r.stderr || r.stdout, 1)}`)
-  return r.stdout
-}
-
 /** The last non-empty lines of a command's output, for error messages. */
 export function lastLines(text: string, count: number): string {
   const lines = text

@@ -2,7 +2,7 @@
 // (and a file reader for the images config), so tests pass tables and the action passes
 // core.getInput.
 
-import { basename, join, posix } from 'node:path'
+import { basename, posix } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import {
   CONFIG_FILE,
@@ -12,6 +12,7 @@ import {
   Inputs
 } from './constants.js'
 import { HINT_IDS, validateHintIds } from './analysis/hints/catalog.js'
+import type { BuildSpec } from './builder/builder.js'
 import type { CommentMode } from './github/comment.js'
 import { parseIncreaseRule, parseMaxSize } from './diff/thresholds.js'
 import { inputLabel } from './errors.js'
@@ -28,17 +29,6 @@ export interface Limits {
   maxEntries: number
   maxPathLength: number
   maxJsonBytes: number
-}
-
-export interface BuildSpec {
-  context: string
-  file: string
-  target?: string
-  buildArgs: Record<string, string>
-  secrets: string[]
-  network?: string
-  cacheFrom: string[]
-  cacheTo: string[]
 }
 
 /** One image to measure: from the engine, an archive, or built from a Dockerfile. */
@@ -546,9 +536,4 @@ export function parseBuildArgs(value: string, name: string): Record<string, stri
     args[key] = eq < 0 ? '' : line.slice(eq + 1)
   }
   return args
-}
-
-/** Joins a workspace-relative path. */
-export function inWorkspace(workspace: string, path: string): string {
-  return join(workspace, path)
 }

@@ -22,7 +22,8 @@ import {
   type RunMode
 } from './action/mode.js'
 import { acceptFailures } from './action/accept.js'
-import { evaluate, worstVerdict, type EvaluateDeps } from './action/evaluate.js'
+import { evaluate, type EvaluateDeps } from './action/evaluate.js'
+import { worstVerdict } from './diff/verdict.js'
 import { isPullRequestEvent, loadInputs } from './action/load-inputs.js'
 import * as log from './action/log.js'
 import { commentMarker, dataStore, type Target } from './action/publish.js'
@@ -39,16 +40,16 @@ import {
   pickCompareSha,
   type CompareTarget
 } from './baseline/resolve.js'
-import { withWorktree } from './build/worktree.js'
+import { withWorktree } from './builder/worktree.js'
 import { runFastRead } from './action/fast-read.js'
 import { errorMessage } from './errors.js'
 import { writeMeasureArtifact } from './github/artifact.js'
 import { writeLegArtifact } from './github/run-artifacts.js'
-import { createClient } from './github/client.js'
+import { createClient } from './github-api.js'
 import { readActionContext, type ActionContext } from './github/context.js'
 import { isReadOnlyToken } from './github/permissions.js'
 import { type ActionInputs } from './inputs.js'
-import type { ImageResult } from './render/model.js'
+import type { ImageResult } from './diff/result.js'
 
 export async function run(): Promise<void> {
   let measured: Measured[] = []

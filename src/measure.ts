@@ -15,7 +15,7 @@ import type { LiveNode } from './analysis/stack.js'
 import { readRpmDb } from './image/rpmdb.js'
 import { ALL_PLATFORMS } from './names.js'
 import { detectHints } from './analysis/hints/index.js'
-import type { BuildInfo, ImageSummary } from './analysis/report.js'
+import type { ImageSummary } from './analysis/report.js'
 import {
   baseLayerCount,
   mapDockerfileToHistory,
@@ -32,6 +32,7 @@ import { readImage, type SourceOptions } from './image/source.js'
 import type { ImageData } from './image/types.js'
 import type { Limits } from './inputs.js'
 import { VERSION } from './version.js'
+import type { BuildInfo } from './model.js'
 
 export interface DockerfileSource {
   /** Path as shown to people (repository-relative in the action). */

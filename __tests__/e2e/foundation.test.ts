@@ -46,7 +46,9 @@ describe('the command line bundle', () => {
     expect(r.stdout).toBe('')
     const lines = r.stderr.split('\n').filter(l => l !== '')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^image-size-guard: .*'--frobnicate'.*Run image-size-guard --help/)
+    expect(lines[0]).toMatch(
+      /^image-size-guard: unknown option --frobnicate \(.*\)\. Run image-size-guard --help for usage\.$/
+    )
     expect(r.stderr).not.toMatch(STACK_FRAME)
   })
 })

@@ -69,7 +69,7 @@ describe('a hostile image in a PR', () => {
         // One annotation for the new hint (its severity picks ::error or ::warning), one line:
         // `::` inside it is data, not a command. No other error or warning.
         expect([...r.errors, ...r.warnings]).toEqual([
-          expect.stringMatching(/^pip cache: 11 MB\. Fix: /)
+          expect.stringMatching(/^pip cache: 11\.0 MB\. Fix: /)
         ])
         expect(r.outputs.verdict).toBe('no-baseline')
         // The report is in the log, but only inside stop-commands blocks.
@@ -77,7 +77,7 @@ describe('a hostile image in a PR', () => {
         // (the hint's annotation aside: one `::warning` line whose message is escaped data)
         const live = liveLines(r.stdout).filter(l => l.includes(MARK))
         expect(
-          live.filter(l => !/^::(error|warning)( [^:]*)?::pip cache: 11 MB\. Fix: /.test(l))
+          live.filter(l => !/^::(error|warning)( [^:]*)?::pip cache: 11\.0 MB\. Fix: /.test(l))
         ).toEqual([])
         expect(live).toHaveLength(1)
         expect(r.stderr).not.toContain(MARK)

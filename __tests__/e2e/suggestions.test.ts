@@ -81,7 +81,7 @@ async function runPr(w: World, pr: PullRequest, dockerfile: string, cache = true
 /** Exit 0, no error, and no warning but the hint's own annotation. */
 function expectDone(r: ActionRun): void {
   expect({ code: r.code, errors: r.errors }).toEqual({ code: 0, errors: [] })
-  expect(r.warnings.filter(m => !m.startsWith('pip cache: 3 MB.'))).toEqual([])
+  expect(r.warnings.filter(m => !m.startsWith('pip cache: 3.00 MB.'))).toEqual([])
 }
 
 const posts = (w: World, pr: PullRequest) =>

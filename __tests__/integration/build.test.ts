@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { cleanup, measureImages, type Measured } from '../../src/action/measure-images.js'
 import type { Report } from '../../src/analysis/report.js'
-import { detectBuilder, resetBuilderDetection } from '../../src/build/builder.js'
+import { detectBuilder, resetBuilderDetection } from '../../src/builder/builder.js'
 import { readInputs, type ActionInputs } from '../../src/inputs.js'
 import {
   buildx,

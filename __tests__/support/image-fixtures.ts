@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import tar from 'tar-stream'
-import type { Compression, Descriptor, ImageConfigJson, Platform } from '../../src/image/types.js'
+import type { Descriptor, ImageConfigJson, Platform } from '../../src/image/types.js'
+import type { Compression } from '../../src/model.js'
 
 // ---------------------------------------------------------------------------------------------
 // Content

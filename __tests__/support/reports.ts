@@ -1,6 +1,7 @@
 // Builds Report values directly, for pure diff/verdict/render tests.
 
-import type { Hint, LayerSummary, PathSize, Report } from '../../src/analysis/report.js'
+import type { Hint, Report } from '../../src/analysis/report.js'
+import type { LayerSummary, PathSize } from '../../src/model.js'
 
 export interface LayerSpec {
   createdBy: string

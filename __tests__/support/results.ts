@@ -5,14 +5,11 @@ import type { Report } from '../../src/analysis/report.js'
 import { compareReports, type Comparison, type LayerDiff } from '../../src/diff/compare.js'
 import { parseIncreaseRule } from '../../src/diff/thresholds.js'
 import { type Acceptance, decideVerdict, type Thresholds } from '../../src/diff/verdict.js'
-import type {
-  BaselineInfo,
-  ImageResult,
-  RenderContext,
-  TrendPoint
-} from '../../src/render/model.js'
+import type { RenderContext } from '../../src/render/model.js'
 import { formatBytes } from '../../src/units.js'
 import { makeReport } from './reports.js'
+import type { BaselineInfo, TrendPoint } from '../../src/model.js'
+import type { ImageResult } from '../../src/diff/result.js'
 
 export const MB = 1e6
 

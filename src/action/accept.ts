@@ -5,10 +5,10 @@
 import type { Thresholds } from '../diff/verdict.js'
 import { errorMessage } from '../errors.js'
 import { acceptedBy } from '../github/pull-request.js'
-import type { ImageResult } from '../render/model.js'
 import { applyAcceptance } from './evaluate.js'
 import * as log from './log.js'
 import type { Target } from './publish.js'
+import type { ImageResult } from '../diff/result.js'
 
 export interface AcceptRequest {
   /** The PR whose label history counts. */

@@ -4,9 +4,10 @@ import type { Report } from '../analysis/report.js'
 import { resolveBaseline, type CommitLister, type CompareTarget } from '../baseline/resolve.js'
 import type { BaselineStore, IndexEntry } from '../baseline/store.js'
 import { judge } from '../diff/judge.js'
-import { decideVerdict, type Acceptance, type Thresholds, type Verdict } from '../diff/verdict.js'
-import type { ImageResult, TrendPoint } from '../render/model.js'
-import { coreLog, info } from './log.js'
+import { decideVerdict, type Acceptance, type Thresholds } from '../diff/verdict.js'
+import { coreLog, group, info } from './log.js'
+import type { ImageResult } from '../diff/result.js'
+import type { TrendPoint } from '../model.js'
 
 export { coreLog }
 
@@ -26,6 +27,16 @@ export interface Subject {
 }
 
 export async function evaluate(
+  s: Subject,
+  target: CompareTarget | undefined,
+  deps: EvaluateDeps
+): Promise<ImageResult> {
+  // A rebuild of the baseline opens its own Building/Reading groups, and the log does not nest.
+  if (deps.rebuild) return compare(s, target, deps)
+  return group(`Comparing ${s.name} (${s.report.image.platform})`, () => compare(s, target, deps))
+}
+
+async function compare(
   s: Subject,
   target: CompareTarget | undefined,
   deps: EvaluateDeps
@@ -84,13 +95,4 @@ function trend(history: IndexEntry[], limit: number): TrendPoint[] {
       ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
       recordedAt: e.recordedAt
     }))
-}
-
-const RANK: Record<Verdict, number> = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 }
-
-/** The overall verdict of several images: the worst of them. */
-export function worstVerdict(verdicts: Verdict[]): Verdict {
-  if (verdicts.length === 0) return 'no-baseline'
-  if (verdicts.every(v => v === 'no-baseline')) return 'no-baseline'
-  return verdicts.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'pass' as Verdict)
 }

@@ -6,8 +6,8 @@
 
 import { randomBytes } from 'node:crypto'
 import * as core from '@actions/core'
-import type { Log } from '../github/client.js'
 import { logText, neutraliseCommands } from '../unsafe.js'
+import type { Log } from '../model.js'
 
 export interface AnnotationProps {
   title?: string

@@ -3,14 +3,13 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { Analysis } from '../analysis/analyze.js'
-import type { BuildInfo } from '../analysis/report.js'
 import {
   buildImage,
   detectBuilder,
   removeImage,
   throwawayTag,
   unsupported
-} from '../build/builder.js'
+} from '../builder/builder.js'
 import { errorMessage } from '../errors.js'
 import type { ActionInputs, ImageSpec } from '../inputs.js'
 import {
@@ -22,6 +21,7 @@ import {
 } from '../measure.js'
 import { confinedPath } from './confine.js'
 import * as log from './log.js'
+import type { BuildInfo } from '../model.js'
 
 export interface Measured {
   spec: ImageSpec

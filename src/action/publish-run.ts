@@ -7,7 +7,7 @@ import type { Verdict } from '../diff/verdict.js'
 import { errorMessage } from '../errors.js'
 import { setCommitStatus, stateOf, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
-import type { ImageResult, RenderContext } from '../render/model.js'
+import type { RenderContext } from '../render/model.js'
 import { Outputs } from '../constants.js'
 import { writeSarif } from './sarif-output.js'
 import * as log from './log.js'
@@ -22,6 +22,7 @@ import {
   writeSummary,
   type Target
 } from './publish.js'
+import type { ImageResult } from '../diff/result.js'
 
 export interface PublishPlan {
   results: ImageResult[]
@@ -48,8 +49,14 @@ export interface PublishPlan {
 }
 
 export async function publishRun(t: Target, plan: PublishPlan): Promise<void> {
-  const { results, render } = plan
+  const { results } = plan
+  // The reports stay outside the group: they are what a reader of the log came for.
   logReports(results)
+  await log.group('Publishing the results', () => publishSteps(t, plan))
+}
+
+async function publishSteps(t: Target, plan: PublishPlan): Promise<void> {
+  const { results, render } = plan
   annotate(results, { locations: plan.annotateLocations ?? true })
   const reportPath = writeReports(results)
   if (plan.sarifWorkspace !== undefined)

@@ -9,16 +9,17 @@ import { GitBaselineStore } from '../baseline/git-store.js'
 import { safeName } from '../baseline/schema.js'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
-import { type Octokit } from '../github/client.js'
+import { type Octokit } from '../github-api.js'
 import { makeMarker, upsertComment, type UpsertResult } from '../github/comment.js'
 import { setCommitStatus, setVerdictStatus, type StatusState } from '../github/status.js'
 import type { CommentMode } from '../github/comment.js'
-import type { Verdict } from '../diff/verdict.js'
+import { worstVerdict, type Verdict } from '../diff/verdict.js'
 import { COMMENT_MAX, renderComment, renderSummary } from '../render/markdown.js'
-import type { ImageResult, RenderContext } from '../render/model.js'
+import type { RenderContext } from '../render/model.js'
 import { renderTerminal } from '../render/terminal.js'
-import { worstVerdict } from './evaluate.js'
+import { formatBytes } from '../units.js'
 import * as log from './log.js'
+import type { ImageResult } from '../diff/result.js'
 
 export interface Target {
   octokit: Octokit
@@ -167,7 +168,7 @@ export function annotate(results: ImageResult[], opts: { locations: boolean }): 
           ? { file: h.dockerfile, startLine: h.dockerfileLine }
           : {})
       }
-      const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`
+      const text = `${h.title}: ${formatBytes(h.bytes)}. Fix: ${h.fix}`
       if (h.severity === 'error') log.error(text, props)
       else if (h.severity === 'warning') log.warning(text, props)
       else log.notice(text, props)
@@ -247,20 +248,6 @@ function resultSummary(r: ImageResult) {
     baselineMethod: r.baseline?.method ?? 'none',
     baselineDistance: r.baseline?.distance ?? null,
     newHints: r.report.hints.filter(h => h.new).map(h => h.id)
-  }
-}
-
-export function renderContext(
-  ctxUrls: { repoUrl: string; headSha: string; runUrl: string },
-  acceptLabel: string,
-  marker: string
-): RenderContext {
-  return {
-    repoUrl: ctxUrls.repoUrl,
-    headSha: ctxUrls.headSha,
-    runUrl: ctxUrls.runUrl,
-    acceptLabel,
-    marker
   }
 }
 

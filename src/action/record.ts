@@ -14,12 +14,14 @@ export async function recordBaselines(
   baselines: Baseline[],
   keep: number
 ): Promise<void> {
-  await store.putAll(baselines, await retention(t, keep))
-  for (const b of baselines) {
-    log.info(
-      `recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`
-    )
-  }
+  await log.group(`Recording ${baselines.length} baseline(s)`, async () => {
+    await store.putAll(baselines, await retention(t, keep))
+    for (const b of baselines) {
+      log.info(
+        `recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`
+      )
+    }
+  })
 }
 
 /** Without the open pull requests' bases nothing is removed: a warning, never a lost baseline. */

@@ -8,7 +8,6 @@ import { CONFIG_FILE } from '../constants.js'
 import { fetchMeasurePayload, verifyPullRequestHead } from '../github/artifact.js'
 import type { ActionContext } from '../github/context.js'
 import type { ActionInputs } from '../inputs.js'
-import type { ImageResult } from '../render/model.js'
 import { acceptFailures } from './accept.js'
 import { evaluate } from './evaluate.js'
 import {
@@ -20,6 +19,7 @@ import {
 import * as log from './log.js'
 import { commentMarker, dataStore, type Target } from './publish.js'
 import { publishRun } from './publish-run.js'
+import type { ImageResult } from '../diff/result.js'
 
 interface WorkflowRun {
   id: number

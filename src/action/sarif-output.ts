@@ -3,17 +3,26 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ImageResult } from '../render/model.js'
 import { renderSarif } from '../render/sarif.js'
 import { VERSION } from '../version.js'
+import type { ImageResult } from '../diff/result.js'
 
-export function writeSarif(workspace: string, results: ImageResult[]): string {
+/** The results' Dockerfiles as the workspace holds them, by repository-relative path. */
+export function workspaceDockerfiles(
+  workspace: string,
+  results: ImageResult[]
+): Map<string, string> {
   const dockerfiles = new Map<string, string>()
   for (const r of results) {
     const file = r.dockerfile ? join(workspace, r.dockerfile) : undefined
     if (r.dockerfile && file && existsSync(file))
       dockerfiles.set(r.dockerfile, readFileSync(file, 'utf8'))
   }
+  return dockerfiles
+}
+
+export function writeSarif(workspace: string, results: ImageResult[]): string {
+  const dockerfiles = workspaceDockerfiles(workspace, results)
   const log = renderSarif(
     results.map(r => ({ name: r.name, platform: r.platform, hints: r.report.hints })),
     { version: VERSION, dockerfiles }

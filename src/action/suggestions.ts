@@ -2,14 +2,13 @@
 // workspace, the suggestions planned for the new hints, synced as review comments. Like the
 // PR comment, a failure (no `pull-requests: write`) is a warning: the verdict stands.
 
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
 import { planSuggestions, syncSuggestions } from '../github/review.js'
-import type { ImageResult } from '../render/model.js'
 import { coreLog } from './evaluate.js'
 import * as log from './log.js'
+import { workspaceDockerfiles } from './sarif-output.js'
 import type { Target } from './publish.js'
+import type { ImageResult } from '../diff/result.js'
 
 export async function postSuggestions(
   t: Target,
@@ -20,12 +19,7 @@ export async function postSuggestions(
 ): Promise<void> {
   // Without a Dockerfile there is nothing to suggest, nor any suggestion of ours to find.
   if (!results.some(r => r.dockerfile)) return
-  const dockerfiles = new Map<string, string>()
-  for (const r of results) {
-    const file = r.dockerfile ? join(workspace, r.dockerfile) : undefined
-    if (r.dockerfile && file && existsSync(file))
-      dockerfiles.set(r.dockerfile, readFileSync(file, 'utf8'))
-  }
+  const dockerfiles = workspaceDockerfiles(workspace, results)
   const suggestions = planSuggestions(
     results.map(r => ({
       name: r.name,

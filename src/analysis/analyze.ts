@@ -1,20 +1,18 @@
 // ImageData → Report (without hints): per-layer sizes, history, largest paths, waste.
 
-import { BOUNDS } from '../baseline/report-schema.js'
 import type { ImageData, LayerEntry, Platform, ResolvedLayer } from '../image/types.js'
 import { instructionOf, mapHistory, MISSING } from './history.js'
 import { largestDirs, largestFiles } from './largest.js'
 import {
   SCHEMA_VERSION,
   type ImageSummary,
-  type LayerSummary,
-  type PathSize,
   type Report,
   type WasteItem,
   type WasteKind,
   type WasteSummary
 } from './report.js'
 import { stackLayers, type StackResult } from './stack.js'
+import { BOUNDS, type LayerSummary, type PathSize } from '../model.js'
 
 export interface AnalyzeOptions {
   toolVersion: string

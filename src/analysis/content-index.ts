@@ -10,10 +10,11 @@
 import { displayPath } from './analyze.js'
 import { readEcosystems, gemOwner, npmOwner, type FoundPackage } from './ecosystems.js'
 import type { LayerContents } from './hints/content.js'
-import type { RpmPackage } from './rpm-header.js'
+import type { RpmPackage } from '../image/rpm-header.js'
 import { databasePackages, usrMerged, type InstalledPackage } from './hints/packages.js'
-import type { ContentIndex, Ecosystem, PackageInfo, PathSize } from './report.js'
+import type { ContentIndex, Ecosystem, PackageInfo } from './report.js'
 import { parentOf, type LiveNode } from './stack.js'
+import type { PathSize } from '../model.js'
 
 export const INDEX_BOUNDS = {
   /** Packages kept, largest first (the rest are rolled into `omitted`). */

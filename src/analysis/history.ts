@@ -1,7 +1,7 @@
 // History entries of the image config, normalised and mapped onto layers.
 
 import type { HistoryItem } from '../image/types.js'
-import type { HistoryEntry } from './report.js'
+import type { HistoryEntry } from '../model.js'
 
 export const MISSING = '(missing)'
 

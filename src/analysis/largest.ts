@@ -1,8 +1,8 @@
 // The largest files and directories a layer adds: what a reader looks at first.
 
 import type { LayerEntry } from '../image/types.js'
-import type { PathSize } from './report.js'
 import { parentOf } from './stack.js'
+import type { PathSize } from '../model.js'
 
 /** A directory is shown only when no single subdirectory holds this share of its bytes. */
 const BULK_SHARE = 0.8

@@ -2,58 +2,14 @@
 // diff, render) reads. Documented field by field in docs/report-schema.md. Bump
 // SCHEMA_VERSION on any change that an older reader would misread.
 
-import type { ArchiveLayout, Compression } from '../image/types.js'
+import type { ArchiveLayout } from '../image/types.js'
+import type { BuildInfo, HistoryEntry, LayerSummary, PathSize } from '../model.js'
+
+// The layer, history and build parts are defined in model.ts (the Dockerfile mapper and the
+// builder, below this floor, read them); the hints import them from here with the rest.
+export type { HistoryEntry, LayerSummary, PathSize }
 
 export const SCHEMA_VERSION = 1
-
-export interface PathSize {
-  path: string
-  bytes: number
-  /** Number of regular files (for directories and grouped items). */
-  files?: number
-}
-
-export interface HistoryEntry {
-  /** Normalised instruction (see normaliseCreatedBy). */
-  createdBy: string
-  emptyLayer: boolean
-  /** Index into image.layers for entries that made a layer. */
-  layerIndex?: number
-  created?: string
-  comment?: string
-}
-
-export interface LayerSummary {
-  index: number
-  diffId: string
-  /** Blob digest from the manifest, when the source has one. */
-  digest?: string
-  /** Index into image.history of the entry that made this layer. */
-  historyIndex?: number
-  /** Normalised instruction that made the layer; `(missing)` when history is short. */
-  createdBy: string
-  /** Σ sizes of regular files in the layer: what `docker history` shows on the classic store. */
-  bytes: number
-  /** Length of the uncompressed layer tar. */
-  tarBytes: number
-  /** Size of the compressed blob, when stored compressed or known from a registry manifest. */
-  compressedBytes?: number
-  /** true when compressedBytes is a gzip estimate rather than a stored blob size. */
-  compressedEstimated?: boolean
-  compression: Compression
-  /** Regular files added or changed by this layer. */
-  files: number
-  /** All tar entries of the layer (dirs, links, whiteouts included). */
-  entries: number
-  /** true for layers that come from the base image (FROM). */
-  base: boolean
-  /** Largest files this layer adds or changes. */
-  topFiles: PathSize[]
-  /** Largest directories by bytes this layer adds (most specific directory that holds the bulk). */
-  topDirs: PathSize[]
-  /** Dockerfile line of the instruction, when the Dockerfile is known. */
-  dockerfileLine?: number
-}
 
 export type WasteKind = 'deleted' | 'overwritten' | 'metadata-rewrite' | 'duplicate'
 
@@ -107,14 +63,6 @@ export interface Hint {
   fix: string
   /** Compared with the baseline: true when the baseline did not have this hint. */
   new?: boolean
-}
-
-export interface BuildInfo {
-  durationMs: number
-  builder: 'buildx' | 'buildkit' | 'legacy'
-  dockerfile: string
-  context: string
-  target?: string
 }
 
 export interface ImageSummary {

@@ -4,14 +4,7 @@
 // job moved the branch first, the write is rebuilt on the new tip and retried.
 
 import { DEFAULT_DATA_BRANCH } from '../constants.js'
-import {
-  apiFailure,
-  apiMessage,
-  httpStatus,
-  silentLog,
-  type Log,
-  type Octokit
-} from '../github/client.js'
+import { apiFailure, apiMessage, httpStatus, type Octokit } from '../github-api.js'
 import {
   baselinePath,
   BaselineFormatError,
@@ -40,6 +33,7 @@ import {
   type IndexEntry,
   type IndexFile
 } from './store.js'
+import { silentLog, type Log } from '../model.js'
 
 export { DEFAULT_DATA_BRANCH }
 

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { silentLog, type Log } from '../github/client.js'
 import {
   baselinePath,
   BaselineFormatError,
@@ -32,6 +31,7 @@ import {
   type IndexEntry,
   type IndexFile
 } from './store.js'
+import { silentLog, type Log } from '../model.js'
 
 export const DEFAULT_BASELINE_DIR = '.image-size-guard'
 

@@ -6,6 +6,7 @@
 // reader keeps working when a newer writer adds an optional field within the same version.
 
 import { SCHEMA_VERSION } from '../analysis/report.js'
+import { BOUNDS } from '../model.js'
 import {
   MAX_IMAGES,
   MAX_NAME_LENGTH,
@@ -13,33 +14,6 @@ import {
   NAME_PATTERN,
   PLATFORM_PATTERN
 } from '../names.js'
-
-/** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
-export const BOUNDS = {
-  id: 256,
-  platform: 128,
-  path: 4096,
-  /** Instructions (`RUN …` with a heredoc), CMD entries, history comments. */
-  text: 65536,
-  title: 1024,
-  fix: 8192,
-  layers: 1000,
-  history: 5000,
-  topPaths: 100,
-  wasteItems: 1000,
-  otherPaths: 100,
-  hints: 500,
-  hintPaths: 200,
-  packages: 1000,
-  configList: 1000,
-  /** Results in a measure artifact: as many as one run may measure. */
-  results: MAX_IMAGES,
-  indexPackages: 5000,
-  indexGroups: 500,
-  indexDirs: 5000,
-  indexFiles: 1000,
-  indexWarnings: 100
-} as const
 
 type Schema = Record<string, unknown>
 
@@ -323,7 +297,7 @@ export const MEASURE_SCHEMA: Schema = obj(
         },
         ['name', 'platform', 'report']
       ),
-      BOUNDS.results
+      MAX_IMAGES
     )
   },
   ['schemaVersion', 'kind', 'prNumber', 'headSha', 'baseSha', 'results']

@@ -4,12 +4,11 @@
 // none — "no baseline yet" is a state, not an error. See docs/baselines.md.
 
 import type { Report } from '../analysis/report.js'
-import { execOrThrow } from '../exec.js'
-import { apiFailure, silentLog, type Log, type Octokit } from '../github/client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 import { errorMessage } from '../errors.js'
-import type { BaselineInfo } from '../render/model.js'
 import { toBaseline, type Baseline } from './schema.js'
 import type { BaselineStore, IndexEntry } from './store.js'
+import { silentLog, type Log, type BaselineInfo } from '../model.js'
 
 /** Commits from `sha` backwards, newest first, `sha` itself first; at most `limit`. */
 export type CommitLister = (sha: string, limit: number) => Promise<string[]>
@@ -169,22 +168,6 @@ export function commitsFromGitHub(octokit: Octokit, owner: string, repo: string)
       throw apiFailure(e, `listing the commits before ${short(sha)}`, 'contents: read')
     }
     return shas.slice(0, limit)
-  }
-}
-
-/** The local clone (CLI): `git rev-list --first-parent`. Needs enough history (fetch-depth). */
-export function commitsFromGit(cwd: string): CommitLister {
-  return async (sha, limit) => {
-    const out = await execOrThrow(
-      `listing the commits before ${short(sha)} (is the clone deep enough?)`,
-      'git',
-      ['rev-list', '--first-parent', `--max-count=${limit}`, sha, '--'],
-      { cwd }
-    )
-    return out
-      .split('\n')
-      .map(l => l.trim())
-      .filter(Boolean)
   }
 }
 

@@ -9,9 +9,9 @@ import {
   BASELINE_KIND,
   BASELINE_SCHEMA,
   BASELINE_SCHEMA_VERSION,
-  BOUNDS,
   SHA_PATTERN
 } from './report-schema.js'
+import { BOUNDS } from '../model.js'
 
 export { BASELINE_KIND, BASELINE_SCHEMA_VERSION } from './report-schema.js'
 

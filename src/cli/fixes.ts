@@ -11,7 +11,7 @@ import { renderSarif } from '../render/sarif.js'
 import { VERSION } from '../version.js'
 import { UsageError } from '../errors.js'
 import { execCommand } from '../exec.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 import type { Values } from './options.js'
 
 /** Prints the diff (nothing when no hint has a mechanical fix, with a note on stderr). */

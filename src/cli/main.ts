@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.js'
 import { DEFAULT_LIMITS } from '../inputs.js'
 import { VERSION } from '../version.js'
 import { analyzeCommand, checkCommand, compareCommand, recordCommand } from './commands.js'
+import { processIo, type CliIo } from './io.js'
 import { parseCommandLine, type Values } from './options.js'
 
 export const USAGE = `image-size-guard ${VERSION}: where the bytes of a container image go
@@ -71,18 +72,6 @@ Output:
 
 Exit codes: 0 done, 1 a threshold failed, 2 the request could not be carried out.
 `
-
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  isTTY: boolean
-}
-
-const processIo: CliIo = {
-  stdout: t => process.stdout.write(t),
-  stderr: t => process.stderr.write(t),
-  isTTY: process.stderr.isTTY === true
-}
 
 type Command = (args: string[], values: Values, io: CliIo) => Promise<number>
 

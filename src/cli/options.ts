@@ -52,7 +52,17 @@ export type Values = ReturnType<
 >['values']
 
 export function parseCommandLine(argv: string[]): { values: Values; positionals: string[] } {
-  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (e) {
+    // Node's own text for an unknown flag ends in unbalanced quotes (`as in '-- "--x"`).
+    const code = (e as { code?: string }).code
+    const flag = /'(-[^']*)'/.exec((e as Error).message)?.[1]
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+      throw new Error(`unknown option ${flag} (a path that starts with - goes after --)`)
+    }
+    throw e
+  }
 }
 
 /** The flags as the action's input getter: the CLI's flags are named as the inputs are. */

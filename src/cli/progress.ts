@@ -1,7 +1,7 @@
 // A progress line on stderr while a large image is read (only on a terminal).
 
 import { formatBytes } from '../units.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 
 const INTERVAL_MS = 200
 

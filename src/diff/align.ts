@@ -1,8 +1,7 @@
+import type { LayerSummary } from '../model.js'
 // Pairs the layers of two images. Identical DiffID means identical layer; the rest pair by
 // normalised instruction through a longest-common-subsequence match, so inserting one RUN
 // does not mispair every layer after it (container-diff's index pairing does).
-
-import type { LayerSummary } from '../analysis/report.js'
 
 export interface LayerPair {
   before?: number

@@ -1,10 +1,11 @@
 // Compares two reports (the baseline's and the PR's): layer-aligned sizes, the base image's
 // move apart from the PR's own growth, paths that grew, hints new and resolved.
 
-import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
+import type { Hint, Report } from '../analysis/report.js'
 import { hintKey } from '../analysis/hints/new.js'
 import { alignLayers } from './align.js'
 import { diffContent, leadingChanges, type ContentDiff, type Leads } from './content.js'
+import type { LayerSummary, PathSize } from '../model.js'
 
 export type LayerStatus = 'unchanged' | 'changed' | 'added' | 'removed'
 

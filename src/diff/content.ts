@@ -7,7 +7,8 @@
 // fileCut). It is compared only when the other side's size is above that cut, so its
 // absence proves a change; its size there is then known only as "at most the cut".
 
-import type { ContentIndex, Ecosystem, PackageInfo, PathSize } from '../analysis/report.js'
+import type { ContentIndex, Ecosystem, PackageInfo } from '../analysis/report.js'
+import type { PathSize } from '../model.js'
 
 export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'grew' | 'shrank'
 

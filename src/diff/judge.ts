@@ -3,10 +3,11 @@
 
 import { markNewHints } from '../analysis/hints/new.js'
 import type { Report } from '../analysis/report.js'
-import type { BaselineInfo, ImageResult } from '../render/model.js'
 import { formatBytes } from '../units.js'
 import { compareReports } from './compare.js'
 import { decideVerdict, type Thresholds } from './verdict.js'
+import type { BaselineInfo } from '../model.js'
+import type { ImageResult } from './result.js'
 
 export function judge(
   name: string,

@@ -78,6 +78,33 @@ function severityAtLeast(s: Severity, failOn: string[]): boolean {
   return levels.some(l => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(l))
 }
 
+/**
+ * Least to most serious: the one order of verdicts. The overall verdict (the `verdict` output,
+ * the commit status, the comment's title) is the most serious image's; the comment's budget
+ * spares the least serious images first. `accepted` is below `warn`: a person has already
+ * signed the failure off, while a warning still asks for a look.
+ */
+export const VERDICT_RANK: Record<Verdict, number> = {
+  'no-baseline': 0,
+  pass: 1,
+  accepted: 2,
+  warn: 3,
+  fail: 4
+}
+
+/** Most serious first: `fail`, `warn`, `accepted`, `pass`, `no-baseline`. */
+export const VERDICTS_BY_SEVERITY = (Object.keys(VERDICT_RANK) as Verdict[]).sort(
+  (a, b) => VERDICT_RANK[b] - VERDICT_RANK[a]
+)
+
+/** The overall verdict of several images: the most serious; `no-baseline` when there are none. */
+export function worstVerdict(verdicts: Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>(
+    (a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a),
+    'no-baseline'
+  )
+}
+
 export const VERDICT_ICONS: Record<Verdict, string> = {
   pass: '✅',
   warn: '⚠️',

@@ -10,8 +10,8 @@
 //   RUN, COPY, ADD, CMD or ENTRYPOINT), so a Dockerfile that did not build this image maps
 //   nothing rather than pairing every `WORKDIR /app` with a stranger's.
 
-import type { HistoryEntry, LayerSummary } from '../analysis/report.js'
 import { parseDockerfile, type ParsedInstruction, type ParsedStage } from './parse.js'
+import type { HistoryEntry, LayerSummary } from '../model.js'
 
 export interface DockerfileMatch {
   /** 1-based line of the instruction. */

@@ -12,7 +12,7 @@ import type { Report } from '../analysis/report.js'
 import { DEFAULT_ARTIFACT_NAME } from '../constants.js'
 import { MEASURE_KIND, MEASURE_SCHEMA, MEASURE_SCHEMA_VERSION } from '../baseline/report-schema.js'
 import { checkNotNewer, parseJsonBounded, trimReport, validateAgainst } from '../baseline/schema.js'
-import { apiFailure, type Octokit } from './client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 import { getPullRequest, type PullRequestInfo } from './pull-request.js'
 
 /** The file inside the artifact. */

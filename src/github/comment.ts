@@ -10,7 +10,8 @@
 
 import { createHash } from 'node:crypto'
 import type { Verdict } from '../diff/verdict.js'
-import { apiFailure, httpStatus, silentLog, type Log, type Octokit } from './client.js'
+import { apiFailure, httpStatus, type Octokit } from '../github-api.js'
+import { silentLog, type Log } from '../model.js'
 
 export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'never'
 

@@ -1,6 +1,6 @@
 // The commits open pull requests are based on: retention never removes their baselines.
 
-import { apiFailure, type Octokit } from './client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 
 /** Base commits of the open pull requests (all pages). */
 export async function openPullBaseShas(

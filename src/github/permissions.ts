@@ -2,7 +2,7 @@
 // src/diff/acceptance.ts), and whether this run's token can write at all.
 
 import type { LabelEvent, Permission } from '../diff/acceptance.js'
-import { apiFailure, httpStatus, type Octokit } from './client.js'
+import { apiFailure, httpStatus, type Octokit } from '../github-api.js'
 
 /** The PR's issue events, every page, as findAcceptance reads them (oldest first). */
 export async function labelEvents(

@@ -1,7 +1,7 @@
 // The pull request as the action needs it, and who accepted a size increase with the label.
 
 import { findAcceptance } from '../diff/acceptance.js'
-import { apiFailure, type Octokit } from './client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 import { labelEvents, permissionOf } from './permissions.js'
 
 export interface PullRequestInfo {

@@ -11,8 +11,9 @@ import { posix } from 'node:path'
 import type { Hint } from '../analysis/report.js'
 import { rewritesFor } from '../dockerfile/rewrite.js'
 import { formatBytes } from '../units.js'
-import { apiFailure, httpStatus, silentLog, type Log, type Octokit } from './client.js'
+import { apiFailure, httpStatus, type Octokit } from '../github-api.js'
 import { whoAmI } from './comment.js'
+import { silentLog, type Log } from '../model.js'
 
 const MARKER_PREFIX = '<!-- image-size-guard-suggestion:'
 

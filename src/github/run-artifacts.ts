@@ -21,7 +21,7 @@ import {
   type MeasurePayload,
   type MeasureResult
 } from './artifact.js'
-import { apiFailure, type Octokit } from './client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 
 /** What a leg measured on a push (on a pull request a leg leaves a MeasurePayload). */
 export interface LegPayload {

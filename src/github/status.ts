@@ -3,7 +3,7 @@
 
 import type { Verdict } from '../diff/verdict.js'
 import { formatBytes, formatDelta, formatPercent } from '../units.js'
-import { apiFailure, type Octokit } from './client.js'
+import { apiFailure, type Octokit } from '../github-api.js'
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error'
 

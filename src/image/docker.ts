@@ -60,9 +60,11 @@ function inspectError(ref: string, why: string): Error {
       `image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`
     )
   }
-  return new Error(
-    `docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`
-  )
+  // The engine's own text may already end in a question (`Is the docker daemon running?`).
+  const said = why.trim()
+  const stop = /[.?!]$/.test(said) ? '' : '.'
+  const ask = /daemon running\?/i.test(said) ? '' : ' Is the Docker engine running (docker info)?'
+  return new Error(`docker image inspect ${ref} failed: ${said}${stop}${ask}`)
 }
 
 /** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseRpmHeader, type RpmPackage } from '../analysis/rpm-header.js'
+import { parseRpmHeader, type RpmPackage } from './rpm-header.js'
 
 export type RpmRead = { packages: RpmPackage[]; skipped: number } | { unsupported: string }
 

@@ -1,7 +1,7 @@
 // Raw facts read from an image, before any analysis. Readers (archive, OCI dir, engine)
 // produce these; the pure analysis in src/analysis turns them into a report.
 
-export type Compression = 'none' | 'gzip' | 'zstd'
+import type { Compression } from '../model.js'
 
 /** What a layer tar entry is, after whiteout markers are recognised. */
 export type EntryKind =

@@ -9,10 +9,10 @@
 // and every open `<details>` and code fence is closed, so the result is always within the
 // limit and still well-formed.
 
-import { VERDICT_ICONS, type Verdict } from '../diff/verdict.js'
+import { VERDICT_ICONS, VERDICT_RANK, VERDICTS_BY_SEVERITY, worstVerdict } from '../diff/verdict.js'
 import { formatBytes } from '../units.js'
 import { code, text } from './escape.js'
-import type { ImageResult, MissingLeg, RenderContext, RenderOptions } from './model.js'
+import type { MissingLeg, RenderContext, RenderOptions } from './model.js'
 import { footer } from './sections/footer.js'
 import {
   type Cuts,
@@ -22,7 +22,6 @@ import {
   type Env,
   type Kind,
   table,
-  VERDICT_RANK,
   VERDICT_WORDS
 } from './sections/format.js'
 import { changedSection } from './sections/changed.js'
@@ -31,6 +30,7 @@ import { headline, imageName } from './sections/headline.js'
 import { COMPACT_HINTS, hintsSection } from './sections/hints.js'
 import { trendSection } from './sections/history.js'
 import { COMPACT_CHANGED, COMPACT_UNCHANGED, layersSection } from './sections/layers.js'
+import type { ImageResult } from '../diff/result.js'
 
 /** GitHub's limit for an issue or PR comment body, in characters. */
 export const COMMENT_MAX = 65536
@@ -159,7 +159,7 @@ function title(results: ImageResult[], missing: MissingLeg[] = []): string {
   if (missing.some(m => m.fails)) verdicts.push('fail')
   if (verdicts.length === 0)
     return missing.length ? `### Image size: ${missing.length} missing` : '### Image size'
-  const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a))
+  const worst = worstVerdict(verdicts)
   if (results.length === 1 && missing.length === 0)
     return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`
   const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : ''
@@ -168,9 +168,9 @@ function title(results: ImageResult[], missing: MissingLeg[] = []): string {
 
 /** `1 failed, 1 passed`, most serious first. */
 function tally(results: ImageResult[]): string {
-  const order: Verdict[] = ['fail', 'warn', 'accepted', 'pass', 'no-baseline']
-  return order
-    .map(v => [v, results.filter(r => r.verdict.verdict === v).length] as const)
+  return VERDICTS_BY_SEVERITY.map(
+    v => [v, results.filter(r => r.verdict.verdict === v).length] as const
+  )
     .filter(([, n]) => n > 0)
     .map(([v, n]) => `${n} ${VERDICT_WORDS[v]}`)
     .join(', ')

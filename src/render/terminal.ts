@@ -1,12 +1,13 @@
 // The CLI's readable report: layers table, largest files, waste, hints. Pure: report in,
 // text out (no colours; terminals and CI logs both read it).
 
-import type { Hint, LayerSummary, PathSize, Report } from '../analysis/report.js'
+import type { Hint, Report } from '../analysis/report.js'
 import type { Comparison, LayerDiff } from '../diff/compare.js'
 import { formatBytes, formatDelta, formatPercent } from '../units.js'
 import { unsafeChars } from '../unsafe.js'
-import type { ImageResult } from './model.js'
 import { CHANGED_PATHS, explainedPlain, versionPlain } from './sections/changed.js'
+import type { LayerSummary, PathSize } from '../model.js'
+import type { ImageResult } from '../diff/result.js'
 
 const INSTRUCTION_WIDTH = 70
 

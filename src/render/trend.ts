@@ -1,9 +1,8 @@
+import type { TrendPoint } from '../model.js'
 // The size trend as a mermaid `xychart-beta` block (GitHub renders mermaid fences in
 // comments and job summaries). Everything inside the fence is built from validated
 // tokens: hex shas, numbers and fixed words. An image name never goes in, because a fence
 // cannot be escaped: a line of backticks in a name would close it.
-
-import type { TrendPoint } from './model.js'
 
 /** Fewer stored points than this draw no chart: one point and the PR is the headline. */
 export const MIN_TREND_POINTS = 2

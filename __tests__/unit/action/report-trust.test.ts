@@ -2,41 +2,27 @@
 // that measured it is unverified. The PR's files come from the fake GitHub API (validated
 // against @octokit/openapi), listed over pages as GitHub lists them.
 
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   changesMeasurement,
   declaredResults,
   unverifiedNotice,
   untrustedBecause
 } from '../../../src/action/report-trust.js'
-import type { Octokit } from '../../../src/github/client.js'
 import type { ImageSpec } from '../../../src/inputs.js'
-import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
 import { makeReport } from '../../support/reports.js'
-import { fastClient, OWNER, REPO, startGitHub } from '../github/setup.js'
+import { OWNER, REPO } from '../github/setup.js'
+import { useFakeGitHub } from '../../support/use-fake-github.js'
 
-let gh: FakeGitHub
-let repo: RepoModel
-let octokit: Octokit
+const hub = useFakeGitHub()
 
-beforeEach(async () => {
-  gh = await startGitHub()
-  repo = gh.repo(OWNER, REPO)
-  octokit = fastClient(gh)
-})
-
-afterEach(async () => {
-  gh.assertNoValidationErrors()
-  await gh.close()
-})
-
-const t = () => ({ octokit, owner: OWNER, repo: REPO })
+const t = () => ({ octokit: hub.octokit, owner: OWNER, repo: REPO })
 
 /** A fork PR whose head commit writes `files` on top of main. */
 function prChanging(files: Record<string, string>) {
-  const base = repo.addCommit({ branch: 'main', files: { Dockerfile: 'FROM scratch\n' } })
-  const head = repo.addCommit({ parents: [base], files })
-  return repo.addPullRequest({ headRepo: 'forker/app', baseSha: base, headSha: head })
+  const base = hub.repo.addCommit({ branch: 'main', files: { Dockerfile: 'FROM scratch\n' } })
+  const head = hub.repo.addCommit({ parents: [base], files })
+  return hub.repo.addPullRequest({ headRepo: 'forker/app', baseSha: base, headSha: head })
 }
 
 describe('changesMeasurement', () => {
@@ -56,7 +42,7 @@ describe('untrustedBecause', () => {
   it('names the workflow a PR changes', async () => {
     const pr = prChanging({ Dockerfile: 'FROM busybox\n', '.github/workflows/m.yml': 'on: x\n' })
     expect(await untrustedBecause(t(), pr.number)).toEqual(['.github/workflows/m.yml'])
-    expect(gh.requests.map(r => r.operationId)).toEqual(['pulls/list-files'])
+    expect(hub.gh.requests.map(r => r.operationId)).toEqual(['pulls/list-files'])
   })
 
   it('trusts a PR that changes only its code', async () => {
@@ -69,7 +55,7 @@ describe('untrustedBecause', () => {
     for (let i = 0; i < 250; i++) files[`a/f${String(i).padStart(3, '0')}`] = String(i)
     const pr = prChanging(files)
     expect(await untrustedBecause(t(), pr.number)).toEqual(['.github/image-size-guard.yml'])
-    expect(gh.requests.length).toBe(3)
+    expect(hub.gh.requests.length).toBe(3)
   })
 })
 

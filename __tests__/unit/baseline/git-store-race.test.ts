@@ -2,29 +2,18 @@
 // is not a fast-forward exactly like GitHub (422 "Update is not a fast forward"). Every one
 // of them must end with its baseline stored and in the index: none lost.
 
-import { afterEach, beforeEach, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { GitBaselineStore, type GitStoreOptions } from '../../../src/baseline/git-store.js'
 import { toBaseline, type Baseline } from '../../../src/baseline/schema.js'
 import { parseIndex } from '../../../src/baseline/store.js'
-import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
 import { makeReport } from '../../support/reports.js'
-import { fakeSha, fastClient, OWNER, REPO, startGitHub } from '../github/setup.js'
+import { fakeSha, fastClient, OWNER, REPO } from '../github/setup.js'
+import { useFakeGitHub } from '../../support/use-fake-github.js'
 
 const BRANCH = 'image-size-guard-data'
 const WRITERS = 20
 
-let gh: FakeGitHub
-let repo: RepoModel
-
-beforeEach(async () => {
-  gh = await startGitHub()
-  repo = gh.repo(OWNER, REPO)
-})
-
-afterEach(async () => {
-  gh.assertNoValidationErrors()
-  await gh.close()
-})
+const hub = useFakeGitHub()
 
 function baseline(n: number, round: number): Baseline {
   return toBaseline(makeReport([{ createdBy: 'RUN make', bytes: 1000 * n }]), {
@@ -42,7 +31,7 @@ async function race(round: number, opts: Partial<GitStoreOptions>) {
   const outcomes = await Promise.allSettled(
     baselines.map(b =>
       new GitBaselineStore({
-        octokit: fastClient(gh),
+        octokit: fastClient(hub.gh),
         owner: OWNER,
         repo: REPO,
         branch: BRANCH,
@@ -53,14 +42,14 @@ async function race(round: number, opts: Partial<GitStoreOptions>) {
       }).put(b)
     )
   )
-  const text = repo.readFile(BRANCH, 'index.json') ?? ''
+  const text = hub.repo.readFile(BRANCH, 'index.json') ?? ''
   const index = parseIndex(text, 'index.json')
   const stored = baselines.filter(
     b =>
-      repo.readFile(BRANCH, `baselines/${b.name}/linux-amd64/${b.sha}.json`) !== undefined &&
+      hub.repo.readFile(BRANCH, `baselines/${b.name}/linux-amd64/${b.sha}.json`) !== undefined &&
       index.images[`${b.name}/linux-amd64`]?.entries.some(e => e.sha === b.sha)
   ).length
-  const lost = gh
+  const lost = hub.gh
     .requestsTo('PATCH', `/repos/${OWNER}/${REPO}/git/refs`)
     .filter(r => r.status === 422)
   return {
@@ -72,12 +61,12 @@ async function race(round: number, opts: Partial<GitStoreOptions>) {
 
 it(`${WRITERS} recorders started at once all store their baseline`, async () => {
   // The branch exists first, as it does after the first push of a repository.
-  await new GitBaselineStore({ octokit: fastClient(gh), owner: OWNER, repo: REPO }).put(
+  await new GitBaselineStore({ octokit: fastClient(hub.gh), owner: OWNER, repo: REPO }).put(
     baseline(0, 0)
   )
-  gh.clearRecords()
+  hub.gh.clearRecords()
   const before = await race(1, { maxAttempts: 5, maxBackoffMs: Infinity })
-  gh.clearRecords()
+  hub.gh.clearRecords()
   const now = await race(2, {})
   process.stdout.write(
     `git-store race: ${WRITERS} writers at once — 5 attempts, uncapped backoff (v1): ${before.stored}/${WRITERS} stored ` +

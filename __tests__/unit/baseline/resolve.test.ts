@@ -9,7 +9,7 @@ import {
   type ResolveDeps
 } from '../../../src/baseline/resolve.js'
 import { toBaseline } from '../../../src/baseline/schema.js'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
 import { makeReport } from '../../support/reports.js'
 import { fastClient, memoryLog, OWNER, REPO, startGitHub, type MemoryLog } from '../github/setup.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { analyzeImage } from '../../../src/analysis/analyze.js'
 import type { Report } from '../../../src/analysis/report.js'
-import { BOUNDS, REPORT_SCHEMA } from '../../../src/baseline/report-schema.js'
+import { REPORT_SCHEMA } from '../../../src/baseline/report-schema.js'
 import {
   BaselineFormatError,
   baselinePath,
@@ -17,6 +17,7 @@ import {
 } from '../../../src/baseline/schema.js'
 import { image, layer } from '../../support/layers.js'
 import { hint, makeReport } from '../../support/reports.js'
+import { BOUNDS } from '../../../src/model.js'
 
 const SHA = 'a'.repeat(40)
 const META = { name: 'shop-api', platform: 'linux/amd64', sha: SHA, branch: 'main' }

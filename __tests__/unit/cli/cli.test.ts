@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { main, type CliIo } from '../../../src/cli/main.js'
+import type { CliIo } from '../../../src/cli/io.js'
+import { main } from '../../../src/cli/main.js'
 import { buildImage, writeLegacyArchive, writeTemp } from '../../support/image-fixtures.js'
 
 function io(): CliIo & { out: string; err: string } {
@@ -73,7 +74,10 @@ describe('usage', () => {
   })
 
   it.each([
-    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [
+      ['--frobnicate'],
+      /^image-size-guard: unknown option --frobnicate \(a path that starts with - goes after --\)\. Run image-size-guard --help for usage\.$/m
+    ],
     [['analyze'], /analyze takes exactly one <source>/],
     [['explode'], /unknown command "explode"/],
     [[], /no command given/],

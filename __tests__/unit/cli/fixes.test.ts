@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { main, type CliIo } from '../../../src/cli/main.js'
+import type { CliIo } from '../../../src/cli/io.js'
+import { main } from '../../../src/cli/main.js'
 import { buildImage, writeLegacyArchive, writeTemp } from '../../support/image-fixtures.js'
 import { sarifValidator } from '../../support/sarif-schema.js'
 

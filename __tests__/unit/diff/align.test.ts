@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import type { LayerSummary } from '../../../src/analysis/report.js'
 import { alignLayers, alignmentKey } from '../../../src/diff/align.js'
+import type { LayerSummary } from '../../../src/model.js'
 
 function L(createdBy: string, diffId = createdBy): LayerSummary {
   return {

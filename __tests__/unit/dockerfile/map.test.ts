@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { mapHistory } from '../../../src/analysis/history.js'
-import type { HistoryEntry } from '../../../src/analysis/report.js'
 import {
   baseLayerCount,
   mapDockerfileToHistory,
   matchForLayer,
   type DockerfileMap
 } from '../../../src/dockerfile/index.js'
+import type { HistoryEntry } from '../../../src/model.js'
 
 /** Raw `created_by` rows → normalised history; rows that make a layer are guessed like a builder. */
 function history(rows: string[]): HistoryEntry[] {

@@ -16,7 +16,7 @@ import {
   writeMeasureArtifact,
   type MeasureInput
 } from '../../../src/github/artifact.js'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
 import { makeReport } from '../../support/reports.js'
 import { fastClient, OWNER, REPO, rejection, startGitHub } from './setup.js'

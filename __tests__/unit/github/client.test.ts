@@ -4,7 +4,7 @@ import {
   createClient,
   explainApiError,
   GitHubApiError
-} from '../../../src/github/client.js'
+} from '../../../src/github-api.js'
 import { VERSION } from '../../../src/version.js'
 import { faults, type FakeGitHub } from '../../support/fake-github.js'
 import { fastClient, memoryLog, OWNER, REPO, rejection, startGitHub } from './setup.js'

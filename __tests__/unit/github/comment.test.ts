@@ -10,7 +10,7 @@ import {
   type CommentState,
   type UpsertCommentOptions
 } from '../../../src/github/comment.js'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import { ACTIONS_BOT, type FakeGitHub, type RepoModel } from '../../support/fake-github.js'
 import { fastClient, inFlight, memoryLog, OWNER, REPO, rejection, startGitHub } from './setup.js'
 

@@ -1,33 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import type { Octokit } from '../../../src/github/client.js'
+import { describe, expect, it } from '@jest/globals'
 import { isReadOnlyToken, labelEvents, permissionOf } from '../../../src/github/permissions.js'
 import { acceptedBy, getPullRequest } from '../../../src/github/pull-request.js'
-import type { FakeGitHub, RepoModel } from '../../support/fake-github.js'
-import { fastClient, OWNER, REPO, startGitHub } from './setup.js'
+import { OWNER, REPO } from './setup.js'
+import { useFakeGitHub } from '../../support/use-fake-github.js'
 
-let gh: FakeGitHub
-let repo: RepoModel
-let octokit: Octokit
-
-beforeEach(async () => {
-  gh = await startGitHub()
-  repo = gh.repo(OWNER, REPO)
-  octokit = fastClient(gh)
-})
-
-afterEach(async () => {
-  gh.assertNoValidationErrors()
-  await gh.close()
-})
+const hub = useFakeGitHub()
 
 const LABEL = 'image-size-accepted'
 
 describe('labelEvents', () => {
   it('reads every page and maps events for findAcceptance', async () => {
-    const { number } = repo.addPullRequest()
-    for (let i = 0; i < 120; i++) repo.addLabelEvent(number, { label: `l${i % 3}`, actor: 'bob' })
-    repo.addLabelEvent(number, { label: LABEL, actor: 'alice' })
-    const events = await labelEvents(octokit, OWNER, REPO, number)
+    const { number } = hub.repo.addPullRequest()
+    for (let i = 0; i < 120; i++)
+      hub.repo.addLabelEvent(number, { label: `l${i % 3}`, actor: 'bob' })
+    hub.repo.addLabelEvent(number, { label: LABEL, actor: 'alice' })
+    const events = await labelEvents(hub.octokit, OWNER, REPO, number)
     expect(events).toHaveLength(121)
     expect(events.at(-1)).toEqual({ event: 'labeled', label: LABEL, actor: 'alice' })
   })
@@ -35,58 +22,60 @@ describe('labelEvents', () => {
 
 describe('permissionOf', () => {
   it('reads roles, caches them, and treats an unknown user as none', async () => {
-    repo.setPermission('alice', 'maintain')
-    repo.setPermission('tri', 'triage')
-    const of = permissionOf(octokit, OWNER, REPO)
+    hub.repo.setPermission('alice', 'maintain')
+    hub.repo.setPermission('tri', 'triage')
+    const of = permissionOf(hub.octokit, OWNER, REPO)
     expect(await of('alice')).toBe('maintain')
     expect(await of('alice')).toBe('maintain')
     expect(await of('tri')).toBe('triage')
     expect(await of('stranger')).toBe('none')
-    expect(gh.requestsTo('GET', `/repos/${OWNER}/${REPO}/collaborators/alice`)).toHaveLength(1)
-    gh.failNext({ path: `/repos/${OWNER}/${REPO}/collaborators/ghost`, status: 404 })
+    expect(hub.gh.requestsTo('GET', `/repos/${OWNER}/${REPO}/collaborators/alice`)).toHaveLength(1)
+    hub.gh.failNext({ path: `/repos/${OWNER}/${REPO}/collaborators/ghost`, status: 404 })
     expect(await of('ghost')).toBe('none')
   })
 })
 
 describe('acceptedBy', () => {
   it('accepts the label from someone with write access', async () => {
-    const { number } = repo.addPullRequest({ user: 'author' })
-    repo.setPermission('maintainer', 'write')
-    repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer' })
-    expect(await acceptedBy(octokit, { owner: OWNER, repo: REPO, number, label: LABEL })).toBe(
+    const { number } = hub.repo.addPullRequest({ user: 'author' })
+    hub.repo.setPermission('maintainer', 'write')
+    hub.repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer' })
+    expect(await acceptedBy(hub.octokit, { owner: OWNER, repo: REPO, number, label: LABEL })).toBe(
       'maintainer'
     )
   })
 
   it('ignores a label the author added without write access', async () => {
-    const { number } = repo.addPullRequest({ user: 'author' })
-    repo.addLabelEvent(number, { label: LABEL, actor: 'author' })
+    const { number } = hub.repo.addPullRequest({ user: 'author' })
+    hub.repo.addLabelEvent(number, { label: LABEL, actor: 'author' })
     expect(
-      await acceptedBy(octokit, { owner: OWNER, repo: REPO, number, label: LABEL })
+      await acceptedBy(hub.octokit, { owner: OWNER, repo: REPO, number, label: LABEL })
     ).toBeUndefined()
   })
 
   it('forgets an acceptance once the label was removed', async () => {
-    const { number } = repo.addPullRequest()
-    repo.setPermission('maintainer', 'admin')
-    repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer' })
-    repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer', event: 'unlabeled' })
+    const { number } = hub.repo.addPullRequest()
+    hub.repo.setPermission('maintainer', 'admin')
+    hub.repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer' })
+    hub.repo.addLabelEvent(number, { label: LABEL, actor: 'maintainer', event: 'unlabeled' })
     expect(
-      await acceptedBy(octokit, { owner: OWNER, repo: REPO, number, label: LABEL })
+      await acceptedBy(hub.octokit, { owner: OWNER, repo: REPO, number, label: LABEL })
     ).toBeUndefined()
     // Without the label, no events are even read.
-    expect(gh.requestsTo('GET', `/repos/${OWNER}/${REPO}/issues/${number}/events`)).toHaveLength(0)
+    expect(
+      hub.gh.requestsTo('GET', `/repos/${OWNER}/${REPO}/issues/${number}/events`)
+    ).toHaveLength(0)
   })
 })
 
 describe('getPullRequest', () => {
   it('returns what the action needs', async () => {
-    const seeded = repo.addPullRequest({
+    const seeded = hub.repo.addPullRequest({
       user: 'alice',
       labels: ['a', 'b'],
       headRepo: 'forker/app'
     })
-    const pr = await getPullRequest(octokit, OWNER, REPO, seeded.number)
+    const pr = await getPullRequest(hub.octokit, OWNER, REPO, seeded.number)
     expect(pr).toEqual({
       number: seeded.number,
       headSha: seeded.headSha,

@@ -1,16 +1,12 @@
 // syncSuggestions against the fake GitHub, whose pulls/{n}/files patches are git's own and
 // whose review comments are refused (422) off the diff, as GitHub does.
 
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { planSuggestions, syncSuggestions, type Suggestion } from '../../../src/github/review.js'
-import {
-  pullFiles,
-  reviewCommentsOf,
-  type FakeGitHub,
-  type RepoModel
-} from '../../support/fake-github.js'
+import { pullFiles, reviewCommentsOf } from '../../support/fake-github.js'
 import { hint } from '../../support/reports.js'
-import { fastClient, OWNER, REPO, startGitHub } from './setup.js'
+import { fastClient, OWNER, REPO } from './setup.js'
+import { useFakeGitHub } from '../../support/use-fake-github.js'
 
 const labels = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `LABEL n${from + i}=x`)
 const OLD = [
@@ -21,24 +17,13 @@ const OLD = [
   ''
 ].join('\n')
 
-let gh: FakeGitHub
-let repo: RepoModel
-
-beforeEach(async () => {
-  gh = await startGitHub()
-  repo = gh.repo(OWNER, REPO)
-})
-
-afterEach(async () => {
-  gh.assertNoValidationErrors()
-  await gh.close()
-})
+const hub = useFakeGitHub()
 
 /** A PR changing app/Dockerfile from `before` (on main) to `after`. */
 function pullRequest(before: string, after: string) {
-  const baseSha = repo.addCommit({ branch: 'main', files: { 'app/Dockerfile': before } })
-  const headSha = repo.addCommit({ parents: [baseSha], files: { 'app/Dockerfile': after } })
-  return repo.addPullRequest({ baseSha, headSha })
+  const baseSha = hub.repo.addCommit({ branch: 'main', files: { 'app/Dockerfile': before } })
+  const headSha = hub.repo.addCommit({ parents: [baseSha], files: { 'app/Dockerfile': after } })
+  return hub.repo.addPullRequest({ baseSha, headSha })
 }
 
 function suggestionsFor(text: string, ids: [string, number][]): Suggestion[] {
@@ -58,7 +43,7 @@ function suggestionsFor(text: string, ids: [string, number][]): Suggestion[] {
 }
 
 async function sync(pr: { number: number; headSha: string }, suggestions: Suggestion[]) {
-  return syncSuggestions(fastClient(gh), {
+  return syncSuggestions(fastClient(hub.gh), {
     owner: OWNER,
     repo: REPO,
     pullNumber: pr.number,
@@ -67,7 +52,7 @@ async function sync(pr: { number: number; headSha: string }, suggestions: Sugges
   })
 }
 
-const statuses = () => gh.requests.map(r => r.status)
+const statuses = () => hub.gh.requests.map(r => r.status)
 
 describe('syncSuggestions', () => {
   it('posts on the touched line, once, updates, then deletes when resolved', async () => {
@@ -75,25 +60,25 @@ describe('syncSuggestions', () => {
     const pr = pullRequest(OLD, after)
     const s = suggestionsFor(after, [['pip-cache', 14]])
     expect(await sync(pr, s)).toEqual({ created: 1, updated: 0, deleted: 0, outsideDiff: 0 })
-    const [c] = reviewCommentsOf(repo)
+    const [c] = reviewCommentsOf(hub.repo)
     expect(c).toMatchObject({ path: 'app/Dockerfile', line: 14, startLine: null, side: 'RIGHT' })
     expect(c.commitId).toBe(pr.headSha)
     expect(c.body).toContain('```suggestion\nRUN pip install --no-cache-dir flask gunicorn\n```')
 
     // Again: nothing new, nothing written.
-    gh.clearRecords()
+    hub.gh.clearRecords()
     expect(await sync(pr, s)).toEqual({ created: 0, updated: 0, deleted: 0, outsideDiff: 0 })
-    expect(gh.requests.filter(r => r.method !== 'GET')).toEqual([])
-    expect(reviewCommentsOf(repo)).toHaveLength(1)
+    expect(hub.gh.requests.filter(r => r.method !== 'GET')).toEqual([])
+    expect(reviewCommentsOf(hub.repo)).toHaveLength(1)
 
     // The text changed (another size): updated in place.
     const bigger = s.map(x => ({ ...x, body: x.body.replace('3.00 MB', '4.00 MB') }))
     expect(await sync(pr, bigger)).toMatchObject({ created: 0, updated: 1 })
-    expect(reviewCommentsOf(repo)[0].body).toContain('4.00 MB')
+    expect(reviewCommentsOf(hub.repo)[0].body).toContain('4.00 MB')
 
     // The hint is gone: the suggestion is deleted.
     expect(await sync(pr, [])).toMatchObject({ deleted: 1 })
-    expect(reviewCommentsOf(repo)).toEqual([])
+    expect(reviewCommentsOf(hub.repo)).toEqual([])
     expect(statuses()).not.toContain(422)
   })
 
@@ -106,13 +91,13 @@ describe('syncSuggestions', () => {
     expect(await sync(pr, suggestionsFor(after, [['apt-lists', 14]]))).toMatchObject({
       created: 1
     })
-    expect(reviewCommentsOf(repo)[0]).toMatchObject({ line: 15, startLine: 14 })
+    expect(reviewCommentsOf(hub.repo)[0]).toMatchObject({ line: 15, startLine: 14 })
   })
 
   it('nothing, and no 422, when the instruction is not in the diff', async () => {
     const after = OLD.replace('LABEL n23=x', 'LABEL n23=changed')
     const pr = pullRequest(OLD, after)
-    const [file] = pullFiles(repo, repo.issue(pr.number)!)
+    const [file] = pullFiles(hub.repo, hub.repo.issue(pr.number)!)
     expect(file).toMatchObject({ filename: 'app/Dockerfile', additions: 1, deletions: 1 })
     expect(file.patch).toMatch(/^@@ -23,4 \+23,4 @@/)
     expect(await sync(pr, suggestionsFor(after, [['pip-cache', 14]]))).toEqual({
@@ -121,8 +106,8 @@ describe('syncSuggestions', () => {
       deleted: 0,
       outsideDiff: 1
     })
-    expect(reviewCommentsOf(repo)).toEqual([])
-    expect(gh.requestsTo('POST')).toEqual([])
+    expect(reviewCommentsOf(hub.repo)).toEqual([])
+    expect(hub.gh.requestsTo('POST')).toEqual([])
     expect(statuses()).not.toContain(422)
   })
 
@@ -142,8 +127,8 @@ describe('syncSuggestions', () => {
     const s = suggestionsFor(after, [['pip-cache', 14]])
     await sync(pr, s)
     // Someone else posts a comment with our marker: a person, not us.
-    gh.addToken('ghp_alice', { login: 'alice', type: 'User' })
-    await fastClient(gh, 'ghp_alice').rest.pulls.createReviewComment({
+    hub.gh.addToken('ghp_alice', { login: 'alice', type: 'User' })
+    await fastClient(hub.gh, 'ghp_alice').rest.pulls.createReviewComment({
       owner: OWNER,
       repo: REPO,
       pull_number: pr.number,
@@ -154,14 +139,17 @@ describe('syncSuggestions', () => {
       body: s[0].body
     })
     expect(await sync(pr, [])).toMatchObject({ deleted: 1 })
-    expect(reviewCommentsOf(repo).map(c => c.user.login)).toEqual(['alice'])
+    expect(reviewCommentsOf(hub.repo).map(c => c.user.login)).toEqual(['alice'])
   })
 
   it('without pull-requests: write, fails naming the permission', async () => {
     const after = OLD.replace('RUN pip install flask', 'RUN pip install flask gunicorn')
     const pr = pullRequest(OLD, after)
-    gh.addToken('ghs_ro', { login: 'github-actions[bot]', permissions: { pullRequests: 'read' } })
-    const call = syncSuggestions(fastClient(gh, 'ghs_ro'), {
+    hub.gh.addToken('ghs_ro', {
+      login: 'github-actions[bot]',
+      permissions: { pullRequests: 'read' }
+    })
+    const call = syncSuggestions(fastClient(hub.gh, 'ghs_ro'), {
       owner: OWNER,
       repo: REPO,
       pullNumber: pr.number,
@@ -169,12 +157,12 @@ describe('syncSuggestions', () => {
       suggestions: suggestionsFor(after, [['pip-cache', 14]])
     })
     await expect(call).rejects.toThrow(/posting a suggestion.*pull-requests: write/s)
-    expect(reviewCommentsOf(repo)).toEqual([])
+    expect(reviewCommentsOf(hub.repo)).toEqual([])
   })
 
   it('the fake takes a review with comments all or nothing', async () => {
     const pr = pullRequest(OLD, OLD.replace('LABEL n23=x', 'LABEL n23=changed'))
-    const octokit = fastClient(gh)
+    const octokit = fastClient(hub.gh)
     const review = (line: number) =>
       octokit.rest.pulls.createReview({
         owner: OWNER,
@@ -188,10 +176,10 @@ describe('syncSuggestions', () => {
         ]
       })
     await expect(review(14)).rejects.toMatchObject({ status: 422 })
-    expect(reviewCommentsOf(repo)).toEqual([])
+    expect(reviewCommentsOf(hub.repo)).toEqual([])
     const { data } = await review(25)
     expect(data.state).toBe('COMMENTED')
-    expect(reviewCommentsOf(repo).map(c => [c.line, c.reviewId])).toEqual([
+    expect(reviewCommentsOf(hub.repo).map(c => [c.line, c.reviewId])).toEqual([
       [26, data.id],
       [25, data.id]
     ])
@@ -201,12 +189,12 @@ describe('syncSuggestions', () => {
       pull_number: pr.number
     })
     expect(listed.map(r => r.id)).toEqual([data.id])
-    gh.clearRecords()
+    hub.gh.clearRecords()
   })
 
   it('the fake refuses a comment off the diff like GitHub (422)', async () => {
     const pr = pullRequest(OLD, OLD.replace('LABEL n23=x', 'LABEL n23=changed'))
-    const e = await fastClient(gh)
+    const e = await fastClient(hub.gh)
       .rest.pulls.createReviewComment({
         owner: OWNER,
         repo: REPO,
@@ -223,6 +211,6 @@ describe('syncSuggestions', () => {
       )
     expect(e?.status).toBe(422)
     expect(e?.message).toMatch(/line must be part of the diff/)
-    gh.clearRecords()
+    hub.gh.clearRecords()
   })
 })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import { defaultLeg, MAX_AGGREGATE_IMAGES, uniqueResults } from '../../../src/action/aggregate.js'
 import { ArtifactError, makeMeasurePayload, MEASURE_FILE } from '../../../src/github/artifact.js'
-import type { Octokit } from '../../../src/github/client.js'
+import type { Octokit } from '../../../src/github-api.js'
 import { openPullBaseShas } from '../../../src/github/open-pulls.js'
 import {
   fetchLegs,

@@ -1,38 +1,10 @@
-// Shared by the github/ and baseline/ tests: a fake GitHub with one repository, a client
-// pointed at it with tiny delays, and a log that remembers what it was told.
+// Shared by the github/ and baseline/ tests: the fake GitHub's setup (support/
+// use-fake-github.ts), a log that remembers what it was told, and waiting helpers.
 
-import {
-  createClient,
-  type ClientOptions,
-  type Log,
-  type Octokit
-} from '../../../src/github/client.js'
-import {
-  startFakeGitHub,
-  type FakeGitHub,
-  type RecordedRequest
-} from '../../support/fake-github.js'
+import type { FakeGitHub, RecordedRequest } from '../../support/fake-github.js'
+import type { Log } from '../../../src/model.js'
 
-export const OWNER = 'acme'
-export const REPO = 'app'
-
-export function startGitHub(): Promise<FakeGitHub> {
-  return startFakeGitHub({
-    repos: [{ owner: OWNER, repo: REPO }],
-    now: new Date('2025-03-01T00:00:00Z')
-  })
-}
-
-/** Retries and rate-limit waits in milliseconds instead of seconds; no write spacing. */
-export function fastClient(gh: FakeGitHub, token = gh.token, extra: ClientOptions = {}): Octokit {
-  return createClient(token, gh.url, {
-    retryDelayMs: 1,
-    rateLimitDelayMs: 1,
-    spaceWrites: false,
-    timeoutMs: 30_000, // a loaded 2-core machine validates big pages slowly; timeouts are tested apart
-    ...extra
-  })
-}
+export { fastClient, OWNER, REPO, startGitHub } from '../../support/use-fake-github.js'
 
 export interface MemoryLog extends Log {
   infos: string[]

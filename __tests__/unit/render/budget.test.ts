@@ -5,7 +5,6 @@ import {
   renderSummary,
   SUMMARY_MAX_BYTES
 } from '../../../src/render/markdown.js'
-import type { ImageResult } from '../../../src/render/model.js'
 import { CTX, hugeResult, MARKER } from '../../support/results.js'
 import { expectWellFormed, occurrences } from './check.js'
 import {
@@ -16,6 +15,7 @@ import {
   passResult,
   trendResult
 } from './fixtures.js'
+import type { ImageResult } from '../../../src/diff/result.js'
 
 const NOTE =
   /> ✂️ <b>Trimmed to fit GitHub's comment limit:<\/b> .*\. The full report is in the job summary and the report file\./

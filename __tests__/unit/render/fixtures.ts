@@ -1,9 +1,9 @@
 // The scenarios the renderer tests share: one ImageResult per verdict and per shape.
 
 import type { Report } from '../../../src/analysis/report.js'
-import type { ImageResult } from '../../../src/render/model.js'
 import { hint, type LayerSpec, makeReport } from '../../support/reports.js'
 import { imageResult, MB, trendPoints } from '../../support/results.js'
+import type { ImageResult } from '../../../src/diff/result.js'
 
 const BASE: LayerSpec[] = [
   {

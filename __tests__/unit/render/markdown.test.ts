@@ -5,7 +5,6 @@ import {
   renderMarkdownReport,
   renderSummary
 } from '../../../src/render/markdown.js'
-import type { ImageResult } from '../../../src/render/model.js'
 import { CTX, MARKER } from '../../support/results.js'
 import { decode, expectWellFormed, occurrences, outsideCode } from './check.js'
 import {
@@ -20,6 +19,7 @@ import {
   trendResult,
   warnResult
 } from './fixtures.js'
+import type { ImageResult } from '../../../src/diff/result.js'
 
 const OPTS = { maxLength: COMMENT_MAX }
 

@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from '@jest/globals'
 import { COMMENT_MAX, renderComment, renderSummary } from '../../../src/render/markdown.js'
-import type { ImageResult } from '../../../src/render/model.js'
 import { renderTerminal } from '../../../src/render/terminal.js'
 import { CTX } from '../../support/results.js'
 import { passResult } from './fixtures.js'
+import type { ImageResult } from '../../../src/diff/result.js'
 
 function onContainerdStore(): ImageResult {
   const r = passResult()

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import type { Compression, ElfInfo, LayerEntry, LayerRead } from '../types.js'
+import type { ElfInfo, LayerEntry, LayerRead } from '../types.js'
 import { createDecompressor } from './decompress.js'
 import { toLayerEntry } from './entry.js'
 import { explainDecompressError, explainTarError, layerLabel, oneLine, position } from './errors.js'
@@ -25,6 +25,7 @@ import {
   type ChunkSink
 } from './streams.js'
 import { TarError, TarParser, type TarBody, type TarHeader } from './tar.js'
+import type { Compression } from '../../model.js'
 
 export const DEFAULT_MAX_ENTRIES = 5_000_000
 export const DEFAULT_MAX_PATH_LENGTH = 4096

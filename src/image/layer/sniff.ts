@@ -1,7 +1,6 @@
+import type { Compression } from '../../model.js'
 // Tells what a blob is from its first bytes. Media types and file names lie (Docker 25 names
 // uncompressed layers like blobs, eStargz says +gzip), magic bytes do not.
-
-import type { Compression } from '../types.js'
 
 /** Bytes needed to recognise a tar: one header block (the `ustar` magic sits at 257). */
 export const SNIFF_BYTES = 512

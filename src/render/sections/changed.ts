@@ -6,8 +6,8 @@
 import type { ContentPathChange, Lead, Leads, PackageChange } from '../../diff/content.js'
 import { formatBytes, formatDelta, formatPercent } from '../../units.js'
 import { code, text } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import { count, DASH, details, PATH_MAX, sizeOrDash, table } from './format.js'
+import type { ImageResult } from '../../diff/result.js'
 
 /** Directory and file rows shown before the rest is collapsed. */
 export const CHANGED_PATHS = 6

@@ -3,8 +3,8 @@
 // would be noise (compressed-size-action#16, "I subconsciously ignore the bot's comments").
 
 import { code, link } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import { type Env } from './format.js'
+import type { ImageResult } from '../../diff/result.js'
 
 export function footer(results: ImageResult[], env: Env): string {
   const lines = [

@@ -36,15 +36,6 @@ export const VERDICT_WORDS: Record<Verdict, string> = {
   'no-baseline': 'no baseline yet'
 }
 
-/** Least to most serious: the order the budget spares images in, and the overall icon. */
-export const VERDICT_RANK: Record<Verdict, number> = {
-  'no-baseline': 0,
-  pass: 1,
-  accepted: 2,
-  warn: 3,
-  fail: 4
-}
-
 /** Instructions are shortened to this many characters in tables. */
 export const INSTRUCTION_MAX = 60
 /** Paths in tables and hint lines. */

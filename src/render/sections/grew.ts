@@ -4,7 +4,6 @@
 import type { LayerDiff, PathChange } from '../../diff/compare.js'
 import { formatDelta } from '../../units.js'
 import { code } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import {
   count,
   DASH,
@@ -16,6 +15,7 @@ import {
   sizeOrDash,
   table
 } from './format.js'
+import type { ImageResult } from '../../diff/result.js'
 
 export const GREW_LAYERS = 10
 export const GREW_PATHS = 10

@@ -6,8 +6,9 @@ import type { Comparison } from '../../diff/compare.js'
 import { VERDICT_ICONS } from '../../diff/verdict.js'
 import { formatBytes, formatDelta, formatPercent } from '../../units.js'
 import { code, shortSha, text } from '../escape.js'
-import type { BaselineInfo, ImageResult } from '../model.js'
 import { change, duration, type Env, plural } from './format.js'
+import type { BaselineInfo } from '../../model.js'
+import type { ImageResult } from '../../diff/result.js'
 
 /** `**<code>app</code>** <sub>linux/amd64</sub>` */
 export function imageName(r: ImageResult): string {

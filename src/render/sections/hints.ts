@@ -5,7 +5,6 @@
 import type { Hint, Severity } from '../../analysis/report.js'
 import { formatBytes } from '../../units.js'
 import { code, inline, link } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import {
   count,
   type Cuts,
@@ -16,6 +15,7 @@ import {
   PATH_MAX,
   plural
 } from './format.js'
+import type { ImageResult } from '../../diff/result.js'
 
 /** Hints kept when the budget shortens the list, and paths shown per hint. */
 export const COMPACT_HINTS = 10

@@ -2,9 +2,9 @@
 // (a chart is the least important part of the comment: the budget drops it early).
 
 import { code } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import { trendChart } from '../trend.js'
 import { details, plural } from './format.js'
+import type { ImageResult } from '../../diff/result.js'
 
 export function trendSection(r: ImageResult): string {
   const points = r.trend ?? []

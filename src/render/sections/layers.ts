@@ -7,11 +7,9 @@
 // `title` attribute: whether GitHub's sanitiser keeps `title` on `<code>`/`<span>` cannot be
 // checked offline, and a list always renders (and the budget can drop it first).
 
-import type { LayerSummary } from '../../analysis/report.js'
 import type { LayerDiff } from '../../diff/compare.js'
 import { formatBytes, formatDelta } from '../../units.js'
 import { code, link } from '../escape.js'
-import type { ImageResult } from '../model.js'
 import {
   count,
   type Cuts,
@@ -26,6 +24,8 @@ import {
   plural,
   table
 } from './format.js'
+import type { LayerSummary } from '../../model.js'
+import type { ImageResult } from '../../diff/result.js'
 
 /** Rows kept when the budget shortens a table. */
 export const COMPACT_CHANGED = 25

@@ -5,18 +5,10 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
-import { VERSION } from '../version.js'
+import { silentLog, type Log } from './model.js'
+import { VERSION } from './version.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
-
-/** Where adapters report progress; the action passes @actions/core's functions. */
-export interface Log {
-  info(message: string): void
-  warning(message: string): void
-  debug(message: string): void
-}
-
-export const silentLog: Log = { info: () => {}, warning: () => {}, debug: () => {} }
 
 export interface ClientOptions {
   /** A request that has not answered after this long fails (default 30 s). */

@@ -10,7 +10,7 @@ import {
   buildImage,
   resetBuilderDetection,
   withoutAnsi
-} from '../../../src/build/builder.js'
+} from '../../../src/builder/builder.js'
 
 describe('withoutAnsi', () => {
   it('drops colour codes and carriage returns, keeps the text', () => {

@@ -6,9 +6,20 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { BuildInfo } from '../analysis/report.js'
 import { execCommand, lastLines } from '../exec.js'
-import type { BuildSpec } from '../inputs.js'
+import type { BuildInfo } from '../model.js'
+
+/** What to build: the action's inputs `context`, `file`, `target`, `build-args`… */
+export interface BuildSpec {
+  context: string
+  file: string
+  target?: string
+  buildArgs: Record<string, string>
+  secrets: string[]
+  network?: string
+  cacheFrom: string[]
+  cacheTo: string[]
+}
 
 export type Builder = BuildInfo['builder']
 
