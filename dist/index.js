@@ -1224,7 +1224,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -1401,7 +1401,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -1411,7 +1411,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -2097,7 +2097,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2382,7 +2382,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -4141,7 +4141,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -4805,7 +4805,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5320,7 +5320,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -5745,7 +5745,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3555);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7449);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3555:
+/***/ 7449:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46898,13 +46898,6 @@ async function execCommand(cmd, args, opts = {}) {
         throw new Error(`could not run \`${cmd}\`: ${e.message}. Is it installed and on PATH?`);
     }
 }
-/** Runs a command that must succeed; the error names what was being done. */
-async function exec_execOrThrow(what, cmd, args, opts = {}) {
-    const r = await execCommand(cmd, args, opts);
-    if (r.code !== 0)
-        throw new Error(`${what} failed (exit ${r.code}): ${lastLines(r.stderr || r.stdout, 1)}`);
-    return r.stdout;
-}
 /** The last non-empty lines of a command's output, for error messages. */
 function lastLines(text, count) {
     const lines = text
@@ -46954,7 +46947,7 @@ function spawnStream(what, cmd, args, env) {
     return { stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
 }
 
-;// CONCATENATED MODULE: ./src/build/builder.ts
+;// CONCATENATED MODULE: ./src/builder/builder.ts
 // Builds an image from a Dockerfile with the best builder the machine has: `docker buildx
 // build --load` when buildx answers, else the client's built-in BuildKit (Docker < 23), else
 // the legacy builder. The image id comes from --iidfile, never from log text.
@@ -47108,335 +47101,6 @@ class UsageError extends Error {
 function inputLabel(name) {
     return name.startsWith('--') ? name : `input \`${name}\``;
 }
-
-;// CONCATENATED MODULE: ./src/analysis/report.ts
-// The versioned JSON report: the one data structure every later step (hints, baseline,
-// diff, render) reads. Documented field by field in docs/report-schema.md. Bump
-// SCHEMA_VERSION on any change that an older reader would misread.
-const SCHEMA_VERSION = 1;
-
-;// CONCATENATED MODULE: ./src/names.ts
-// What an image name and a platform may look like, checked wherever they enter: the inputs,
-// the images config and the measure artifact a fork uploads. They end up in status contexts,
-// file names on the data branch, log lines and markdown; a strict shape keeps every one of
-// those safe without relying on escaping alone. Imports nothing of ours.
-/** Letters, digits, `.`, `_`, `-`, segments joined by `/`; starts with a letter or digit. */
-const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*$';
-const MAX_NAME_LENGTH = 100;
-/** `os/arch[/variant]`, lower case, as the OCI image index spells them (`linux/arm/v7`). */
-const PLATFORM_PATTERN = '^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9.]+)?$';
-const MAX_PLATFORM_LENGTH = 64;
-/** Images per run (inputs, config) and results per measure artifact. */
-const MAX_IMAGES = 20;
-const NAME = new RegExp(NAME_PATTERN);
-const PLATFORM = new RegExp(PLATFORM_PATTERN);
-function isValidName(name) {
-    return name.length <= MAX_NAME_LENGTH && NAME.test(name);
-}
-function isValidPlatform(platform) {
-    return platform.length <= MAX_PLATFORM_LENGTH && PLATFORM.test(platform);
-}
-/** Shows a refused value safely inside an error message: JSON-quoted, bounded. */
-function quoted(value, max = 80) {
-    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
-    return JSON.stringify(cut);
-}
-/** Throws when `name` is not a valid image name; `where` names the input or file. */
-function checkName(name, where) {
-    if (isValidName(name))
-        return name;
-    throw new Error(`${where}: the image name ${quoted(name)} is not allowed; use letters, digits, ".", "_", "-" and "/" (at most ${MAX_NAME_LENGTH} characters, starting with a letter or digit), e.g. "api" or "services/api"`);
-}
-/** The platform choice that measures every platform of an image index (registry, archive). */
-const ALL_PLATFORMS = 'all';
-/** Like `checkPlatform`, but also takes `all` (every platform of the index): for inputs. */
-function checkPlatformChoice(platform, where) {
-    if (platform === ALL_PLATFORMS || isValidPlatform(platform))
-        return platform;
-    throw new Error(`${where}: the platform ${quoted(platform)} is neither "all" nor os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
-}
-/** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
-function checkPlatform(platform, where) {
-    if (isValidPlatform(platform))
-        return platform;
-    throw new Error(`${where}: the platform ${quoted(platform)} is not os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
-}
-
-;// CONCATENATED MODULE: ./src/baseline/report-schema.ts
-// JSON Schemas (draft-07) of the report, the stored baseline and the fork-safe measure
-// payload. TS consts rather than .json files so ncc bundles them. They guard untrusted input
-// (report artifacts uploaded by fork PRs, a data branch anyone with push access can edit):
-// every string and array is bounded, numbers are non-negative integers, enums are closed.
-// Unknown properties are dropped by the validator (`removeAdditional`), not rejected, so a
-// reader keeps working when a newer writer adds an optional field within the same version.
-
-
-/** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
-const BOUNDS = {
-    id: 256,
-    platform: 128,
-    path: 4096,
-    /** Instructions (`RUN …` with a heredoc), CMD entries, history comments. */
-    text: 65536,
-    title: 1024,
-    fix: 8192,
-    layers: 1000,
-    history: 5000,
-    topPaths: 100,
-    wasteItems: 1000,
-    otherPaths: 100,
-    hints: 500,
-    hintPaths: 200,
-    packages: 1000,
-    configList: 1000,
-    /** Results in a measure artifact: as many as one run may measure. */
-    results: MAX_IMAGES,
-    indexPackages: 5000,
-    indexGroups: 500,
-    indexDirs: 5000,
-    indexFiles: 1000,
-    indexWarnings: 100
-};
-const str = (maxLength, extra = {}) => ({
-    type: 'string',
-    maxLength,
-    ...extra
-});
-const uint = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
-const bool = { type: 'boolean' };
-const list = (items, maxItems) => ({ type: 'array', items, maxItems });
-const obj = (properties, required) => ({
-    type: 'object',
-    properties,
-    required,
-    additionalProperties: false
-});
-const SHA_PATTERN = '^[0-9a-f]{40}([0-9a-f]{24})?$';
-const pathSize = obj({ path: str(BOUNDS.path), bytes: uint, files: uint }, ['path', 'bytes']);
-const historyEntry = obj({
-    createdBy: str(BOUNDS.text),
-    emptyLayer: bool,
-    layerIndex: uint,
-    created: str(64),
-    comment: str(BOUNDS.text)
-}, ['createdBy', 'emptyLayer']);
-const layerSummary = obj({
-    index: uint,
-    diffId: str(BOUNDS.id),
-    digest: str(BOUNDS.id),
-    historyIndex: uint,
-    createdBy: str(BOUNDS.text),
-    bytes: uint,
-    tarBytes: uint,
-    compressedBytes: uint,
-    compressedEstimated: bool,
-    compression: { type: 'string', enum: ['none', 'gzip', 'zstd'] },
-    files: uint,
-    entries: uint,
-    base: bool,
-    topFiles: list(pathSize, BOUNDS.topPaths),
-    topDirs: list(pathSize, BOUNDS.topPaths),
-    dockerfileLine: uint
-}, [
-    'index',
-    'diffId',
-    'createdBy',
-    'bytes',
-    'tarBytes',
-    'compression',
-    'files',
-    'entries',
-    'base',
-    'topFiles',
-    'topDirs'
-]);
-const wasteKind = {
-    type: 'string',
-    enum: ['deleted', 'overwritten', 'metadata-rewrite', 'duplicate']
-};
-const wasteItem = obj({
-    kind: wasteKind,
-    path: str(BOUNDS.path),
-    bytes: uint,
-    layer: uint,
-    hiddenBy: uint,
-    files: uint,
-    otherPaths: list(str(BOUNDS.path), BOUNDS.otherPaths)
-}, ['kind', 'path', 'bytes', 'layer', 'files']);
-const wasteSummary = obj({
-    reclaimableBytes: uint,
-    baseBytes: uint,
-    ownBytes: uint,
-    byKind: obj({ deleted: uint, overwritten: uint, 'metadata-rewrite': uint, duplicate: uint }, [
-        'deleted',
-        'overwritten',
-        'metadata-rewrite',
-        'duplicate'
-    ]),
-    items: list(wasteItem, BOUNDS.wasteItems),
-    itemCount: uint
-}, ['reclaimableBytes', 'baseBytes', 'ownBytes', 'byKind', 'items', 'itemCount']);
-const hint = obj({
-    id: str(BOUNDS.id),
-    severity: { type: 'string', enum: ['info', 'warning', 'error'] },
-    title: str(BOUNDS.title),
-    bytes: uint,
-    layer: uint,
-    layers: list(uint, BOUNDS.layers),
-    instruction: str(BOUNDS.text),
-    dockerfile: str(BOUNDS.path),
-    dockerfileLine: uint,
-    paths: list(pathSize, BOUNDS.hintPaths),
-    packages: list(pathSize, BOUNDS.packages),
-    fix: str(BOUNDS.fix),
-    new: bool
-}, ['id', 'severity', 'title', 'bytes', 'layers', 'paths', 'fix']);
-const buildInfo = obj({
-    durationMs: uint,
-    builder: { type: 'string', enum: ['buildx', 'buildkit', 'legacy'] },
-    dockerfile: str(BOUNDS.path),
-    context: str(BOUNDS.path),
-    target: str(BOUNDS.id)
-}, ['durationMs', 'builder', 'dockerfile', 'context']);
-const textList = list(str(BOUNDS.text), BOUNDS.configList);
-const imageSummary = obj({
-    reference: str(BOUNDS.path),
-    id: str(BOUNDS.id),
-    platform: str(BOUNDS.platform),
-    source: obj({
-        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir', 'registry'] },
-        layout: { type: 'string', enum: ['docker-legacy', 'docker-oci', 'oci'] },
-        path: str(BOUNDS.path)
-    }, ['kind', 'layout']),
-    config: obj({
-        user: str(BOUNDS.id),
-        entrypoint: textList,
-        cmd: textList,
-        workdir: str(BOUNDS.path),
-        envNames: list(str(BOUNDS.id), BOUNDS.configList),
-        exposedPorts: list(str(BOUNDS.id), BOUNDS.configList)
-    }, ['user', 'entrypoint', 'cmd', 'workdir', 'envNames', 'exposedPorts']),
-    totalBytes: uint,
-    tarBytes: uint,
-    compressedBytes: uint,
-    compressedEstimated: bool,
-    storedBytes: uint,
-    fileCount: uint,
-    baseLayers: uint,
-    baseSource: { type: 'string', enum: ['dockerfile', 'from-image', 'baseline', 'unknown'] },
-    layers: list(layerSummary, BOUNDS.layers),
-    history: list(historyEntry, BOUNDS.history)
-}, [
-    'id',
-    'platform',
-    'source',
-    'config',
-    'totalBytes',
-    'tarBytes',
-    'fileCount',
-    'baseLayers',
-    'baseSource',
-    'layers',
-    'history'
-]);
-const ecosystem = { type: 'string', enum: ['dpkg', 'apk', 'rpm', 'python', 'npm', 'gem'] };
-/** The content index (report.content); bounds: analysis/content-index.ts INDEX_BOUNDS. */
-const contentIndex = obj({
-    liveBytes: uint,
-    ecosystems: list(ecosystem, 6),
-    packages: list(obj({
-        ecosystem,
-        name: str(BOUNDS.id),
-        version: str(BOUNDS.id),
-        layer: uint,
-        bytes: uint,
-        files: uint
-    }, ['ecosystem', 'name', 'layer', 'bytes', 'files']), BOUNDS.indexPackages),
-    unowned: list(pathSize, BOUNDS.indexGroups),
-    omitted: obj({ packages: uint, groups: uint, bytes: uint }, ['packages', 'groups', 'bytes']),
-    dirs: list(pathSize, BOUNDS.indexDirs),
-    dirCut: uint,
-    files: list(pathSize, BOUNDS.indexFiles),
-    fileCut: uint,
-    warnings: list(str(BOUNDS.title), BOUNDS.indexWarnings)
-}, [
-    'liveBytes',
-    'ecosystems',
-    'packages',
-    'unowned',
-    'dirs',
-    'dirCut',
-    'files',
-    'fileCut',
-    'warnings'
-]);
-const REPORT_SCHEMA = obj({
-    schemaVersion: { const: SCHEMA_VERSION },
-    tool: obj({ name: { const: 'image-size-guard' }, version: str(64) }, ['name', 'version']),
-    generatedAt: str(64, { format: 'date-time' }),
-    image: imageSummary,
-    waste: wasteSummary,
-    hints: list(hint, BOUNDS.hints),
-    build: buildInfo,
-    content: contentIndex
-}, ['schemaVersion', 'tool', 'generatedAt', 'image', 'waste', 'hints']);
-const BASELINE_KIND = 'image-size-guard-baseline';
-/**
- * 2: the report may carry `content` (the content index). Version 1 baselines are still read
- * (they compare without package and directory detail).
- */
-const BASELINE_SCHEMA_VERSION = 2;
-const READABLE_BASELINE_VERSIONS = [1, 2];
-const BASELINE_SCHEMA = obj({
-    schemaVersion: { enum: [...READABLE_BASELINE_VERSIONS] },
-    kind: { const: BASELINE_KIND },
-    name: str(BOUNDS.id, { minLength: 1 }),
-    platform: str(BOUNDS.platform, { minLength: 1 }),
-    sha: str(64, { pattern: SHA_PATTERN }),
-    branch: str(BOUNDS.id),
-    recordedAt: str(64, { format: 'date-time' }),
-    report: REPORT_SCHEMA
-}, ['schemaVersion', 'kind', 'name', 'platform', 'sha', 'branch', 'recordedAt', 'report']);
-const MEASURE_KIND = 'image-size-guard-measure';
-const MEASURE_SCHEMA_VERSION = 1;
-const MEASURE_SCHEMA = obj({
-    schemaVersion: { const: MEASURE_SCHEMA_VERSION },
-    kind: { const: MEASURE_KIND },
-    prNumber: { type: 'integer', minimum: 1, maximum: 2 ** 31 },
-    headSha: str(64, { pattern: SHA_PATTERN }),
-    baseSha: str(64, { pattern: SHA_PATTERN }),
-    results: list(obj({
-        // A fork writes these: strict shapes, checked before anything is printed.
-        name: str(MAX_NAME_LENGTH, { pattern: NAME_PATTERN }),
-        platform: str(MAX_PLATFORM_LENGTH, { pattern: PLATFORM_PATTERN }),
-        dockerfile: str(BOUNDS.path),
-        report: REPORT_SCHEMA
-    }, ['name', 'platform', 'report']), BOUNDS.results)
-}, ['schemaVersion', 'kind', 'prNumber', 'headSha', 'baseSha', 'results']);
-const INDEX_KIND = 'image-size-guard-index';
-const INDEX_SCHEMA_VERSION = 1;
-const indexEntry = obj({
-    sha: str(64, { pattern: SHA_PATTERN }),
-    recordedAt: str(64, { format: 'date-time' }),
-    totalBytes: uint,
-    compressedBytes: uint,
-    path: str(1024)
-}, ['sha', 'recordedAt', 'totalBytes', 'path']);
-/** index.json of the data branch: per `<safeName>/<platformKey>`, entries newest first. */
-const INDEX_SCHEMA = obj({
-    schemaVersion: { const: INDEX_SCHEMA_VERSION },
-    kind: { const: INDEX_KIND },
-    images: {
-        type: 'object',
-        maxProperties: 10_000,
-        propertyNames: { maxLength: 512 },
-        additionalProperties: obj({
-            name: str(BOUNDS.id),
-            platform: str(BOUNDS.platform),
-            entries: list(indexEntry, 100_000)
-        }, ['name', 'platform', 'entries'])
-    }
-}, ['schemaVersion', 'kind', 'images']);
 
 ;// CONCATENATED MODULE: ./src/analysis/history.ts
 // History entries of the image config, normalised and mapped onto layers.
@@ -47849,6 +47513,44 @@ function largestDirs(entries, limit) {
     return picked;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/report.ts
+// The versioned JSON report: the one data structure every later step (hints, baseline,
+// diff, render) reads. Documented field by field in docs/report-schema.md. Bump
+// SCHEMA_VERSION on any change that an older reader would misread.
+const SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The types (and the few constants) that more than one floor needs, on the lowest floor:
+// it imports nothing of ours, so every import of it points down the pipeline (see
+// docs/architecture.md). Only what two floors share lives here; a type one folder owns stays
+// in that folder.
+const silentLog = { info: () => { }, warning: () => { }, debug: () => { } };
+// ---- bounds of what is stored and read back ------------------------------------------------
+/** Bounds, generous over what analysis produces (top 10 paths, 100 waste items, 127 layers). */
+const BOUNDS = {
+    id: 256,
+    platform: 128,
+    path: 4096,
+    /** Instructions (`RUN …` with a heredoc), CMD entries, history comments. */
+    text: 65536,
+    title: 1024,
+    fix: 8192,
+    layers: 1000,
+    history: 5000,
+    topPaths: 100,
+    wasteItems: 1000,
+    otherPaths: 100,
+    hints: 500,
+    hintPaths: 200,
+    packages: 1000,
+    configList: 1000,
+    indexPackages: 5000,
+    indexGroups: 500,
+    indexDirs: 5000,
+    indexFiles: 1000,
+    indexWarnings: 100
+};
+
 ;// CONCATENATED MODULE: ./src/analysis/analyze.ts
 // ImageData → Report (without hints): per-layer sizes, history, largest paths, waste.
 
@@ -48050,17 +47752,25 @@ const CONTENT_FILE_CAP = 16 * MiB;
 const CONTENT_BUDGET = {
     database: 16 * MiB,
     'file-list': 16 * MiB,
-    manifest: 8 * MiB
+    manifest: 8 * MiB,
+    lockfile: 16 * MiB
 };
 /** A package manifest (npm package.json) larger than this is not one we need to read. */
 const MANIFEST_FILE_CAP = 1 * MiB;
-const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database + CONTENT_BUDGET['file-list'] + CONTENT_BUDGET.manifest;
+const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database +
+    CONTENT_BUDGET['file-list'] +
+    CONTENT_BUDGET.manifest +
+    CONTENT_BUDGET.lockfile;
+/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock outside node_modules. */
+const APP_FILE = /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock)$/;
 /** Relative paths (no leading `/`) whose content detectors read. */
 const CONTENT_PATHS = [
     // dpkg: the status database, and distroless's one-stanza-per-package status.d/
     { pattern: /^var\/lib\/dpkg\/status$/, class: 'database' },
     { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, class: 'file-list' },
     { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+$/, class: 'database' },
+    // apt: which packages were installed automatically (the recommends hint's roots)
+    { pattern: /^var\/lib\/apt\/extended_states$/, class: 'database' },
     // dpkg: the files each package owns
     { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
     // apk (Alpine, Wolfi usr-merged): one database with file lists inline
@@ -48072,7 +47782,11 @@ const CONTENT_PATHS = [
     { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
     { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
     // npm: each package's manifest (name, version); nested and scoped packages too
-    { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' }
+    { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' },
+    // npm's hidden lockfile: the installed tree, with `"dev": true` on devDependencies
+    { pattern: /(?:^|\/)node_modules\/\.package-lock\.json$/, class: 'lockfile' },
+    // an app's own manifest and lockfiles (outside node_modules): dev-dependencies
+    { pattern: APP_FILE, class: 'lockfile' }
 ];
 function contentClass(path) {
     return CONTENT_PATHS.find(p => p.pattern.test(path))?.class;
@@ -48090,7 +47804,8 @@ class ContentCollector {
     used = {
         database: 0,
         'file-list': 0,
-        manifest: 0
+        manifest: 0,
+        lockfile: 0
     };
     /** Reserves room for the entry; false when it is not wanted or does not fit. */
     wants(layer, path, size) {
@@ -48575,6 +48290,8 @@ const DPKG_BUILD = [
     /^golang(?:-[\d.]+)?(?:-go|-src)?$/,
     /^(?:rustc|cargo|libstd-rust-[\d.]+)$/,
     /^(?:openjdk-\d+-jdk|default-jdk)(?:-headless)?$/,
+    // Java and Node build tools: the app runs without them
+    /^(?:maven|gradle|ant|node-gyp)$/,
     // Libraries only the compilers load (not programs): safe to name as build tools.
     /^(?:libisl\d+|libmpc\d+|libcc1-\d+|lib(?:asan|tsan|lsan|ubsan|hwasan)\d+)$/
 ];
@@ -48586,6 +48303,7 @@ const APK_BUILD = [
     /^(?:clang|lld|llvm)\d*$/,
     /^(?:go|rust|cargo)$/,
     /^openjdk\d+(?:-jdk)?$/,
+    /^(?:maven|gradle|apache-ant|node-gyp)$/,
     /^(?:isl\d*|mpc1)$/
 ];
 /** `apk add --virtual .build-deps`: the docker-library convention for build dependencies. */
@@ -48894,7 +48612,7 @@ class TopFiles {
     }
 }
 
-;// CONCATENATED MODULE: ./src/analysis/rpm-header.ts
+;// CONCATENATED MODULE: ./src/image/rpm-header.ts
 // An rpm package header as rpmdb.sqlite stores it (the `blob` column of `Packages`), pure and
 // bounded: int32 index count, int32 data length, 16-byte index entries (tag, type, offset,
 // count; big-endian), then the data store. We read NAME, VERSION, RELEASE, EPOCH and the file
@@ -49047,6 +48765,53 @@ async function readRpmDb(bytes) {
     finally {
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/names.ts
+// What an image name and a platform may look like, checked wherever they enter: the inputs,
+// the images config and the measure artifact a fork uploads. They end up in status contexts,
+// file names on the data branch, log lines and markdown; a strict shape keeps every one of
+// those safe without relying on escaping alone. Imports nothing of ours.
+/** Letters, digits, `.`, `_`, `-`, segments joined by `/`; starts with a letter or digit. */
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*$';
+const MAX_NAME_LENGTH = 100;
+/** `os/arch[/variant]`, lower case, as the OCI image index spells them (`linux/arm/v7`). */
+const PLATFORM_PATTERN = '^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9.]+)?$';
+const MAX_PLATFORM_LENGTH = 64;
+/** Images per run (inputs, config) and results per measure artifact. */
+const MAX_IMAGES = 20;
+const NAME = new RegExp(NAME_PATTERN);
+const PLATFORM = new RegExp(PLATFORM_PATTERN);
+function isValidName(name) {
+    return name.length <= MAX_NAME_LENGTH && NAME.test(name);
+}
+function isValidPlatform(platform) {
+    return platform.length <= MAX_PLATFORM_LENGTH && PLATFORM.test(platform);
+}
+/** Shows a refused value safely inside an error message: JSON-quoted, bounded. */
+function quoted(value, max = 80) {
+    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+    return JSON.stringify(cut);
+}
+/** Throws when `name` is not a valid image name; `where` names the input or file. */
+function checkName(name, where) {
+    if (isValidName(name))
+        return name;
+    throw new Error(`${where}: the image name ${quoted(name)} is not allowed; use letters, digits, ".", "_", "-" and "/" (at most ${MAX_NAME_LENGTH} characters, starting with a letter or digit), e.g. "api" or "services/api"`);
+}
+/** The platform choice that measures every platform of an image index (registry, archive). */
+const ALL_PLATFORMS = 'all';
+/** Like `checkPlatform`, but also takes `all` (every platform of the index): for inputs. */
+function checkPlatformChoice(platform, where) {
+    if (platform === ALL_PLATFORMS || isValidPlatform(platform))
+        return platform;
+    throw new Error(`${where}: the platform ${quoted(platform)} is neither "all" nor os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
+}
+/** Throws when `platform` is not `os/arch[/variant]`; `where` names the input or file. */
+function checkPlatform(platform, where) {
+    if (isValidPlatform(platform))
+        return platform;
+    throw new Error(`${where}: the platform ${quoted(platform)} is not os/arch[/variant] in lower case, e.g. "linux/amd64" or "linux/arm/v7"`);
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -49750,6 +49515,13 @@ const CATALOG = [
         title: 'zypper package cache',
         fix: 'end the same RUN with `&& zypper clean --all`, or mount `/var/cache/zypp` as a BuildKit cache'
     },
+    {
+        ...OS,
+        id: 'recommends',
+        title: 'Packages apt installed only as Recommends',
+        minBytes: 1 * MB,
+        fix: 'add `--no-install-recommends` to `apt-get install`; name explicitly any recommended package the application uses'
+    },
     // Language package caches
     {
         ...CACHE,
@@ -49911,7 +49683,35 @@ const CATALOG = [
         maxSeverity: 'info',
         fix: 'set `ENV PYTHONDONTWRITEBYTECODE=1` while installing, or `pip install --no-compile`'
     },
+    {
+        ...FILES,
+        id: 'dev-dependencies',
+        title: 'devDependencies installed in node_modules',
+        minBytes: 100 * kB,
+        fix: 'install production dependencies only: `npm ci --omit=dev` (`yarn install --production`, `pnpm install --prod`); build in a stage when the build needs the dev ones'
+    },
+    {
+        ...FILES,
+        id: 'test-output',
+        title: 'Test suites, coverage output and source maps of the app',
+        minBytes: 100 * kB,
+        fix: 'add them to .dockerignore when a COPY of the context brings them (not a path the COPY names), or delete them in the RUN that makes them'
+    },
+    {
+        ...FILES,
+        id: 'unstripped-binaries',
+        title: 'Binaries with symbol tables and debug sections',
+        minBytes: 100 * kB,
+        fix: 'build Go with `-ldflags="-s -w"`; otherwise `strip --strip-unneeded` the binaries in the RUN or build stage that makes them'
+    },
     // Structural
+    {
+        ...STRUCT,
+        id: 'distro-base-for-static',
+        title: 'A static binary on a distribution base image',
+        scope: 'all',
+        fix: 'make the final stage `FROM scratch` (or distroless static) and copy only the binary, plus CA certificates and tzdata if it uses them'
+    },
     {
         ...STRUCT,
         id: 'deleted-later',
@@ -50033,12 +49833,23 @@ function topPaths(groups, limit) {
         .slice(0, limit)
         .map(([path, g]) => ({ path: displayPath(path), bytes: g.bytes, files: g.files }));
 }
+/** The instruction as the Dockerfile writes it when matched, else as the history has it. */
+function writtenInstruction(ctx, layer) {
+    return matchForLayer(ctx.dockerfile, ctx.layers, layer)?.instruction ?? context_instructionOf(ctx, layer);
+}
 function context_instructionOf(ctx, layer) {
     if (layer === undefined)
         return undefined;
     const c = ctx.layers[layer]?.createdBy;
     // `(missing)`, `(no history)`, `(base image layer, no history)`: no instruction to quote.
     return c && !c.startsWith('(') ? c : undefined;
+}
+/**
+ * The instruction that made `layer` as the user wrote it: the Dockerfile's own text when the
+ * Dockerfile is known and matched, else the history's `created_by`.
+ */
+function dockerfileInstruction(ctx, layer) {
+    return matchForLayer(ctx.dockerfile, ctx.layers, layer)?.instruction ?? context_instructionOf(ctx, layer);
 }
 function isBase(ctx, layer) {
     return layer !== undefined && layer < ctx.baseLayers;
@@ -50076,6 +49887,11 @@ function withDockerfile(ctx, hint) {
     const match = matchForLayer(map, ctx.layers, hint.layer);
     const line = match?.line ?? (isBase(ctx, hint.layer) ? map.base?.line : undefined);
     return { ...hint, dockerfile: map.path, ...(line !== undefined ? { dockerfileLine: line } : {}) };
+}
+function runOf(analysis) {
+    const c = analysis.image.config.config;
+    const argv = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string');
+    return { argv, ...(c?.WorkingDir ? { workdir: c.WorkingDir } : {}) };
 }
 function envMap(analysis) {
     const m = new Map();
@@ -50188,6 +50004,411 @@ function firstPath(paths, fallback) {
     return paths[0]?.path ?? fallback;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/hints/structural.ts
+// Hints from the engine's waste accounting (stack.ts): bytes that ship in lower layers but
+// are hidden (deleted, overwritten, rewritten for owner/mode) or duplicated. One hint per
+// hiding layer for deleted-later / overwritten / metadata-rewrite (its instruction is the one
+// to change), one per image for duplicate-files and package-db-churn.
+//
+// Package databases and trigger caches that every install rewrites go to package-db-churn
+// only, never to overwritten: they are unavoidable per install layer, and the fix differs.
+
+
+
+
+const PACKAGE_DB = /^(?:var\/lib\/dpkg\/|var\/cache\/debconf\/|var\/lib\/apt\/extended_states$|var\/lib\/apt\/periodic\/|var\/lib\/rpm\/|usr\/lib\/sysimage\/rpm\/|var\/lib\/dnf\/|var\/lib\/yum\/|(?:usr\/)?lib\/apk\/db\/|etc\/apk\/world$|etc\/ld\.so\.cache$|var\/cache\/ldconfig\/|var\/log\/(?:dpkg\.log|alternatives\.log|apt\/|dnf[^/]*\.log|yum\.log|hawkey\.log)|var\/lib\/ucf\/|var\/lib\/systemd\/deb-systemd-|etc\/ssl\/certs\/ca-certificates\.crt$|etc\/ssl\/certs\/java\/cacerts$|usr\/share\/mime\/|usr\/share\/glib-2\.0\/schemas\/gschemas\.compiled$|usr\/share\/icons\/[^/]+\/icon-theme\.cache$|var\/cache\/fontconfig\/|usr\/share\/info\/dir$)/;
+/** A package database or a cache an install trigger regenerates. */
+function isPackageDb(path) {
+    return PACKAGE_DB.test(path);
+}
+/** Duplicates smaller than this per copy are noise (licence files, identical stubs). */
+const DUPLICATE_MIN_COPY = 100_000;
+function structuralHints(ctx, waste, enabled) {
+    const hidden = waste.filter(w => w.kind !== 'duplicate' && w.hiddenBy !== undefined);
+    const churn = hidden.filter(w => isPackageDb(w.path));
+    const rest = hidden.filter(w => !isPackageDb(w.path));
+    const hints = [];
+    const add = (h) => h && hints.push(h);
+    if (enabled('deleted-later'))
+        perHidingLayer(ctx, rest, 'deleted').forEach(g => add(deletedHint(ctx, g)));
+    if (enabled('overwritten'))
+        perHidingLayer(ctx, rest, 'overwritten').forEach(g => add(overwrittenHint(ctx, g)));
+    if (enabled('metadata-rewrite')) {
+        perHidingLayer(ctx, rest, 'metadata-rewrite').forEach(g => add(metadataHint(ctx, g)));
+    }
+    if (enabled('duplicate-files'))
+        add(duplicateHint(ctx, waste.filter(w => w.kind === 'duplicate')));
+    if (enabled('package-db-churn'))
+        add(churnHint(ctx, churn));
+    return hints;
+}
+/** Items of one kind grouped by the layer that hid them; base-image layers cannot be edited. */
+function perHidingLayer(ctx, items, kind) {
+    const groups = new Map();
+    for (const it of items) {
+        if (it.kind !== kind || it.hiddenBy === undefined || isBase(ctx, it.hiddenBy))
+            continue;
+        let g = groups.get(it.hiddenBy);
+        if (!g)
+            groups.set(it.hiddenBy, (g = { hiding: it.hiddenBy, items: [], byLayer: new Map(), bytes: 0 }));
+        g.items.push(it);
+        g.byLayer.set(it.layer, (g.byLayer.get(it.layer) ?? 0) + it.bytes);
+        g.bytes += it.bytes;
+    }
+    return [...groups.values()].sort((a, b) => a.hiding - b.hiding);
+}
+function itemPaths(ctx, items) {
+    const byPath = new Map();
+    for (const it of items) {
+        const p = byPath.get(it.path) ?? { bytes: 0, files: 0 };
+        p.bytes += it.bytes;
+        p.files += it.files;
+        byPath.set(it.path, p);
+    }
+    return [...byPath]
+        .sort((a, b) => b[1].bytes - a[1].bytes || a[0].localeCompare(b[0]))
+        .slice(0, ctx.maxPaths)
+        .map(([path, p]) => ({ path: displayPath(path), bytes: p.bytes, files: p.files }));
+}
+/** The creating layer with most hidden bytes, and how many others there are. */
+function creator(g) {
+    const sorted = [...g.byLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return { layer: sorted[0][0], others: sorted.length - 1 };
+}
+function creatorText(ctx, g) {
+    const c = creator(g);
+    const others = c.others > 0 ? ` (and ${c.others} other layer${c.others > 1 ? 's' : ''})` : '';
+    return `${fix_quoted(dockerfileInstruction(ctx, c.layer), `layer ${c.layer}`)}${others}`;
+}
+function groupHint(ctx, id, g, fix) {
+    return makeHint(ctx, {
+        id,
+        bytes: g.bytes,
+        byLayer: g.byLayer,
+        layer: g.hiding,
+        extraLayers: [g.hiding],
+        paths: itemPaths(ctx, g.items),
+        fix
+    });
+}
+function deletedHint(ctx, g) {
+    const hider = fix_quoted(dockerfileInstruction(ctx, g.hiding), `layer ${g.hiding}`);
+    const top = itemPaths(ctx, g.items)[0];
+    const what = top ? ` (${top.path}${g.items.length > 1 ? ' and more' : ''})` : '';
+    if (isBase(ctx, creator(g).layer)) {
+        return groupHint(ctx, 'deleted-later', g, `${hider} deletes ${bytes(g.bytes)} that the base image ships${what}: a later layer cannot shrink ` +
+            'the layers below it; use a base without these files, or copy what you need into a fresh stage (`COPY --from=`)');
+    }
+    return groupHint(ctx, 'deleted-later', g, `${creatorText(ctx, g)} added ${bytes(g.bytes)} that ${hider} deletes${what}: delete in the same RUN ` +
+        'that creates the files, or create them in another stage (or a `--mount=type=cache`/`tmpfs` mount) and copy only the result');
+}
+function overwrittenHint(ctx, g) {
+    const hider = fix_quoted(dockerfileInstruction(ctx, g.hiding), `layer ${g.hiding}`);
+    const top = itemPaths(ctx, g.items)[0];
+    const eg = top ? ` (e.g. ${top.path})` : '';
+    if (isBase(ctx, creator(g).layer)) {
+        return groupHint(ctx, 'overwritten', g, `${hider} replaces ${bytes(g.bytes)} of files the base image ships${eg}; both versions ship: ` +
+            'use a base image that already has them (e.g. a newer tag instead of upgrading packages in a layer)');
+    }
+    return groupHint(ctx, 'overwritten', g, `${hider} replaces ${bytes(g.bytes)} of files that ${creatorText(ctx, g)} wrote${eg}; both versions ship: ` +
+        'write the final version once (merge the steps into one RUN, or build the files in another stage)');
+}
+/** `chown -R app:app /app` → `app:app`; `chmod -R 755 x` → `755`. */
+function ownerAndMode(instruction) {
+    const text = instruction ?? '';
+    const owner = /\bchown\s+(?:-\S+\s+)*([^\s-][^\s]*)/.exec(text)?.[1];
+    const mode = /\bchmod\s+(?:-[a-zA-Z]+\s+)*([0-7]{3,4}|[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*)/.exec(text)?.[1];
+    return { ...(owner ? { owner } : {}), ...(mode ? { mode } : {}) };
+}
+function metadataHint(ctx, g) {
+    const hiderInstruction = dockerfileInstruction(ctx, g.hiding);
+    const hider = fix_quoted(hiderInstruction, `layer ${g.hiding}`);
+    const c = creator(g);
+    const creatorInstruction = dockerfileInstruction(ctx, c.layer);
+    const lead = `${hider} copies ${bytes(g.bytes)} again only to change owner or mode`;
+    if (isBase(ctx, c.layer)) {
+        return groupHint(ctx, 'metadata-rewrite', g, `${lead} of base-image files: chown/chmod only your own directories, not paths the base image ships`);
+    }
+    if (isCopy(creatorInstruction)) {
+        const { owner, mode } = ownerAndMode(hiderInstruction);
+        const flags = [
+            `--chown=${owner ?? '<user>:<group>'}`,
+            ...(mode ? [`--chmod=${mode}`] : [])
+        ].join(' ');
+        const keyword = creatorInstruction?.split(' ', 1)[0] ?? 'COPY';
+        return groupHint(ctx, 'metadata-rewrite', g, `${lead}: use \`${keyword} ${flags} …\` in ${creatorText(ctx, g)} and drop the chown/chmod`);
+    }
+    const where = isRun(creatorInstruction)
+        ? `in ${creatorText(ctx, g)}, which creates the files`
+        : `where the files are created (${creatorText(ctx, g)})`;
+    return groupHint(ctx, 'metadata-rewrite', g, `${lead}: set owner and mode ${where}, so they are written once`);
+}
+/** Every path an installed OS package owns (dpkg lists, apk R: lines), as live paths. */
+function packageOwned(ctx) {
+    const owned = new Set();
+    for (const p of installedPackages(ctx)) {
+        for (const f of p.files ?? []) {
+            owned.add(f);
+            // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
+            const merged = usrMerged(f);
+            if (merged)
+                owned.add(merged);
+        }
+    }
+    return owned;
+}
+/**
+ * Copies that OS packages installed, every one of them (the same changelog in two Debian
+ * packages): the distribution's doing, which no Dockerfile change undoes short of not
+ * installing the package. Only when every copy is known (otherPaths is bounded).
+ */
+function packagedCopies(w, owned) {
+    const paths = [w.path, ...(w.otherPaths ?? [])];
+    return paths.length === w.files && paths.every(p => owned().has(p));
+}
+function duplicateHint(ctx, items) {
+    let ownedPaths;
+    const owned = () => (ownedPaths ??= packageOwned(ctx));
+    const big = items.filter(w => !isBase(ctx, w.layer) &&
+        w.files > 1 &&
+        w.bytes / (w.files - 1) >= DUPLICATE_MIN_COPY &&
+        !packagedCopies(w, owned));
+    if (big.length === 0)
+        return undefined;
+    const byLayer = new Map();
+    let total = 0;
+    for (const w of big) {
+        byLayer.set(w.layer, (byLayer.get(w.layer) ?? 0) + w.bytes);
+        total += w.bytes;
+    }
+    const top = [...big].sort((a, b) => b.bytes - a.bytes)[0];
+    const other = top.otherPaths?.[0];
+    const eg = other ? ` (e.g. ${displayPath(top.path)} and ${displayPath(other)})` : '';
+    const fix = `${big.length} file${big.length > 1 ? 's ship' : ' ships'} in more than one copy${eg}: keep one copy and ` +
+        'symlink or hard-link the others in the same RUN, `mv` instead of `cp`, or copy from the build stage once';
+    return makeHint(ctx, {
+        id: 'duplicate-files',
+        bytes: total,
+        byLayer,
+        paths: itemPaths(ctx, big),
+        fix
+    });
+}
+/**
+ * Fires when at least two layers the Dockerfile made rewrote package databases; counts the
+ * hidden copies that those layers wrote themselves (the base image's copy is unavoidable).
+ */
+function churnHint(ctx, items) {
+    const own = items.filter(w => w.hiddenBy !== undefined && !isBase(ctx, w.hiddenBy));
+    const hiding = new Set(own.map(w => w.hiddenBy));
+    const counted = own.filter(w => !isBase(ctx, w.layer));
+    if (hiding.size < 2 || counted.length === 0)
+        return undefined;
+    const byLayer = new Map();
+    let total = 0;
+    for (const w of counted) {
+        byLayer.set(w.layer, (byLayer.get(w.layer) ?? 0) + w.bytes);
+        total += w.bytes;
+    }
+    const layers = [...new Set([...byLayer.keys(), ...hiding])].sort((a, b) => a - b);
+    const fix = `${layers.length} layers install packages and each rewrites the package databases ` +
+        '(dpkg status, debconf, ld.so.cache…): merge the installs into one RUN';
+    return makeHint(ctx, {
+        id: 'package-db-churn',
+        bytes: total,
+        byLayer,
+        extraLayers: [...hiding],
+        paths: itemPaths(ctx, counted),
+        fix
+    });
+}
+
+;// CONCATENATED MODULE: ./src/analysis/hints/binaries.ts
+// Hints from the ELF files the reader looked at while the layers streamed (image/layer/elf.ts).
+//
+// unstripped-binaries: executables and shared libraries in the image's own layers that still
+// carry a symbol table or debug sections. Bytes: the sizes of the sections `strip` removes
+// (.symtab, its string table, .debug_* / .zdebug_*), from the section headers; the file
+// shrinks by that much plus a little alignment and the removed section headers.
+//
+// distro-base-for-static: the entrypoint is a static ELF (no PT_INTERP, no DT_NEEDED) and the
+// base image is a distribution (its layers hold a dpkg, apk or rpm database) that the
+// image's own layers do not install into. Bytes: the base layers' bytes, minus the CA
+// bundle and time-zone files the base holds (a static binary may read them: the fix says
+// to copy them over).
+
+
+
+function unstrippedHint(ctx) {
+    const tally = newTally();
+    let go = 0;
+    let other = 0;
+    for (const [path, node] of ctx.live) {
+        if (node.entry.kind !== 'file' || isBase(ctx, node.layer) || ctx.claimed.has(path))
+            continue;
+        const info = ctx.elf(node.layer, path);
+        if (!info || (info.type !== 'exec' && info.type !== 'dyn'))
+            continue;
+        const b = info.strippable.reduce((n, s) => n + s.bytes, 0);
+        if (b <= 0)
+            continue;
+        addToTally(tally, path, node.layer, b);
+        if (info.go)
+            go++;
+        else
+            other++;
+    }
+    const total = tallyBytes(tally);
+    if (total <= 0)
+        return undefined;
+    const layer = mainLayer(tally.byLayer);
+    const paths = topPaths(tally.groups, ctx.maxPaths);
+    const ins = writtenInstruction(ctx, layer);
+    const files = tally.groups.size;
+    const what = `${files} binar${files === 1 ? 'y carries' : 'ies carry'} ${bytes(total)} of symbols and debug sections: ${listWithSizes(paths, 3)}`;
+    const how = [];
+    if (go > 0)
+        how.push('build Go binaries with `go build -ldflags="-s -w"`');
+    if (other > 0) {
+        const list = paths.map(p => p.path).join(' ');
+        how.push(`run \`strip --strip-unneeded ${list.length > 80 ? '<binaries>' : list}\``);
+    }
+    let where = '';
+    if (isRun(ins))
+        where = ` in ${fix_quoted(ins)}`;
+    else if (isCopy(ins) && /--from[= ]/.test(ins))
+        where = ` in the build stage, before ${fix_quoted(ins)}`;
+    else if (isCopy(ins))
+        where = ` before building the context that ${fix_quoted(ins)} copies`;
+    return makeHint(ctx, {
+        id: 'unstripped-binaries',
+        bytes: total,
+        byLayer: tally.byLayer,
+        paths,
+        fix: `${what}. ${how.join('; ')}${where}`
+    });
+}
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The live node the entrypoint runs, following symlinks (relative path, node). */
+function entrypointFile(ctx) {
+    const first = ctx.command[0];
+    if (!first)
+        return undefined;
+    const candidates = [];
+    if (first.startsWith('/'))
+        candidates.push(first);
+    else if (first.includes('/'))
+        candidates.push(`/${ctx.workdir}/${first}`);
+    else {
+        for (const dir of (ctx.env.get('PATH') ?? DEFAULT_PATH).split(':')) {
+            if (dir.startsWith('/'))
+                candidates.push(`${dir}/${first}`);
+        }
+    }
+    for (const c of candidates) {
+        const found = follow(ctx, normalise(c));
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+function normalise(abs) {
+    const out = [];
+    for (const part of abs.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            out.pop();
+        else
+            out.push(part);
+    }
+    return out.join('/');
+}
+function follow(ctx, start) {
+    let path = start;
+    for (let hop = 0; hop < 16; hop++) {
+        const node = ctx.live.get(path);
+        if (!node)
+            return undefined;
+        if (node.entry.kind === 'file')
+            return [path, node];
+        if (node.entry.kind !== 'symlink' || node.entry.linkname === undefined)
+            return undefined;
+        const target = node.entry.linkname;
+        const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+        path = normalise(target.startsWith('/') ? target : `/${dir}/${target}`);
+    }
+    return undefined;
+}
+const DISTRO_DB = /^(?:var\/lib\/dpkg\/status$|var\/lib\/dpkg\/status\.d\/|(?:usr\/)?lib\/apk\/db\/installed$|var\/lib\/rpm\/|usr\/lib\/sysimage\/rpm\/)/;
+/** What a static binary may still read from the base: copied over, so not counted. */
+const RUNTIME_DATA = /^(?:etc\/ssl\/certs\/|usr\/share\/ca-certificates\/|usr\/share\/zoneinfo\/)/;
+function distroBaseHint(ctx) {
+    if (ctx.baseLayers <= 0)
+        return undefined;
+    const entry = entrypointFile(ctx);
+    if (!entry)
+        return undefined;
+    const [binPath, binNode] = entry;
+    if (isBase(ctx, binNode.layer))
+        return undefined;
+    const info = ctx.elf(binNode.layer, binPath);
+    if (!info || info.interp || info.needed !== 0)
+        return undefined;
+    if (info.type !== 'exec' && info.type !== 'dyn')
+        return undefined;
+    let distro;
+    let keep = 0;
+    const kept = new Set();
+    for (const [path, node] of ctx.live) {
+        // the image's own layers install packages: the distribution is in use
+        if (!isBase(ctx, node.layer) && isPackageDb(path))
+            return undefined;
+        if (isBase(ctx, node.layer) && distro === undefined && DISTRO_DB.test(path))
+            distro = path;
+        if (isBase(ctx, node.layer) && node.entry.kind === 'file' && RUNTIME_DATA.test(path)) {
+            keep += node.entry.size;
+            kept.add(path.startsWith('usr/share/zoneinfo/')
+                ? 'usr/share/zoneinfo'
+                : 'etc/ssl/certs/ca-certificates.crt');
+        }
+    }
+    if (distro === undefined)
+        return undefined;
+    const byLayer = new Map();
+    for (let i = 0; i < ctx.baseLayers; i++)
+        byLayer.set(i, ctx.layers[i]?.bytes ?? 0);
+    const baseBytes = [...byLayer.values()].reduce((a, b) => a + b, 0);
+    const total = baseBytes - keep;
+    // the bytes go to the largest base layer, so the hint points at the FROM line
+    const extra = [...kept].sort().map(p => `/${p}`);
+    const copy = extra.length > 0
+        ? `; if the binary makes TLS calls or loads time zones, \`COPY --from=<build> ${extra.join(' ')}\` too (${bytes(keep)}, not counted)`
+        : '';
+    const ins = writtenInstruction(ctx, binNode.layer);
+    return makeHint(ctx, {
+        id: 'distro-base-for-static',
+        bytes: total,
+        byLayer: scaled(byLayer, total, baseBytes),
+        paths: [{ path: `/${binPath}`, bytes: binNode.entry.size, files: 1 }],
+        fix: `the entrypoint /${binPath} is statically linked (no interpreter, no shared libraries${info.go ? '; a Go binary' : ''}), yet the base image is a distribution (/${distro}, ${bytes(baseBytes)} in ${ctx.baseLayers} layer${ctx.baseLayers === 1 ? '' : 's'}). Make the final stage \`FROM scratch\` (or a distroless static image) and copy only the binary (${ins ? fix_quoted(ins) : 'its COPY'})${copy}; add \`USER 65532\` as there is no /etc/passwd`
+    });
+}
+/** The base layers' bytes scaled down to the counted total (the kept files are spread). */
+function scaled(byLayer, total, all) {
+    if (all <= 0 || total === all)
+        return byLayer;
+    const out = new Map();
+    let left = total;
+    const entries = [...byLayer].sort((a, b) => b[1] - a[1]);
+    entries.forEach(([l, b], i) => {
+        const share = i === entries.length - 1 ? left : Math.floor((b * total) / all);
+        out.set(l, share);
+        left -= share;
+    });
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/hints/build-tools.ts
 // Compilers, headers and toolchains in the final image: the builder leaked into the runtime
 // (shared IMAGES.md §6.3). Two sources, combined without counting a file twice:
@@ -50208,6 +50429,8 @@ const DRIVERS = /^usr\/(?:local\/)?bin\/(?:(?:[a-z0-9_]+-)*(?:gcc|g\+\+|c\+\+|cp
 const GO_ROOT = /^((?:usr\/local|usr\/lib|opt)\/go(?:-[\d.]+)?)\/bin\/go$/;
 const RUSTUP = /^((?:usr\/local|root|home\/[^/]+)\/\.?rustup\/toolchains)\//;
 const JAVAC = /^(.+)\/bin\/javac$/;
+// Maven, Gradle and node-gyp unpacked by hand (the official images put them here).
+const BUILD_TREES = /^(usr\/share\/maven|opt\/(?:apache-)?maven[^/]*|opt\/gradle[^/]*|usr\/local\/lib\/node_modules\/node-gyp|(?:root|home\/[^/]+)\/\.cache\/node-gyp)\//;
 const DOTNET_SDK = /^(usr\/(?:share|lib)\/dotnet\/(?:sdk|packs|sdk-manifests|templates))\//;
 const JDK_ONLY = [
     'jmods/',
@@ -50227,7 +50450,7 @@ function detectBuildTools(ctx) {
     const claimed = new Set();
     const build = installedPackages(ctx).filter(isBuildPackage);
     const packages = countPackages(ctx, build, tally, claimed);
-    const toolchain = countToolchains(ctx, tally, claimed);
+    const toolchain = countToolchains(ctx, tally, claimed, runtimeOwned(ctx, build));
     const evidence = build.some(p => !p.virtual) || toolchain > 0;
     const bytes = tallyBytes(tally);
     if (!evidence || bytes < catalogEntry('build-tools').minBytes)
@@ -50266,6 +50489,7 @@ function countPackages(ctx, build, tally, claimed) {
     const out = [];
     for (const p of build) {
         let files = 0;
+        let counted = 0;
         for (const f of p.files ?? []) {
             const path = resolveLive(ctx, f);
             const node = path === undefined ? undefined : ctx.live.get(path);
@@ -50274,13 +50498,19 @@ function countPackages(ctx, build, tally, claimed) {
             claimed.add(path);
             addToTally(tally, build_tools_groupOf(path), node.layer, node.entry.size);
             files++;
+            counted += node.entry.size;
         }
         if (p.files === undefined && p.installedBytes > 0) {
             // No file list: the database's own layer is the best attribution we have.
             const layer = ctx.live.get(p.source)?.layer ?? 0;
             tally.byLayer.set(layer, (tally.byLayer.get(layer) ?? 0) + p.installedBytes);
         }
-        out.push({ path: p.name, bytes: p.installedBytes, ...(p.files ? { files } : {}) });
+        // Exact bytes when the file list is known (what the hint counts), else the database's size.
+        out.push({
+            path: p.name,
+            bytes: p.files ? counted : p.installedBytes,
+            ...(p.files ? { files } : {})
+        });
     }
     return out.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
 }
@@ -50312,14 +50542,32 @@ function toolchainGroup(path, roots) {
     for (const r of roots.jdk)
         if (JDK_ONLY.some(j => path.startsWith(`${r}/${j}`)))
             return r;
-    return RUSTUP.exec(path)?.[1] ?? DOTNET_SDK.exec(path)?.[1];
+    return RUSTUP.exec(path)?.[1] ?? DOTNET_SDK.exec(path)?.[1] ?? BUILD_TREES.exec(path)?.[1];
+}
+/**
+ * Live files the packages that are NOT build tools own: a JDK's tree holds files of the JRE
+ * package (Debian's `lib/ct.sym` is openjdk-17-jre-headless's), which the runtime keeps.
+ */
+function runtimeOwned(ctx, build) {
+    const isBuild = new Set(build);
+    const out = new Set();
+    for (const p of installedPackages(ctx)) {
+        if (isBuild.has(p))
+            continue;
+        for (const f of p.files ?? []) {
+            const path = resolveLive(ctx, f);
+            if (path !== undefined)
+                out.add(path);
+        }
+    }
+    return out;
 }
 /** Counts toolchain files no package claimed; returns how many there were. */
-function countToolchains(ctx, tally, claimed) {
+function countToolchains(ctx, tally, claimed, runtime) {
     const roots = findRoots(ctx);
     let n = 0;
     for (const [path, node] of ctx.live) {
-        if (claimed.has(path) || !countable(node))
+        if (claimed.has(path) || runtime.has(path) || !countable(node))
             continue;
         const group = toolchainGroup(path, roots);
         if (group === undefined)
@@ -50340,7 +50588,7 @@ function buildFix(ctx, tally, packages, paths, build, claimed) {
         else
             own += b;
     }
-    const what = packages.length > 0 ? listWithSizes(packages.filter(p => p.bytes > 0)) : listWithSizes(paths);
+    const what = packages.length > 0 ? packageList(packages) : listWithSizes(paths);
     const artefact = artefactOf(ctx, claimed);
     if (base > own) {
         const image = ctx.dockerfile?.base?.image;
@@ -50350,11 +50598,22 @@ function buildFix(ctx, tally, packages, paths, build, claimed) {
             `(\`FROM ${image ?? '<base>'} AS build\`), run from ${runFrom}, and \`COPY --from=build\` only ${artefact}`);
     }
     const ownLayers = new Map([...tally.byLayer].filter(([l]) => !isBase(ctx, l)));
-    const instruction = context_instructionOf(ctx, mainLayer(ownLayers));
+    const instruction = dockerfileInstruction(ctx, mainLayer(ownLayers));
     const by = instruction ? ` come from ${fix_quoted(instruction)}` : '';
     const purge = purgeHint(build, instruction);
     return (`${what}${by}: build in a separate stage (\`FROM … AS build\`) and \`COPY --from=build\` only ${artefact} ` +
         `into a slim final stage${purge}`);
+}
+/**
+ * `12 build packages (gcc-12 (40 MB), cpp-12 (30 MB), …)`: the count is of every build
+ * package, the same list the hint's `packages` holds (the largest MAX_PACKAGES of it).
+ */
+function packageList(packages) {
+    const shown = packages.filter(p => p.bytes > 0).slice(0, 3);
+    const names = shown.map(p => `${p.path} (${bytes(p.bytes)})`).join(', ');
+    const more = packages.length > shown.length ? ', …' : '';
+    const listed = packages.length > build_tools_MAX_PACKAGES ? `; the ${build_tools_MAX_PACKAGES} largest are listed in the hint` : '';
+    return `${packages.length} build package${packages.length === 1 ? '' : 's'} (${names}${more}${listed})`;
 }
 function purgeHint(build, instruction) {
     if (!isRun(instruction))
@@ -50374,33 +50633,127 @@ function purgeHint(build, instruction) {
     return `; or remove them at the end of the same RUN: \`apt-get purge -y --auto-remove ${names.join(' ')}\``;
 }
 /**
- * What the final stage should copy: a virtualenv, site-packages, node_modules, else the
- * largest executable the Dockerfile built, else "the built artefacts".
+ * What the final stage should copy: only what the image's own layers add that no package owns
+ * (a package-owned file comes with the runtime image, never through COPY --from), and of
+ * that, what the container runs — the Entrypoint/Cmd files (a jar, a binary, a script), the
+ * virtualenv or site-packages/node_modules it imports from, the WORKDIR that holds the app.
+ * At most three, else "the built artefacts".
  */
 function artefactOf(ctx, toolchain) {
+    const owned = build_tools_packageOwned(ctx);
+    const ours = (path) => {
+        const node = ctx.live.get(path);
+        return (node !== undefined &&
+            node.entry.kind === 'file' &&
+            !isBase(ctx, node.layer) &&
+            !toolchain.has(path) &&
+            !owned.has(path));
+    };
     let venv;
-    let binary;
-    const sizes = new Map();
+    const trees = new Map();
+    let workdirFiles = 0;
+    const workdir = relDir(ctx.run?.workdir);
     for (const [path, node] of ctx.live) {
-        if (isBase(ctx, node.layer) || node.entry.kind !== 'file' || toolchain.has(path))
+        if (node.entry.kind !== 'file' || !ours(path))
             continue;
         if (venv === undefined && path.endsWith('/pyvenv.cfg'))
-            venv = path.slice(0, -'/pyvenv.cfg'.length);
+            venv = parentDir(path);
         const m = SITE_PACKAGES.exec(path) ?? build_tools_NODE_MODULES.exec(path);
         if (m)
-            sizes.set(m[1], (sizes.get(m[1]) ?? 0) + node.entry.size);
-        else if ((node.entry.mode & 0o111) !== 0 && node.entry.size > (binary?.size ?? 0)) {
-            binary = { path, size: node.entry.size };
+            trees.set(m[1], (trees.get(m[1]) ?? 0) + node.entry.size);
+        if (workdir && path.startsWith(`${workdir}/`))
+            workdirFiles++;
+    }
+    const out = [];
+    const add = (dir) => {
+        if (dir === undefined || out.some(o => dir === o || dir.startsWith(`${o}/`)))
+            return;
+        for (let i = out.length - 1; i >= 0; i--)
+            if (out[i].startsWith(`${dir}/`))
+                out.splice(i, 1);
+        out.push(dir);
+    };
+    // The files the container runs; WORKDIR when they live there (or the interpreter is a
+    // package and the script is relative), not when it only held the sources of a binary.
+    const runs = runFiles(ctx).filter(ours);
+    const inWorkdir = (p) => workdir !== undefined && p.startsWith(`${workdir}/`);
+    if (workdir && workdirFiles > 0 && (runs.length === 0 || runs.some(inWorkdir)))
+        add(workdir);
+    for (const path of runs)
+        add(venv !== undefined && path.startsWith(`${venv}/`) ? venv : path);
+    add(venv);
+    add([...trees].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0]);
+    // Entrypoint/Cmd name nothing the Dockerfile built (a base image's `sh`): the largest
+    // executable the Dockerfile built that no package owns.
+    if (out.length === 0)
+        add(largestExecutable(ctx, ours));
+    return out.length === 0
+        ? 'the built artefacts'
+        : out
+            .slice(0, 3)
+            .map(p => `/${p}`)
+            .join(' and ');
+}
+function largestExecutable(ctx, ours) {
+    let best;
+    for (const [path, node] of ctx.live) {
+        if ((node.entry.mode & 0o111) === 0 || node.entry.size <= (best?.size ?? 0))
+            continue;
+        if (ours(path))
+            best = { path, size: node.entry.size };
+    }
+    return best?.path;
+}
+/** Live files the Entrypoint/Cmd words name: absolute, relative to WORKDIR, or on PATH. */
+function runFiles(ctx) {
+    const workdir = relDir(ctx.run?.workdir) ?? '';
+    const pathDirs = (ctx.env.get('PATH') ?? '/usr/local/bin:/usr/bin:/bin')
+        .split(':')
+        .map(relDir)
+        .filter((d) => d !== undefined);
+    const out = [];
+    for (const word of ctx.run?.argv ?? []) {
+        for (const w of word.split(/[\s=]+/)) {
+            if (w === '' || w.startsWith('-'))
+                continue;
+            const candidates = w.startsWith('/')
+                ? [w.replace(/^\/+/, '')]
+                : [
+                    ...(w.includes('/') || workdir ? [workdir ? `${workdir}/${w}` : w] : []),
+                    ...(w.includes('/') ? [] : pathDirs.map(d => `${d}/${w}`))
+                ];
+            const hit = candidates
+                .map(c => c.replace(/\/\.\//g, '/').replace(/\/+$/, ''))
+                .find(c => ctx.live.get(c)?.entry.kind === 'file');
+            if (hit)
+                out.push(hit);
         }
     }
-    if (venv !== undefined)
-        return `/${venv}`;
-    const best = [...sizes].sort((a, b) => b[1] - a[1])[0];
-    if (best)
-        return `/${best[0]}`;
-    return binary ? `/${binary.path}` : 'the built artefacts';
+    return out;
 }
-const SITE_PACKAGES = /^(usr\/local\/lib\/python[\d.]+\/site-packages)\//;
+/** `/app/` → `app`; the root and relative or climbing paths → undefined. */
+function relDir(dir) {
+    if (!dir?.startsWith('/'))
+        return undefined;
+    const rel = dir.replace(/^\/+/, '').replace(/\/+$/, '');
+    return rel === '' || rel.split('/').includes('..') ? undefined : rel;
+}
+function parentDir(path) {
+    return path.slice(0, path.lastIndexOf('/'));
+}
+/** Every live path an installed package lists (usr-merge aware). */
+function build_tools_packageOwned(ctx) {
+    const out = new Set();
+    for (const p of installedPackages(ctx)) {
+        for (const f of p.files ?? []) {
+            const path = resolveLive(ctx, f);
+            if (path !== undefined)
+                out.add(path);
+        }
+    }
+    return out;
+}
+const SITE_PACKAGES = /^((?:[^/]+\/)*?lib\/python[\d.]+\/site-packages)\//;
 const build_tools_NODE_MODULES = /^((?:[^/]+\/)*?node_modules)\//;
 const DEBIAN_SUITE = /-(bookworm|bullseye|buster|trixie|jammy|noble|focal)$/;
 /** A slim runtime image for the same language, when the base is a known full image. */
@@ -50497,7 +50850,7 @@ function pathHints(ctx, detectors) {
             continue;
         const layer = mainLayer(tally.byLayer);
         const paths = topPaths(tally.groups, ctx.maxPaths);
-        const instruction = context_instructionOf(ctx, layer);
+        const instruction = dockerfileInstruction(ctx, layer);
         const fix = d.fix({ ctx, instruction, layer, base: isBase(ctx, layer), paths, bytes, tally });
         const hint = makeHint(ctx, { id: d.id, bytes, byLayer: tally.byLayer, paths, fix });
         if (hint)
@@ -50885,11 +51238,51 @@ const ANY = '(?:.*\\/)?';
 function rx(id, pattern, needles) {
     return regexRule(id, new RegExp(pattern), needles);
 }
-/** A COPY brought the cache in: the fix is in .dockerignore or a narrower COPY, not a flag. */
+/**
+ * A COPY brought the cache in: the fix is in .dockerignore or a narrower COPY, not a flag.
+ * When the COPY names the folder itself, .dockerignore would make that COPY fail: drop it.
+ */
 function copied(f, dir) {
     if (!isCopy(f.instruction))
         return undefined;
+    if (copyNames(f.instruction ?? '', dir)) {
+        return (`${fix_quoted(f.instruction)} copies ${dir} by name: drop that COPY (excluding the folder in ` +
+            `.dockerignore would make it fail) and fill the cache in a build stage (\`FROM … AS build\`), ` +
+            `then \`COPY --from=build\` only what the app needs`);
+    }
     return `${fix_quoted(f.instruction)} copies ${dir} into the image: add it to .dockerignore, or copy only what the app needs`;
+}
+/**
+ * Whether a COPY/ADD names `dir` (a live display path such as /root/.m2/repository) among its
+ * sources: a source whose last segment is one of the directory's segments. `.` (the whole
+ * context) and history-only text (`COPY dir:a0b1… in /x`) do not name it.
+ */
+function copyNames(instruction, dir) {
+    const words = copySources(instruction);
+    const segs = new Set(dir.split('/').filter(s => s !== ''));
+    return words.some(src => {
+        const last = src.replace(/\/+$/, '').split('/').pop() ?? '';
+        return last !== '' && last !== '.' && last !== '..' && segs.has(last);
+    });
+}
+function copySources(instruction) {
+    const body = instruction.replace(/^(?:COPY|ADD)\s+/i, '').trim();
+    let words;
+    if (body.replace(/^(?:--\S+\s+)*/, '').startsWith('[')) {
+        try {
+            words = JSON.parse(body.replace(/^(?:--\S+\s+)*/, ''));
+        }
+        catch {
+            return [];
+        }
+    }
+    else {
+        words = body.split(/\s+/).filter(w => !w.startsWith('--'));
+    }
+    // history text of the classic builder: `file:<hash> in /dest`, `dir:<hash> in /dest`
+    if (words.some(w => /^(?:file|dir|multi):[0-9a-f]+$/.test(w)))
+        return [];
+    return words.slice(0, -1).filter(w => typeof w === 'string');
 }
 function cacheDir(f, fallback) {
     return f.paths[0]?.path ?? fallback;
@@ -51045,7 +51438,10 @@ const LANGUAGE_CACHE_DETECTORS = [
 // layer, so it cannot match here.
 
 
-const CACHE_MOUNT_APT = '`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`';
+// Only the lists: Debian's and Ubuntu's images ship /etc/apt/apt.conf.d/docker-clean, which
+// empties /var/cache/apt after every install, so a cache mount there stays empty.
+const CACHE_MOUNT_LISTS = '`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`';
+const CACHE_MOUNT_ARCHIVES = '`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked …`';
 function sameRun(f, command) {
     return isRun(f.instruction)
         ? `end ${fix_quoted(f.instruction)} with \`&& ${command}\``
@@ -51056,7 +51452,8 @@ const aptLists = {
     // lock and partial/ are part of the directory too; they are empty when apt is idle.
     rules: () => [regexRule('apt-lists', /^(var\/lib\/apt\/lists)\//, ['var/lib/apt/lists/'])],
     fix: f => `${sameRun(f, 'rm -rf /var/lib/apt/lists/*')} (the lists are only needed while installing), ` +
-        `or mount them as a BuildKit cache: ${CACHE_MOUNT_APT}`
+        `or mount them as a BuildKit cache: ${CACHE_MOUNT_LISTS} (mount only the lists: ` +
+        `Debian's docker-clean hook empties /var/cache/apt after every install)`
 };
 const aptArchives = {
     id: 'apt-archives',
@@ -51074,7 +51471,8 @@ const aptArchives = {
         }
     ],
     fix: f => `${sameRun(f, 'apt-get clean')} (official Debian/Ubuntu images do this through ` +
-        `/etc/apt/apt.conf.d/docker-clean, which this image lacks), or mount /var/cache/apt: ${CACHE_MOUNT_APT}`
+        `/etc/apt/apt.conf.d/docker-clean, which this image lacks), or mount the caches: ${CACHE_MOUNT_ARCHIVES} ` +
+        `(a mount on /var/cache/apt stays empty wherever Debian's docker-clean hook is installed)`
 };
 const apkCache = {
     id: 'apk-cache',
@@ -51115,223 +51513,722 @@ const OS_PACKAGE_DETECTORS = [
     zypperCache
 ];
 
-;// CONCATENATED MODULE: ./src/analysis/hints/structural.ts
-// Hints from the engine's waste accounting (stack.ts): bytes that ship in lower layers but
-// are hidden (deleted, overwritten, rewritten for owner/mode) or duplicated. One hint per
-// hiding layer for deleted-later / overwritten / metadata-rewrite (its instruction is the one
-// to change), one per image for duplicate-files and package-db-churn.
+;// CONCATENATED MODULE: ./src/analysis/hints/recommends.ts
+// Packages apt installed only because something recommended them (or left behind as
+// orphans): the installed dpkg packages outside the Depends/Pre-Depends closure of the
+// packages that had to be there. Roots of the closure:
+// - every package /var/lib/apt/extended_states does not mark `Auto-Installed: 1` (installed
+//   by hand, by name);
+// - `Essential: yes` and `Priority: required|important` packages (the system itself);
+// - every package of the base image (its recommends cannot be changed from this Dockerfile).
+// Relations: `a (>= 1) | b:any, c` — each comma group is satisfied by any installed
+// alternative; which one apt picked is not recorded, so every installed alternative (and
+// every installed provider of a virtual name) stays in the closure: the hint under-claims
+// rather than name a package that is needed.
 //
-// Package databases and trigger caches that every install rewrites go to package-db-churn
-// only, never to overwritten: they are unavoidable per install layer, and the fix differs.
+// Bytes are exact: the sizes of the regular files each such package lists that the final
+// filesystem holds (and its own dpkg files, /var/lib/dpkg/info/<name>.*), without files a root-closure package also lists or that an earlier
+// hint (build-tools) counted, each hard-linked inode once and only when all its names go.
 
 
 
 
-const PACKAGE_DB = /^(?:var\/lib\/dpkg\/|var\/cache\/debconf\/|var\/lib\/apt\/extended_states$|var\/lib\/apt\/periodic\/|var\/lib\/rpm\/|usr\/lib\/sysimage\/rpm\/|var\/lib\/dnf\/|var\/lib\/yum\/|(?:usr\/)?lib\/apk\/db\/|etc\/apk\/world$|etc\/ld\.so\.cache$|var\/cache\/ldconfig\/|var\/log\/(?:dpkg\.log|alternatives\.log|apt\/|dnf[^/]*\.log|yum\.log|hawkey\.log)|var\/lib\/ucf\/|var\/lib\/systemd\/deb-systemd-|etc\/ssl\/certs\/ca-certificates\.crt$|etc\/ssl\/certs\/java\/cacerts$|usr\/share\/mime\/|usr\/share\/glib-2\.0\/schemas\/gschemas\.compiled$|usr\/share\/icons\/[^/]+\/icon-theme\.cache$|var\/cache\/fontconfig\/|usr\/share\/info\/dir$)/;
-/** A package database or a cache an install trigger regenerates. */
-function isPackageDb(path) {
-    return PACKAGE_DB.test(path);
-}
-/** Duplicates smaller than this per copy are noise (licence files, identical stubs). */
-const DUPLICATE_MIN_COPY = 100_000;
-function structuralHints(ctx, waste, enabled) {
-    const hidden = waste.filter(w => w.kind !== 'duplicate' && w.hiddenBy !== undefined);
-    const churn = hidden.filter(w => isPackageDb(w.path));
-    const rest = hidden.filter(w => !isPackageDb(w.path));
-    const hints = [];
-    const add = (h) => h && hints.push(h);
-    if (enabled('deleted-later'))
-        perHidingLayer(ctx, rest, 'deleted').forEach(g => add(deletedHint(ctx, g)));
-    if (enabled('overwritten'))
-        perHidingLayer(ctx, rest, 'overwritten').forEach(g => add(overwrittenHint(ctx, g)));
-    if (enabled('metadata-rewrite')) {
-        perHidingLayer(ctx, rest, 'metadata-rewrite').forEach(g => add(metadataHint(ctx, g)));
+const STATUS = 'var/lib/dpkg/status';
+const EXTENDED_STATES = 'var/lib/apt/extended_states';
+/** Packages listed in the hint (largest first); the text names the count of all of them. */
+const MAX_LISTED = 30;
+function recommends_stanzas(text) {
+    const out = [];
+    for (const block of text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)) {
+        const fields = new Map();
+        let key;
+        for (const line of block.split('\n')) {
+            if (line === '')
+                continue;
+            if ((line.startsWith(' ') || line.startsWith('\t')) && key) {
+                // Continuation lines (Depends may wrap); descriptions are not read.
+                fields.set(key, `${fields.get(key) ?? ''} ${line.trim()}`);
+                continue;
+            }
+            const i = line.indexOf(':');
+            if (i <= 0)
+                continue;
+            key = line.slice(0, i).toLowerCase();
+            if (!fields.has(key))
+                fields.set(key, line.slice(i + 1).trim());
+        }
+        if (fields.size > 0)
+            out.push(fields);
     }
-    if (enabled('duplicate-files'))
-        add(duplicateHint(ctx, waste.filter(w => w.kind === 'duplicate')));
-    if (enabled('package-db-churn'))
-        add(churnHint(ctx, churn));
-    return hints;
+    return out;
 }
-/** Items of one kind grouped by the layer that hid them; base-image layers cannot be edited. */
-function perHidingLayer(ctx, items, kind) {
-    const groups = new Map();
-    for (const it of items) {
-        if (it.kind !== kind || it.hiddenBy === undefined || isBase(ctx, it.hiddenBy))
+/** `libc6 (>= 2.34), foo:any | bar [amd64]` → [['libc6'], ['foo', 'bar']]. */
+function parseRelations(field) {
+    if (!field)
+        return [];
+    return field
+        .split(',')
+        .map(group => group
+        .split('|')
+        .map(alt => bareName(alt))
+        .filter((n) => n !== undefined))
+        .filter(g => g.length > 0);
+}
+/** `foo:any (>= 1.2) [amd64] <!nocheck>` → `foo`. */
+function bareName(alt) {
+    const name = alt
+        .trim()
+        .split(/[\s([<]/, 1)[0]
+        .split(':', 1)[0];
+    return name === '' ? undefined : name.toLowerCase();
+}
+const recommends_INSTALLED = /^(?:install|hold) ok installed$/;
+/** Installed packages of a dpkg status file, with their relations. */
+function parseStatusRelations(text) {
+    const out = [];
+    for (const f of recommends_stanzas(text)) {
+        const name = f.get('package');
+        if (!name || !recommends_INSTALLED.test(f.get('status') ?? ''))
             continue;
-        let g = groups.get(it.hiddenBy);
-        if (!g)
-            groups.set(it.hiddenBy, (g = { hiding: it.hiddenBy, items: [], byLayer: new Map(), bytes: 0 }));
-        g.items.push(it);
-        g.byLayer.set(it.layer, (g.byLayer.get(it.layer) ?? 0) + it.bytes);
-        g.bytes += it.bytes;
+        const arch = f.get('architecture');
+        out.push({
+            name: name.toLowerCase(),
+            ...(arch ? { arch } : {}),
+            essential: /^yes$/i.test(f.get('essential') ?? ''),
+            ...(f.get('priority') ? { priority: f.get('priority')?.toLowerCase() } : {}),
+            depends: [...parseRelations(f.get('pre-depends')), ...parseRelations(f.get('depends'))],
+            provides: parseRelations(f.get('provides')).flat()
+        });
     }
-    return [...groups.values()].sort((a, b) => a.hiding - b.hiding);
+    return out;
 }
-function itemPaths(ctx, items) {
-    const byPath = new Map();
-    for (const it of items) {
-        const p = byPath.get(it.path) ?? { bytes: 0, files: 0 };
-        p.bytes += it.bytes;
-        p.files += it.files;
-        byPath.set(it.path, p);
+/** `/var/lib/apt/extended_states`: the names (and `name:arch`) marked Auto-Installed: 1. */
+function parseExtendedStates(text) {
+    const auto = new Set();
+    for (const f of recommends_stanzas(text)) {
+        const name = f.get('package')?.toLowerCase();
+        if (!name || f.get('auto-installed') !== '1')
+            continue;
+        auto.add(name);
+        const arch = f.get('architecture');
+        if (arch)
+            auto.add(`${name}:${arch}`);
     }
-    return [...byPath]
-        .sort((a, b) => b[1].bytes - a[1].bytes || a[0].localeCompare(b[0]))
-        .slice(0, ctx.maxPaths)
-        .map(([path, p]) => ({ path: displayPath(path), bytes: p.bytes, files: p.files }));
+    return auto;
 }
-/** The creating layer with most hidden bytes, and how many others there are. */
-function creator(g) {
-    const sorted = [...g.byLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { layer: sorted[0][0], others: sorted.length - 1 };
-}
-function creatorText(ctx, g) {
-    const c = creator(g);
-    const others = c.others > 0 ? ` (and ${c.others} other layer${c.others > 1 ? 's' : ''})` : '';
-    return `${fix_quoted(context_instructionOf(ctx, c.layer), `layer ${c.layer}`)}${others}`;
-}
-function groupHint(ctx, id, g, fix) {
-    return makeHint(ctx, {
-        id,
-        bytes: g.bytes,
-        byLayer: g.byLayer,
-        layer: g.hiding,
-        extraLayers: [g.hiding],
-        paths: itemPaths(ctx, g.items),
-        fix
-    });
-}
-function deletedHint(ctx, g) {
-    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
-    const top = itemPaths(ctx, g.items)[0];
-    const what = top ? ` (${top.path}${g.items.length > 1 ? ' and more' : ''})` : '';
-    if (isBase(ctx, creator(g).layer)) {
-        return groupHint(ctx, 'deleted-later', g, `${hider} deletes ${bytes(g.bytes)} that the base image ships${what}: a later layer cannot shrink ` +
-            'the layers below it; use a base without these files, or copy what you need into a fresh stage (`COPY --from=`)');
+/** The packages a root needs, transitively. Pure, so the rules can be tested on tables. */
+function dependencyClosure(input) {
+    const byName = new Map();
+    const providers = new Map();
+    for (const p of input.packages) {
+        byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+        for (const v of p.provides)
+            providers.set(v, [...(providers.get(v) ?? []), p.name]);
     }
-    return groupHint(ctx, 'deleted-later', g, `${creatorText(ctx, g)} added ${bytes(g.bytes)} that ${hider} deletes${what}: delete in the same RUN ` +
-        'that creates the files, or create them in another stage (or a `--mount=type=cache`/`tmpfs` mount) and copy only the result');
-}
-function overwrittenHint(ctx, g) {
-    const hider = fix_quoted(context_instructionOf(ctx, g.hiding), `layer ${g.hiding}`);
-    const top = itemPaths(ctx, g.items)[0];
-    const eg = top ? ` (e.g. ${top.path})` : '';
-    if (isBase(ctx, creator(g).layer)) {
-        return groupHint(ctx, 'overwritten', g, `${hider} replaces ${bytes(g.bytes)} of files the base image ships${eg}; both versions ship: ` +
-            'use a base image that already has them (e.g. a newer tag instead of upgrading packages in a layer)');
-    }
-    return groupHint(ctx, 'overwritten', g, `${hider} replaces ${bytes(g.bytes)} of files that ${creatorText(ctx, g)} wrote${eg}; both versions ship: ` +
-        'write the final version once (merge the steps into one RUN, or build the files in another stage)');
-}
-/** `chown -R app:app /app` → `app:app`; `chmod -R 755 x` → `755`. */
-function ownerAndMode(instruction) {
-    const text = instruction ?? '';
-    const owner = /\bchown\s+(?:-\S+\s+)*([^\s-][^\s]*)/.exec(text)?.[1];
-    const mode = /\bchmod\s+(?:-[a-zA-Z]+\s+)*([0-7]{3,4}|[ugoa]*[-+=][rwxXst]+(?:,[ugoa]*[-+=][rwxXst]+)*)/.exec(text)?.[1];
-    return { ...(owner ? { owner } : {}), ...(mode ? { mode } : {}) };
-}
-function metadataHint(ctx, g) {
-    const hiderInstruction = context_instructionOf(ctx, g.hiding);
-    const hider = fix_quoted(hiderInstruction, `layer ${g.hiding}`);
-    const c = creator(g);
-    const creatorInstruction = context_instructionOf(ctx, c.layer);
-    const lead = `${hider} copies ${bytes(g.bytes)} again only to change owner or mode`;
-    if (isBase(ctx, c.layer)) {
-        return groupHint(ctx, 'metadata-rewrite', g, `${lead} of base-image files: chown/chmod only your own directories, not paths the base image ships`);
-    }
-    if (isCopy(creatorInstruction)) {
-        const { owner, mode } = ownerAndMode(hiderInstruction);
-        const flags = [
-            `--chown=${owner ?? '<user>:<group>'}`,
-            ...(mode ? [`--chmod=${mode}`] : [])
-        ].join(' ');
-        const keyword = creatorInstruction?.split(' ', 1)[0] ?? 'COPY';
-        return groupHint(ctx, 'metadata-rewrite', g, `${lead}: use \`${keyword} ${flags} …\` in ${creatorText(ctx, g)} and drop the chown/chmod`);
-    }
-    const where = isRun(creatorInstruction)
-        ? `in ${creatorText(ctx, g)}, which creates the files`
-        : `where the files are created (${creatorText(ctx, g)})`;
-    return groupHint(ctx, 'metadata-rewrite', g, `${lead}: set owner and mode ${where}, so they are written once`);
-}
-/** Every path an installed OS package owns (dpkg lists, apk R: lines), as live paths. */
-function packageOwned(ctx) {
-    const owned = new Set();
-    for (const p of installedPackages(ctx)) {
-        for (const f of p.files ?? []) {
-            owned.add(f);
-            // usr-merge: a package lists /bin/x, the file lives at /usr/bin/x
-            const merged = usrMerged(f);
-            if (merged)
-                owned.add(merged);
+    const isRoot = (p) => !(input.auto.has(p.name) || (p.arch !== undefined && input.auto.has(`${p.name}:${p.arch}`))) ||
+        p.essential ||
+        p.priority === 'required' ||
+        p.priority === 'important' ||
+        input.pinned.has(p.name);
+    const seen = new Set();
+    const queue = [];
+    const visit = (name) => {
+        if (seen.has(name) || !byName.has(name))
+            return;
+        seen.add(name);
+        queue.push(name);
+    };
+    for (const p of input.packages)
+        if (isRoot(p))
+            visit(p.name);
+    while (queue.length > 0) {
+        const name = queue.pop();
+        for (const p of byName.get(name) ?? []) {
+            for (const group of p.depends) {
+                for (const alt of group) {
+                    visit(alt);
+                    for (const prov of providers.get(alt) ?? [])
+                        visit(prov);
+                }
+            }
         }
     }
-    return owned;
+    return seen;
+}
+function detectRecommends(ctx) {
+    const none = { claimed: new Set() };
+    const status = liveText(ctx.contents, ctx.live, STATUS);
+    const states = liveText(ctx.contents, ctx.live, EXTENDED_STATES);
+    // Without extended_states every package looks manual: nothing to say.
+    if (status === undefined || states === undefined)
+        return none;
+    const dpkg = installedPackages(ctx).filter(p => p.manager === 'dpkg' && p.source === STATUS);
+    const pinned = new Set(dpkg.filter(p => isBase(ctx, packageLayer(ctx, p))).map(p => p.name));
+    const needed = dependencyClosure({
+        packages: parseStatusRelations(status),
+        auto: parseExtendedStates(states),
+        pinned
+    });
+    const extras = [];
+    const keep = new Set();
+    const info = infoFiles(ctx);
+    for (const p of dpkg) {
+        const listed = [
+            ...(p.files ?? []),
+            ...(info.get(p.name) ?? []),
+            ...(info.get(`${p.name}:${p.arch}`) ?? [])
+        ];
+        const files = listed.flatMap(f => {
+            const path = recommends_resolveLive(ctx, f);
+            const node = path === undefined ? undefined : ctx.live.get(path);
+            return path !== undefined && node ? [{ path, node }] : [];
+        });
+        if (needed.has(p.name.toLowerCase()))
+            for (const f of files)
+                keep.add(f.path);
+        else
+            extras.push({ pkg: p, files });
+    }
+    return extras.length === 0 ? none : hintOf(ctx, extras, keep);
+}
+function hintOf(ctx, extras, keep) {
+    const tally = newTally();
+    const claimed = new Set();
+    const inodes = inodeNames(ctx);
+    const counted = new Set();
+    const packages = [];
+    for (const { pkg, files } of extras) {
+        let b = 0;
+        let n = 0;
+        for (const { path, node } of files) {
+            if (node.entry.kind !== 'file' || keep.has(path) || ctx.claimed.has(path))
+                continue;
+            if (claimed.has(path))
+                continue;
+            claimed.add(path);
+            const inode = node.inode;
+            if (inode && inode.refs > 1) {
+                // Freed only when every name goes, and then once.
+                if (counted.has(inode) || (inodes.get(inode) ?? []).some(p => keep.has(p)))
+                    continue;
+                counted.add(inode);
+            }
+            if (node.entry.size === 0)
+                continue;
+            addToTally(tally, recommends_groupOf(path), node.layer, node.entry.size);
+            b += node.entry.size;
+            n++;
+        }
+        packages.push({ path: pkg.name, bytes: b, files: n });
+    }
+    packages.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+    const total = tallyBytes(tally);
+    const instruction = dockerfileInstruction(ctx, mainLayer(tally.byLayer));
+    const hint = makeHint(ctx, {
+        id: 'recommends',
+        bytes: total,
+        byLayer: tally.byLayer,
+        paths: topPaths(tally.groups, ctx.maxPaths),
+        packages: packages.slice(0, MAX_LISTED),
+        fix: recommendsFix(instruction, packages, total)
+    });
+    return { ...(hint ? { hint } : {}), claimed: hint ? claimed : new Set() };
+}
+/** The layer of a package: its file list's (the install wrote it), else its status's. */
+function packageLayer(ctx, p) {
+    const list = ctx.live.get(`var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
+        ctx.live.get(`var/lib/dpkg/info/${p.name}.list`);
+    return (list ?? ctx.live.get(p.source))?.layer;
+}
+/** dpkg's own files per package (`info/<name>[:arch].{list,md5sums,symbols,…}`): they go too. */
+function infoFiles(ctx) {
+    const out = new Map();
+    for (const path of ctx.live.keys()) {
+        const m = INFO.exec(path);
+        if (m)
+            out.set(m[1], [...(out.get(m[1]) ?? []), path]);
+    }
+    return out;
+}
+const INFO = /^var\/lib\/dpkg\/info\/([^/]+)\.[a-z_]+$/;
+function recommends_resolveLive(ctx, path) {
+    if (ctx.live.get(path)?.entry.kind === 'file')
+        return path;
+    const merged = usrMerged(path);
+    return merged && ctx.live.get(merged)?.entry.kind === 'file' ? merged : undefined;
+}
+/** Every visible name of each hard-linked inode. */
+function inodeNames(ctx) {
+    const out = new Map();
+    for (const [path, node] of ctx.live) {
+        if (!node.inode || node.inode.refs <= 1)
+            continue;
+        out.set(node.inode, [...(out.get(node.inode) ?? []), path]);
+    }
+    return out;
+}
+function recommends_groupOf(path) {
+    const parts = path.split('/');
+    return parts.slice(0, Math.min(parts.length - 1, 4)).join('/') || path;
+}
+const APT_INSTALL = /\bapt(?:-get)?\s+(?:[^&|;]*\s)?install\b/;
+/**
+ * The fix: `--no-install-recommends` on the install that pulled them, when it lacks it;
+ * else the packages are orphans (`apt-get autoremove`). Whether the application uses one of
+ * them cannot be seen from the image, so the text says how to keep one rather than guess.
+ */
+function recommendsFix(instruction, packages, total) {
+    const counted = packages.filter(p => p.bytes > 0);
+    const shown = counted.slice(0, 3).map(p => `${p.path} (${bytes(p.bytes)})`);
+    const list = `${counted.length} package${counted.length === 1 ? '' : 's'}, ${bytes(total)}` +
+        (shown.length > 0 ? `: ${shown.join(', ')}${counted.length > shown.length ? ', …' : ''}` : '');
+    const keep = 'if the application uses one of them, name it in the install explicitly (the image alone cannot tell)';
+    const text = instruction ?? '';
+    if (isRun(text) && APT_INSTALL.test(text) && !/--no-install-recommends\b/.test(text)) {
+        return `add \`--no-install-recommends\` to \`apt-get install\` in ${fix_quoted(instruction)}: it leaves out ${list}; ${keep}`;
+    }
+    if (isRun(text) && /--no-install-recommends\b/.test(text)) {
+        return (`${list} are needed by no package installed by hand (orphans, or recommended by a later ` +
+            `install): end ${fix_quoted(instruction)} with \`&& apt-get autoremove -y --purge\`; ${keep}`);
+    }
+    return (`install with \`apt-get install --no-install-recommends\`${instruction ? ` (in ${fix_quoted(instruction)})` : ''}, ` +
+        `or end the RUN with \`&& apt-get autoremove -y --purge\`: that leaves out ${list}; ${keep}`);
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/analysis/hints/project.ts
+// Project content that production does not run: devDependencies installed into node_modules,
+// and test output (coverage, test folders of the app, source maps of its bundles).
+//
+// dev-dependencies: which installed packages are dev-only comes from what the image holds,
+// never from a guess by name:
+//   - npm: the lockfile (`package-lock.json` / `npm-shrinkwrap.json` v2/v3, or the hidden
+//     lockfile `node_modules/.package-lock.json`, which describes the installed tree) marks
+//     each package path `"dev": true`. `devOptional` packages are kept by `--omit=dev`: not
+//     counted. A v1 lockfile (no `packages`) falls through to the manifests.
+//   - yarn (yarn.lock has no dev flag) and installs without a lockfile: the app's
+//     package.json devDependencies, and everything they pull in through the installed
+//     packages' own package.json (Node's lookup: nearest node_modules upwards) that no
+//     production dependency also pulls in.
+//   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`; the files are under
+//     node_modules/.pnpm/<name>@<version>… . A v9 lock has no flag: not counted.
+//   - Python: `poetry.lock` marks packages `category = "dev"` (Poetry < 1.5) or lists their
+//     `groups` (lock 2.1: dev-only when "main" is not among them); an installed distribution
+//     of that name (its dist-info RECORD) counts with the files RECORD lists.
+// Bytes: the live files under the dev-only package directories (their own files; a nested
+// package counts for itself), or the files the RECORD of a dev-only distribution lists.
+
+
+
+
+
+const LOCKS = [
+    { file: 'node_modules/.package-lock.json', source: 'hidden-lockfile' },
+    { file: 'npm-shrinkwrap.json', source: 'package-lock' },
+    { file: 'package-lock.json', source: 'package-lock' }
+];
+/** The node_modules trees of the final filesystem and what their lockfiles say is dev-only. */
+function devTrees(ctx) {
+    const roots = new Set();
+    for (const path of ctx.live.keys()) {
+        const m = /^((?:(?!node_modules\/)[^/]+\/)*)(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|node_modules\/\.package-lock\.json)$/.exec(path);
+        if (m)
+            roots.add(m[1].replace(/\/$/, ''));
+    }
+    const trees = [];
+    for (const root of [...roots].sort()) {
+        const tree = treeOf(ctx, root);
+        if (tree && (tree.dev.size > 0 || (tree.pnpmDev?.size ?? 0) > 0))
+            trees.push(tree);
+    }
+    return trees;
+}
+function at(root, rel) {
+    return root === '' ? rel : `${root}/${rel}`;
+}
+function treeOf(ctx, root) {
+    for (const lock of LOCKS) {
+        const text = liveText(ctx.contents, ctx.live, at(root, lock.file));
+        const dev = text === undefined ? undefined : npmLockDev(text);
+        if (dev)
+            return { root, source: lock.source, dev };
+    }
+    const pnpm = liveText(ctx.contents, ctx.live, at(root, 'pnpm-lock.yaml'));
+    if (pnpm !== undefined) {
+        const pnpmDev = pnpmLockDev(pnpm);
+        return pnpmDev ? { root, source: 'pnpm-lock', dev: new Set(), pnpmDev } : undefined;
+    }
+    const manifest = liveText(ctx.contents, ctx.live, at(root, 'package.json'));
+    if (manifest === undefined)
+        return undefined;
+    const dev = manifestDev(ctx, root, manifest);
+    return dev ? { root, source: 'package.json', dev } : undefined;
+}
+/** `"dev": true` package paths of a v2/v3 lockfile; undefined for v1 or an unreadable one. */
+function npmLockDev(text) {
+    let lock;
+    try {
+        lock = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    const packages = lock?.packages;
+    if (typeof packages !== 'object' || packages === null)
+        return undefined;
+    const dev = new Set();
+    for (const [key, value] of Object.entries(packages)) {
+        if (!key.includes('node_modules/'))
+            continue;
+        if (value?.dev === true)
+            dev.add(key);
+    }
+    return dev;
+}
+/** `name@version` of pnpm-lock.yaml v5/v6 packages marked `dev: true` (and never `dev: false`). */
+function pnpmLockDev(text) {
+    let lock;
+    try {
+        lock = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
+    }
+    catch {
+        return undefined;
+    }
+    const packages = lock?.packages;
+    if (typeof packages !== 'object' || packages === null)
+        return undefined;
+    const dev = new Set();
+    const prod = new Set();
+    for (const [key, value] of Object.entries(packages)) {
+        const id = pnpmId(key);
+        if (!id)
+            continue;
+        const flag = value?.dev;
+        if (flag === true)
+            dev.add(id);
+        else
+            prod.add(id);
+    }
+    for (const id of prod)
+        dev.delete(id);
+    return dev;
+}
+/** `/@s/a@1.0.0(peer@2)` (v6) or `/@s/a/1.0.0_peer@2` (v5) → `@s/a@1.0.0`. */
+function pnpmId(key) {
+    const k = key.replace(/^\//, '').replace(/\(.*$/, '');
+    const v6 = /^((?:@[^/]+\/)?[^/@]+)@([^_/]+)/.exec(k);
+    if (v6)
+        return `${v6[1]}@${v6[2]}`;
+    const v5 = /^((?:@[^/]+\/)?[^/@]+)\/([^_/]+)/.exec(k);
+    return v5 ? `${v5[1]}@${v5[2]}` : undefined;
+}
+function readManifest(text) {
+    if (text === undefined)
+        return undefined;
+    try {
+        const m = JSON.parse(text);
+        return typeof m === 'object' && m !== null ? m : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function depNames(m, dev) {
+    const deps = dev ? m.devDependencies : { ...m.dependencies, ...m.optionalDependencies };
+    return typeof deps === 'object' && deps !== null ? Object.keys(deps) : [];
 }
 /**
- * Copies that OS packages installed, every one of them (the same changelog in two Debian
- * packages): the distribution's doing, which no Dockerfile change undoes short of not
- * installing the package. Only when every copy is known (otherPaths is bounded).
+ * Dev-only package keys from package.json and the installed manifests: the closure of the
+ * devDependencies minus the closure of the dependencies (Node's lookup resolves each name).
  */
-function packagedCopies(w, owned) {
-    const paths = [w.path, ...(w.otherPaths ?? [])];
-    return paths.length === w.files && paths.every(p => owned().has(p));
-}
-function duplicateHint(ctx, items) {
-    let ownedPaths;
-    const owned = () => (ownedPaths ??= packageOwned(ctx));
-    const big = items.filter(w => !isBase(ctx, w.layer) &&
-        w.files > 1 &&
-        w.bytes / (w.files - 1) >= DUPLICATE_MIN_COPY &&
-        !packagedCopies(w, owned));
-    if (big.length === 0)
+function manifestDev(ctx, root, text) {
+    const app = readManifest(text);
+    if (!app || depNames(app, true).length === 0)
         return undefined;
-    const byLayer = new Map();
-    let total = 0;
-    for (const w of big) {
-        byLayer.set(w.layer, (byLayer.get(w.layer) ?? 0) + w.bytes);
-        total += w.bytes;
-    }
-    const top = [...big].sort((a, b) => b.bytes - a.bytes)[0];
-    const other = top.otherPaths?.[0];
-    const eg = other ? ` (e.g. ${displayPath(top.path)} and ${displayPath(other)})` : '';
-    const fix = `${big.length} file${big.length > 1 ? 's ship' : ' ships'} in more than one copy${eg}: keep one copy and ` +
-        'symlink or hard-link the others in the same RUN, `mv` instead of `cp`, or copy from the build stage once';
-    return makeHint(ctx, {
-        id: 'duplicate-files',
-        bytes: total,
-        byLayer,
-        paths: itemPaths(ctx, big),
-        fix
-    });
+    const manifestOf = (key) => readManifest(liveText(ctx.contents, ctx.live, at(root, `${key}/package.json`)));
+    const resolve = (from, name) => {
+        let base = from;
+        for (;;) {
+            const key = base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`;
+            if (ctx.live.has(at(root, `${key}/package.json`)))
+                return key;
+            if (base === '')
+                return undefined;
+            const i = base.lastIndexOf('/node_modules/');
+            base = i < 0 ? '' : base.slice(0, i);
+        }
+    };
+    const closure = (names) => {
+        const seen = new Set();
+        const queue = names.map(n => resolve('', n)).filter((k) => k !== undefined);
+        while (queue.length > 0) {
+            const key = queue.pop();
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const m = manifestOf(key);
+            if (!m)
+                continue;
+            for (const n of depNames(m, false)) {
+                const k = resolve(key, n);
+                if (k && !seen.has(k))
+                    queue.push(k);
+            }
+        }
+        return seen;
+    };
+    const prod = closure(depNames(app, false));
+    const dev = closure(depNames(app, true));
+    for (const k of prod)
+        dev.delete(k);
+    return dev;
 }
-/**
- * Fires when at least two layers the Dockerfile made rewrote package databases; counts the
- * hidden copies that those layers wrote themselves (the base image's copy is unavoidable).
- */
-function churnHint(ctx, items) {
-    const own = items.filter(w => w.hiddenBy !== undefined && !isBase(ctx, w.hiddenBy));
-    const hiding = new Set(own.map(w => w.hiddenBy));
-    const counted = own.filter(w => !isBase(ctx, w.layer));
-    if (hiding.size < 2 || counted.length === 0)
-        return undefined;
-    const byLayer = new Map();
-    let total = 0;
-    for (const w of counted) {
-        byLayer.set(w.layer, (byLayer.get(w.layer) ?? 0) + w.bytes);
-        total += w.bytes;
+/** `node_modules/a/node_modules/@s/b` for a path inside that package, else undefined. */
+function packageKey(rel) {
+    const seg = rel.split('/');
+    let key;
+    let i = 0;
+    while (seg[i] === 'node_modules' && i + 2 < seg.length) {
+        let name = seg[i + 1];
+        if (name.startsWith('.'))
+            break;
+        if (name.startsWith('@')) {
+            if (i + 3 >= seg.length)
+                break;
+            name = `${name}/${seg[i + 2]}`;
+            i += 3;
+        }
+        else
+            i += 2;
+        key = key === undefined ? `node_modules/${name}` : `${key}/node_modules/${name}`;
     }
-    const layers = [...new Set([...byLayer.keys(), ...hiding])].sort((a, b) => a - b);
-    const fix = `${layers.length} layers install packages and each rewrites the package databases ` +
-        '(dpkg status, debconf, ld.so.cache…): merge the installs into one RUN';
-    return makeHint(ctx, {
-        id: 'package-db-churn',
-        bytes: total,
-        byLayer,
-        extraLayers: [...hiding],
-        paths: itemPaths(ctx, counted),
-        fix
+    return key;
+}
+/** `@s/a@1.0.0` for a path under node_modules/.pnpm/@s+a@1.0.0_peer/node_modules/@s/a/. */
+function pnpmPackage(rel) {
+    const m = /^node_modules\/\.pnpm\/([^/]+)\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(rel);
+    if (!m)
+        return undefined;
+    const dir = m[1].replace(/\(.*$/, '').replace(/_.*$/, '');
+    const at = dir.lastIndexOf('@');
+    if (at <= 0)
+        return undefined;
+    const name = dir.slice(0, at).replace('+', '/');
+    if (name !== m[2])
+        return undefined;
+    return {
+        id: `${name}@${dir.slice(at + 1)}`,
+        dir: `node_modules/.pnpm/${m[1]}/node_modules/${name}`
+    };
+}
+function devRule(trees) {
+    return {
+        id: 'dev-dependencies',
+        needles: ['node_modules/'],
+        match(path) {
+            for (const t of trees) {
+                if (t.root !== '' && !path.startsWith(`${t.root}/`))
+                    continue;
+                const rel = t.root === '' ? path : path.slice(t.root.length + 1);
+                if (t.pnpmDev) {
+                    const p = pnpmPackage(rel);
+                    if (p && t.pnpmDev.has(p.id))
+                        return at(t.root, p.dir);
+                    continue;
+                }
+                const key = packageKey(rel);
+                if (key && t.dev.has(key))
+                    return at(t.root, key);
+            }
+            return undefined;
+        }
+    };
+}
+const SOURCE_TEXT = {
+    'package-lock': 'the lockfile marks them `"dev": true`',
+    'hidden-lockfile': 'node_modules/.package-lock.json marks them `"dev": true`',
+    'package.json': 'package.json lists them (or what they pull in) as devDependencies only',
+    'pnpm-lock': 'pnpm-lock.yaml marks them `dev: true`'
+};
+/** PEP 503 name: `Foo_Bar.baz` → `foo-bar-baz`. */
+function pep503(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** Names of poetry.lock packages that only dev groups need; undefined when none is marked. */
+function poetryLockDev(text) {
+    const dev = new Set();
+    for (const block of text.split(/^\[\[package\]\]\s*$/m).slice(1)) {
+        const body = block.split(/^\[(?!\[package\]\])/m)[0];
+        const name = /^name\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+        if (!name)
+            continue;
+        const category = /^category\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+        const groups = /^groups\s*=\s*\[([^\]]*)\]/m.exec(body)?.[1];
+        const list = groups ? [...groups.matchAll(/"([^"]+)"/g)].map(m => m[1]) : undefined;
+        if (category === 'dev' || (list && list.length > 0 && !list.includes('main'))) {
+            dev.add(pep503(name));
+        }
+    }
+    return dev;
+}
+/** Live path → group (the distribution's dist-info name) of dev-only Python distributions. */
+function pythonDevFiles(ctx) {
+    const out = new Map();
+    const dev = new Set();
+    for (const path of ctx.live.keys()) {
+        if (path !== 'poetry.lock' && !path.endsWith('/poetry.lock'))
+            continue;
+        const text = liveText(ctx.contents, ctx.live, path);
+        if (text !== undefined)
+            for (const n of poetryLockDev(text))
+                dev.add(n);
+    }
+    if (dev.size === 0)
+        return out;
+    for (const p of readEcosystems(ctx.live, ctx.contents).packages) {
+        if (p.ecosystem !== 'python' || !dev.has(pep503(p.name)))
+            continue;
+        // `…/site-packages/pytest-8.0.dist-info/RECORD` → `…/site-packages/pytest`
+        const group = [...p.source.split('/').slice(0, -2), p.name].join('/');
+        for (const f of p.files ?? [])
+            if (!out.has(f))
+                out.set(f, group);
+    }
+    return out;
+}
+function pythonRule(files) {
+    return { id: 'dev-dependencies', match: path => files.get(path) };
+}
+const devDependencies = {
+    id: 'dev-dependencies',
+    rules(ctx) {
+        const trees = devTrees(ctx);
+        const py = pythonDevFiles(ctx);
+        return [...(trees.length > 0 ? [devRule(trees)] : []), ...(py.size > 0 ? [pythonRule(py)] : [])];
+    },
+    fix(f) {
+        const trees = devTrees(f.ctx);
+        const py = [...f.tally.groups.keys()].some(g => !g.includes('node_modules/'));
+        if (py && trees.length === 0)
+            return poetryFix(f);
+        const why = trees.map(t => SOURCE_TEXT[t.source]).filter((s, i, a) => a.indexOf(s) === i);
+        const ins = writtenInstruction(f.ctx, f.layer);
+        const count = f.tally.groups.size;
+        const what = `${count} dev-only package${count === 1 ? '' : 's'} (${bytes(f.bytes)}; ${why.join('; ')}): ${listWithSizes(f.paths, 3)}`;
+        const cmd = installCommand(ins, trees);
+        if (isRun(ins)) {
+            return `${what}. Install without them: ${cmd} in ${fix_quoted(ins)}; if the build needs them, build in a stage and run ${cmd} in the final one`;
+        }
+        if (isCopy(ins)) {
+            return `${what}. ${fix_quoted(ins)} copies them: run ${cmd} (or \`npm prune --omit=dev\`) before it, in the stage it copies from`;
+        }
+        return `${what}. Install with ${cmd}`;
+    }
+};
+function poetryFix(f) {
+    const ins = writtenInstruction(f.ctx, f.layer);
+    const count = f.tally.groups.size;
+    const what = `${count} dev-only Python distribution${count === 1 ? '' : 's'} (${bytes(f.bytes)}; poetry.lock puts them in dev groups only): ${listWithSizes(f.paths, 3)}`;
+    const cmd = '`poetry install --only main` (Poetry < 1.2: `--no-dev`; pip: install without the `[dev]` extra)';
+    return isRun(ins)
+        ? `${what}. Install with ${cmd} in ${fix_quoted(ins)}`
+        : `${what}. Install with ${cmd}`;
+}
+function installCommand(ins, trees) {
+    const text = ins ?? '';
+    if (/\bpnpm\b/.test(text) || trees.some(t => t.source === 'pnpm-lock')) {
+        return '`pnpm install --prod --frozen-lockfile`';
+    }
+    if (/\byarn\b/.test(text))
+        return '`yarn install --production --frozen-lockfile`';
+    if (/\bnpm (?:install|i)\b/.test(text) && !/\bnpm ci\b/.test(text)) {
+        return '`npm install --omit=dev`';
+    }
+    return '`npm ci --omit=dev`';
+}
+// --------------------------------------------------------------------------------------------
+// test-output
+//
+// Counted only outside installed packages (node_modules, site-packages, dist-packages, /usr):
+// packages often ship their own test folders and source maps, and removing files from inside
+// a package is not a fix a Dockerfile should carry. In the app:
+//   - `coverage/` and `.nyc_output/` (coverage output) and `__tests__/` folders, at any depth;
+//   - `test/` and `tests/` directly in the WORKDIR (the app's own test suite);
+//   - `*.map` source maps.
+const project_INSTALLED = /(?:^|\/)(?:node_modules|site-packages|dist-packages)\/|^usr\/(?:lib|lib64|libexec|share|include|bin|sbin)\/|^usr\/local\/(?:lib|share|include)\//;
+function testOutputGroup(path, workdir) {
+    if (project_INSTALLED.test(path))
+        return undefined;
+    const dir = /^(.*?(?:^|\/)(?:coverage|\.nyc_output|__tests__))\//.exec(path);
+    if (dir)
+        return dir[1];
+    const prefix = workdir === '' ? '' : `${workdir}/`;
+    if (path.startsWith(prefix)) {
+        const t = /^(tests?)\//.exec(path.slice(prefix.length));
+        if (t)
+            return `${prefix}${t[1]}`;
+    }
+    if (path.endsWith('.map') && /\.(?:js|mjs|cjs|css|ts)\.map$/.test(path)) {
+        const slash = path.lastIndexOf('/');
+        return `${slash < 0 ? '' : path.slice(0, slash + 1)}*.map`;
+    }
+    return undefined;
+}
+const testRule = {
+    id: 'test-output',
+    needles: ['coverage/', '.nyc_output/', '__tests__/', 'test', '.map'],
+    match: (path, ctx) => testOutputGroup(path, ctx.workdir)
+};
+const testOutput = {
+    id: 'test-output',
+    rules: () => [testRule],
+    fix: testOutputFix
+};
+/** The sources of a COPY/ADD (everything but the flags and the destination). */
+function project_copySources(instruction) {
+    const words = instruction.trim().split(/\s+/).slice(1);
+    if (words[0]?.startsWith('[')) {
+        try {
+            const list = JSON.parse(instruction.trim().replace(/^\S+\s+/, ''));
+            return Array.isArray(list) ? list.slice(0, -1).map(String) : [];
+        }
+        catch {
+            return [];
+        }
+    }
+    const args = words.filter(w => !w.startsWith('--'));
+    return args.slice(0, -1);
+}
+function clean(p) {
+    return p.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+function testOutputFix(f) {
+    const ins = writtenInstruction(f.ctx, f.layer);
+    const what = `${listWithSizes(f.paths, 4)}`;
+    const names = [...f.tally.groups.keys()].map(g => {
+        const last = g.split('/').pop();
+        return last === '*.map' ? '**/*.map' : `**/${last}`;
     });
+    const patterns = [...new Set(names)];
+    if (isCopy(ins) && !/--from[= ]/.test(ins)) {
+        const sources = project_copySources(ins).map(clean);
+        const named = [...f.tally.groups.keys()].filter(g => {
+            const last = g.split('/').pop();
+            return sources.some(s => s === last || s.endsWith(`/${last}`) || g.endsWith(`/${s}`) || g === s);
+        });
+        if (named.length > 0) {
+            return `${what} come from ${fix_quoted(ins)}, which names them: drop them from that COPY (excluding a path the COPY names makes it fail)`;
+        }
+        return `${what} come from the build context through ${fix_quoted(ins)}: add ${patterns.map(p => `\`${p}\``).join(', ')} to .dockerignore (keep source maps only if you run with \`--enable-source-maps\` or upload them elsewhere)`;
+    }
+    if (isCopy(ins)) {
+        return `${what} come from ${fix_quoted(ins)}: copy only the runtime files from that stage, or build without them (e.g. source maps off)`;
+    }
+    if (isRun(ins)) {
+        return `${what} are made by ${fix_quoted(ins)}: run tests in a build stage, or delete them at the end of that RUN (\`&& rm -rf ${f.paths.map(p => p.path).join(' ')}\`)`;
+    }
+    return `${what}: delete them in the RUN that makes them, or keep them out of the build context`;
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/hints/new.ts
@@ -51378,6 +52275,9 @@ function markNewHints(current, baseline) {
 
 
 
+
+
+
 function detectHints(analysis, opts = {}) {
     const ignore = new Set(opts.ignore ?? []);
     const ctx = context(analysis, opts);
@@ -51390,7 +52290,16 @@ function detectHints(analysis, opts = {}) {
         hints.push(build.hint);
     for (const p of build.claimed)
         ctx.claimed.add(p);
+    // recommends next: `--no-install-recommends` removes those packages' docs and locales too.
+    const recommends = detectRecommends(ctx);
+    if (recommends.hint)
+        hints.push(recommends.hint);
+    for (const p of recommends.claimed)
+        ctx.claimed.add(p);
     hints.push(...pathHints(ctx, pathDetectors(opts)));
+    for (const h of [unstrippedHint(ctx), distroBaseHint(ctx)])
+        if (h)
+            hints.push(h);
     hints.push(...structuralHints(ctx, analysis.stack.waste, () => true));
     return sortHints(hints.filter(h => !ignore.has(h.id)));
 }
@@ -51399,7 +52308,9 @@ function pathDetectors(opts) {
     return [
         ...LANGUAGE_CACHE_DETECTORS,
         ...OS_PACKAGE_DETECTORS,
+        devDependencies,
         vcs,
+        testOutput,
         ...(opts.pythonBytecode ? [pythonBytecode] : []),
         tmpFiles,
         sourceArchives,
@@ -51416,11 +52327,18 @@ function context(analysis, opts) {
         baseLayers: baseLayersOf(analysis, opts),
         imageBytes: report.image.totalBytes,
         env: envMap(analysis),
+        run: runOf(analysis),
         ...(opts.contents ? { contents: opts.contents } : {}),
         ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
         maxPaths: opts.maxPaths ?? 10,
         pythonBytecode: opts.pythonBytecode === true,
-        claimed: new Set()
+        claimed: new Set(),
+        workdir: (analysis.image.config.config?.WorkingDir ?? '').replace(/^\/+|\/+$/g, ''),
+        command: [
+            ...(analysis.image.config.config?.Entrypoint ?? []),
+            ...(analysis.image.config.config?.Cmd ?? [])
+        ],
+        elf: (layer, path) => analysis.image.layers[layer]?.read.elf?.get(path)
     };
 }
 /** Explicit option, else what the report decided, else the Dockerfile match, else none. */
@@ -53108,6 +54026,369 @@ class FzstdTransform extends external_node_stream_.Transform {
     }
 }
 
+;// CONCATENATED MODULE: ./src/image/layer/elf.ts
+// ELF files seen while a layer streams past: is the file static, is it a Go binary, and
+// which sections `strip` would remove (.symtab, .strtab, .debug_*), with their sizes.
+//
+// The bytes pass once and are not kept, so the probe keeps only bounded pieces that can hold
+// what the parse needs: the head (ELF header, program headers), the PT_DYNAMIC range (its
+// DT_NEEDED entries), the first bytes outside every PT_LOAD segment (where the Go linker
+// puts .shstrtab) and the tail (where GNU ld puts .shstrtab and the section header table).
+// At most HEAD + DYNAMIC + NONLOAD + TAIL bytes per file, one file at a time. When the section
+// names cannot be read (the Go linker puts .shstrtab inside a loaded segment) the sections
+// are classified by type and flags: SHT_SYMTAB, the string table it links, and the
+// non-allocated PROGBITS sections (the debug sections, plus .comment-like sections of a few
+// bytes that strip keeps). A Go binary is also known by its "Go" build-id note (PT_NOTE).
+const ELF_HEAD_BYTES = 64 * 1024;
+const ELF_TAIL_BYTES = 1024 * 1024;
+const ELF_NONLOAD_BYTES = 1024 * 1024;
+const ELF_DYNAMIC_BYTES = 64 * 1024;
+/** Smallest file looked at: an ELF64 header is 64 bytes. */
+const ELF_MIN_BYTES = 64;
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const PT_NOTE = 4;
+const SHF_ALLOC = 2;
+const SHT_PROGBITS = 1;
+const SHT_SYMTAB = 2;
+const DT_NEEDED = 1;
+/** Random access to the kept pieces of a file; undefined when a range was not kept. */
+class Pieces {
+    pieces;
+    constructor(pieces) {
+        this.pieces = pieces;
+    }
+    read(offset, length) {
+        if (offset < 0 || length < 0 || !Number.isSafeInteger(offset + length))
+            return undefined;
+        for (const p of this.pieces) {
+            if (offset >= p.start && offset + length <= p.start + p.data.length) {
+                return p.data.subarray(offset - p.start, offset - p.start + length);
+            }
+        }
+        return undefined;
+    }
+}
+/** Merges contiguous writes into pieces. */
+class PieceSet {
+    runs = [];
+    add(start, data) {
+        if (data.length === 0)
+            return;
+        const last = this.runs[this.runs.length - 1];
+        // borrowed chunk (see streams.ts): copied, since it is kept past this write
+        if (last && last.end === start) {
+            last.parts.push(Buffer.from(data));
+            last.end += data.length;
+        }
+        else
+            this.runs.push({ start, parts: [Buffer.from(data)], end: start + data.length });
+    }
+    pieces() {
+        return new Pieces(this.runs.map(r => {
+            if (r.parts.length > 1)
+                r.parts = [Buffer.concat(r.parts)];
+            return { start: r.start, data: r.parts[0] };
+        }));
+    }
+}
+/**
+ * Watches one regular file's bytes; `finish()` gives its ElfInfo, or undefined for a file
+ * that is not ELF or too damaged to read.
+ */
+class ElfProbe {
+    size;
+    offset = 0;
+    notElf = false;
+    kept = new PieceSet();
+    layout;
+    nonload = 0;
+    gaveUp = false;
+    constructor(size) {
+        this.size = size;
+    }
+    write(chunk) {
+        if (this.notElf)
+            return;
+        const start = this.offset;
+        this.offset += chunk.length;
+        if (start === 0 && !isElfMagic(chunk)) {
+            this.notElf = true;
+            return;
+        }
+        for (let i = 0; i < chunk.length;) {
+            const pos = start + i;
+            const keep = this.keeps(pos);
+            // Run of bytes with the same decision (bounded by the next boundary that can change it).
+            const j = Math.min(chunk.length, i + this.runLength(pos));
+            if (keep)
+                this.kept.add(pos, chunk.subarray(i, j));
+            if (keep && this.inNonload(pos))
+                this.nonload += j - i;
+            i = j;
+            if (!this.layout && !this.gaveUp && this.offset >= 64)
+                this.tryLayout();
+        }
+    }
+    finish() {
+        if (this.notElf || this.offset < ELF_MIN_BYTES)
+            return undefined;
+        return parseElf(this.kept.pieces(), this.size);
+    }
+    tryLayout() {
+        const layout = readLayout(this.kept.pieces());
+        if (layout === null)
+            this.notElf = true;
+        else if (layout)
+            this.layout = layout;
+        // program headers outside the head: read what the head and tail hold, no more
+        else if (this.offset >= ELF_HEAD_BYTES)
+            this.gaveUp = true;
+    }
+    keeps(pos) {
+        if (pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
+            return true;
+        const l = this.layout;
+        if (!l)
+            return false;
+        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
+            return true;
+        return this.nonload < ELF_NONLOAD_BYTES && this.inNonload(pos);
+    }
+    inNonload(pos) {
+        const l = this.layout;
+        if (!l || pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
+            return false;
+        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
+            return false;
+        return !l.loads.some(([a, b]) => pos >= a && pos < b);
+    }
+    /** Bytes from `pos` until a boundary where keeps() may change. */
+    runLength(pos) {
+        const bounds = [ELF_HEAD_BYTES, this.size - ELF_TAIL_BYTES, 64];
+        const l = this.layout;
+        if (l) {
+            for (const [a, b] of l.loads)
+                bounds.push(a, b);
+            if (l.dynamic)
+                bounds.push(l.dynamic[0], l.dynamic[1]);
+        }
+        let next = Infinity;
+        for (const b of bounds)
+            if (b > pos && b < next)
+                next = b;
+        if (l && this.inNonload(pos)) {
+            next = Math.min(next, pos + Math.max(1, ELF_NONLOAD_BYTES - this.nonload));
+        }
+        return Number.isFinite(next) ? next - pos : Number.MAX_SAFE_INTEGER;
+    }
+}
+function isElfMagic(b) {
+    return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+}
+class View {
+    buf;
+    le;
+    constructor(buf, le) {
+        this.buf = buf;
+        this.le = le;
+    }
+    u16(o) {
+        return this.le ? this.buf.readUInt16LE(o) : this.buf.readUInt16BE(o);
+    }
+    u32(o) {
+        return this.le ? this.buf.readUInt32LE(o) : this.buf.readUInt32BE(o);
+    }
+    u64(o) {
+        const v = this.le ? this.buf.readBigUInt64LE(o) : this.buf.readBigUInt64BE(o);
+        return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+    }
+    word(o, is64) {
+        return is64 ? this.u64(o) : this.u32(o);
+    }
+}
+/** undefined: not enough bytes yet; null: not an ELF we read. */
+function readLayout(p) {
+    const ident = p.read(0, 16);
+    if (!ident)
+        return undefined;
+    if (!isElfMagic(ident))
+        return null;
+    const cls = ident[4];
+    const data = ident[5];
+    if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2))
+        return null;
+    const is64 = cls === 2;
+    const le = data === 1;
+    const hdr = p.read(0, is64 ? 64 : 52);
+    if (!hdr)
+        return undefined;
+    const h = new View(hdr, le);
+    const phoff = h.word(is64 ? 32 : 28, is64);
+    const phentsize = h.u16(is64 ? 54 : 42);
+    const phnum = h.u16(is64 ? 56 : 44);
+    const loads = [];
+    let dynamic;
+    let interp = false;
+    const notes = [];
+    if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
+        const table = p.read(phoff, phnum * phentsize);
+        if (!table)
+            return undefined;
+        const t = new View(table, le);
+        for (let i = 0; i < phnum; i++) {
+            const o = i * phentsize;
+            const type = t.u32(o);
+            const off = t.word(is64 ? o + 8 : o + 4, is64);
+            const filesz = t.word(is64 ? o + 32 : o + 16, is64);
+            if (type === PT_LOAD)
+                loads.push([off, off + filesz]);
+            else if (type === PT_INTERP)
+                interp = true;
+            else if (type === PT_DYNAMIC)
+                dynamic = [off, off + Math.min(filesz, ELF_DYNAMIC_BYTES)];
+            else if (type === PT_NOTE)
+                notes.push([off, off + filesz]);
+        }
+    }
+    return { is64, le, loads, ...(dynamic ? { dynamic } : {}), notes, interp };
+}
+/** Parses what was kept of an ELF file of `size` bytes. Pure: tested with built files. */
+function parseElf(p, size) {
+    const layout = readLayout(p);
+    if (!layout)
+        return undefined;
+    const { is64, le } = layout;
+    const h = new View(p.read(0, is64 ? 64 : 52), le);
+    const type = h.u16(16);
+    const machine = h.u16(18);
+    const shoff = h.word(is64 ? 40 : 32, is64);
+    const shentsize = h.u16(is64 ? 58 : 46);
+    const shnum = h.u16(is64 ? 60 : 48);
+    const shstrndx = h.u16(is64 ? 62 : 50);
+    const needed = neededCount(p, layout);
+    const info = {
+        type: type === 2 ? 'exec' : type === 3 ? 'dyn' : type === 1 ? 'rel' : 'other',
+        machine,
+        interp: layout.interp,
+        ...(needed !== undefined ? { needed } : {}),
+        go: hasGoNote(p, layout),
+        sectionsRead: false,
+        namesRead: false,
+        strippable: []
+    };
+    if (shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff >= size)
+        return info;
+    const table = p.read(shoff, shnum * shentsize);
+    if (!table)
+        return info;
+    const t = new View(table, le);
+    const sections = [];
+    for (let i = 0; i < shnum; i++) {
+        const o = i * shentsize;
+        sections.push({
+            name: undefined,
+            type: t.u32(o + 4),
+            flags: t.word(o + 8, is64),
+            offset: t.word(is64 ? o + 24 : o + 16, is64),
+            size: t.word(is64 ? o + 32 : o + 20, is64),
+            link: t.u32(is64 ? o + 40 : o + 24)
+        });
+    }
+    info.sectionsRead = true;
+    const strtab = sections[shstrndx];
+    const names = strtab ? p.read(strtab.offset, strtab.size) : undefined;
+    if (names) {
+        info.namesRead = true;
+        for (const s of sections)
+            s.name = cString(names, nameOffset(t, sections.indexOf(s), shentsize));
+    }
+    info.go ||= sections.some(s => s.name === '.note.go.buildid' || s.name === '.go.buildinfo');
+    info.strippable = strippable(sections, shstrndx, info.namesRead);
+    return info;
+}
+function nameOffset(t, index, shentsize) {
+    return t.u32(index * shentsize);
+}
+function cString(b, at) {
+    if (at >= b.length)
+        return undefined;
+    const end = b.indexOf(0, at);
+    return b.toString('latin1', at, end < 0 ? b.length : end);
+}
+const SHT_NOBITS = 8;
+/** .symtab, the string table it links (.strtab), and the .debug_* and .zdebug_* sections. */
+function strippable(sections, shstrndx, named) {
+    const out = [];
+    const seen = new Set();
+    const add = (i, fallback) => {
+        const s = sections[i];
+        if (!s || seen.has(i) || s.type === SHT_NOBITS || s.size <= 0)
+            return;
+        seen.add(i);
+        out.push({ name: s.name ?? fallback, bytes: s.size });
+    };
+    sections.forEach((s, i) => {
+        if (s.type === SHT_SYMTAB) {
+            add(i, '.symtab');
+            // the symbol names, unless the linker shares .shstrtab (then strip keeps it)
+            if (s.link !== shstrndx)
+                add(s.link, '.strtab');
+        }
+    });
+    sections.forEach((s, i) => {
+        if (s.name !== undefined && /^\.z?debug_/.test(s.name))
+            add(i, s.name);
+        // Names unread (the Go linker puts .shstrtab inside a loaded segment): the debug sections
+        // are the non-allocated PROGBITS ones (also .comment and .gnu_debuglink: a few bytes).
+        if (!named && s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) === 0)
+            add(i, `[${i}]`);
+    });
+    return out;
+}
+/** A PT_NOTE in the head holds a note named "Go" (the Go build id). */
+function hasGoNote(p, layout) {
+    for (const [a, b] of layout.notes) {
+        const d = p.read(a, Math.min(b - a, 4096));
+        if (!d)
+            continue;
+        const v = new View(d, layout.le);
+        for (let o = 0; o + 12 <= d.length;) {
+            const namesz = v.u32(o);
+            const descsz = v.u32(o + 4);
+            const name = d.toString('latin1', o + 12, Math.min(d.length, o + 12 + namesz));
+            if (name.replace(/\0+$/, '') === 'Go')
+                return true;
+            o += 12 + align4(namesz) + align4(descsz);
+        }
+    }
+    return false;
+}
+function align4(n) {
+    return (n + 3) & ~3;
+}
+/** DT_NEEDED entries, when PT_DYNAMIC was kept; undefined when unknown. */
+function neededCount(p, layout) {
+    if (!layout.dynamic)
+        return 0;
+    const [a, b] = layout.dynamic;
+    const d = p.read(a, b - a);
+    if (!d)
+        return undefined;
+    const v = new View(d, layout.le);
+    const step = layout.is64 ? 16 : 8;
+    let n = 0;
+    for (let o = 0; o + step <= d.length; o += step) {
+        const tag = v.word(o, layout.is64);
+        if (tag === 0)
+            break;
+        if (tag === DT_NEEDED)
+            n++;
+    }
+    return n;
+}
+
 ;// CONCATENATED MODULE: ./src/image/layer/hash.ts
 // Content digests of regular files, computed as their bytes stream past (sha256, first 128 bits
 // as hex). Layers hold hundreds of thousands of small files, so the per-file cost matters as
@@ -53588,10 +54869,60 @@ function decodePax(buf) {
 
 
 
+
 const DEFAULT_MAX_ENTRIES = 5_000_000;
 const DEFAULT_MAX_PATH_LENGTH = 4096;
 /** Kept content per layer read: a hostile layer cannot make us hold more than this. */
 const MAX_KEPT_CONTENT_BYTES = 64 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+/**
+ * A file's body when more than its hash is wanted: the kept content, and an ELF probe made
+ * only when the first bytes are ELF's magic (one object per file; most files are not ELF).
+ */
+class FileWatch {
+    hasher;
+    entry;
+    keep;
+    contents;
+    elf;
+    probe;
+    /** Bytes seen before the first four arrived (usually empty: a chunk holds more). */
+    head = EMPTY;
+    constructor(hasher, entry, keep, contents, elf) {
+        this.hasher = hasher;
+        this.entry = entry;
+        this.keep = keep;
+        this.contents = contents;
+        this.elf = elf;
+    }
+    write(chunk) {
+        if (this.head !== undefined) {
+            // the magic is 4 bytes: a first chunk shorter than that waits for the next one
+            const head = Buffer.concat([this.head, chunk]);
+            if (head.length < 4 && head.length < this.entry.size)
+                this.head = head;
+            else {
+                this.head = undefined;
+                if (this.entry.size >= ELF_MIN_BYTES && isElfMagic(head)) {
+                    this.probe = new ElfProbe(this.entry.size);
+                    this.probe.write(head);
+                }
+            }
+        }
+        else
+            this.probe?.write(chunk);
+        return this.hasher.write(chunk);
+    }
+    end() {
+        this.hasher.end();
+        if (this.keep)
+            this.contents.set(this.entry.path, Buffer.concat(this.keep));
+        const info = this.probe?.finish();
+        if (info)
+            this.elf.set(this.entry.path, info);
+    }
+    once() { }
+}
 /** Reads one layer blob (tar, tar+gzip or tar+zstd). On failure the stream is destroyed. */
 function readLayer(stream, opts = {}) {
     return readLayerFrom(readableSource(stream), opts);
@@ -53633,6 +54964,7 @@ class LayerParser extends external_node_events_.EventEmitter {
     pending = 1; // the tar parse, plus the gzip estimate when asked for
     estimatedGzipBytes;
     contents = new Map();
+    elf = new Map();
     keptBytes = 0;
     /** Everything this read created, destroyed together when it fails. */
     parts = [];
@@ -53751,18 +55083,12 @@ class LayerParser extends external_node_events_.EventEmitter {
             entry.hash = EMPTY_FILE_HASH;
             return undefined;
         }
-        if (!this.keeps(entry.path, entry.size))
-            return new FileHasher(entry, this.scratch);
-        const keep = [];
+        const keeps = this.keeps(entry.path, entry.size);
+        const keep = keeps ? [] : undefined;
         const hasher = new FileHasher(entry, this.scratch, keep);
-        return {
-            write: chunk => hasher.write(chunk),
-            end: () => {
-                hasher.end();
-                this.contents.set(entry.path, Buffer.concat(keep));
-            },
-            once: () => undefined
-        };
+        if (!keeps && entry.size < ELF_MIN_BYTES)
+            return hasher;
+        return new FileWatch(hasher, entry, keep, this.contents, this.elf);
     }
     keeps(path, size) {
         if (!this.opts.wantContent?.(path, size))
@@ -53795,6 +55121,8 @@ class LayerParser extends external_node_events_.EventEmitter {
             read.estimatedGzipBytes = this.estimatedGzipBytes;
         if (this.contents.size > 0)
             read.contents = this.contents;
+        if (this.elf.size > 0)
+            read.elf = this.elf;
         this.succeed(read);
     }
     skip(reason) {
@@ -53957,13 +55285,13 @@ function isAttestation(d) {
 // its type here, once, so the analysis can rely on `created_by` being a string and `Env` a list
 // of strings. Fields of the wrong type are dropped (as if absent), never passed on.
 
-const config_str = (v) => (typeof v === 'string' ? v : undefined);
+const str = (v) => (typeof v === 'string' ? v : undefined);
 const config_strings = (v) => Array.isArray(v) ? v.filter((s) => typeof s === 'string') : undefined;
 /** Copies the known fields of a parsed config with the right types; drops the rest. */
 function tidyConfig(raw) {
     const out = {};
     for (const key of ['architecture', 'os', 'variant', 'created']) {
-        const value = config_str(raw[key]);
+        const value = str(raw[key]);
         if (value !== undefined)
             out[key] = value;
     }
@@ -53983,7 +55311,7 @@ function tidyConfig(raw) {
 function tidyRunConfig(c) {
     const out = {};
     for (const key of ['User', 'WorkingDir']) {
-        const value = config_str(c[key]);
+        const value = str(c[key]);
         if (value !== undefined)
             out[key] = value;
     }
@@ -54004,7 +55332,7 @@ function tidyHistoryItem(raw) {
         return {};
     const item = {};
     for (const key of ['created', 'created_by', 'comment', 'author']) {
-        const value = config_str(raw[key]);
+        const value = str(raw[key]);
         if (value !== undefined)
             item[key] = value;
     }
@@ -55333,7 +56661,11 @@ function inspectError(ref, why) {
     if (/no such (image|object)/i.test(why)) {
         return new UsageError(`image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`);
     }
-    return new Error(`docker image inspect ${ref} failed: ${why}. Is the Docker engine running (docker info)?`);
+    // The engine's own text may already end in a question (`Is the docker daemon running?`).
+    const said = why.trim();
+    const stop = /[.?!]$/.test(said) ? '' : '.';
+    const ask = /daemon running\?/i.test(said) ? '' : ' Is the Docker engine running (docker info)?';
+    return new Error(`docker image inspect ${ref} failed: ${said}${stop}${ask}`);
 }
 /** The `docker save` tar: from the Engine API when it is a unix socket, else from the CLI. */
 function openSave(ref, socket) {
@@ -62055,7 +63387,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/github/client.ts
+;// CONCATENATED MODULE: ./src/github-api.ts
 // The one way this project talks to the GitHub API: @actions/github's octokit plus bounded
 // retries (5xx), rate-limit handling (primary and secondary), a per-request timeout and our
 // user agent. Every failure is turned into one readable line by explainApiError.
@@ -62063,8 +63395,8 @@ throttling.triggersNotification = triggersNotification;
 
 
 
-const silentLog = { info: () => { }, warning: () => { }, debug: () => { } };
-const client_DEFAULTS = {
+
+const github_api_DEFAULTS = {
     timeoutMs: 30_000,
     retries: 3,
     retryDelayMs: 1000,
@@ -62077,7 +63409,7 @@ const client_DEFAULTS = {
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 /** An octokit for `apiUrl` (GITHUB_API_URL), hardened for CI use. */
 function createClient(token, apiUrl, opts = {}) {
-    const o = { ...client_DEFAULTS, ...opts };
+    const o = { ...github_api_DEFAULTS, ...opts };
     const log = opts.log ?? silentLog;
     return getOctokit(token, {
         baseUrl: apiUrl.replace(/\/+$/, ''),
@@ -62381,11 +63713,263 @@ async function acceptedBy(octokit, opts) {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
-var dist = __nccwpck_require__(2815);
-var dist_default = /*#__PURE__*/__nccwpck_require__.n(dist);
+var ajv_formats_dist = __nccwpck_require__(2815);
+var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
+;// CONCATENATED MODULE: ./src/baseline/report-schema.ts
+// JSON Schemas (draft-07) of the report, the stored baseline and the fork-safe measure
+// payload. TS consts rather than .json files so ncc bundles them. They guard untrusted input
+// (report artifacts uploaded by fork PRs, a data branch anyone with push access can edit):
+// every string and array is bounded, numbers are non-negative integers, enums are closed.
+// Unknown properties are dropped by the validator (`removeAdditional`), not rejected, so a
+// reader keeps working when a newer writer adds an optional field within the same version.
+
+
+
+const report_schema_str = (maxLength, extra = {}) => ({
+    type: 'string',
+    maxLength,
+    ...extra
+});
+const uint = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const bool = { type: 'boolean' };
+const list = (items, maxItems) => ({ type: 'array', items, maxItems });
+const obj = (properties, required) => ({
+    type: 'object',
+    properties,
+    required,
+    additionalProperties: false
+});
+const SHA_PATTERN = '^[0-9a-f]{40}([0-9a-f]{24})?$';
+const pathSize = obj({ path: report_schema_str(BOUNDS.path), bytes: uint, files: uint }, ['path', 'bytes']);
+const historyEntry = obj({
+    createdBy: report_schema_str(BOUNDS.text),
+    emptyLayer: bool,
+    layerIndex: uint,
+    created: report_schema_str(64),
+    comment: report_schema_str(BOUNDS.text)
+}, ['createdBy', 'emptyLayer']);
+const layerSummary = obj({
+    index: uint,
+    diffId: report_schema_str(BOUNDS.id),
+    digest: report_schema_str(BOUNDS.id),
+    historyIndex: uint,
+    createdBy: report_schema_str(BOUNDS.text),
+    bytes: uint,
+    tarBytes: uint,
+    compressedBytes: uint,
+    compressedEstimated: bool,
+    compression: { type: 'string', enum: ['none', 'gzip', 'zstd'] },
+    files: uint,
+    entries: uint,
+    base: bool,
+    topFiles: list(pathSize, BOUNDS.topPaths),
+    topDirs: list(pathSize, BOUNDS.topPaths),
+    dockerfileLine: uint
+}, [
+    'index',
+    'diffId',
+    'createdBy',
+    'bytes',
+    'tarBytes',
+    'compression',
+    'files',
+    'entries',
+    'base',
+    'topFiles',
+    'topDirs'
+]);
+const wasteKind = {
+    type: 'string',
+    enum: ['deleted', 'overwritten', 'metadata-rewrite', 'duplicate']
+};
+const wasteItem = obj({
+    kind: wasteKind,
+    path: report_schema_str(BOUNDS.path),
+    bytes: uint,
+    layer: uint,
+    hiddenBy: uint,
+    files: uint,
+    otherPaths: list(report_schema_str(BOUNDS.path), BOUNDS.otherPaths)
+}, ['kind', 'path', 'bytes', 'layer', 'files']);
+const wasteSummary = obj({
+    reclaimableBytes: uint,
+    baseBytes: uint,
+    ownBytes: uint,
+    byKind: obj({ deleted: uint, overwritten: uint, 'metadata-rewrite': uint, duplicate: uint }, [
+        'deleted',
+        'overwritten',
+        'metadata-rewrite',
+        'duplicate'
+    ]),
+    items: list(wasteItem, BOUNDS.wasteItems),
+    itemCount: uint
+}, ['reclaimableBytes', 'baseBytes', 'ownBytes', 'byKind', 'items', 'itemCount']);
+const hint = obj({
+    id: report_schema_str(BOUNDS.id),
+    severity: { type: 'string', enum: ['info', 'warning', 'error'] },
+    title: report_schema_str(BOUNDS.title),
+    bytes: uint,
+    layer: uint,
+    layers: list(uint, BOUNDS.layers),
+    instruction: report_schema_str(BOUNDS.text),
+    dockerfile: report_schema_str(BOUNDS.path),
+    dockerfileLine: uint,
+    paths: list(pathSize, BOUNDS.hintPaths),
+    packages: list(pathSize, BOUNDS.packages),
+    fix: report_schema_str(BOUNDS.fix),
+    new: bool
+}, ['id', 'severity', 'title', 'bytes', 'layers', 'paths', 'fix']);
+const buildInfo = obj({
+    durationMs: uint,
+    builder: { type: 'string', enum: ['buildx', 'buildkit', 'legacy'] },
+    dockerfile: report_schema_str(BOUNDS.path),
+    context: report_schema_str(BOUNDS.path),
+    target: report_schema_str(BOUNDS.id)
+}, ['durationMs', 'builder', 'dockerfile', 'context']);
+const textList = list(report_schema_str(BOUNDS.text), BOUNDS.configList);
+const imageSummary = obj({
+    reference: report_schema_str(BOUNDS.path),
+    id: report_schema_str(BOUNDS.id),
+    platform: report_schema_str(BOUNDS.platform),
+    source: obj({
+        kind: { type: 'string', enum: ['engine', 'archive', 'oci-dir', 'registry'] },
+        layout: { type: 'string', enum: ['docker-legacy', 'docker-oci', 'oci'] },
+        path: report_schema_str(BOUNDS.path)
+    }, ['kind', 'layout']),
+    config: obj({
+        user: report_schema_str(BOUNDS.id),
+        entrypoint: textList,
+        cmd: textList,
+        workdir: report_schema_str(BOUNDS.path),
+        envNames: list(report_schema_str(BOUNDS.id), BOUNDS.configList),
+        exposedPorts: list(report_schema_str(BOUNDS.id), BOUNDS.configList)
+    }, ['user', 'entrypoint', 'cmd', 'workdir', 'envNames', 'exposedPorts']),
+    totalBytes: uint,
+    tarBytes: uint,
+    compressedBytes: uint,
+    compressedEstimated: bool,
+    storedBytes: uint,
+    fileCount: uint,
+    baseLayers: uint,
+    baseSource: { type: 'string', enum: ['dockerfile', 'from-image', 'baseline', 'unknown'] },
+    layers: list(layerSummary, BOUNDS.layers),
+    history: list(historyEntry, BOUNDS.history)
+}, [
+    'id',
+    'platform',
+    'source',
+    'config',
+    'totalBytes',
+    'tarBytes',
+    'fileCount',
+    'baseLayers',
+    'baseSource',
+    'layers',
+    'history'
+]);
+const ecosystem = { type: 'string', enum: ['dpkg', 'apk', 'rpm', 'python', 'npm', 'gem'] };
+/** The content index (report.content); bounds: analysis/content-index.ts INDEX_BOUNDS. */
+const contentIndex = obj({
+    liveBytes: uint,
+    ecosystems: list(ecosystem, 6),
+    packages: list(obj({
+        ecosystem,
+        name: report_schema_str(BOUNDS.id),
+        version: report_schema_str(BOUNDS.id),
+        layer: uint,
+        bytes: uint,
+        files: uint
+    }, ['ecosystem', 'name', 'layer', 'bytes', 'files']), BOUNDS.indexPackages),
+    unowned: list(pathSize, BOUNDS.indexGroups),
+    omitted: obj({ packages: uint, groups: uint, bytes: uint }, ['packages', 'groups', 'bytes']),
+    dirs: list(pathSize, BOUNDS.indexDirs),
+    dirCut: uint,
+    files: list(pathSize, BOUNDS.indexFiles),
+    fileCut: uint,
+    warnings: list(report_schema_str(BOUNDS.title), BOUNDS.indexWarnings)
+}, [
+    'liveBytes',
+    'ecosystems',
+    'packages',
+    'unowned',
+    'dirs',
+    'dirCut',
+    'files',
+    'fileCut',
+    'warnings'
+]);
+const REPORT_SCHEMA = obj({
+    schemaVersion: { const: SCHEMA_VERSION },
+    tool: obj({ name: { const: 'image-size-guard' }, version: report_schema_str(64) }, ['name', 'version']),
+    generatedAt: report_schema_str(64, { format: 'date-time' }),
+    image: imageSummary,
+    waste: wasteSummary,
+    hints: list(hint, BOUNDS.hints),
+    build: buildInfo,
+    content: contentIndex
+}, ['schemaVersion', 'tool', 'generatedAt', 'image', 'waste', 'hints']);
+const BASELINE_KIND = 'image-size-guard-baseline';
+/**
+ * 2: the report may carry `content` (the content index). Version 1 baselines are still read
+ * (they compare without package and directory detail).
+ */
+const BASELINE_SCHEMA_VERSION = 2;
+const READABLE_BASELINE_VERSIONS = [1, 2];
+const BASELINE_SCHEMA = obj({
+    schemaVersion: { enum: [...READABLE_BASELINE_VERSIONS] },
+    kind: { const: BASELINE_KIND },
+    name: report_schema_str(BOUNDS.id, { minLength: 1 }),
+    platform: report_schema_str(BOUNDS.platform, { minLength: 1 }),
+    sha: report_schema_str(64, { pattern: SHA_PATTERN }),
+    branch: report_schema_str(BOUNDS.id),
+    recordedAt: report_schema_str(64, { format: 'date-time' }),
+    report: REPORT_SCHEMA
+}, ['schemaVersion', 'kind', 'name', 'platform', 'sha', 'branch', 'recordedAt', 'report']);
+const MEASURE_KIND = 'image-size-guard-measure';
+const MEASURE_SCHEMA_VERSION = 1;
+const MEASURE_SCHEMA = obj({
+    schemaVersion: { const: MEASURE_SCHEMA_VERSION },
+    kind: { const: MEASURE_KIND },
+    prNumber: { type: 'integer', minimum: 1, maximum: 2 ** 31 },
+    headSha: report_schema_str(64, { pattern: SHA_PATTERN }),
+    baseSha: report_schema_str(64, { pattern: SHA_PATTERN }),
+    results: list(obj({
+        // A fork writes these: strict shapes, checked before anything is printed.
+        name: report_schema_str(MAX_NAME_LENGTH, { pattern: NAME_PATTERN }),
+        platform: report_schema_str(MAX_PLATFORM_LENGTH, { pattern: PLATFORM_PATTERN }),
+        dockerfile: report_schema_str(BOUNDS.path),
+        report: REPORT_SCHEMA
+    }, ['name', 'platform', 'report']), MAX_IMAGES)
+}, ['schemaVersion', 'kind', 'prNumber', 'headSha', 'baseSha', 'results']);
+const INDEX_KIND = 'image-size-guard-index';
+const INDEX_SCHEMA_VERSION = 1;
+const indexEntry = obj({
+    sha: report_schema_str(64, { pattern: SHA_PATTERN }),
+    recordedAt: report_schema_str(64, { format: 'date-time' }),
+    totalBytes: uint,
+    compressedBytes: uint,
+    path: report_schema_str(1024)
+}, ['sha', 'recordedAt', 'totalBytes', 'path']);
+/** index.json of the data branch: per `<safeName>/<platformKey>`, entries newest first. */
+const INDEX_SCHEMA = obj({
+    schemaVersion: { const: INDEX_SCHEMA_VERSION },
+    kind: { const: INDEX_KIND },
+    images: {
+        type: 'object',
+        maxProperties: 10_000,
+        propertyNames: { maxLength: 512 },
+        additionalProperties: obj({
+            name: report_schema_str(BOUNDS.id),
+            platform: report_schema_str(BOUNDS.platform),
+            entries: list(indexEntry, 100_000)
+        }, ['name', 'platform', 'entries'])
+    }
+}, ['schemaVersion', 'kind', 'images']);
+
 ;// CONCATENATED MODULE: ./src/baseline/schema.ts
 // The stored baseline (pure): a trimmed report plus where and when it was measured, how it is
 // validated when read back, and the names it is stored under.
+
 
 
 
@@ -62733,16 +64317,6 @@ function commitsFromGitHub(octokit, owner, repo) {
         return shas.slice(0, limit);
     };
 }
-/** The local clone (CLI): `git rev-list --first-parent`. Needs enough history (fetch-depth). */
-function commitsFromGit(cwd) {
-    return async (sha, limit) => {
-        const out = await execOrThrow(`listing the commits before ${resolve_short(sha)} (is the clone deep enough?)`, 'git', ['rev-list', '--first-parent', `--max-count=${limit}`, sha, '--'], { cwd });
-        return out
-            .split('\n')
-            .map(l => l.trim())
-            .filter(Boolean);
-    };
-}
 const ZERO_SHA = /^0+$/;
 /**
  * The commit a run's image should be compared with:
@@ -62801,9 +64375,6 @@ function mergeBaseFromGitHub(octokit, owner, repo) {
 }
 
 ;// CONCATENATED MODULE: ./src/diff/align.ts
-// Pairs the layers of two images. Identical DiffID means identical layer; the rest pair by
-// normalised instruction through a longest-common-subsequence match, so inserting one RUN
-// does not mispair every layer after it (container-diff's index pairing does).
 const SAME_CONTENT = 3;
 const SAME_INSTRUCTION = 2;
 /**
@@ -63055,7 +64626,7 @@ function specific(changes) {
     const byPath = new Map(changes.map(c => [c.path, c]));
     const carried = new Set();
     for (const c of changes) {
-        const parent = parentDir(c.path);
+        const parent = content_parentDir(c.path);
         if (parent === undefined)
             continue;
         const p = byPath.get(parent);
@@ -63067,7 +64638,7 @@ function specific(changes) {
     }
     return changes.filter(c => c.path !== '/' && !carried.has(c.path));
 }
-function parentDir(path) {
+function content_parentDir(path) {
     if (path === '/')
         return undefined;
     const i = path.lastIndexOf('/');
@@ -63377,6 +64948,25 @@ function severityAtLeast(s, failOn) {
     const levels = failOn.filter((x) => SEVERITIES.includes(x));
     return levels.some(l => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(l));
 }
+/**
+ * Least to most serious: the one order of verdicts. The overall verdict (the `verdict` output,
+ * the commit status, the comment's title) is the most serious image's; the comment's budget
+ * spares the least serious images first. `accepted` is below `warn`: a person has already
+ * signed the failure off, while a warning still asks for a look.
+ */
+const VERDICT_RANK = {
+    'no-baseline': 0,
+    pass: 1,
+    accepted: 2,
+    warn: 3,
+    fail: 4
+};
+/** Most serious first: `fail`, `warn`, `accepted`, `pass`, `no-baseline`. */
+const VERDICTS_BY_SEVERITY = Object.keys(VERDICT_RANK).sort((a, b) => VERDICT_RANK[b] - VERDICT_RANK[a]);
+/** The overall verdict of several images: the most serious; `no-baseline` when there are none. */
+function worstVerdict(verdicts) {
+    return verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'no-baseline');
+}
 const VERDICT_ICONS = {
     pass: '✅',
     warn: '⚠️',
@@ -63429,6 +65019,12 @@ function describeThresholds(t) {
 
 
 async function evaluate(s, target, deps) {
+    // A rebuild of the baseline opens its own Building/Reading groups, and the log does not nest.
+    if (deps.rebuild)
+        return compare(s, target, deps);
+    return log_group(`Comparing ${s.name} (${s.report.image.platform})`, () => compare(s, target, deps));
+}
+async function compare(s, target, deps) {
     const platform = s.report.image.platform;
     const found = target
         ? await resolveBaseline({
@@ -63475,15 +65071,6 @@ function trend(history, limit) {
         ...(e.compressedBytes !== undefined ? { compressedBytes: e.compressedBytes } : {}),
         recordedAt: e.recordedAt
     }));
-}
-const evaluate_RANK = { pass: 1, 'no-baseline': 0, warn: 2, accepted: 3, fail: 4 };
-/** The overall verdict of several images: the worst of them. */
-function worstVerdict(verdicts) {
-    if (verdicts.length === 0)
-        return 'no-baseline';
-    if (verdicts.every(v => v === 'no-baseline'))
-        return 'no-baseline';
-    return verdicts.reduce((a, b) => (evaluate_RANK[b] > evaluate_RANK[a] ? b : a), 'pass');
 }
 
 ;// CONCATENATED MODULE: ./src/action/accept.ts
@@ -63740,6 +65327,7 @@ image-size-guard for details.
 // (blobs, trees, commits, refs): no checkout, no git CLI, no force-push. Git objects are
 // immutable, so nothing is visible until the final fast-forward ref update; when another
 // job moved the branch first, the write is rebuilt on the new tip and retried.
+
 
 
 
@@ -64229,8 +65817,6 @@ function git_store_rawText(data) {
     return JSON.stringify(data);
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads every input once into a typed object. Parsing is pure: `readInputs` takes a getter
 // (and a file reader for the images config), so tests pass tables and the action passes
@@ -64434,10 +66020,10 @@ const IMAGE_KEYS = [
 function parseImagesConfig(text, where, get, defaults) {
     let doc;
     try {
-        doc = (0,yaml_dist/* parse */.qg)(text);
+        doc = (0,dist/* parse */.qg)(text);
     }
     catch (e) {
-        const at = e instanceof yaml_dist/* YAMLParseError */.XT && e.linePos ? ` (line ${e.linePos[0].line})` : '';
+        const at = e instanceof dist/* YAMLParseError */.XT && e.linePos ? ` (line ${e.linePos[0].line})` : '';
         throw new Error(`${where} is not valid YAML${at}: ${e.message.split('\n')[0].replace(/:\s*$/, '')}`);
     }
     const list = Array.isArray(doc)
@@ -64595,10 +66181,6 @@ function parseBuildArgs(value, name) {
     }
     return args;
 }
-/** Joins a workspace-relative path. */
-function inWorkspace(workspace, path) {
-    return join(workspace, path);
-}
 
 ;// CONCATENATED MODULE: ./src/action/load-inputs.ts
 // The inputs, with the images config read from where it can be trusted. On pull request
@@ -64665,6 +66247,7 @@ function readWorkspaceFile(workspace, path) {
 // gets 403 there; then comments by Bot accounts (`github-actions[bot]`, GitHub Apps) count —
 // never a person's comment, even one quoting our marker. After we create a comment, its
 // author is our identity for sure, and the de-duplication uses exactly that login.
+
 
 
 const COMMENT_MODES = (/* unused pure expression or super */ null && (['always', 'on-change', 'on-failure', 'never']));
@@ -65027,10 +66610,34 @@ function escape_text(value, max = DEFAULT_MAX) {
  * rest `text()`. The catalog is ours, but it quotes paths and package names from the image.
  */
 function inline(value, max = 400) {
-    const parts = bound(normalise(value), max).split('`');
+    const parts = cutOutsideCode(escape_normalise(value), max).split('`');
     // An odd count of backticks leaves the last span unclosed: print it as text.
     const closed = parts.length % 2 === 1 ? parts : [...parts.slice(0, -2), parts.slice(-2).join('`')];
     return closed.map((p, i) => (i % 2 === 1 ? code(p, max) : p === '' ? '' : escape_text(p, max))).join('');
+}
+const ticks = (s) => s.split('`').length - 1;
+/**
+ * Shortens prose that holds `code` spans to about `max` characters, never inside a span: at a
+ * word boundary before the span the limit falls in, or, when that span starts too early to
+ * leave much text, by closing the span after the cut.
+ */
+function cutOutsideCode(value, max) {
+    const cut = bound(value, max);
+    if (cut === value)
+        return value;
+    let head = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+    if (ticks(head) % 2 === 1) {
+        const open = head.lastIndexOf('`');
+        if (open < max / 2)
+            return `${head.trimEnd()}…\``;
+        head = head.slice(0, open);
+    }
+    else {
+        const space = head.search(/\s\S*$/);
+        if (space > max / 2 && ticks(head.slice(0, space)) % 2 === 0)
+            head = head.slice(0, space);
+    }
+    return `${head.trimEnd()} …`;
 }
 /** A URL for an `href`: http(s) only, no characters that could leave the attribute. */
 function href(url) {
@@ -65055,11 +66662,11 @@ function shortSha(sha) {
     return /^[0-9a-f]{7,64}$/i.test(sha) ? sha.slice(0, 7).toLowerCase() : undefined;
 }
 function escapeLiteral(value, max) {
-    return normalise(bound(value, max))
+    return escape_normalise(bound(value, max))
         .replace(SPECIALS, c => ENTITIES[c])
         .replace(/(w)(w)(w)\./gi, '$1$2$3&#46;');
 }
-function normalise(value) {
+function escape_normalise(value) {
     return value.replace(LINE_BREAKS, ' ').replace(UNSAFE, '\ufffd');
 }
 function breakReferences(escaped) {
@@ -65143,14 +66750,6 @@ const VERDICT_WORDS = {
     fail: 'failed',
     accepted: 'accepted',
     'no-baseline': 'no baseline yet'
-};
-/** Least to most serious: the order the budget spares images in, and the overall icon. */
-const VERDICT_RANK = {
-    'no-baseline': 0,
-    pass: 1,
-    accepted: 2,
-    warn: 3,
-    fail: 4
 };
 /** Instructions are shortened to this many characters in tables. */
 const INSTRUCTION_MAX = 60;
@@ -65895,7 +67494,7 @@ function title(results, missing = []) {
         verdicts.push('fail');
     if (verdicts.length === 0)
         return missing.length ? `### Image size: ${missing.length} missing` : '### Image size';
-    const worst = verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a));
+    const worst = worstVerdict(verdicts);
     if (results.length === 1 && missing.length === 0)
         return `### ${VERDICT_ICONS[worst]} Image size: ${VERDICT_WORDS[worst]}`;
     const gone = missing.length ? `${results.length ? ', ' : ''}${missing.length} missing` : '';
@@ -65903,9 +67502,7 @@ function title(results, missing = []) {
 }
 /** `1 failed, 1 passed`, most serious first. */
 function tally(results) {
-    const order = ['fail', 'warn', 'accepted', 'pass', 'no-baseline'];
-    return order
-        .map(v => [v, results.filter(r => r.verdict.verdict === v).length])
+    return VERDICTS_BY_SEVERITY.map(v => [v, results.filter(r => r.verdict.verdict === v).length])
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${VERDICT_WORDS[v]}`)
         .join(', ');
@@ -65952,7 +67549,7 @@ function imageBlock(r, env, cuts, multi) {
     const v = r.verdict.verdict;
     return details(`${VERDICT_ICONS[v]} ${imageName(r)}: ${VERDICT_WORDS[v]}`, body, v === 'fail' || v === 'warn');
 }
-function markdown_join(parts) {
+function join(parts) {
     return parts.filter(Boolean).join('\n\n') + '\n';
 }
 function fit(doc, budget) {
@@ -66019,7 +67616,7 @@ function fits(st) {
     return total <= st.budget.limit;
 }
 function finish(st) {
-    const body = markdown_join([st.headText, ...st.blocks, note(st, false), st.foot]);
+    const body = join([st.headText, ...st.blocks, note(st, false), st.foot]);
     return { body, truncated: cutList(st, false) };
 }
 /** Cuts grouped by label (the deepest level per image and kind), in STEPS order. */
@@ -66061,7 +67658,7 @@ function hardCut(st) {
     const lines = [st.headText, ...st.blocks].filter(Boolean).join('\n\n').split('\n');
     // With a tiny limit, the note and the footer give way to a bare note, then to nothing.
     const bare = `> ✂️ <b>Trimmed to fit ${st.budget.limitName}.</b> ${st.budget.elsewhere}\n`;
-    for (const tail of [markdown_join([note(st, true), st.foot]), bare, '']) {
+    for (const tail of [join([note(st, true), st.foot]), bare, '']) {
         const room = st.budget.limit - m(tail) - (tail ? 2 : 0);
         if (room < m(lines[0]) && tail)
             continue;
@@ -66105,7 +67702,7 @@ const INSTRUCTION_WIDTH = 70;
 function renderTerminal(report) {
     const img = report.image;
     const out = [];
-    out.push(`${clean(img.reference ?? img.id)}  (${clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
+    out.push(`${terminal_clean(img.reference ?? img.id)}  (${terminal_clean(img.platform)}, ${img.source.layout} ${img.source.kind})`);
     out.push(`  id ${img.id}`);
     out.push(`  size ${units_formatBytes(img.totalBytes)} in ${img.layers.length} layers, ${img.fileCount} files${compressed(report)}`);
     if (img.storedBytes !== undefined)
@@ -66164,7 +67761,7 @@ function wasteSection(report) {
         units_formatBytes(i.bytes),
         i.kind,
         `layer ${i.layer}${i.hiddenBy !== undefined ? `→${i.hiddenBy}` : ''}`,
-        `${clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
+        `${terminal_clean(i.path)}${i.files > 1 ? ` (${i.files} files)` : ''}`
     ]);
     return [...lines, ...terminal_table(['bytes', 'kind', 'layers', 'path'], top, [true, false, false, false])];
 }
@@ -66173,18 +67770,18 @@ function terminal_hintsSection(hints) {
     for (const h of hints) {
         const where = h.dockerfileLine ? ` (${h.dockerfile ?? 'Dockerfile'}:${h.dockerfileLine})` : '';
         const isNew = h.new ? ' NEW' : '';
-        lines.push(`  [${h.severity}${isNew}] ${h.id}: ${clean(h.title)} — ${units_formatBytes(h.bytes)}${clean(where)}`);
+        lines.push(`  [${h.severity}${isNew}] ${h.id}: ${terminal_clean(h.title)} — ${units_formatBytes(h.bytes)}${terminal_clean(where)}`);
         if (h.instruction)
             lines.push(`      in: ${truncate(h.instruction, INSTRUCTION_WIDTH)}`);
-        lines.push(`      fix: ${clean(h.fix)}`);
+        lines.push(`      fix: ${terminal_clean(h.fix)}`);
     }
     return lines;
 }
 function pathRows(paths) {
-    return paths.map(p => `  ${units_formatBytes(p.bytes).padStart(9)}  ${clean(p.path)}`);
+    return paths.map(p => `  ${units_formatBytes(p.bytes).padStart(9)}  ${terminal_clean(p.path)}`);
 }
 function truncate(text, width) {
-    const t = clean(text);
+    const t = terminal_clean(text);
     return t.length <= width ? t : `${t.slice(0, width - 1)}…`;
 }
 /**
@@ -66193,7 +67790,7 @@ function truncate(text, width) {
  * terminal. They are shown as `\u{NN}` instead; and `##[`, which a CI runner reads as a
  * command anywhere in a line, becomes `# #[`.
  */
-function clean(text) {
+function terminal_clean(text) {
     return text
         .replace(terminal_UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
         .replace(/##\[/g, '# #[');
@@ -66207,7 +67804,7 @@ function terminal_table(header, rows, right) {
             .join('  ');
     return [fmt(header), ...rows.map(fmt)];
 }
-const STATUS = {
+const terminal_STATUS = {
     unchanged: ' ',
     changed: '~',
     added: '+',
@@ -66222,7 +67819,7 @@ function renderComparisonTerminal(r) {
     const against = r.baseline?.method === 'given'
         ? r.baseline.label
         : `${r.baseline?.branch}@${r.baseline?.sha.slice(0, 7)}`;
-    out.push(`${clean(r.name)}  (${clean(r.platform)})  compared with ${clean(against ?? 'the baseline')}`);
+    out.push(`${terminal_clean(r.name)}  (${terminal_clean(r.platform)})  compared with ${terminal_clean(against ?? 'the baseline')}`);
     out.push(`  size ${formatBytes(c.total.before)} → ${formatBytes(c.total.after)}  ${formatDelta(c.total.delta)} (${formatPercent(c.total.ratio)})`);
     if (c.compressed)
         out.push(`  compressed ${formatBytes(c.compressed.before)} → ${formatBytes(c.compressed.after)}  ${formatDelta(c.compressed.delta)}`);
@@ -66238,7 +67835,7 @@ function renderComparisonTerminal(r) {
     out.push(...changedLines(c));
     out.push('');
     const rows = c.layers.map(l => [
-        STATUS[l.status],
+        terminal_STATUS[l.status],
         l.status === 'added' ? '' : formatBytes(l.bytesBefore),
         l.status === 'removed' ? '' : formatBytes(l.bytesAfter),
         l.delta === 0 ? '' : formatDelta(l.delta),
@@ -66254,7 +67851,7 @@ function renderComparisonTerminal(r) {
     if (!c.content && c.paths.length > 0) {
         out.push('', 'What grew');
         for (const p of c.paths)
-            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${clean(p.path)}`);
+            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(7)} ${terminal_clean(p.path)}`);
     }
     const fresh = r.report.hints.filter(h => h.new);
     if (fresh.length > 0)
@@ -66276,7 +67873,7 @@ function changedLines(c) {
                 ? `${l.change.path} (files no package owns)`
                 : 'hidden by later layers';
         const kind = l.kind === 'hidden' ? (l.delta > 0 ? 'grew' : 'shrank') : l.change.change;
-        out.push(`  ${formatDelta(l.delta).padStart(10)}  ${kind.padEnd(8)} ${clean(what)}`);
+        out.push(`  ${formatDelta(l.delta).padStart(10)}  ${kind.padEnd(8)} ${terminal_clean(what)}`);
     }
     if (c.leads.rest) {
         out.push(`  ${formatDelta(c.leads.rest.delta).padStart(10)}  ${c.leads.rest.changes} more changes (--json)`);
@@ -66290,7 +67887,7 @@ function changedLines(c) {
             continue;
         out.push('', `${title} (final filesystem)`);
         for (const p of list.slice(0, CHANGED_PATHS)) {
-            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(8)} ${clean(p.path)}`);
+            out.push(`  ${formatDelta(p.delta).padStart(10)}  ${p.change.padEnd(8)} ${terminal_clean(p.path)}`);
         }
         if (list.length > CHANGED_PATHS)
             out.push(`  … ${list.length - CHANGED_PATHS} more (--json)`);
@@ -66302,6 +67899,7 @@ function changedLines(c) {
 // Where the results show: job summary (always, full), the sticky PR comment, commit statuses,
 // annotations on Dockerfile lines, outputs and the report file. A failure to comment or set a
 // status never changes the verdict: it is a warning.
+
 
 
 
@@ -66434,7 +68032,7 @@ function annotate(results, opts) {
                     ? { file: h.dockerfile, startLine: h.dockerfileLine }
                     : {})
             };
-            const text = `${h.title}: ${Math.round(h.bytes / 1e5) / 10} MB. Fix: ${h.fix}`;
+            const text = `${h.title}: ${units_formatBytes(h.bytes)}. Fix: ${h.fix}`;
             if (h.severity === 'error')
                 log_error(text, props);
             else if (h.severity === 'warning')
@@ -66495,15 +68093,6 @@ function resultSummary(r) {
         baselineMethod: r.baseline?.method ?? 'none',
         baselineDistance: r.baseline?.distance ?? null,
         newHints: r.report.hints.filter(h => h.new).map(h => h.id)
-    };
-}
-function renderContext(ctxUrls, acceptLabel, marker) {
-    return {
-        repoUrl: ctxUrls.repoUrl,
-        headSha: ctxUrls.headSha,
-        runUrl: ctxUrls.runUrl,
-        acceptLabel,
-        marker
     };
 }
 /** One status per image, per platform when one image has several (`platform: all`). */
@@ -69821,6 +71410,25 @@ const FIXES = {
     'yarn-cache': {
         kind: 'append',
         needs: cs => (cs.some(c => base(c.argv[0]) === 'yarn') ? 'yarn cache clean' : undefined)
+    },
+    recommends: {
+        kind: 'flag',
+        flag: '--no-install-recommends',
+        on: c => subcommand(c, named('apt-get', 'apt'), ['install']),
+        // `-o APT::Install-Recommends=…` already decides; the flag would contradict or repeat it.
+        unless: cs => cs.some(c => c.argv.some(a => /Install-Recommends/i.test(a)))
+    },
+    'dev-dependencies': {
+        kind: 'flag',
+        flag: '--omit=dev',
+        on: c => subcommand(c, named('npm'), ['ci']) ?? subcommand(c, named('npm'), ['install']),
+        // A RUN that also builds or tests (`npm ci && npm run build`) needs its devDependencies:
+        // the fix there is a build stage, not a flag. `--production` / `--omit dev` already say it.
+        unless: cs => cs.some(c => c.argv.some(a => a === '--production' || a === '--omit' || a.startsWith('--only')) ||
+            (['npm', 'npx', 'node', 'yarn', 'pnpm'].includes(base(c.argv[0])) &&
+                subcommand(c, named('npm'), ['ci']) === undefined &&
+                subcommand(c, named('npm'), ['install']) === undefined &&
+                subcommand(c, named('npm'), ['cache']) === undefined))
     }
 };
 /** Hint ids that may get a rewrite. */
@@ -70154,13 +71762,18 @@ function uriOf(path) {
 
 
 
-function writeSarif(workspace, results) {
+/** The results' Dockerfiles as the workspace holds them, by repository-relative path. */
+function workspaceDockerfiles(workspace, results) {
     const dockerfiles = new Map();
     for (const r of results) {
         const file = r.dockerfile ? (0,external_node_path_namespaceObject.join)(workspace, r.dockerfile) : undefined;
         if (r.dockerfile && file && (0,external_node_fs_namespaceObject.existsSync)(file))
             dockerfiles.set(r.dockerfile, (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
     }
+    return dockerfiles;
+}
+function writeSarif(workspace, results) {
+    const dockerfiles = workspaceDockerfiles(workspace, results);
     const log = renderSarif(results.map(r => ({ name: r.name, platform: r.platform, hints: r.report.hints })), { version: VERSION, dockerfiles });
     const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
@@ -70178,6 +71791,7 @@ function writeSarif(workspace, results) {
 // whose lines can differ from the head's). Each suggestion carries a hidden marker: found
 // again among our own review comments it is updated, never duplicated, and deleted once its
 // hint is gone.
+
 
 
 
@@ -70350,17 +71964,11 @@ async function listPatches(octokit, o) {
 
 
 
-
 async function postSuggestions(t, pullNumber, headSha, workspace, results) {
     // Without a Dockerfile there is nothing to suggest, nor any suggestion of ours to find.
     if (!results.some(r => r.dockerfile))
         return;
-    const dockerfiles = new Map();
-    for (const r of results) {
-        const file = r.dockerfile ? (0,external_node_path_namespaceObject.join)(workspace, r.dockerfile) : undefined;
-        if (r.dockerfile && file && (0,external_node_fs_namespaceObject.existsSync)(file))
-            dockerfiles.set(r.dockerfile, (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
+    const dockerfiles = workspaceDockerfiles(workspace, results);
     const suggestions = planSuggestions(results.map(r => ({
         name: r.name,
         platform: r.platform,
@@ -70396,8 +72004,13 @@ async function postSuggestions(t, pullNumber, headSha, workspace, results) {
 
 
 async function publishRun(t, plan) {
-    const { results, render } = plan;
+    const { results } = plan;
+    // The reports stay outside the group: they are what a reader of the log came for.
     logReports(results);
+    await log_group('Publishing the results', () => publishSteps(t, plan));
+}
+async function publishSteps(t, plan) {
+    const { results, render } = plan;
     annotate(results, { locations: plan.annotateLocations ?? true });
     const reportPath = writeReports(results);
     if (plan.sarifWorkspace !== undefined)
@@ -70682,10 +72295,12 @@ async function openPullBaseShas(octokit, owner, repo) {
 
 
 async function recordBaselines(t, store, baselines, keep) {
-    await store.putAll(baselines, await retention(t, keep));
-    for (const b of baselines) {
-        log_info(`recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`);
-    }
+    await log_group(`Recording ${baselines.length} baseline(s)`, async () => {
+        await store.putAll(baselines, await retention(t, keep));
+        for (const b of baselines) {
+            log_info(`recorded the baseline of ${b.name} (${b.platform}) at ${b.sha.slice(0, 7)} on ${b.branch}`);
+        }
+    });
 }
 /** Without the open pull requests' bases nothing is removed: a warning, never a lost baseline. */
 async function retention(t, keep) {
@@ -70706,6 +72321,7 @@ async function retention(t, keep) {
 // one status per image plus one overall, one job summary and — on a push to the default
 // branch — one data-branch commit holding every leg's baseline. The verdict is the worst
 // leg's; a leg that left no readable report is listed, and fails with `fail-on-missing`.
+
 
 
 
@@ -70940,7 +72556,7 @@ function failOn(verdict, s, results, missing) {
         log_warning(`image size check failed — ${reasons}`);
 }
 
-;// CONCATENATED MODULE: ./src/build/worktree.ts
+;// CONCATENATED MODULE: ./src/builder/worktree.ts
 // The base commit's sources in a separate worktree, for the baseline rebuild fallback.
 // Needs the git CLI and enough history in the checkout (actions/checkout with fetch-depth: 0).
 
@@ -71152,6 +72768,7 @@ function readPayload(path) {
 // inputs → images (build / read / analyse / hint) → baseline → diff → verdict → render →
 // publish (summary, comment, status, annotations, outputs) → the job fails on `fail` (a
 // recording run on the default branch warns instead: pull requests are where it gates).
+
 
 
 
@@ -73466,9 +75083,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -73522,7 +75139,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -73734,11 +75351,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -74347,7 +75964,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -74402,7 +76019,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -74615,7 +76232,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -75123,7 +76740,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -75134,7 +76751,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -75972,7 +77589,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -79206,7 +80823,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -81056,7 +82673,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
