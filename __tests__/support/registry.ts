@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, createSign } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -174,11 +174,39 @@ function startTokenServer(
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
-    const scope = url.searchParams.get('scope') ?? ''
+    if (req.method === 'POST') {
+      // The OAuth2 form (containerd's resolver, so Docker's containerd image store, posts
+      // grant_type=password with the credentials before it falls back to GET).
+      const body: Buffer[] = []
+      req.on('data', (b: Buffer) => body.push(b))
+      req.on('end', () => {
+        const form = new URLSearchParams(Buffer.concat(body).toString('utf8'))
+        const user = form.get('grant_type') === 'password' ? (form.get('username') ?? '') : ''
+        answer(res, form.getAll('scope').join(' '), form.get('service') ?? '', {
+          ...(user ? { user, password: form.get('password') ?? '' } : {})
+        })
+      })
+      return
+    }
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')
     const [user, password] = basic
       ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')
       : []
+    answer(
+      res,
+      url.searchParams.getAll('scope').join(' '),
+      url.searchParams.get('service') ?? '',
+      user !== undefined ? { user, password: password ?? '' } : {}
+    )
+  })
+
+  function answer(
+    res: ServerResponse,
+    scope: string,
+    service: string,
+    creds: { user?: string; password?: string }
+  ): void {
+    const { user, password } = creds
     requests.push({ scope, ...(user ? { user } : {}) })
     if (user !== undefined && (user !== USER || password !== PASSWORD)) {
       res.writeHead(401, { 'Content-Type': 'application/json' })
@@ -201,7 +229,7 @@ function startTokenServer(
       {
         iss: 'isg-test-issuer',
         sub: user ?? '',
-        aud: url.searchParams.get('service') ?? '',
+        aud: service,
         exp: now + 600,
         nbf: now - 10,
         iat: now,
@@ -212,7 +240,7 @@ function startTokenServer(
     )
     res.writeHead(200, { 'Content-Type': 'application/json' })
     res.end(JSON.stringify({ token, access_token: token, expires_in: 600 }))
-  })
+  }
   return new Promise(resolve => server.listen(port, '127.0.0.1', () => resolve(server)))
 }
 
