@@ -43898,7 +43898,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7449);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5901);
 // The action's entry point: nothing but run(). Tests import main.ts without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -43908,7 +43908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7449:
+/***/ 5901:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70817,13 +70817,32 @@ function unzipSync(data, opts) {
     return files;
 }
 
+;// CONCATENATED MODULE: ./src/files.ts
+// Writing a file so that a crash or a concurrent reader never sees half of it: the text goes to
+// a temporary name beside the target, then is renamed over it (atomic on one file system).
+
+
+
+/** Writes `text` to `target` (creating its folder); throws `what: reason`, leaving no temp file. */
+async function writeFileAtomic(target, text, what) {
+    const temp = `${target}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
+        await (0,promises_namespaceObject.rename)(temp, target);
+    }
+    catch (e) {
+        await (0,promises_namespaceObject.rm)(temp, { force: true });
+        throw new Error(`${what}: ${e.message}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
 // The fork-safe two-phase mode. Phase 1 (`pull_request`, read-only token, untrusted code)
 // writes a measure payload that an `actions/upload-artifact` step uploads. Phase 2
 // (`workflow_run`, write token, trusted code only) downloads it here — strictly bounded,
 // because a fork controls every byte of it — validates it, and only trusts the PR number
 // when that PR's head is the commit the triggering run built.
-
 
 
 
@@ -70870,16 +70889,7 @@ async function writeMeasureArtifact(dir, input) {
     // Our own output must pass the check phase 2 applies; failing here names the cause early.
     parseMeasurePayload(text, 'the measure payload being written');
     const target = (0,external_node_path_namespaceObject.join)(dir, MEASURE_FILE);
-    const temp = `${target}.tmp-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-    try {
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
-        await (0,promises_namespaceObject.rename)(temp, target);
-    }
-    catch (e) {
-        await (0,promises_namespaceObject.rm)(temp, { force: true });
-        throw new Error(`cannot write the measure artifact ${target}: ${e.message}`);
-    }
+    await writeFileAtomic(target, text, `cannot write the measure artifact ${target}`);
     return target;
 }
 /** Parses and validates a payload from an untrusted source. */
@@ -72168,7 +72178,6 @@ const LEG_SCHEMA = {
 
 
 
-
 /** More legs than this in one run is not a matrix we can report in one comment. */
 const MAX_LEGS = 256;
 const LEG_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
@@ -72183,16 +72192,7 @@ async function writeLegArtifact(dir, sha, results) {
     const text = JSON.stringify(payload);
     parseLegPayload(text, 'the leg report being written');
     const target = (0,external_node_path_namespaceObject.join)(dir, MEASURE_FILE);
-    const temp = `${target}.tmp-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-    try {
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
-        await (0,promises_namespaceObject.rename)(temp, target);
-    }
-    catch (e) {
-        await (0,promises_namespaceObject.rm)(temp, { force: true });
-        throw new Error(`cannot write the leg report ${target}: ${e.message}`);
-    }
+    await writeFileAtomic(target, text, `cannot write the leg report ${target}`);
     return target;
 }
 /** A leg's file: a push leg's report or a pull request's measure payload. */

@@ -13159,7 +13159,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(469);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9221);
 // The command line's entry point: nothing but main().
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -13169,7 +13169,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 469:
+/***/ 9221:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14136,10 +14136,30 @@ function parseBuildArgs(value, name) {
 // Kept equal to package.json "version" by a unit test; bundled into both dist/ entry points.
 const VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/files.ts
+// Writing a file so that a crash or a concurrent reader never sees half of it: the text goes to
+// a temporary name beside the target, then is renamed over it (atomic on one file system).
+
+
+
+/** Writes `text` to `target` (creating its folder); throws `what: reason`, leaving no temp file. */
+async function writeFileAtomic(target, text, what) {
+    const temp = `${target}.tmp-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
+        await (0,promises_namespaceObject.rename)(temp, target);
+    }
+    catch (e) {
+        await (0,promises_namespaceObject.rm)(temp, { force: true });
+        throw new Error(`${what}: ${e.message}`);
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
@@ -14970,16 +14990,7 @@ class LocalBaselineStore {
     }
     async writeAtomic(path, text) {
         const target = (0,external_node_path_namespaceObject.join)(this.dir, path);
-        const temp = `${target}.tmp-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
-        try {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
-            await (0,promises_namespaceObject.rename)(temp, target);
-        }
-        catch (e) {
-            await (0,promises_namespaceObject.rm)(temp, { force: true });
-            throw new Error(`cannot write ${target} (\`--baseline-dir\`): ${e.message}`);
-        }
+        await writeFileAtomic(target, text, `cannot write ${target} (\`--baseline-dir\`)`);
     }
 }
 

@@ -2,9 +2,9 @@
 // Every file is written to a temporary name and renamed, so a crash or a concurrent reader
 // never sees half a file; a lost index update (two processes at once) heals on the next put.
 
-import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../files.js'
 import {
   baselinePath,
   BaselineFormatError,
@@ -189,14 +189,6 @@ export class LocalBaselineStore implements BaselineStore {
 
   private async writeAtomic(path: string, text: string): Promise<void> {
     const target = join(this.dir, path)
-    const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
-    try {
-      await mkdir(dirname(target), { recursive: true })
-      await writeFile(temp, text, 'utf8')
-      await rename(temp, target)
-    } catch (e) {
-      await rm(temp, { force: true })
-      throw new Error(`cannot write ${target} (\`--baseline-dir\`): ${(e as Error).message}`)
-    }
+    await writeFileAtomic(target, text, `cannot write ${target} (\`--baseline-dir\`)`)
   }
 }

@@ -4,14 +4,13 @@
 // because a fork controls every byte of it — validates it, and only trusts the PR number
 // when that PR's head is the commit the triggering run built.
 
-import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import type { Report } from '../analysis/report.js'
 import { DEFAULT_ARTIFACT_NAME } from '../constants.js'
 import { MEASURE_KIND, MEASURE_SCHEMA, MEASURE_SCHEMA_VERSION } from '../baseline/report-schema.js'
 import { checkNotNewer, parseJsonBounded, trimReport, validateAgainst } from '../baseline/schema.js'
+import { writeFileAtomic } from '../files.js'
 import { apiFailure, type Octokit } from '../github-api.js'
 import { getPullRequest, type PullRequestInfo } from './pull-request.js'
 
@@ -86,15 +85,7 @@ export async function writeMeasureArtifact(dir: string, input: MeasureInput): Pr
   // Our own output must pass the check phase 2 applies; failing here names the cause early.
   parseMeasurePayload(text, 'the measure payload being written')
   const target = join(dir, MEASURE_FILE)
-  const temp = `${target}.tmp-${randomBytes(4).toString('hex')}`
-  try {
-    await mkdir(dir, { recursive: true })
-    await writeFile(temp, text, 'utf8')
-    await rename(temp, target)
-  } catch (e) {
-    await rm(temp, { force: true })
-    throw new Error(`cannot write the measure artifact ${target}: ${(e as Error).message}`)
-  }
+  await writeFileAtomic(target, text, `cannot write the measure artifact ${target}`)
   return target
 }
 

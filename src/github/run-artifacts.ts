@@ -3,9 +3,7 @@
 // for a fork's two-phase setup, the triggering run of the workflow_run event). A fork may
 // control every byte of them, so each is bounded and validated like the measure artifact.
 
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import type { Report } from '../analysis/report.js'
 import { LEG_KIND, LEG_SCHEMA, LEG_SCHEMA_VERSION } from '../baseline/leg-schema.js'
 import { MEASURE_KIND } from '../baseline/report-schema.js'
@@ -21,6 +19,7 @@ import {
   type MeasurePayload,
   type MeasureResult
 } from './artifact.js'
+import { writeFileAtomic } from '../files.js'
 import { apiFailure, type Octokit } from '../github-api.js'
 
 /** What a leg measured on a push (on a pull request a leg leaves a MeasurePayload). */
@@ -61,15 +60,7 @@ export async function writeLegArtifact(
   const text = JSON.stringify(payload)
   parseLegPayload(text, 'the leg report being written')
   const target = join(dir, MEASURE_FILE)
-  const temp = `${target}.tmp-${randomBytes(4).toString('hex')}`
-  try {
-    await mkdir(dir, { recursive: true })
-    await writeFile(temp, text, 'utf8')
-    await rename(temp, target)
-  } catch (e) {
-    await rm(temp, { force: true })
-    throw new Error(`cannot write the leg report ${target}: ${(e as Error).message}`)
-  }
+  await writeFileAtomic(target, text, `cannot write the leg report ${target}`)
   return target
 }
 
