@@ -18589,10 +18589,15 @@ function withDockerfile(ctx, hint) {
     const line = match?.line ?? (isBase(ctx, hint.layer) ? map.base?.line : undefined);
     return { ...hint, dockerfile: map.path, ...(line !== undefined ? { dockerfileLine: line } : {}) };
 }
+/** What the container runs (ENTRYPOINT then CMD) and where (WORKDIR, relative; '' if none). */
 function runOf(analysis) {
     const c = analysis.image.config.config;
-    const argv = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string');
-    return { argv, ...(c?.WorkingDir ? { workdir: c.WorkingDir } : {}) };
+    const command = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string');
+    const dir = typeof c?.WorkingDir === 'string' ? c.WorkingDir : '';
+    const rel = dir.replace(/^\/+|\/+$/g, '');
+    // Only an absolute folder inside the root (the engine never writes another).
+    const workdir = dir.startsWith('/') && !rel.split('/').includes('..') ? rel : '';
+    return { command, workdir };
 }
 function envMap(analysis) {
     const m = new Map();
@@ -19293,7 +19298,7 @@ function artefactOf(ctx, toolchain) {
     let venv;
     const trees = new Map();
     let workdirFiles = 0;
-    const workdir = relDir(ctx.run?.workdir);
+    const workdir = ctx.workdir;
     for (const [path, node] of ctx.live) {
         if (node.entry.kind !== 'file' || !ours(path))
             continue;
@@ -19347,13 +19352,13 @@ function largestExecutable(ctx, ours) {
 }
 /** Live files the Entrypoint/Cmd words name: absolute, relative to WORKDIR, or on PATH. */
 function runFiles(ctx) {
-    const workdir = relDir(ctx.run?.workdir) ?? '';
+    const workdir = ctx.workdir;
     const pathDirs = (ctx.env.get('PATH') ?? '/usr/local/bin:/usr/bin:/bin')
         .split(':')
         .map(relDir)
         .filter((d) => d !== undefined);
     const out = [];
-    for (const word of ctx.run?.argv ?? []) {
+    for (const word of ctx.command) {
         for (const w of word.split(/[\s=]+/)) {
             if (w === '' || w.startsWith('-'))
                 continue;
@@ -20966,17 +20971,12 @@ function context(analysis, opts) {
         baseLayers: baseLayersOf(analysis, opts),
         imageBytes: report.image.totalBytes,
         env: envMap(analysis),
-        run: runOf(analysis),
         ...(opts.contents ? { contents: opts.contents } : {}),
         ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
         maxPaths: opts.maxPaths ?? 10,
         pythonBytecode: opts.pythonBytecode === true,
         claimed: new Set(),
-        workdir: (analysis.image.config.config?.WorkingDir ?? '').replace(/^\/+|\/+$/g, ''),
-        command: [
-            ...(analysis.image.config.config?.Entrypoint ?? []),
-            ...(analysis.image.config.config?.Cmd ?? [])
-        ],
+        ...runOf(analysis),
         elf: (layer, path) => analysis.image.layers[layer]?.read.elf?.get(path)
     };
 }

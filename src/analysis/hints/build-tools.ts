@@ -293,7 +293,7 @@ export function artefactOf(ctx: HintContext, toolchain: ReadonlySet<string>): st
   let venv: string | undefined
   const trees = new Map<string, number>()
   let workdirFiles = 0
-  const workdir = relDir(ctx.run?.workdir)
+  const workdir = ctx.workdir
   for (const [path, node] of ctx.live) {
     if (node.entry.kind !== 'file' || !ours(path)) continue
     if (venv === undefined && path.endsWith('/pyvenv.cfg')) venv = parentDir(path)
@@ -337,13 +337,13 @@ function largestExecutable(ctx: HintContext, ours: (p: string) => boolean): stri
 
 /** Live files the Entrypoint/Cmd words name: absolute, relative to WORKDIR, or on PATH. */
 function runFiles(ctx: HintContext): string[] {
-  const workdir = relDir(ctx.run?.workdir) ?? ''
+  const workdir = ctx.workdir
   const pathDirs = (ctx.env.get('PATH') ?? '/usr/local/bin:/usr/bin:/bin')
     .split(':')
     .map(relDir)
     .filter((d): d is string => d !== undefined)
   const out: string[] = []
-  for (const word of ctx.run?.argv ?? []) {
+  for (const word of ctx.command) {
     for (const w of word.split(/[\s=]+/)) {
       if (w === '' || w.startsWith('-')) continue
       const candidates = w.startsWith('/')

@@ -24,8 +24,6 @@ export interface HintContext {
   pythonBytecode: boolean
   /** Live paths already counted by a hint that ran earlier (build-tools), not counted again. */
   claimed: Set<string>
-  /** What the container runs: config Entrypoint + Cmd, and WorkingDir (the app's artefacts). */
-  run?: { argv: string[]; workdir?: string }
   /** Image config WORKDIR, relative (no leading `/`; '' for the root or unset). */
   workdir: string
   /** ENTRYPOINT then CMD, as the config holds them. */
@@ -175,10 +173,15 @@ function withDockerfile(ctx: HintContext, hint: Hint): Hint {
   return { ...hint, dockerfile: map.path, ...(line !== undefined ? { dockerfileLine: line } : {}) }
 }
 
-export function runOf(analysis: Analysis): { argv: string[]; workdir?: string } {
+/** What the container runs (ENTRYPOINT then CMD) and where (WORKDIR, relative; '' if none). */
+export function runOf(analysis: Analysis): { command: string[]; workdir: string } {
   const c = analysis.image.config.config
-  const argv = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string')
-  return { argv, ...(c?.WorkingDir ? { workdir: c.WorkingDir } : {}) }
+  const command = [...(c?.Entrypoint ?? []), ...(c?.Cmd ?? [])].filter(a => typeof a === 'string')
+  const dir = typeof c?.WorkingDir === 'string' ? c.WorkingDir : ''
+  const rel = dir.replace(/^\/+|\/+$/g, '')
+  // Only an absolute folder inside the root (the engine never writes another).
+  const workdir = dir.startsWith('/') && !rel.split('/').includes('..') ? rel : ''
+  return { command, workdir }
 }
 
 export function envMap(analysis: Analysis): Map<string, string> {

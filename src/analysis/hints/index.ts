@@ -86,17 +86,12 @@ function context(analysis: Analysis, opts: HintOptions): HintContext {
     baseLayers: baseLayersOf(analysis, opts),
     imageBytes: report.image.totalBytes,
     env: envMap(analysis),
-    run: runOf(analysis),
     ...(opts.contents ? { contents: opts.contents } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     maxPaths: opts.maxPaths ?? 10,
     pythonBytecode: opts.pythonBytecode === true,
     claimed: new Set(),
-    workdir: (analysis.image.config.config?.WorkingDir ?? '').replace(/^\/+|\/+$/g, ''),
-    command: [
-      ...(analysis.image.config.config?.Entrypoint ?? []),
-      ...(analysis.image.config.config?.Cmd ?? [])
-    ],
+    ...runOf(analysis),
     elf: (layer, path) => analysis.image.layers[layer]?.read.elf?.get(path)
   }
 }
