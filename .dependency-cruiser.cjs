@@ -24,7 +24,7 @@ const FLOORS = [
   { name: 'inputs', paths: ['^src/inputs[.]ts$'] },
   { name: 'measure', paths: ['^src/measure[.]ts$'] },
   { name: 'front ends', paths: ['^src/action/', '^src/cli/'] },
-  { name: 'entry', paths: ['^src/(main|index)[.]ts$'] }
+  { name: 'entry', paths: ['^src/(main|index|layer-thread)[.]ts$'] }
 ]
 
 const any = patterns => patterns.join('|')

@@ -43894,21 +43894,3801 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
+/***/ 5538:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IH: () => (/* binding */ liveText),
+/* harmony export */   L9: () => (/* binding */ wantsContent),
+/* harmony export */   U$: () => (/* binding */ liveContent),
+/* harmony export */   lG: () => (/* binding */ ContentCollector)
+/* harmony export */ });
+/* unused harmony exports CONTENT_FILE_CAP, CONTENT_BUDGET, MANIFEST_FILE_CAP, CONTENT_TOTAL_CAP, CONTENT_PATHS, contentClass, fileCap */
+// File contents the detectors read. Tar entries carry sizes and hashes only, but the package
+// databases (which packages, their installed size, which files they own) are only in the
+// files themselves. The image reader keeps the bytes of the few paths `wantsContent`
+// accepts, per layer, under a fixed memory budget; ContentCollector does the bookkeeping.
+//
+// Reader contract: for every regular-file entry of layer `i` (0 = bottom), call
+// `collector.wants(i, entry.path, entry.size)`; when it returns true, buffer that entry's
+// data and call `collector.add(i, entry.path, data)`. Pass `collector.contents()` to
+// detectHints as `contents`. Only the topmost version of a path can be the live one, so
+// the collector keeps one version per path and frees lower ones.
+const MiB = 2 ** 20;
+/** Largest single file kept. */
+const CONTENT_FILE_CAP = 16 * MiB;
+/** Budget per class; the total never exceeds CONTENT_TOTAL_CAP. */
+const CONTENT_BUDGET = {
+    database: 16 * MiB,
+    'file-list': 16 * MiB,
+    manifest: 8 * MiB,
+    lockfile: 16 * MiB
+};
+/** A package manifest (npm package.json) larger than this is not one we need to read. */
+const MANIFEST_FILE_CAP = 1 * MiB;
+const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database +
+    CONTENT_BUDGET['file-list'] +
+    CONTENT_BUDGET.manifest +
+    CONTENT_BUDGET.lockfile;
+/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock outside node_modules. */
+const APP_FILE = /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock)$/;
+/** Relative paths (no leading `/`) whose content detectors read. */
+const CONTENT_PATHS = [
+    // dpkg: the status database, and distroless's one-stanza-per-package status.d/
+    { pattern: /^var\/lib\/dpkg\/status$/, class: 'database' },
+    { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, class: 'file-list' },
+    { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+$/, class: 'database' },
+    // apt: which packages were installed automatically (the recommends hint's roots)
+    { pattern: /^var\/lib\/apt\/extended_states$/, class: 'database' },
+    // dpkg: the files each package owns
+    { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
+    // apk (Alpine, Wolfi usr-merged): one database with file lists inline
+    { pattern: /^(?:usr\/)?lib\/apk\/db\/installed$/, class: 'database' },
+    { pattern: /^etc\/apk\/world$/, class: 'database' },
+    // rpm (Fedora 33+, RHEL 9, UBI 9; /usr/lib/sysimage on Fedora 36+ and openSUSE)
+    { pattern: /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/, class: 'database' },
+    // Python: the files each distribution installed (paths relative to its site-packages)
+    { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
+    { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
+    // npm: each package's manifest (name, version); nested and scoped packages too
+    { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' },
+    // npm's hidden lockfile: the installed tree, with `"dev": true` on devDependencies
+    { pattern: /(?:^|\/)node_modules\/\.package-lock\.json$/, class: 'lockfile' },
+    // an app's own manifest and lockfiles (outside node_modules): dev-dependencies
+    { pattern: APP_FILE, class: 'lockfile' }
+];
+function contentClass(path) {
+    return CONTENT_PATHS.find(p => p.pattern.test(path))?.class;
+}
+/** The stateless part of the reader contract: is this entry one whose bytes we read? */
+function wantsContent(path, size) {
+    const cls = contentClass(path);
+    return cls !== undefined && size <= fileCap(cls);
+}
+function fileCap(cls) {
+    return cls === 'manifest' ? MANIFEST_FILE_CAP : CONTENT_FILE_CAP;
+}
+class ContentCollector {
+    kept = new Map();
+    used = {
+        database: 0,
+        'file-list': 0,
+        manifest: 0,
+        lockfile: 0
+    };
+    /** Reserves room for the entry; false when it is not wanted or does not fit. */
+    wants(layer, path, size) {
+        const cls = contentClass(path);
+        if (cls === undefined || size > fileCap(cls))
+            return false;
+        const prev = this.kept.get(path);
+        // A higher layer's version hides this one; within one layer the last entry wins.
+        if (prev && prev.layer > layer)
+            return false;
+        const freed = prev ? prev.size : 0;
+        if (this.used[cls] - freed + size > CONTENT_BUDGET[cls])
+            return false;
+        this.used[cls] += size - freed;
+        this.kept.set(path, { layer, size, class: cls });
+        return true;
+    }
+    add(layer, path, data) {
+        const k = this.kept.get(path);
+        if (k && k.layer === layer)
+            k.data = data;
+    }
+    contents() {
+        const out = new Map();
+        for (const [path, k] of this.kept) {
+            if (!k.data)
+                continue;
+            let m = out.get(k.layer);
+            if (!m)
+                out.set(k.layer, (m = new Map()));
+            m.set(path, k.data);
+        }
+        return out;
+    }
+}
+/** Content of the live (visible) version of `path`, when the reader kept it. */
+function liveContent(contents, live, path) {
+    const node = live.get(path);
+    if (!contents || !node || node.entry.kind !== 'file')
+        return undefined;
+    return contents.get(node.layer)?.get(path);
+}
+function liveText(contents, live, path) {
+    const data = liveContent(contents, live, path);
+    return data ? new TextDecoder('utf-8').decode(data) : undefined;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   eb: () => (/* binding */ UsageError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+// Turns anything thrown into the one line a person reads in the log: never a stack trace.
+function errorMessage(e) {
+    if (e instanceof Error)
+        return e.message.trim() || e.name;
+    return String(e);
+}
+/** An error in what the user asked for (bad input, missing image): CLI exit code 2. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+/** How a message names an input: `input \`max-increase\`` (action), `--max-increase` (the CLI passes that). */
+function inputLabel(name) {
+    return name.startsWith('--') ? name : `input \`${name}\``;
+}
+
+
+/***/ }),
+
+/***/ 4981:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  NK: () => (/* binding */ execCommand),
+  w$: () => (/* binding */ lastLines),
+  q0: () => (/* binding */ spawnStream)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./src/exec.ts
+// The one wrapper every external command goes through: argument arrays only (never a shell),
+// the exit code checked, the last stderr lines kept for the error message. The single
+// exception is a streamed stdout (`docker save`), which @actions/exec cannot hand over with
+// backpressure: spawnStream covers it with the same rules.
+
+
+async function execCommand(cmd, args, opts = {}) {
+    const lines = lineSplitter(opts.onLine);
+    try {
+        const out = await exec/* getExecOutput */.H(cmd, args, {
+            cwd: opts.cwd,
+            env: opts.env,
+            input: opts.input === undefined ? undefined : Buffer.from(opts.input),
+            silent: true,
+            ignoreReturnCode: true,
+            listeners: lines.listeners
+        });
+        lines.flush();
+        return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+    }
+    catch (e) {
+        // @actions/exec throws when the executable cannot be started at all.
+        throw new Error(`could not run \`${cmd}\`: ${e.message}. Is it installed and on PATH?`);
+    }
+}
+/** The last non-empty lines of a command's output, for error messages. */
+function lastLines(text, count) {
+    const lines = text
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '');
+    return lines.slice(-count).join('\n') || '(no output)';
+}
+function lineSplitter(onLine) {
+    const pending = { stdout: '', stderr: '' };
+    const feed = (stream) => (data) => {
+        if (!onLine)
+            return;
+        const parts = (pending[stream] + data.toString('utf8')).split(/\r?\n/);
+        pending[stream] = parts.pop() ?? '';
+        for (const p of parts)
+            onLine(p, stream);
+    };
+    return {
+        listeners: { stdout: feed('stdout'), stderr: feed('stderr') },
+        flush: () => {
+            for (const s of ['stdout', 'stderr'])
+                if (pending[s] && onLine)
+                    onLine(pending[s], s);
+        }
+    };
+}
+/** Starts a command whose stdout is consumed as a stream (with backpressure). */
+function spawnStream(what, cmd, args, env) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: env ?? process.env
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+        stderr = (stderr + d.toString('utf8')).slice(-8192);
+    });
+    const done = new Promise((resolve, reject) => {
+        child.on('error', e => reject(new Error(`could not run \`${cmd}\`: ${e.message}. Is it installed and on PATH?`)));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new Error(`${what} failed (${signal ? `signal ${signal}` : `exit ${code}`}): ${lastLines(stderr, 1)}`));
+        });
+    });
+    return { stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
+}
+
+
+/***/ }),
+
+/***/ 13:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Li: () => (/* binding */ createDecompressor)
+});
+
+// UNUSED EXPORTS: FzstdTransform, NativeZstdTransform, hasNativeZstd
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
+// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
+// aliases for shorter compressed code (most minifers don't do this)
+var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
+var slc = function (v, s, e) {
+    if (u8.prototype.slice)
+        return u8.prototype.slice.call(v, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    var n = new u8(e - s);
+    n.set(v.subarray(s, e));
+    return n;
+};
+var fill = function (v, n, s, e) {
+    if (u8.prototype.fill)
+        return u8.prototype.fill.call(v, n, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    for (; s < e; ++s)
+        v[s] = n;
+    return v;
+};
+var cpw = function (v, t, s, e) {
+    if (u8.prototype.copyWithin)
+        return u8.prototype.copyWithin.call(v, t, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    while (s < e) {
+        v[t++] = v[s++];
+    }
+};
+/**
+ * Codes for errors generated within this library
+ */
+var ZstdErrorCode = {
+    InvalidData: 0,
+    WindowSizeTooLarge: 1,
+    InvalidBlockType: 2,
+    FSEAccuracyTooHigh: 3,
+    DistanceTooFarBack: 4,
+    UnexpectedEOF: 5
+};
+// error codes
+var ec = [
+    'invalid zstd data',
+    'window size too large (>2046MB)',
+    'invalid block type',
+    'FSE accuracy too high',
+    'match distance too far back',
+    'unexpected EOF'
+];
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+var rb = function (d, b, n) {
+    var i = 0, o = 0;
+    for (; i < n; ++i)
+        o |= d[b++] << (i << 3);
+    return o;
+};
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read Zstandard frame header
+var rzfh = function (dat, w) {
+    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
+    if (n3 == 0x2FB528 && dat[3] == 253) {
+        // Zstandard
+        var flg = dat[4];
+        //    single segment       checksum             dict flag     frame content flag
+        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
+        if (flg & 8)
+            err(0);
+        // byte
+        var bt = 6 - ss;
+        // dict bytes
+        var db = df == 3 ? 4 : df;
+        // dictionary id
+        var di = rb(dat, bt, db);
+        bt += db;
+        // frame size bytes
+        var fsb = fcf ? (1 << fcf) : ss;
+        // frame source size
+        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
+        // window size
+        var ws = fss;
+        if (!ss) {
+            // window descriptor
+            var wb = 1 << (10 + (dat[5] >> 3));
+            ws = wb + (wb >> 3) * (dat[5] & 7);
+        }
+        if (ws > 2145386496)
+            err(1);
+        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
+        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        return {
+            b: bt + fsb,
+            y: 0,
+            l: 0,
+            d: di,
+            w: (w && w != 1) ? w : buf.subarray(12),
+            e: ws,
+            o: new i32(buf.buffer, 0, 3),
+            u: fss,
+            c: cc,
+            m: Math.min(131072, ws)
+        };
+    }
+    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
+        // skippable
+        return b4(dat, 4) + 8;
+    }
+    err(0);
+};
+// most significant bit for nonzero
+var msb = function (val) {
+    var bits = 0;
+    for (; (1 << bits) <= val; ++bits)
+        ;
+    return bits - 1;
+};
+// read finite state entropy
+var rfse = function (dat, bt, mal) {
+    // table pos
+    var tpos = (bt << 3) + 4;
+    // accuracy log
+    var al = (dat[bt] & 15) + 5;
+    if (al > mal)
+        err(3);
+    // size
+    var sz = 1 << al;
+    // probabilities symbols  repeat   index   high threshold
+    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+    // optimization: single allocation is much faster
+    var buf = new ab(512 + (sz << 2));
+    var freq = new i16(buf, 0, 256);
+    // same view as freq
+    var dstate = new u16(buf, 0, 256);
+    var nstate = new u16(buf, 512, sz);
+    var bb1 = 512 + (sz << 1);
+    var syms = new u8(buf, bb1, sz);
+    var nbits = new u8(buf, bb1 + sz);
+    while (sym < 255 && probs > 0) {
+        var bits = msb(probs + 1);
+        var cbt = tpos >> 3;
+        // mask
+        var msk = (1 << (bits + 1)) - 1;
+        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
+        // mask (1 fewer bit)
+        var msk1fb = (1 << bits) - 1;
+        // max small value
+        var msv = msk - probs - 1;
+        // small value
+        var sval = val & msk1fb;
+        if (sval < msv)
+            tpos += bits, val = sval;
+        else {
+            tpos += bits + 1;
+            if (val > msk1fb)
+                val -= msv;
+        }
+        freq[++sym] = --val;
+        if (val == -1) {
+            probs += val;
+            syms[--ht] = sym;
+        }
+        else
+            probs -= val;
+        if (!val) {
+            do {
+                // repeat byte
+                var rbt = tpos >> 3;
+                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
+                tpos += 2;
+                sym += re;
+            } while (re == 3);
+        }
+    }
+    if (sym > 255 || probs)
+        err(0);
+    var sympos = 0;
+    // sym step (coprime with sz - formula from zstd source)
+    var sstep = (sz >> 1) + (sz >> 3) + 3;
+    // sym mask
+    var smask = sz - 1;
+    for (var s = 0; s <= sym; ++s) {
+        var sf = freq[s];
+        if (sf < 1) {
+            dstate[s] = -sf;
+            continue;
+        }
+        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
+        for (i = 0; i < sf; ++i) {
+            syms[sympos] = s;
+            do {
+                sympos = (sympos + sstep) & smask;
+            } while (sympos >= ht);
+        }
+    }
+    // After spreading symbols, should be zero again
+    if (sympos)
+        err(0);
+    for (i = 0; i < sz; ++i) {
+        // next state
+        var ns = dstate[syms[i]]++;
+        // num bits
+        var nb = nbits[i] = al - msb(ns);
+        nstate[i] = (ns << nb) - sz;
+    }
+    return [(tpos + 7) >> 3, {
+            b: al,
+            s: syms,
+            n: nbits,
+            t: nstate
+        }];
+};
+// read huffman
+var rhu = function (dat, bt) {
+    //  index  weight count
+    var i = 0, wc = -1;
+    //    buffer             header byte
+    var buf = new u8(292), hb = dat[bt];
+    // huffman weights
+    var hw = buf.subarray(0, 256);
+    // rank count
+    var rc = buf.subarray(256, 268);
+    // rank index
+    var ri = new u16(buf.buffer, 268);
+    // NOTE: at this point bt is 1 less than expected
+    if (hb < 128) {
+        // end byte, fse decode table
+        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        bt += hb;
+        var epos = ebt << 3;
+        // last byte
+        var lb = dat[bt];
+        if (!lb)
+            err(0);
+        //  state1   state2   state1 bits   state2 bits
+        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+        // fse pos
+        // pre-increment to account for original deficit of 1
+        var fpos = (++bt << 3) - 8 + msb(lb);
+        for (;;) {
+            fpos -= btr1;
+            if (fpos < epos)
+                break;
+            var cbt = fpos >> 3;
+            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
+            hw[++wc] = fdt.s[st1];
+            fpos -= btr2;
+            if (fpos < epos)
+                break;
+            cbt = fpos >> 3;
+            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
+            hw[++wc] = fdt.s[st2];
+            btr1 = fdt.n[st1];
+            st1 = fdt.t[st1];
+            btr2 = fdt.n[st2];
+            st2 = fdt.t[st2];
+        }
+        if (++wc > 255)
+            err(0);
+    }
+    else {
+        wc = hb - 127;
+        for (; i < wc; i += 2) {
+            var byte = dat[++bt];
+            hw[i] = byte >> 4;
+            hw[i + 1] = byte & 15;
+        }
+        ++bt;
+    }
+    // weight exponential sum
+    var wes = 0;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        // bits must be at most 11, same as weight
+        if (wt > 11)
+            err(0);
+        wes += wt && (1 << (wt - 1));
+    }
+    // max bits
+    var mb = msb(wes) + 1;
+    // table size
+    var ts = 1 << mb;
+    // remaining sum
+    var rem = ts - wes;
+    // must be power of 2
+    if (rem & (rem - 1))
+        err(0);
+    hw[wc++] = msb(rem) + 1;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        ++rc[hw[i] = wt && (mb + 1 - wt)];
+    }
+    // huf buf
+    var hbuf = new u8(ts << 1);
+    //    symbols                      num bits
+    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    ri[mb] = 0;
+    for (i = mb; i > 0; --i) {
+        var pv = ri[i];
+        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
+    }
+    if (ri[0] != ts)
+        err(0);
+    for (i = 0; i < wc; ++i) {
+        var bits = hw[i];
+        if (bits) {
+            var code = ri[bits];
+            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
+        }
+    }
+    return [bt, {
+            n: nb,
+            b: mb,
+            s: syms
+        }];
+};
+// Tables generated using this:
+// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
+// default literal length table
+var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
+]), 0, 6)[1];
+// default match length table
+var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
+]), 0, 6)[1];
+// default offset code table
+var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
+    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
+]), 0, 5)[1];
+// bits to baseline
+var b2bl = function (b, s) {
+    var len = b.length, bl = new i32(len);
+    for (var i = 0; i < len; ++i) {
+        bl[i] = s;
+        s += 1 << b[i];
+    }
+    return bl;
+};
+// literal length bits
+var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
+])).buffer, 0, 36);
+// literal length baseline
+var llbl = /*#__PURE__ */ b2bl(llb, 0);
+// match length bits
+var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
+])).buffer, 0, 53);
+// match length baseline
+var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
+// decode huffman stream
+var dhu = function (dat, out, hu) {
+    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+    if (!lb)
+        err(0);
+    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+    for (; pos > eb && i < ss;) {
+        var cbt = pos >> 3;
+        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
+        st = ((st << btr) | val) & msk;
+        out[++i] = hu.s[st];
+        pos -= (btr = hu.n[st]);
+    }
+    if (pos != eb || i + 1 != ss)
+        err(0);
+};
+// decode huffman stream 4x
+// TODO: use workers to parallelize
+var dhu4 = function (dat, out, hu) {
+    var bt = 6;
+    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
+    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
+    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
+    dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+// read Zstandard block
+var rzb = function (dat, st, out) {
+    var _a;
+    var bt = st.b;
+    //    byte 0        block type
+    var b0 = dat[bt], btype = (b0 >> 1) & 3;
+    st.l = b0 & 1;
+    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
+    // end byte for block
+    var ebt = (bt += 3) + sz;
+    if (btype == 1) {
+        if (bt >= dat.length)
+            return;
+        st.b = bt + 1;
+        if (out) {
+            fill(out, dat[bt], st.y, st.y += sz);
+            return out;
+        }
+        return fill(new u8(sz), dat[bt]);
+    }
+    if (ebt > dat.length)
+        return;
+    if (btype == 0) {
+        st.b = ebt;
+        if (out) {
+            out.set(dat.subarray(bt, ebt), st.y);
+            st.y += sz;
+            return out;
+        }
+        return slc(dat, bt, ebt);
+    }
+    if (btype == 2) {
+        //    byte 3        lit btype     size format
+        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
+        // lit src size  lit cmp sz 4 streams
+        var lss = b3 >> 4, lcs = 0, s4 = 0;
+        if (lbt < 2) {
+            if (sf & 1)
+                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
+            else
+                lss = b3 >> 3;
+        }
+        else {
+            s4 = sf;
+            if (sf < 2)
+                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
+            else if (sf == 2)
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
+            else
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
+        }
+        ++bt;
+        // add literals to end - can never overlap with backreferences because unused literals always appended
+        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+        // starting point for literals
+        var spl = buf.length - lss;
+        if (lbt == 0)
+            buf.set(dat.subarray(bt, bt += lss), spl);
+        else if (lbt == 1)
+            fill(buf, dat[bt++], spl);
+        else {
+            // huffman table
+            var hu = st.h;
+            if (lbt == 2) {
+                var hud = rhu(dat, bt);
+                // subtract description length
+                lcs += bt - (bt = hud[0]);
+                st.h = hu = hud[1];
+            }
+            else if (!hu)
+                err(0);
+            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+        }
+        // num sequences
+        var ns = dat[bt++];
+        if (ns) {
+            if (ns == 255)
+                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
+            else if (ns > 127)
+                ns = ((ns - 128) << 8) | dat[bt++];
+            // symbol compression modes
+            var scm = dat[bt++];
+            if (scm & 3)
+                err(0);
+            var dts = [dmlt, doct, dllt];
+            for (var i = 2; i > -1; --i) {
+                var md = (scm >> ((i << 1) + 2)) & 3;
+                if (md == 1) {
+                    // rle buf
+                    var rbuf = new u8([0, 0, dat[bt++]]);
+                    dts[i] = {
+                        s: rbuf.subarray(2, 3),
+                        n: rbuf.subarray(0, 1),
+                        t: new u16(rbuf.buffer, 0, 1),
+                        b: 0
+                    };
+                }
+                else if (md == 2) {
+                    // accuracy log 8 for offsets, 9 for others
+                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                }
+                else if (md == 3) {
+                    if (!st.t)
+                        err(0);
+                    dts[i] = st.t[i];
+                }
+            }
+            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
+            var lb = dat[ebt - 1];
+            if (!lb)
+                err(0);
+            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
+            cbt = (spos -= oct.b) >> 3;
+            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
+            cbt = (spos -= mlt.b) >> 3;
+            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
+            for (++ns; --ns;) {
+                var llc = llt.s[lst];
+                var lbtr = llt.n[lst];
+                var mlc = mlt.s[mst];
+                var mbtr = mlt.n[mst];
+                var ofc = oct.s[ost];
+                var obtr = oct.n[ost];
+                cbt = (spos -= ofc) >> 3;
+                var ofp = 1 << ofc;
+                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
+                cbt = (spos -= mlb[mlc]) >> 3;
+                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
+                cbt = (spos -= llb[llc]) >> 3;
+                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
+                cbt = (spos -= lbtr) >> 3;
+                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
+                cbt = (spos -= mbtr) >> 3;
+                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
+                cbt = (spos -= obtr) >> 3;
+                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
+                if (off > 3) {
+                    st.o[2] = st.o[1];
+                    st.o[1] = st.o[0];
+                    st.o[0] = off -= 3;
+                }
+                else {
+                    var idx = off - (ll != 0);
+                    if (idx) {
+                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+                        if (idx > 1)
+                            st.o[2] = st.o[1];
+                        st.o[1] = st.o[0];
+                        st.o[0] = off;
+                    }
+                    else
+                        off = st.o[0];
+                }
+                for (var i = 0; i < ll; ++i) {
+                    buf[oubt + i] = buf[spl + i];
+                }
+                oubt += ll, spl += ll;
+                var stin = oubt - off;
+                if (stin < 0) {
+                    var len = -stin;
+                    var bs = st.e + stin;
+                    if (len > ml)
+                        len = ml;
+                    for (var i = 0; i < len; ++i) {
+                        buf[oubt + i] = st.w[bs + i];
+                    }
+                    oubt += len, ml -= len, stin = 0;
+                }
+                for (var i = 0; i < ml; ++i) {
+                    buf[oubt + i] = buf[stin + i];
+                }
+                oubt += ml;
+            }
+            if (oubt != spl) {
+                while (spl < buf.length) {
+                    buf[oubt++] = buf[spl++];
+                }
+            }
+            else
+                oubt = buf.length;
+            if (out)
+                st.y += oubt;
+            else
+                buf = slc(buf, 0, oubt);
+        }
+        else if (out) {
+            st.y += lss;
+            if (spl) {
+                for (var i = 0; i < lss; ++i) {
+                    buf[i] = buf[spl + i];
+                }
+            }
+        }
+        else if (spl)
+            buf = slc(buf, spl);
+        st.b = ebt;
+        return buf;
+    }
+    err(2);
+};
+// concat
+var cct = function (bufs, ol) {
+    if (bufs.length == 1)
+        return bufs[0];
+    var buf = new u8(ol);
+    for (var i = 0, b = 0; i < bufs.length; ++i) {
+        var chk = bufs[i];
+        buf.set(chk, b);
+        b += chk.length;
+    }
+    return buf;
+};
+/**
+ * Decompresses Zstandard data
+ * @param dat The input data
+ * @param buf The output buffer. If unspecified, the function will allocate
+ *            exactly enough memory to fit the decompressed data. If your
+ *            data has multiple frames and you know the output size, specifying
+ *            it will yield better performance.
+ * @returns The decompressed data
+ */
+function decompress(dat, buf) {
+    var bufs = [], nb = +!buf;
+    var bt = 0, ol = 0;
+    for (; dat.length;) {
+        var st = rzfh(dat, nb || buf);
+        if (typeof st == 'object') {
+            if (nb) {
+                buf = null;
+                if (st.w.length == st.u) {
+                    bufs.push(buf = st.w);
+                    ol += st.u;
+                }
+            }
+            else {
+                bufs.push(buf);
+                st.e = 0;
+            }
+            for (; !st.l;) {
+                var blk = rzb(dat, st, buf);
+                if (!blk)
+                    err(5);
+                if (buf)
+                    st.e = st.y;
+                else {
+                    bufs.push(blk);
+                    ol += blk.length;
+                    cpw(st.w, 0, blk.length);
+                    st.w.set(blk, st.w.length - blk.length);
+                }
+            }
+            bt = st.b + (st.c * 4);
+        }
+        else
+            bt = st;
+        dat = dat.subarray(bt);
+    }
+    return cct(bufs, ol);
+}
+/**
+ * Decompressor for Zstandard streamed data
+ */
+var Decompress = /*#__PURE__*/ (function () {
+    /**
+     * Creates a Zstandard decompressor
+     * @param ondata The handler for stream data
+     */
+    function Decompress(ondata) {
+        this.ondata = ondata;
+        this.c = [];
+        this.l = 0;
+        this.z = 0;
+    }
+    /**
+     * Pushes data to be decompressed
+     * @param chunk The chunk of data to push
+     * @param final Whether or not this is the last chunk in the stream
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (typeof this.s == 'number') {
+            var sub = Math.min(chunk.length, this.s);
+            chunk = chunk.subarray(sub);
+            this.s -= sub;
+        }
+        var sl = chunk.length;
+        var ncs = sl + this.l;
+        if (!this.s) {
+            if (final) {
+                if (!ncs) {
+                    this.ondata(new u8(0), true);
+                    return;
+                }
+                // min for frame + one block
+                if (ncs < 5)
+                    err(5);
+            }
+            else if (ncs < 18) {
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (typeof (this.s = rzfh(chunk)) == 'number')
+                return this.push(chunk, final);
+        }
+        if (typeof this.s != 'number') {
+            if (ncs < (this.z || 3)) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            else
+                this.z = 0;
+            for (;;) {
+                var blk = rzb(chunk, this.s);
+                if (!blk) {
+                    if (final)
+                        err(5);
+                    var adc = chunk.subarray(this.s.b);
+                    this.s.b = 0;
+                    this.c.push(adc), this.l += adc.length;
+                    return;
+                }
+                else {
+                    this.ondata(blk, false);
+                    cpw(this.s.w, 0, blk.length);
+                    this.s.w.set(blk, this.s.w.length - blk.length);
+                }
+                if (this.s.l) {
+                    var rest = chunk.subarray(this.s.b);
+                    this.s = this.s.c * 4;
+                    this.push(rest, final);
+                    return;
+                }
+            }
+        }
+        else if (final)
+            err(5);
+    };
+    return Decompress;
+}());
+
+
+;// CONCATENATED MODULE: ./src/image/layer/zstd-frames.ts
+// Walks the frame structure of a zstd stream (RFC 8878 §3.1) without decoding it.
+//
+// Why: Node's built-in zstd decoder (node24, nodejs/node#64741) stops after the first frame,
+// returns nothing when the stream opens with a skippable frame, and ends quietly on a truncated
+// frame. zstd:chunked layers are many frames plus skippable ones. So we find the frame
+// boundaries here, drop skippable frames, give each real frame to a fresh decoder, and report
+// a stream that stops inside a frame.
+const FRAME_END = Symbol('zstd frame end');
+const ZSTD_MAGIC = 0xfd2fb528;
+const BLOCK_RLE = 1;
+const BLOCK_RESERVED = 3;
+class ZstdFrameScanner {
+    state = 'magic';
+    header = Buffer.alloc(16);
+    headerBytes = 0;
+    need = 4;
+    remaining = 0; // bytes left in a block body or skippable frame
+    lastBlock = false;
+    checksum = false;
+    inFrame = false;
+    offset = 0; // stream offset, for error messages
+    frames = 0;
+    /** Splits a chunk into the bytes of zstd frames (skippable frames dropped) and frame ends. */
+    push(chunk) {
+        const parts = [];
+        let pos = 0;
+        let start = this.inFrame ? 0 : -1; // where forwarded bytes of this chunk begin
+        while (pos < chunk.length) {
+            if (this.state === 'block-body' || this.state === 'skip-body') {
+                const n = Math.min(this.remaining, chunk.length - pos);
+                pos += n;
+                this.remaining -= n;
+                if (this.remaining === 0)
+                    this.afterBody();
+            }
+            else {
+                const magicAt = pos - this.headerBytes; // negative when the magic began in an earlier chunk
+                while (this.headerBytes < this.need && pos < chunk.length)
+                    this.header[this.headerBytes++] = chunk[pos++];
+                if (this.headerBytes < this.need)
+                    break;
+                const started = this.onHeader(this.offset + pos);
+                if (started)
+                    start = this.frameStart(parts, magicAt);
+            }
+            if (this.state === 'magic' && this.inFrame) {
+                parts.push(chunk.subarray(start, pos), FRAME_END);
+                this.inFrame = false;
+                start = -1;
+            }
+        }
+        if (this.inFrame && start >= 0 && start < chunk.length)
+            parts.push(chunk.subarray(start, chunk.length));
+        this.offset += chunk.length;
+        return parts;
+    }
+    /** Throws when the stream stopped inside a frame. */
+    end() {
+        if (this.state === 'magic' && this.headerBytes === 0 && this.frames > 0)
+            return;
+        if (this.frames === 0 && this.headerBytes === 0 && this.state === 'magic') {
+            throw new Error('the zstd stream holds no frames');
+        }
+        throw new Error('the zstd stream ends in the middle of a frame');
+    }
+    // A magic split across two chunks: its first bytes were never in a forwarded range.
+    frameStart(parts, magicAt) {
+        if (magicAt >= 0)
+            return magicAt;
+        parts.push(Buffer.from(ZSTD_MAGIC_BYTES.slice(0, -magicAt)));
+        return 0;
+    }
+    /** Acts on a complete header; returns true when a zstd frame's magic was just read. */
+    onHeader(at) {
+        const h = this.header;
+        switch (this.state) {
+            case 'magic':
+                return this.onMagic(h.readUInt32LE(0), at);
+            case 'skip-size':
+                return this.expectBody('skip-body', h.readUInt32LE(0));
+            case 'fhd':
+                return this.onFrameDescriptor(h[0], at);
+            case 'frame-header':
+                return this.expect('block-header', 3);
+            case 'block-header':
+                return this.onBlockHeader(h[0] | (h[1] << 8) | (h[2] << 16), at);
+            case 'checksum':
+                return this.endFrame();
+        }
+        return false;
+    }
+    onMagic(magic, at) {
+        if (magic === ZSTD_MAGIC) {
+            this.inFrame = true;
+            this.frames++;
+            this.expect('fhd', 1);
+            return true;
+        }
+        if (magic >>> 4 === 0x184d2a5)
+            return this.expect('skip-size', 4);
+        throw new Error(`the zstd stream has no frame at byte ${at - 4} (found ${hex(this.header, 4)})`);
+    }
+    onFrameDescriptor(fhd, at) {
+        if (fhd & 0x08)
+            throw new Error(`the zstd frame header at byte ${at - 1} is corrupt`);
+        const singleSegment = (fhd >> 5) & 1;
+        const fcsFlag = fhd >> 6;
+        const dictBytes = [0, 1, 2, 4][fhd & 3];
+        const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
+        this.checksum = (fhd & 0x04) !== 0;
+        const rest = (singleSegment ? 0 : 1) + dictBytes + fcsBytes;
+        return rest === 0 ? this.expect('block-header', 3) : this.expect('frame-header', rest);
+    }
+    onBlockHeader(bits, at) {
+        const type = (bits >> 1) & 3;
+        if (type === BLOCK_RESERVED)
+            throw new Error(`the zstd block at byte ${at - 3} is corrupt`);
+        this.lastBlock = (bits & 1) === 1;
+        const size = type === BLOCK_RLE ? 1 : bits >>> 3;
+        if (size > 0)
+            return this.expectBody('block-body', size);
+        this.afterBody();
+        return false;
+    }
+    afterBody() {
+        if (this.state === 'skip-body')
+            this.expect('magic', 4);
+        else if (!this.lastBlock)
+            this.expect('block-header', 3);
+        else if (this.checksum)
+            this.expect('checksum', 4);
+        else
+            this.endFrame();
+    }
+    endFrame() {
+        this.expect('magic', 4); // push() sees `magic` with inFrame set and closes the frame
+        return false;
+    }
+    expect(state, need) {
+        this.state = state;
+        this.need = need;
+        this.headerBytes = 0;
+        return false;
+    }
+    expectBody(state, size) {
+        this.expect(state, 0);
+        this.remaining = size;
+        if (size === 0)
+            this.afterBody();
+        return false;
+    }
+}
+const ZSTD_MAGIC_BYTES = [0x28, 0xb5, 0x2f, 0xfd];
+function hex(b, n) {
+    return Array.from(b.subarray(0, n), x => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/image/layer/decompress.ts
+// Decompressors for layer blobs. zlib runs on libuv's thread pool, so inflating overlaps with
+// tar parsing and hashing on the main thread.
+
+
+
+
+// zlib's default 16 KiB output chunk means a thread-pool round trip and a 'data' event per
+// 16 KiB. 1 MiB cuts that overhead by 64: on the registry benchmark (two layer threads and the
+// thread pool sharing two cores) it took 0.3 s off 3.6 s against 128 KiB (docs/benchmarks.md).
+const CHUNK_SIZE = 1024 * 1024;
+function createDecompressor(compression) {
+    // Node's gunzip inflates every gzip member in turn, which eStargz (one member per file) needs.
+    if (compression === 'gzip')
+        return external_node_zlib_.createGunzip({ chunkSize: CHUNK_SIZE });
+    return hasNativeZstd() ? new NativeZstdTransform() : new FzstdTransform();
+}
+/** Node >= 22.15 / 23.8 ships zstd in zlib (the node24 action runtime does). */
+function hasNativeZstd() {
+    return typeof external_node_zlib_.createZstdDecompress === 'function';
+}
+/**
+ * Node's zstd decoder, one instance per frame (see zstd-frames.ts for why), so that multi-frame
+ * and zstd:chunked blobs decode completely and a truncated blob is an error.
+ */
+class NativeZstdTransform extends external_node_stream_.Transform {
+    scanner = new ZstdFrameScanner();
+    frame;
+    paused;
+    _transform(chunk, _encoding, callback) {
+        let parts;
+        try {
+            parts = this.scanner.push(chunk);
+        }
+        catch (err) {
+            return callback(err);
+        }
+        this.run(parts, 0, callback);
+    }
+    _flush(callback) {
+        try {
+            this.scanner.end();
+        }
+        catch (err) {
+            return callback(err);
+        }
+        callback();
+    }
+    // Output backpressure: a frame decoder is paused while our readable side is full.
+    _read(size) {
+        const paused = this.paused;
+        this.paused = undefined;
+        paused?.resume();
+        super._read(size);
+    }
+    run(parts, from, callback) {
+        for (let i = from; i < parts.length; i++) {
+            const part = parts[i];
+            if (part === FRAME_END)
+                return this.closeFrame(() => this.run(parts, i + 1, callback));
+            this.decoder().write(part);
+        }
+        // Take the next chunk only once the decoder has room: that is the input backpressure.
+        if (this.frame?.writableNeedDrain)
+            this.frame.once('drain', () => callback());
+        else
+            callback();
+    }
+    decoder() {
+        if (this.frame)
+            return this.frame;
+        const frame = external_node_zlib_.createZstdDecompress({ chunkSize: CHUNK_SIZE });
+        frame.on('data', (chunk) => {
+            if (this.push(chunk))
+                return;
+            this.paused = frame;
+            frame.pause();
+        });
+        frame.on('error', err => this.destroy(err));
+        this.frame = frame;
+        return frame;
+    }
+    closeFrame(next) {
+        const frame = this.frame;
+        this.frame = undefined;
+        if (!frame)
+            return next();
+        frame.once('end', next);
+        frame.end();
+    }
+}
+// fzstd decodes synchronously on the main thread; slicing the input bounds how much output a
+// single call can produce before backpressure gets a say.
+const FZSTD_SLICE = 64 * 1024;
+/** The pure-JS fallback for Node < 22.15: fzstd's streaming decoder as a Transform. */
+class FzstdTransform extends external_node_stream_.Transform {
+    decoder = new Decompress(data => {
+        if (data.length > 0)
+            this.push(Buffer.from(data.buffer, data.byteOffset, data.length));
+    });
+    _transform(chunk, _encoding, callback) {
+        try {
+            for (let at = 0; at < chunk.length; at += FZSTD_SLICE) {
+                this.decoder.push(chunk.subarray(at, at + FZSTD_SLICE));
+            }
+            callback();
+        }
+        catch (err) {
+            callback(err);
+        }
+    }
+    _flush(callback) {
+        try {
+            this.decoder.push(new Uint8Array(0), true);
+            callback();
+        }
+        catch (err) {
+            callback(err);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 2487:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DW: () => (/* binding */ toLayerEntry),
+/* harmony export */   h1: () => (/* binding */ normalizeEntryPath)
+/* harmony export */ });
+/* unused harmony exports WHITEOUT_PREFIX, OPAQUE_MARKER */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8496);
+// Turns one tar header into a LayerEntry: clean path, whiteouts recognised, typeflag mapped.
+// Pure, so the rules (OCI image-spec layer.md) are tested without any tar.
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+// Names that need no cleaning: no leading `/` or `./`, no `//`, no `.`/`..` segments, no
+// trailing `/`. Almost every entry of a real layer takes this path.
+const NEEDS_CLEANING = /^\.?\/|\/\/|(^|\/)\.\.?(\/|$)|\/$/;
+/**
+ * Cleans a tar entry name relative to the layer root: `./a//b/` -> `a/b`, `./` -> ``.
+ * Returns undefined when the name climbs out of the root (`../x`, `a/../../x`).
+ */
+function normalizeEntryPath(raw) {
+    if (!NEEDS_CLEANING.test(raw))
+        return raw;
+    const out = [];
+    for (const part of raw.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part !== '..')
+            out.push(part);
+        else if (out.length === 0)
+            return undefined;
+        else
+            out.pop();
+    }
+    return out.join('/');
+}
+/** Maps a header to an entry, or says why the entry is left out. */
+function toLayerEntry(header) {
+    const path = normalizeEntryPath(header.name);
+    if (path === undefined)
+        return { skip: `entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteName */ .AB)(header.name)} points outside the layer root` };
+    // `hash` is declared up front (set later for files) so that V8 keeps it inside the object:
+    // adding it afterwards costs a separate property array, ~33 bytes per entry of the image.
+    const entry = {
+        path,
+        kind: kindOf(header.type),
+        size: 0,
+        mode: count(header.mode) & 0o7777,
+        uid: paxNumber(header.pax, 'uid') ?? count(header.uid),
+        gid: paxNumber(header.pax, 'gid') ?? count(header.gid),
+        hash: undefined
+    };
+    if (entry.kind === 'file')
+        entry.size = header.size ?? 0;
+    if (entry.kind !== 'dir')
+        markWhiteout(entry);
+    return linkTarget(entry, header);
+}
+function kindOf(type) {
+    switch (type) {
+        case 'file':
+        case 'contiguous-file':
+            return 'file';
+        case 'directory':
+            return 'dir';
+        case 'symlink':
+            return 'symlink';
+        case 'link':
+            return 'hardlink';
+        default:
+            return 'other';
+    }
+}
+// `.wh.<name>` hides <name> of lower layers; `.wh..wh..opq` hides all lower children of its
+// directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
+function markWhiteout(entry) {
+    const slash = entry.path.lastIndexOf('/');
+    // Almost no entry is a whiteout: test in place before slicing anything (once per entry).
+    if (!entry.path.startsWith(WHITEOUT_PREFIX, slash + 1))
+        return;
+    const base = entry.path.slice(slash + 1);
+    const dir = slash < 0 ? '' : entry.path.slice(0, slash);
+    const name = base.slice(WHITEOUT_PREFIX.length);
+    if (base === OPAQUE_MARKER)
+        setMarker(entry, 'opaque', dir);
+    else if (name.startsWith(WHITEOUT_PREFIX))
+        entry.kind = 'other';
+    else if (name !== '' && name !== '.' && name !== '..') {
+        setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`);
+    }
+    else
+        entry.kind = 'other';
+}
+function setMarker(entry, kind, path) {
+    entry.kind = kind;
+    entry.path = path;
+    entry.size = 0;
+}
+function linkTarget(entry, header) {
+    const raw = header.linkname ?? '';
+    if (entry.kind === 'symlink')
+        entry.linkname = raw;
+    if (entry.kind !== 'hardlink')
+        return { entry };
+    const target = normalizeEntryPath(raw);
+    if (target === undefined || target === '') {
+        return {
+            skip: `hard link ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteName */ .AB)(header.name)} points outside the layer root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteName */ .AB)(raw)})`
+        };
+    }
+    entry.linkname = target;
+    return { entry };
+}
+/** A header number as a count: a garbled field (NaN, negative, past 2^53) reads as 0. */
+function count(n) {
+    return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+// PAX records carry ids that do not fit the 7 octal digits of a ustar header.
+function paxNumber(pax, key) {
+    if (typeof pax !== 'object' || pax === null)
+        return undefined;
+    const value = pax[key];
+    if (typeof value !== 'string')
+        return undefined;
+    const n = Number(value);
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+
+/***/ }),
+
+/***/ 8496:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ quoteName),
+/* harmony export */   E5: () => (/* binding */ layerLabel),
+/* harmony export */   G1: () => (/* binding */ position),
+/* harmony export */   R1: () => (/* binding */ explainTarError),
+/* harmony export */   T2: () => (/* binding */ explainDecompressError),
+/* harmony export */   TN: () => (/* binding */ oneLine)
+/* harmony export */ });
+/* unused harmony export shortenDigests */
+/* harmony import */ var _unsafe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3557);
+// Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
+// which layer and what to try.
+
+/** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
+function shortenDigests(text) {
+    return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
+}
+function layerLabel(name) {
+    if (!name)
+        return 'layer';
+    // A blob path is hex and slashes; anything else in it (a NUL, a newline) is shown escaped.
+    const plain = /^[\x21-\x7e]{1,200}$/.test(name);
+    return `layer ${plain ? shortenDigests(name) : quoteName(name)}`;
+}
+const NAME_SHOWN = 120;
+/**
+ * A name from the archive, fit for a one-line message: quoted, control characters escaped, and
+ * cut to 120 characters (a hostile archive can name an entry with 100 KiB of path).
+ */
+function quoteName(name) {
+    const short = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name;
+    return JSON.stringify(shortenDigests(short));
+}
+const CONTROL_RUN = new RegExp(`(?:${_unsafe_js__WEBPACK_IMPORTED_MODULE_0__/* .UNSAFE_CHARS */ .LN}|[\\u2028\\u2029])+`, 'g');
+const MESSAGE_SHOWN = 1000;
+/** One clean line of at most ~1000 characters: what an error message about input must be. */
+function oneLine(message) {
+    const line = message.replace(CONTROL_RUN, ' ').trim();
+    return line.length > MESSAGE_SHOWN ? `${line.slice(0, MESSAGE_SHOWN)}…` : line;
+}
+/** Where in the tar the parser was, for messages: `after entry "usr/bin/x" (entry 12)`. */
+function position(lastPath, count) {
+    return lastPath === undefined
+        ? 'at its first entry'
+        : `after entry ${quoteName(lastPath)} (entry ${count})`;
+}
+function explainTarError(err, where) {
+    switch (err.code) {
+        case 'truncated':
+            return `the tar stream ends in the middle of an entry, ${where} (truncated archive?)`;
+        case 'checksum':
+        case 'format':
+            return `the tar data is corrupt: a header ${where} is not a valid tar header (damaged or truncated archive?)`;
+        case 'long-header':
+            return `a PAX or GNU long-name header ${where} is larger than 4 MiB (corrupt archive?)`;
+        case 'size':
+            return `a tar header ${where} has an invalid size field (corrupt archive?)`;
+    }
+    return `cannot read the tar stream ${where}: ${err.message}`;
+}
+/** `what` is what was compressed: a layer `blob`, or the whole archive `file`. */
+function explainDecompressError(err, compression, what = 'blob') {
+    const msg = err.message;
+    const truncated = err.code === 'Z_BUF_ERROR' ||
+        msg === 'unexpected end of file' ||
+        msg === 'unexpected EOF' ||
+        msg.includes('ends in the middle of a frame');
+    if (truncated)
+        return `the ${compression} stream ends early (truncated ${what}?)`;
+    if (msg.startsWith('the zstd '))
+        return `${msg} (corrupt ${what}?)`;
+    return `the ${compression} data is corrupt (${msg})`;
+}
+
+
+/***/ }),
+
+/***/ 3934:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  on: () => (/* binding */ DEFAULT_MAX_ENTRIES),
+  W4: () => (/* binding */ DEFAULT_MAX_PATH_LENGTH),
+  hQ: () => (/* binding */ LayerParser),
+  ul: () => (/* binding */ readLayerFrom)
+});
+
+// UNUSED EXPORTS: MAX_KEPT_CONTENT_BYTES, readLayer
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./src/image/layer/decompress.ts + 2 modules
+var decompress = __nccwpck_require__(13);
+// EXTERNAL MODULE: ./src/image/layer/entry.ts
+var layer_entry = __nccwpck_require__(2487);
+// EXTERNAL MODULE: ./src/image/layer/errors.ts
+var errors = __nccwpck_require__(8496);
+;// CONCATENATED MODULE: ./src/image/layer/elf.ts
+// ELF files seen while a layer streams past: is the file static, is it a Go binary, and
+// which sections `strip` would remove (.symtab, .strtab, .debug_*), with their sizes.
+//
+// The bytes pass once and are not kept, so the probe keeps only bounded pieces that can hold
+// what the parse needs: the head (ELF header, program headers), the PT_DYNAMIC range (its
+// DT_NEEDED entries), the first bytes outside every PT_LOAD segment (where the Go linker
+// puts .shstrtab) and the tail (where GNU ld puts .shstrtab and the section header table).
+// At most HEAD + DYNAMIC + NONLOAD + TAIL bytes per file, one file at a time. When the section
+// names cannot be read (the Go linker puts .shstrtab inside a loaded segment) the sections
+// are classified by type and flags: SHT_SYMTAB, the string table it links, and the
+// non-allocated PROGBITS sections (the debug sections, plus .comment-like sections of a few
+// bytes that strip keeps). A Go binary is also known by its "Go" build-id note (PT_NOTE).
+const ELF_HEAD_BYTES = 64 * 1024;
+const ELF_TAIL_BYTES = 1024 * 1024;
+const ELF_NONLOAD_BYTES = 1024 * 1024;
+const ELF_DYNAMIC_BYTES = 64 * 1024;
+/** Smallest file looked at: an ELF64 header is 64 bytes. */
+const ELF_MIN_BYTES = 64;
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const PT_NOTE = 4;
+const SHF_ALLOC = 2;
+const SHT_PROGBITS = 1;
+const SHT_SYMTAB = 2;
+const DT_NEEDED = 1;
+/** Random access to the kept pieces of a file; undefined when a range was not kept. */
+class Pieces {
+    pieces;
+    constructor(pieces) {
+        this.pieces = pieces;
+    }
+    read(offset, length) {
+        if (offset < 0 || length < 0 || !Number.isSafeInteger(offset + length))
+            return undefined;
+        for (const p of this.pieces) {
+            if (offset >= p.start && offset + length <= p.start + p.data.length) {
+                return p.data.subarray(offset - p.start, offset - p.start + length);
+            }
+        }
+        return undefined;
+    }
+}
+/** Merges contiguous writes into pieces. */
+class PieceSet {
+    runs = [];
+    add(start, data) {
+        if (data.length === 0)
+            return;
+        const last = this.runs[this.runs.length - 1];
+        // borrowed chunk (see streams.ts): copied, since it is kept past this write
+        if (last && last.end === start) {
+            last.parts.push(Buffer.from(data));
+            last.end += data.length;
+        }
+        else
+            this.runs.push({ start, parts: [Buffer.from(data)], end: start + data.length });
+    }
+    pieces() {
+        return new Pieces(this.runs.map(r => {
+            if (r.parts.length > 1)
+                r.parts = [Buffer.concat(r.parts)];
+            return { start: r.start, data: r.parts[0] };
+        }));
+    }
+}
+/**
+ * Watches one regular file's bytes; `finish()` gives its ElfInfo, or undefined for a file
+ * that is not ELF or too damaged to read.
+ */
+class ElfProbe {
+    size;
+    offset = 0;
+    notElf = false;
+    kept = new PieceSet();
+    layout;
+    nonload = 0;
+    gaveUp = false;
+    constructor(size) {
+        this.size = size;
+    }
+    write(chunk) {
+        if (this.notElf)
+            return;
+        const start = this.offset;
+        this.offset += chunk.length;
+        if (start === 0 && !isElfMagic(chunk)) {
+            this.notElf = true;
+            return;
+        }
+        for (let i = 0; i < chunk.length;) {
+            const pos = start + i;
+            const keep = this.keeps(pos);
+            // Run of bytes with the same decision (bounded by the next boundary that can change it).
+            const j = Math.min(chunk.length, i + this.runLength(pos));
+            if (keep)
+                this.kept.add(pos, chunk.subarray(i, j));
+            if (keep && this.inNonload(pos))
+                this.nonload += j - i;
+            i = j;
+            if (!this.layout && !this.gaveUp && this.offset >= 64)
+                this.tryLayout();
+        }
+    }
+    finish() {
+        if (this.notElf || this.offset < ELF_MIN_BYTES)
+            return undefined;
+        return parseElf(this.kept.pieces(), this.size);
+    }
+    tryLayout() {
+        const layout = readLayout(this.kept.pieces());
+        if (layout === null)
+            this.notElf = true;
+        else if (layout)
+            this.layout = layout;
+        // program headers outside the head: read what the head and tail hold, no more
+        else if (this.offset >= ELF_HEAD_BYTES)
+            this.gaveUp = true;
+    }
+    keeps(pos) {
+        if (pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
+            return true;
+        const l = this.layout;
+        if (!l)
+            return false;
+        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
+            return true;
+        return this.nonload < ELF_NONLOAD_BYTES && this.inNonload(pos);
+    }
+    inNonload(pos) {
+        const l = this.layout;
+        if (!l || pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
+            return false;
+        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
+            return false;
+        return !l.loads.some(([a, b]) => pos >= a && pos < b);
+    }
+    /** Bytes from `pos` until a boundary where keeps() may change. */
+    runLength(pos) {
+        const bounds = [ELF_HEAD_BYTES, this.size - ELF_TAIL_BYTES, 64];
+        const l = this.layout;
+        if (l) {
+            for (const [a, b] of l.loads)
+                bounds.push(a, b);
+            if (l.dynamic)
+                bounds.push(l.dynamic[0], l.dynamic[1]);
+        }
+        let next = Infinity;
+        for (const b of bounds)
+            if (b > pos && b < next)
+                next = b;
+        if (l && this.inNonload(pos)) {
+            next = Math.min(next, pos + Math.max(1, ELF_NONLOAD_BYTES - this.nonload));
+        }
+        return Number.isFinite(next) ? next - pos : Number.MAX_SAFE_INTEGER;
+    }
+}
+function isElfMagic(b) {
+    return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+}
+class View {
+    buf;
+    le;
+    constructor(buf, le) {
+        this.buf = buf;
+        this.le = le;
+    }
+    u16(o) {
+        return this.le ? this.buf.readUInt16LE(o) : this.buf.readUInt16BE(o);
+    }
+    u32(o) {
+        return this.le ? this.buf.readUInt32LE(o) : this.buf.readUInt32BE(o);
+    }
+    u64(o) {
+        const v = this.le ? this.buf.readBigUInt64LE(o) : this.buf.readBigUInt64BE(o);
+        return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+    }
+    word(o, is64) {
+        return is64 ? this.u64(o) : this.u32(o);
+    }
+}
+/** undefined: not enough bytes yet; null: not an ELF we read. */
+function readLayout(p) {
+    const ident = p.read(0, 16);
+    if (!ident)
+        return undefined;
+    if (!isElfMagic(ident))
+        return null;
+    const cls = ident[4];
+    const data = ident[5];
+    if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2))
+        return null;
+    const is64 = cls === 2;
+    const le = data === 1;
+    const hdr = p.read(0, is64 ? 64 : 52);
+    if (!hdr)
+        return undefined;
+    const h = new View(hdr, le);
+    const phoff = h.word(is64 ? 32 : 28, is64);
+    const phentsize = h.u16(is64 ? 54 : 42);
+    const phnum = h.u16(is64 ? 56 : 44);
+    const loads = [];
+    let dynamic;
+    let interp = false;
+    const notes = [];
+    if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
+        const table = p.read(phoff, phnum * phentsize);
+        if (!table)
+            return undefined;
+        const t = new View(table, le);
+        for (let i = 0; i < phnum; i++) {
+            const o = i * phentsize;
+            const type = t.u32(o);
+            const off = t.word(is64 ? o + 8 : o + 4, is64);
+            const filesz = t.word(is64 ? o + 32 : o + 16, is64);
+            if (type === PT_LOAD)
+                loads.push([off, off + filesz]);
+            else if (type === PT_INTERP)
+                interp = true;
+            else if (type === PT_DYNAMIC)
+                dynamic = [off, off + Math.min(filesz, ELF_DYNAMIC_BYTES)];
+            else if (type === PT_NOTE)
+                notes.push([off, off + filesz]);
+        }
+    }
+    return { is64, le, loads, ...(dynamic ? { dynamic } : {}), notes, interp };
+}
+/** Parses what was kept of an ELF file of `size` bytes. Pure: tested with built files. */
+function parseElf(p, size) {
+    const layout = readLayout(p);
+    if (!layout)
+        return undefined;
+    const { is64, le } = layout;
+    const h = new View(p.read(0, is64 ? 64 : 52), le);
+    const type = h.u16(16);
+    const machine = h.u16(18);
+    const shoff = h.word(is64 ? 40 : 32, is64);
+    const shentsize = h.u16(is64 ? 58 : 46);
+    const shnum = h.u16(is64 ? 60 : 48);
+    const shstrndx = h.u16(is64 ? 62 : 50);
+    const needed = neededCount(p, layout);
+    const info = {
+        type: type === 2 ? 'exec' : type === 3 ? 'dyn' : type === 1 ? 'rel' : 'other',
+        machine,
+        interp: layout.interp,
+        ...(needed !== undefined ? { needed } : {}),
+        go: hasGoNote(p, layout),
+        sectionsRead: false,
+        namesRead: false,
+        strippable: []
+    };
+    if (shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff >= size)
+        return info;
+    const table = p.read(shoff, shnum * shentsize);
+    if (!table)
+        return info;
+    const t = new View(table, le);
+    const sections = [];
+    for (let i = 0; i < shnum; i++) {
+        const o = i * shentsize;
+        sections.push({
+            name: undefined,
+            type: t.u32(o + 4),
+            flags: t.word(o + 8, is64),
+            offset: t.word(is64 ? o + 24 : o + 16, is64),
+            size: t.word(is64 ? o + 32 : o + 20, is64),
+            link: t.u32(is64 ? o + 40 : o + 24)
+        });
+    }
+    info.sectionsRead = true;
+    const strtab = sections[shstrndx];
+    const names = strtab ? p.read(strtab.offset, strtab.size) : undefined;
+    if (names) {
+        info.namesRead = true;
+        for (const s of sections)
+            s.name = cString(names, nameOffset(t, sections.indexOf(s), shentsize));
+    }
+    info.go ||= sections.some(s => s.name === '.note.go.buildid' || s.name === '.go.buildinfo');
+    info.strippable = strippable(sections, shstrndx, info.namesRead);
+    return info;
+}
+function nameOffset(t, index, shentsize) {
+    return t.u32(index * shentsize);
+}
+function cString(b, at) {
+    if (at >= b.length)
+        return undefined;
+    const end = b.indexOf(0, at);
+    return b.toString('latin1', at, end < 0 ? b.length : end);
+}
+const SHT_NOBITS = 8;
+/** .symtab, the string table it links (.strtab), and the .debug_* and .zdebug_* sections. */
+function strippable(sections, shstrndx, named) {
+    const out = [];
+    const seen = new Set();
+    const add = (i, fallback) => {
+        const s = sections[i];
+        if (!s || seen.has(i) || s.type === SHT_NOBITS || s.size <= 0)
+            return;
+        seen.add(i);
+        out.push({ name: s.name ?? fallback, bytes: s.size });
+    };
+    sections.forEach((s, i) => {
+        if (s.type === SHT_SYMTAB) {
+            add(i, '.symtab');
+            // the symbol names, unless the linker shares .shstrtab (then strip keeps it)
+            if (s.link !== shstrndx)
+                add(s.link, '.strtab');
+        }
+    });
+    sections.forEach((s, i) => {
+        if (s.name !== undefined && /^\.z?debug_/.test(s.name))
+            add(i, s.name);
+        // Names unread (the Go linker puts .shstrtab inside a loaded segment): the debug sections
+        // are the non-allocated PROGBITS ones (also .comment and .gnu_debuglink: a few bytes).
+        if (!named && s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) === 0)
+            add(i, `[${i}]`);
+    });
+    return out;
+}
+/** A PT_NOTE in the head holds a note named "Go" (the Go build id). */
+function hasGoNote(p, layout) {
+    for (const [a, b] of layout.notes) {
+        const d = p.read(a, Math.min(b - a, 4096));
+        if (!d)
+            continue;
+        const v = new View(d, layout.le);
+        for (let o = 0; o + 12 <= d.length;) {
+            const namesz = v.u32(o);
+            const descsz = v.u32(o + 4);
+            const name = d.toString('latin1', o + 12, Math.min(d.length, o + 12 + namesz));
+            if (name.replace(/\0+$/, '') === 'Go')
+                return true;
+            o += 12 + align4(namesz) + align4(descsz);
+        }
+    }
+    return false;
+}
+function align4(n) {
+    return (n + 3) & ~3;
+}
+/** DT_NEEDED entries, when PT_DYNAMIC was kept; undefined when unknown. */
+function neededCount(p, layout) {
+    if (!layout.dynamic)
+        return 0;
+    const [a, b] = layout.dynamic;
+    const d = p.read(a, b - a);
+    if (!d)
+        return undefined;
+    const v = new View(d, layout.le);
+    const step = layout.is64 ? 16 : 8;
+    let n = 0;
+    for (let o = 0; o + step <= d.length; o += step) {
+        const tag = v.word(o, layout.is64);
+        if (tag === 0)
+            break;
+        if (tag === DT_NEEDED)
+            n++;
+    }
+    return n;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/image/layer/hash.ts
+// Content digests of regular files, computed as their bytes stream past (sha256, first 128 bits
+// as hex). Layers hold hundreds of thousands of small files, so the per-file cost matters as
+// much as the per-byte cost: on Node 20, createHash() costs ~10 µs (an OpenSSL 3 digest fetch
+// per call) against ~3 µs for the one-shot crypto.hash(), which is used for every file whose
+// bytes arrive in one piece or fit the scratch buffer.
+
+/** `hash` keeps the first 32 hex digits (128 bits) of the sha256. */
+const HASH_HEX_LENGTH = 32;
+const HASH_BYTES = HASH_HEX_LENGTH / 2;
+/** Files up to this size are gathered (copied) and hashed in one call when they arrive split. */
+const SCRATCH_BYTES = 64 * 1024;
+// crypto.hash() is Node >= 20.12 / 21.7. `buffer` output, then hex of the first half: a flat
+// 32-character string (slicing a 64-digit hex string would keep the long one alive too).
+const oneShot = typeof external_node_crypto_.hash === 'function'
+    ? data => external_node_crypto_.hash('sha256', data, 'buffer').toString('hex', 0, HASH_BYTES)
+    : data => external_node_crypto_.createHash('sha256').update(data).digest().toString('hex', 0, HASH_BYTES);
+const EMPTY_FILE_HASH = oneShot(Buffer.alloc(0));
+/** A scratch buffer shared by the files of one layer (they stream one after the other). */
+function scratchBuffer() {
+    return Buffer.allocUnsafe(SCRATCH_BYTES);
+}
+/**
+ * The body of one regular file: hashes what it is written and sets `entry.hash` at the end;
+ * hands the bytes to `keep` too when the caller wants the content (package databases).
+ */
+class FileHasher {
+    entry;
+    scratch;
+    keep;
+    hash;
+    filled = 0;
+    constructor(entry, scratch, keep) {
+        this.entry = entry;
+        this.scratch = scratch;
+        this.keep = keep;
+    }
+    write(chunk) {
+        this.keep?.push(Buffer.from(chunk)); // borrowed (see streams.ts): the content is kept
+        const size = this.entry.size;
+        if (this.hash !== undefined)
+            this.hash.update(chunk);
+        else if (this.filled === 0 && chunk.length === size)
+            this.entry.hash = oneShot(chunk);
+        else if (size <= this.scratch.length)
+            this.gather(chunk);
+        else
+            this.hash = external_node_crypto_.createHash('sha256').update(chunk);
+        return true;
+    }
+    end() {
+        if (this.hash !== undefined)
+            this.entry.hash = this.hash.digest().toString('hex', 0, HASH_BYTES);
+    }
+    once() { } // never full: hashing is synchronous
+    gather(chunk) {
+        chunk.copy(this.scratch, this.filled);
+        this.filled += chunk.length;
+        if (this.filled === this.entry.size)
+            this.entry.hash = oneShot(this.scratch.subarray(0, this.filled));
+    }
+}
+
+// EXTERNAL MODULE: ./src/image/layer/sniff.ts
+var sniff = __nccwpck_require__(9456);
+// EXTERNAL MODULE: ./src/image/layer/streams.ts
+var streams = __nccwpck_require__(4278);
+// EXTERNAL MODULE: ./src/image/layer/tar.ts
+var tar = __nccwpck_require__(2780);
+;// CONCATENATED MODULE: ./src/image/layer/read-layer.ts
+// Reads one layer blob in a single streaming pass: sniff the compression, decompress, parse the
+// tar, hash every regular file. Nothing is buffered beyond a chunk in flight. An uncompressed
+// layer (docker save's layer.tar) is parsed and hashed synchronously, in the write() call that
+// brings its bytes: no stream objects, events or promises per entry.
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_MAX_ENTRIES = 5_000_000;
+const DEFAULT_MAX_PATH_LENGTH = 4096;
+/** Kept content per layer read: a hostile layer cannot make us hold more than this. */
+const MAX_KEPT_CONTENT_BYTES = 64 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+/**
+ * A file's body when more than its hash is wanted: the kept content, and an ELF probe made
+ * only when the first bytes are ELF's magic (one object per file; most files are not ELF).
+ */
+class FileWatch {
+    hasher;
+    entry;
+    keep;
+    contents;
+    elf;
+    probe;
+    /** Bytes seen before the first four arrived (usually empty: a chunk holds more). */
+    head = EMPTY;
+    constructor(hasher, entry, keep, contents, elf) {
+        this.hasher = hasher;
+        this.entry = entry;
+        this.keep = keep;
+        this.contents = contents;
+        this.elf = elf;
+    }
+    write(chunk) {
+        if (this.head !== undefined) {
+            // The magic is 4 bytes: a first chunk shorter than that waits for the next one. The usual
+            // first chunk is looked at in place (copying it would copy most small files whole).
+            const head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+            if (head.length < 4 && head.length < this.entry.size)
+                this.head = Buffer.from(head);
+            else {
+                this.head = undefined;
+                if (this.entry.size >= ELF_MIN_BYTES && isElfMagic(head)) {
+                    this.probe = new ElfProbe(this.entry.size);
+                    this.probe.write(head);
+                }
+            }
+        }
+        else
+            this.probe?.write(chunk);
+        return this.hasher.write(chunk);
+    }
+    end() {
+        this.hasher.end();
+        if (this.keep)
+            this.contents.set(this.entry.path, Buffer.concat(this.keep));
+        const info = this.probe?.finish();
+        if (info)
+            this.elf.set(this.entry.path, info);
+    }
+    once() { }
+}
+/** Reads one layer blob (tar, tar+gzip or tar+zstd). On failure the stream is destroyed. */
+function readLayer(stream, opts = {}) {
+    return readLayerFrom(readableSource(stream), opts);
+}
+/** readLayer for any ByteSource (e.g. fileSource). On failure the source is destroyed. */
+function readLayerFrom(source, opts = {}) {
+    const parser = new LayerParser(opts);
+    source.pushTo(parser, err => parser.abort(`cannot read the blob: ${err.message}`));
+    return parser.result.catch((err) => {
+        source.destroy();
+        throw err;
+    });
+}
+/**
+ * The writable end of a layer read: write the blob (write/end, or pipe into `input`), await
+ * `result`. write() never throws: a failure settles `result`, and the rest of the blob is
+ * swallowed, so the archive reader can go on past a broken blob it may not need.
+ */
+class LayerParser extends external_node_events_.EventEmitter {
+    opts;
+    result;
+    settle;
+    done = false;
+    /** A 'drain' listener is set on the sink below (one at a time, however many writes came). */
+    waiting = false;
+    label;
+    maxEntries;
+    maxPathLength;
+    entries = [];
+    sniffer;
+    scratch = scratchBuffer();
+    compression = 'none';
+    blobBytes = 0;
+    tarBytes = 0;
+    count = 0;
+    skipped = 0;
+    lastPath;
+    dataEnd = 0; // end of the last entry's data, to notice a missing end-of-archive marker
+    pending = 1; // the tar parse, plus the gzip estimate when asked for
+    estimatedGzipBytes;
+    contents = new Map();
+    elf = new Map();
+    keptBytes = 0;
+    /** Everything this read created, destroyed together when it fails. */
+    parts = [];
+    constructor(opts) {
+        super();
+        this.opts = opts;
+        this.label = (0,errors/* layerLabel */.E5)(opts.name);
+        this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+        this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
+        this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        this.sniffer = new streams/* Sniffer */.IF(sniff/* SNIFF_BYTES */.dD, head => this.start(head));
+    }
+    /** A Node Writable over this parser, for callers that pipe (made on demand: most don't). */
+    get input() {
+        return (this.writable ??= new streams/* SinkWritable */.yZ(this));
+    }
+    writable;
+    write(chunk) {
+        if (this.done)
+            return true;
+        this.blobBytes += chunk.length;
+        this.opts.onProgress?.(this.blobBytes);
+        try {
+            if (this.sniffer.write(chunk))
+                return true;
+        }
+        catch (err) {
+            this.failWith(err);
+            return true;
+        }
+        if (!this.waiting) {
+            this.waiting = true;
+            this.sniffer.once('drain', () => {
+                this.waiting = false;
+                this.emit('drain');
+            });
+        }
+        return false;
+    }
+    end() {
+        if (this.done)
+            return;
+        try {
+            this.sniffer.end();
+        }
+        catch (err) {
+            this.failWith(err);
+        }
+    }
+    /** Stops the read with `layer <name>: <detail>`. */
+    abort(detail) {
+        this.fail(this.error(detail));
+    }
+    start(head) {
+        const kind = (0,sniff/* sniffCompression */.Hs)(head);
+        if (kind === 'unknown') {
+            throw this.error(`is not a tar, gzip or zstd stream (${(0,sniff/* describeHead */.Ui)(head)})`);
+        }
+        this.compression = kind;
+        const tar = this.tarInput();
+        if (kind === 'none')
+            return this.opts.estimateCompressed ? this.withEstimate(tar) : tar;
+        const decompressor = (0,decompress/* createDecompressor */.Li)(kind);
+        decompressor.on('error', err => this.fail(this.error((0,errors/* explainDecompressError */.T2)(err, kind))));
+        const output = (0,streams/* guard */.ah)(tar, err => this.failWith(err));
+        (0,streams/* feed */.hm)(decompressor, output, chunk => (this.tarBytes += chunk.length));
+        this.parts.push(decompressor);
+        return this.opts.ownedChunks ? decompressor : (0,streams/* copying */.kJ)(decompressor);
+    }
+    /** The tar parser as a sink whose end() also completes the read. */
+    tarInput() {
+        const parser = new tar/* TarParser */.Jf(header => this.onEntry(header));
+        return {
+            write: chunk => parser.write(chunk),
+            end: () => {
+                parser.end();
+                this.partDone();
+            },
+            once: (event, listener) => parser.once(event, listener)
+        };
+    }
+    // Registry size of an uncompressed layer is unknown; gzip it on the thread pool to estimate.
+    withEstimate(tar) {
+        this.pending++;
+        let bytes = 0;
+        const gzip = external_node_zlib_.createGzip({ chunkSize: 128 * 1024 });
+        gzip.on('data', (chunk) => (bytes += chunk.length));
+        gzip.on('error', err => this.fail(this.error(`cannot estimate the gzip size: ${err.message}`)));
+        gzip.on('end', () => {
+            this.estimatedGzipBytes = bytes;
+            this.partDone();
+        });
+        this.parts.push(gzip);
+        return new streams/* TeeSink */.U8(tar, (0,streams/* copying */.kJ)(gzip));
+    }
+    onEntry(header) {
+        if (++this.count > this.maxEntries)
+            throw this.tooManyEntries();
+        const size = header.type === 'directory' ? 0 : header.size;
+        this.dataEnd = header.byteOffset + size + ((512 - (size % 512)) % 512);
+        const result = (0,layer_entry/* toLayerEntry */.DW)(header);
+        if ('skip' in result) {
+            this.skip(result.skip);
+            return undefined;
+        }
+        const entry = result.entry;
+        if (entry.path.length > this.maxPathLength)
+            throw this.pathTooLong(entry.path);
+        this.entries.push(entry);
+        this.lastPath = entry.path;
+        return entry.kind === 'file' ? this.hasher(entry) : undefined;
+    }
+    // The one place file content is touched: it streams through the hash once.
+    hasher(entry) {
+        if (entry.size === 0) {
+            entry.hash = EMPTY_FILE_HASH;
+            return undefined;
+        }
+        const keeps = this.keeps(entry.path, entry.size);
+        const keep = keeps ? [] : undefined;
+        const hasher = new FileHasher(entry, this.scratch, keep);
+        if (!keeps && entry.size < ELF_MIN_BYTES)
+            return hasher;
+        return new FileWatch(hasher, entry, keep, this.contents, this.elf);
+    }
+    keeps(path, size) {
+        if (!this.opts.wantContent?.(path, size))
+            return false;
+        if (this.keptBytes + size > MAX_KEPT_CONTENT_BYTES) {
+            this.warn(`not reading ${path}: over ${MAX_KEPT_CONTENT_BYTES} bytes of package databases`);
+            return false;
+        }
+        this.keptBytes += size;
+        return true;
+    }
+    partDone() {
+        if (--this.pending === 0)
+            this.finish();
+    }
+    finish() {
+        const tarBytes = this.compression === 'none' ? this.blobBytes : this.tarBytes;
+        if (this.count > 0 && tarBytes <= this.dataEnd) {
+            this.warn('the tar stream has no end-of-archive marker; the blob may be truncated');
+        }
+        const read = {
+            entries: this.entries,
+            tarBytes,
+            blobBytes: this.blobBytes,
+            compression: this.compression
+        };
+        if (this.skipped > 0)
+            read.skippedEntries = this.skipped;
+        if (this.estimatedGzipBytes !== undefined)
+            read.estimatedGzipBytes = this.estimatedGzipBytes;
+        if (this.contents.size > 0)
+            read.contents = this.contents;
+        if (this.elf.size > 0)
+            read.elf = this.elf;
+        this.succeed(read);
+    }
+    skip(reason) {
+        this.skipped++;
+        this.warn(`skipped ${reason}`);
+    }
+    warn(message) {
+        // Names from the archive are in it: one clean line, whatever they hold.
+        this.opts.onWarning?.((0,errors/* oneLine */.TN)(`${this.label}: ${message}`));
+    }
+    succeed(read) {
+        if (this.done)
+            return;
+        this.done = true;
+        this.settle.resolve(read);
+        // A compressed stream can end before its blob does (trailing bytes after the last gzip
+        // member): a writer told to wait for a decompressor that is finished would wait forever.
+        this.emit('drain');
+    }
+    fail(err) {
+        if (this.done)
+            return;
+        this.done = true;
+        this.settle.reject(err);
+        for (const part of this.parts)
+            part.destroy();
+        this.emit('drain'); // a writer waiting on a decompressor that is gone
+    }
+    /** Errors thrown by the tar parser get the layer's name and the parser's position. */
+    failWith(err) {
+        if (err instanceof tar/* TarError */.mt)
+            this.fail(this.error((0,errors/* explainTarError */.R1)(err, this.where())));
+        else
+            this.fail(err);
+    }
+    where() {
+        return (0,errors/* position */.G1)(this.lastPath, this.count);
+    }
+    error(detail) {
+        return new Error(`${this.label}: ${detail}`);
+    }
+    tooManyEntries() {
+        return this.error(`has more than ${this.maxEntries} entries, the limit; raise it with --max-entries (CLI) or the max-entries input`);
+    }
+    pathTooLong(path) {
+        return this.error(`has an entry path of ${path.length} characters ("${path.slice(0, 60)}…"), over the limit of ${this.maxPathLength}; ` +
+            'raise it with --max-path-length (CLI) or the max-path-length input');
+    }
+}
+
+
+/***/ }),
+
+/***/ 9456:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hs: () => (/* binding */ sniffCompression),
+/* harmony export */   Ui: () => (/* binding */ describeHead),
+/* harmony export */   dD: () => (/* binding */ SNIFF_BYTES),
+/* harmony export */   gw: () => (/* binding */ looksLikeJson)
+/* harmony export */ });
+// Tells what a blob is from its first bytes. Media types and file names lie (Docker 25 names
+// uncompressed layers like blobs, eStargz says +gzip), magic bytes do not.
+/** Bytes needed to recognise a tar: one header block (the `ustar` magic sits at 257). */
+const SNIFF_BYTES = 512;
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar", followed by NUL (POSIX) or space (GNU)
+function sniffCompression(head) {
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head.length >= 4 && isZstdMagic(head))
+        return 'zstd';
+    if (isTarHead(head))
+        return 'none';
+    return 'unknown';
+}
+/** A zstd frame (`28 b5 2f fd`) or a skippable frame (`5? 2a 4d 18`, used by zstd:chunked). */
+function isZstdMagic(b) {
+    if (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd)
+        return true;
+    return (b[0] & 0xf0) === 0x50 && b[1] === 0x2a && b[2] === 0x4d && b[3] === 0x18;
+}
+function isTarHead(b) {
+    if (b.length < SNIFF_BYTES)
+        return false;
+    if (USTAR.every((byte, i) => b[257 + i] === byte))
+        return true;
+    // An empty layer is nothing but the end-of-archive zero blocks; pre-POSIX (v7) tars have no
+    // magic, so a header whose checksum adds up is accepted too.
+    return isZeroBlock(b) || hasValidChecksum(b);
+}
+function isZeroBlock(b) {
+    for (let i = 0; i < SNIFF_BYTES; i++)
+        if (b[i] !== 0)
+            return false;
+    return true;
+}
+function hasValidChecksum(b) {
+    let sum = 8 * 0x20; // the checksum field itself counts as spaces
+    for (let i = 0; i < SNIFF_BYTES; i++)
+        if (i < 148 || i >= 156)
+            sum += b[i];
+    const field = Buffer.from(b.subarray(148, 156)).toString('latin1');
+    const stored = parseInt(field.replace(/[\0 ]+/g, ' ').trim(), 8);
+    return Number.isFinite(stored) && stored === sum && b[0] !== 0;
+}
+/** First non-blank byte is `{` or `[` (a UTF-8 byte order mark is allowed). */
+function looksLikeJson(head) {
+    let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    while (i < head.length &&
+        (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09))
+        i++;
+    return head[i] === 0x7b || head[i] === 0x5b;
+}
+/**
+ * What a blob that is none of the known kinds looks like, for error messages. No byte of it
+ * is shown: the path may point at anything (`archive: /proc/self/environ` in a PR's config),
+ * and an error message is printed to the log.
+ */
+function describeHead(head) {
+    if (head.length === 0)
+        return 'it is empty';
+    if (looksLikeJson(head))
+        return 'it looks like JSON';
+    if (head[0] === 0x50 && head[1] === 0x4b)
+        return 'it looks like a zip archive';
+    const sample = head.subarray(0, 64);
+    const text = sample.every(b => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
+    return text ? 'it looks like text' : 'it holds unrecognised binary data';
+}
+
+
+/***/ }),
+
+/***/ 4278:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IF: () => (/* binding */ Sniffer),
+/* harmony export */   U8: () => (/* binding */ TeeSink),
+/* harmony export */   ah: () => (/* binding */ guard),
+/* harmony export */   gZ: () => (/* binding */ readableSource),
+/* harmony export */   hm: () => (/* binding */ feed),
+/* harmony export */   i4: () => (/* binding */ Batcher),
+/* harmony export */   kJ: () => (/* binding */ copying),
+/* harmony export */   yZ: () => (/* binding */ SinkWritable)
+/* harmony export */ });
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+// Small stream plumbing shared by the layer and archive readers. Written out by hand (instead of
+// stream.pipeline) because the tar parser is a plain synchronous sink, and because every error
+// must land in exactly one place: the reader's promise.
+//
+// The one rule of this plumbing: a chunk passed to write() is BORROWED. It is valid during the
+// call only (the engine reader hands out views of one reused socket buffer), so a sink that
+// keeps bytes past write() copies them: the sniffer's head, JSON documents, kept package
+// databases, and every chunk given to a decompressor (copying(), below).
+
+
+/** A Node readable as a ByteSource (its chunks are fresh buffers, which is fine too). */
+function readableSource(stream) {
+    return {
+        pushTo: (sink, onError) => {
+            stream.on('error', onError);
+            feed(stream, sink);
+        },
+        destroy: () => void stream.destroy()
+    };
+}
+/**
+ * Moves every chunk from source to sink, pausing the source while the sink is full, and ends
+ * the sink when the source ends. Errors are the caller's to listen for, on both sides.
+ */
+function feed(source, sink, onChunk) {
+    let waiting = false;
+    const resume = () => {
+        waiting = false;
+        source.resume();
+    };
+    source.on('data', chunk => {
+        onChunk?.(chunk);
+        if (sink.write(chunk) || waiting)
+            return;
+        waiting = true;
+        source.pause();
+        sink.once('drain', resume);
+    });
+    source.on('end', () => sink.end());
+}
+/**
+ * A sink whose write() and end() never throw: the first error goes to `onError` and later
+ * chunks are dropped. What feed() writes to must not throw, or the error would escape from the
+ * source's 'data' event.
+ */
+function guard(sink, onError) {
+    let failed = false;
+    const attempt = (work, otherwise) => {
+        if (failed)
+            return otherwise;
+        try {
+            return work();
+        }
+        catch (err) {
+            failed = true;
+            onError(err);
+            return otherwise;
+        }
+    };
+    return {
+        write: chunk => attempt(() => sink.write(chunk), true),
+        end: () => attempt(() => sink.end(), undefined),
+        once: (event, listener) => (failed ? queueMicrotask(listener) : sink.once(event, listener))
+    };
+}
+/** A Node writable (zlib) that keeps what it is written: it gets copies of borrowed chunks. */
+function copying(sink) {
+    return {
+        write: chunk => sink.write(Buffer.from(chunk)),
+        end: () => sink.end(),
+        once: (event, listener) => sink.once(event, listener)
+    };
+}
+/**
+ * Holds back the first `sniffBytes` bytes until it can tell what the stream is, then hands
+ * them and everything after to the sink that `choose` picks. Synchronous: `choose` and the
+ * sink may throw out of write() and end(). A head that arrives in pieces is copied; the usual
+ * first chunk that holds it all is looked at in place.
+ */
+class Sniffer {
+    sniffBytes;
+    choose;
+    head;
+    headBytes = 0;
+    target;
+    constructor(sniffBytes, choose) {
+        this.sniffBytes = sniffBytes;
+        this.choose = choose;
+    }
+    write(chunk) {
+        if (this.target)
+            return this.target.write(chunk);
+        if (this.headBytes === 0 && chunk.length >= this.sniffBytes) {
+            this.target = this.choose(chunk);
+            return this.target.write(chunk);
+        }
+        const head = (this.head ??= Buffer.allocUnsafe(this.sniffBytes));
+        const take = Math.min(this.sniffBytes - this.headBytes, chunk.length);
+        chunk.copy(head, this.headBytes, 0, take);
+        this.headBytes += take;
+        if (this.headBytes < this.sniffBytes)
+            return true;
+        const ok = this.release();
+        return take === chunk.length ? ok : this.target.write(chunk.subarray(take)) && ok;
+    }
+    end() {
+        if (!this.target)
+            this.release();
+        this.target.end();
+    }
+    once(event, listener) {
+        if (this.target)
+            this.target.once(event, listener);
+        else
+            queueMicrotask(listener);
+    }
+    release() {
+        const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headBytes);
+        this.head = undefined;
+        this.target = this.choose(head);
+        return head.length === 0 || this.target.write(head);
+    }
+}
+/**
+ * A Node Writable in front of a ChunkSink, for sources that pipe (readLayer's streams): the
+ * write callback waits for the sink's drain, so the writable's buffer stays one chunk deep.
+ */
+class SinkWritable extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Writable {
+    sink;
+    constructor(sink) {
+        super({ highWaterMark: 256 * 1024 });
+        this.sink = sink;
+    }
+    _write(chunk, _encoding, callback) {
+        if (this.sink.write(chunk))
+            return callback();
+        this.sink.once('drain', () => callback());
+    }
+    _final(callback) {
+        this.sink.end();
+        callback();
+    }
+}
+/** Writes every chunk to two sinks; reports full until both have drained. */
+class TeeSink extends node_events__WEBPACK_IMPORTED_MODULE_0__.EventEmitter {
+    first;
+    second;
+    /** The sinks that said they were full, each with one 'drain' listener. */
+    full = new Set();
+    constructor(first, second) {
+        super();
+        this.first = first;
+        this.second = second;
+    }
+    write(chunk) {
+        this.writeTo(this.first, chunk);
+        this.writeTo(this.second, chunk);
+        return this.full.size === 0;
+    }
+    writeTo(sink, chunk) {
+        if (sink.write(chunk) || this.full.has(sink))
+            return;
+        this.full.add(sink);
+        sink.once('drain', () => {
+            this.full.delete(sink);
+            if (this.full.size === 0)
+                this.emit('drain');
+        });
+    }
+    end() {
+        this.first.end();
+        this.second.end();
+    }
+}
+/**
+ * Coalesces a byte stream's chunks into `size`-byte buffers (the last one shorter). Each is a
+ * fresh buffer, the consumer's to keep: fewer, larger writes for the decompressor, whose every
+ * write is a round trip to the thread pool (an HTTP body comes in pieces of 16–64 KiB).
+ */
+class Batcher extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    size;
+    batch;
+    filled = 0;
+    constructor(size) {
+        super({ readableHighWaterMark: size, writableHighWaterMark: size });
+        this.size = size;
+        this.batch = Buffer.allocUnsafe(size);
+    }
+    _transform(chunk, _encoding, callback) {
+        for (let at = 0; at < chunk.length;) {
+            const take = Math.min(chunk.length - at, this.size - this.filled);
+            chunk.copy(this.batch, this.filled, at, at + take);
+            this.filled += take;
+            at += take;
+            if (this.filled === this.size) {
+                this.push(this.batch);
+                this.batch = Buffer.allocUnsafe(this.size);
+                this.filled = 0;
+            }
+        }
+        callback();
+    }
+    _flush(callback) {
+        if (this.filled > 0)
+            this.push(this.batch.subarray(0, this.filled));
+        callback();
+    }
+}
+
+
+/***/ }),
+
+/***/ 2780:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jf: () => (/* binding */ TarParser),
+/* harmony export */   mt: () => (/* binding */ TarError)
+/* harmony export */ });
+/* unused harmony export MAX_LONG_HEADER */
+// A push-style tar reader: each chunk is parsed synchronously where it lands, and entry data is
+// handed out as slices of that chunk. Nothing is allocated per entry but the header object.
+//
+// Why not tar-stream: it builds a streamx Readable per entry and moves every slice through its
+// queues and events. Over a saved 1.2 GB image of 43k entries (outer tar and every layer tar,
+// headers only), tar-stream took 1.7 s of CPU and this loop 0.75 s (`npm run bench -- --micro`,
+// docs/benchmarks.md); an image is hundreds of thousands of entries. The header rules follow
+// tar-stream 3.x (ustar and GNU headers, base-256 numbers, GNU long names, PAX records with
+// global defaults, the same errors), so both read the same entries.
+class TarError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'TarError';
+    }
+}
+const BLOCK = 512;
+/** PAX and GNU long-name records larger than this are refused (tar-stream's limit). */
+const MAX_LONG_HEADER = 4 * 1024 * 1024;
+const EMPTY_BLOCK_SUM = 8 * 0x20;
+// Parser states (plain numbers: a hot loop compares them once per slice).
+const HEADER = 0;
+const DATA = 1;
+const LONG_HEADER = 2;
+const PADDING = 3;
+class TarParser {
+    onEntry;
+    state = HEADER;
+    block = Buffer.alloc(BLOCK);
+    blockBytes = 0;
+    /** Bytes of data (or of a long header) still to come in the current entry. */
+    remaining = 0;
+    padding = 0;
+    body;
+    blocked;
+    long;
+    gnuPath;
+    gnuLinkPath;
+    pax;
+    paxGlobal;
+    /** Bytes consumed so far. */
+    offset = 0;
+    constructor(onEntry) {
+        this.onEntry = onEntry;
+    }
+    /**
+     * Parses a chunk completely. Returns false when a body asked for a pause: wait for 'drain'
+     * (once()) before the next write. Throws a TarError on a corrupt header.
+     */
+    write(chunk) {
+        this.blocked = undefined;
+        const n = chunk.length;
+        let at = 0;
+        while (at < n) {
+            if (this.state === DATA)
+                at = this.data(chunk, at);
+            else if (this.state === HEADER)
+                at = this.header(chunk, at);
+            else if (this.state === PADDING)
+                at = this.skipPadding(chunk, at);
+            else
+                at = this.longHeader(chunk, at);
+        }
+        this.offset += n;
+        return this.blocked === undefined;
+    }
+    /** Throws when the stream stops inside a header, entry data or padding. */
+    end() {
+        if (this.state !== HEADER || this.blockBytes > 0) {
+            throw new TarError('truncated', 'Unexpected end of data');
+        }
+    }
+    once(_event, listener) {
+        if (this.blocked)
+            this.blocked.once('drain', listener);
+        else
+            queueMicrotask(listener);
+    }
+    data(chunk, at) {
+        const take = Math.min(this.remaining, chunk.length - at);
+        const body = this.body;
+        if (body &&
+            !body.write(at === 0 && take === chunk.length ? chunk : chunk.subarray(at, at + take)))
+            this.blocked = body;
+        this.remaining -= take;
+        if (this.remaining === 0)
+            this.endEntry();
+        return at + take;
+    }
+    endEntry() {
+        // An ended body never says 'drain' (Node writables do not after end()), and it finishes
+        // what it holds on its own: only the next entry's body may hold the parser back.
+        if (this.blocked === this.body)
+            this.blocked = undefined;
+        this.body?.end();
+        this.body = undefined;
+        this.state = this.padding > 0 ? PADDING : HEADER;
+    }
+    skipPadding(chunk, at) {
+        const take = Math.min(this.padding, chunk.length - at);
+        this.padding -= take;
+        if (this.padding === 0)
+            this.state = HEADER;
+        return at + take;
+    }
+    header(chunk, at) {
+        let block;
+        let next;
+        if (this.blockBytes === 0 && chunk.length - at >= BLOCK) {
+            block = chunk;
+            next = at + BLOCK;
+        }
+        else {
+            // A header split across chunks is gathered into our own block first.
+            const take = Math.min(BLOCK - this.blockBytes, chunk.length - at);
+            chunk.copy(this.block, this.blockBytes, at, at + take);
+            this.blockBytes += take;
+            if (this.blockBytes < BLOCK)
+                return at + take;
+            this.blockBytes = 0;
+            block = this.block;
+            next = at + take;
+            at = 0;
+        }
+        this.onHeader(block, at, this.offset + next);
+        return next;
+    }
+    /** `b[at…at+512)` is a complete header block; `dataOffset` is where its data starts. */
+    onHeader(b, at, dataOffset) {
+        const sum = checksum(b, at);
+        if (sum === EMPTY_BLOCK_SUM)
+            return; // a zero block: end-of-archive marker or padding
+        if (sum !== octal(b, at + 148, 8)) {
+            throw new TarError('checksum', 'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+        }
+        const ustar = isUstar(b, at);
+        if (!ustar && !isGnu(b, at))
+            throw new TarError('format', 'Invalid tar header: unknown format.');
+        const flag = b[at + 156] === 0 ? 0 : b[at + 156] - 0x30;
+        const size = octal(b, at + 124, 12);
+        const longKind = LONG_KINDS.get(flag);
+        if (longKind !== undefined)
+            return this.startLong(longKind, size);
+        const header = decode(b, at, ustar, flag, size, dataOffset);
+        this.applyLong(header);
+        if (!(header.size >= 0))
+            throw new TarError('size', 'Invalid header');
+        // tar-stream reads no data for directories, whatever their size field says.
+        const dataSize = header.type === 'directory' ? 0 : header.size;
+        this.body = this.onEntry(header);
+        this.remaining = dataSize;
+        this.padding = (BLOCK - (dataSize % BLOCK)) % BLOCK;
+        if (dataSize === 0)
+            this.endEntry();
+        else
+            this.state = DATA;
+    }
+    startLong(kind, size) {
+        if (size > MAX_LONG_HEADER)
+            throw new TarError('long-header', 'Header exceeds max size');
+        if (!(size >= 0))
+            throw new TarError('size', 'Invalid header');
+        this.long = { kind, parts: [], size };
+        this.remaining = size;
+        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (size === 0)
+            this.endLong();
+        else
+            this.state = LONG_HEADER;
+    }
+    longHeader(chunk, at) {
+        const take = Math.min(this.remaining, chunk.length - at);
+        // Copied: the chunk may be reused by its producer once write() returns.
+        this.long.parts.push(Buffer.from(chunk.subarray(at, at + take)));
+        this.remaining -= take;
+        if (this.remaining === 0)
+            this.endLong();
+        return at + take;
+    }
+    endLong() {
+        const { kind, parts } = this.long;
+        this.long = undefined;
+        const bytes = Buffer.concat(parts);
+        if (kind === 'gnu-long-path')
+            this.gnuPath = text(bytes, 0, bytes.length);
+        else if (kind === 'gnu-long-link-path')
+            this.gnuLinkPath = text(bytes, 0, bytes.length);
+        else if (kind === 'pax-global-header')
+            this.paxGlobal = decodePax(bytes);
+        else
+            this.pax = { ...this.paxGlobal, ...decodePax(bytes) };
+        this.state = this.padding > 0 ? PADDING : HEADER;
+    }
+    applyLong(header) {
+        if (this.gnuPath !== undefined)
+            header.name = this.gnuPath;
+        if (this.gnuLinkPath !== undefined)
+            header.linkname = this.gnuLinkPath;
+        this.gnuPath = this.gnuLinkPath = undefined;
+        const pax = this.pax;
+        if (pax === undefined)
+            return;
+        this.pax = undefined;
+        if (pax.path)
+            header.name = pax.path;
+        if (pax.linkpath)
+            header.linkname = pax.linkpath;
+        if (pax.size)
+            header.size = parseInt(pax.size, 10);
+        header.pax = pax;
+    }
+}
+function decode(b, at, ustar, flag, size, byteOffset) {
+    let name = text(b, at, 100);
+    if (ustar && b[at + 345] !== 0)
+        name = `${text(b, at + 345, 155)}/${name}`;
+    let type = TYPES[flag] ?? null;
+    // Old tars mark directories by a trailing slash only.
+    if (flag === 0 && name.endsWith('/'))
+        type = 'directory';
+    return {
+        name,
+        type,
+        size,
+        mode: octal(b, at + 100, 8),
+        uid: octal(b, at + 108, 8),
+        gid: octal(b, at + 116, 8),
+        linkname: b[at + 157] === 0 ? null : text(b, at + 157, 100),
+        pax: null,
+        byteOffset
+    };
+}
+const TYPES = [
+    'file',
+    'link',
+    'symlink',
+    'character-device',
+    'block-device',
+    'directory',
+    'fifo',
+    'contiguous-file'
+];
+// Typeflags `x`, `g`, `K`, `L`, `N` as `flag - '0'`.
+const LONG_KINDS = new Map([
+    [72, 'pax-header'],
+    [55, 'pax-global-header'],
+    [27, 'gnu-long-link-path'],
+    [28, 'gnu-long-path'],
+    [30, 'gnu-long-path']
+]);
+function checksum(b, at) {
+    let sum = EMPTY_BLOCK_SUM;
+    for (let i = at; i < at + 148; i++)
+        sum += b[i];
+    for (let i = at + 156; i < at + BLOCK; i++)
+        sum += b[i];
+    return sum;
+}
+/** A NUL-terminated UTF-8 field. */
+function text(b, at, length) {
+    let end = at;
+    const limit = at + length;
+    while (end < limit && b[end] !== 0)
+        end++;
+    return b.toString('utf8', at, end);
+}
+/**
+ * A numeric field: octal digits (leading spaces and NULs skipped, stopping at the first other
+ * byte) or, with the high bit set, base-256. NaN when there are no digits to read.
+ */
+function octal(b, at, length) {
+    if (b[at] & 0x80)
+        return base256(b, at, length);
+    const end = at + length;
+    let i = at;
+    while (i < end && b[i] === 0x20)
+        i++;
+    let stop = i;
+    while (stop < end && b[stop] !== 0x20)
+        stop++;
+    while (i < stop && b[i] === 0)
+        i++;
+    if (i === stop)
+        return 0;
+    let value = NaN;
+    for (; i < stop; i++) {
+        const digit = b[i] - 0x30;
+        if (digit < 0 || digit > 7)
+            break;
+        value = (value || 0) * 8 + digit;
+    }
+    return value;
+}
+function base256(b, at, length) {
+    const positive = b[at] === 0x80;
+    if (!positive && b[at] !== 0xff)
+        return NaN;
+    let sum = 0;
+    for (let i = at + 1; i < at + length; i++)
+        sum = sum * 256 + (positive ? b[i] : 0xff - b[i]);
+    return positive ? sum : -sum;
+}
+// The magic field at offset 257: `ustar\0` (POSIX) or `ustar  \0` (old GNU).
+const USTAR = Buffer.from('ustar\0', 'latin1');
+const GNU = Buffer.from('ustar  \0', 'latin1');
+function isUstar(b, at) {
+    return b.compare(USTAR, 0, USTAR.length, at + 257, at + 257 + USTAR.length) === 0;
+}
+function isGnu(b, at) {
+    return b.compare(GNU, 0, GNU.length, at + 257, at + 257 + GNU.length) === 0;
+}
+/** PAX records: `<length> <key>=<value>\n`, as tar-stream reads them. */
+function decodePax(buf) {
+    const result = {};
+    while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 0x20)
+            i++;
+        const len = parseInt(buf.toString('utf8', 0, i), 10);
+        if (!len)
+            return result;
+        const record = buf.toString('utf8', i + 1, len - 1);
+        const eq = record.indexOf('=');
+        if (eq === -1)
+            return result;
+        result[record.slice(0, eq)] = record.slice(eq + 1);
+        buf = buf.subarray(len);
+    }
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 7390:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ readBlobLayer)
+/* harmony export */ });
+/* unused harmony exports VERIFY_AFTER_FAILURE_BYTES, BATCH_BYTES */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _layer_read_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3934);
+/* harmony import */ var _layer_streams_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4278);
+/* harmony import */ var _verified_source_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(263);
+// One layer blob from a registry, downloaded and read once: its bytes are checked against the
+// descriptor's digest and size as they stream through the layer reader. The same function runs
+// on the main thread and in a layer thread (threads.ts), so both give the same result and the
+// same errors.
+
+
+
+
+/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
+const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024;
+/** The body is handed on in pieces of this size (see Batcher). */
+const BATCH_BYTES = 1024 * 1024;
+/**
+ * Downloads the blob and reads it. `options.name` names the layer in messages. A blob that is
+ * not its digest fails as such, even when its bytes also broke the tar: corrupt bytes explain
+ * a broken tar better than the tar error does.
+ */
+async function readBlobLayer(client, job, options) {
+    const what = `layer ${job.digest}`;
+    const answer = await client.openBlob(job.digest, what);
+    const body = new _layer_streams_js__WEBPACK_IMPORTED_MODULE_2__/* .Batcher */ .i4(BATCH_BYTES);
+    // an error of the download reaches the reader as the batcher's error
+    (0,node_stream__WEBPACK_IMPORTED_MODULE_0__.pipeline)(answer.body, body, () => { });
+    const source = (0,_verified_source_js__WEBPACK_IMPORTED_MODULE_3__/* .verifiedSource */ .s)(body, job.digest, job.size, `${client.label}: ${what}`);
+    // the batches are fresh buffers: the decompressor may keep them without a copy
+    return (0,_layer_read_layer_js__WEBPACK_IMPORTED_MODULE_1__/* .readLayerFrom */ .ul)(source, { ...options, ownedChunks: true }).catch(async (err) => {
+        throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err;
+    });
+}
+
+
+/***/ }),
+
+/***/ 9671:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  b: () => (/* binding */ RegistryClient)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/image/registry/challenge.ts
+// `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` (RFC 7235 auth-params), parsed.
+// Pure.
+/** The challenges of one header value; quoted values may hold commas. */
+function parseChallenges(header) {
+    if (!header)
+        return [];
+    const out = [];
+    const re = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+|$)|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^,\s]*)\s*,?/gy;
+    let m;
+    let current;
+    while (re.lastIndex < header.length && (m = re.exec(header)) !== null) {
+        if (m[0] === '')
+            break;
+        if (m[1] !== undefined) {
+            current = { scheme: m[1].toLowerCase(), params: {} };
+            out.push(current);
+        }
+        else if (current && m[2] !== undefined) {
+            const value = m[4] !== undefined ? m[4].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+            current.params[m[2].toLowerCase()] = value;
+        }
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/exec.ts + 1 modules
+var exec = __nccwpck_require__(4981);
+;// CONCATENATED MODULE: ./src/image/registry/credentials.ts
+// Who we are to a registry: the workflow's token on ghcr.io, else what `docker login` left in
+// the Docker config (`auths`, `credHelpers`, `credsStore`), else nobody. The source is named in
+// errors (a 401 says which one was tried); the secret never leaves this object's fields.
+
+
+
+
+/** Keys docker login writes for a host (Docker Hub has its historical URL). */
+function serverKeys(displayHost) {
+    if (displayHost === 'docker.io')
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [
+        displayHost,
+        `https://${displayHost}`,
+        `http://${displayHost}`,
+        `https://${displayHost}/v1/`
+    ];
+}
+async function findCredentials(displayHost, opts = {}) {
+    if (displayHost === 'ghcr.io' && opts.githubToken) {
+        return {
+            username: 'x-access-token',
+            password: opts.githubToken,
+            source: 'the workflow token (input `github-token`)'
+        };
+    }
+    const dir = opts.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker');
+    const file = (0,external_node_path_.join)(dir, 'config.json');
+    const config = readConfig(file);
+    if (!config)
+        return undefined;
+    const keys = serverKeys(displayHost);
+    const run = opts.runHelper ?? runCredentialHelper;
+    const helper = keys.map(k => config.credHelpers?.[k]).find(Boolean);
+    if (helper)
+        return fromHelper(run, helper, keys[0], file);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        const creds = entry && fromAuthEntry(entry, `${file} (auths "${key}")`);
+        if (creds)
+            return creds;
+    }
+    if (config.credsStore)
+        return fromHelper(run, config.credsStore, keys[0], file);
+    return undefined;
+}
+function readConfig(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const json = JSON.parse(text);
+        return typeof json === 'object' && json !== null ? json : undefined;
+    }
+    catch {
+        throw new Error(`${file} is not valid JSON; fix it or run docker login again`);
+    }
+}
+function fromAuthEntry(entry, source) {
+    if (typeof entry.auth === 'string' && entry.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0)
+            return { username: plain.slice(0, colon), password: plain.slice(colon + 1), source };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string')
+        return { username: entry.username, password: entry.password, source };
+    return undefined;
+}
+async function fromHelper(run, helper, server, file) {
+    const source = `credential helper docker-credential-${helper} (from ${file})`;
+    if (!/^[A-Za-z0-9_.-]+$/.test(helper))
+        throw new Error(`${file} names a credential helper "${helper}" that is not a plain name`);
+    const answer = await run(helper, server);
+    if (!answer?.Secret)
+        return undefined;
+    // Helpers answer `<token>` as the user name for identity tokens; registries take them as is.
+    return { username: answer.Username ?? '', password: answer.Secret, source };
+}
+async function runCredentialHelper(helper, server) {
+    const r = await (0,exec/* execCommand */.NK)(`docker-credential-${helper}`, ['get'], { input: server });
+    // "credentials not found in native keychain": no login for this host, not an error.
+    if (r.code !== 0)
+        return undefined;
+    try {
+        return JSON.parse(r.stdout);
+    }
+    catch {
+        throw new Error(`docker-credential-${helper} get answered something that is not JSON`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/image/registry/http.ts
+// One HTTP(S) GET with node:http, answering a Node stream (the layer readers take those without
+// a web-stream bridge). Redirects are not followed here: the client decides where credentials go.
+
+
+const TIMEOUT_MS = 60_000;
+const agents = {
+    http: new external_node_http_.Agent({ keepAlive: true }),
+    https: new external_node_https_namespaceObject.Agent({ keepAlive: true })
+};
+function httpGet(url, headers, method = 'GET') {
+    const secure = url.protocol === 'https:';
+    const lib = secure ? external_node_https_namespaceObject : external_node_http_;
+    return new Promise((resolve, reject) => {
+        const req = lib.request(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: TIMEOUT_MS }, res => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url }));
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+        req.on('error', err => reject(new Error(describeNetError(err))));
+        req.end();
+    });
+}
+function describeNetError(err) {
+    return err.code ? `${err.code} (${err.message})` : err.message;
+}
+/** Reads a small body whole, refusing more than `max` bytes. */
+async function readBody(answer, max, what) {
+    const declared = Number(answer.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+        answer.body.destroy();
+        throw new Error(`${what} is ${declared} bytes, over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of answer.body) {
+        size += chunk.length;
+        if (size > max) {
+            answer.body.destroy();
+            throw new Error(`${what} is over the ${max} bytes allowed for a JSON document; raise max-json-size`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+/** Drains a body we do not want, so the connection can be reused. */
+function discard(answer) {
+    answer.body.resume();
+}
+
+// EXTERNAL MODULE: ./src/image/registry/reference.ts
+var reference = __nccwpck_require__(2388);
+;// CONCATENATED MODULE: ./src/image/registry/client.ts
+// The OCI distribution API for one repository: the /v2/ ping, the bearer-token and basic auth
+// flows, manifests and blobs. Credentials go only to the registry's host and its token realm; a
+// blob redirect to another host (a CDN) is followed without them.
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const MAX_SMALL_BYTES = 1024 * 1024;
+class RegistryClient {
+    ref;
+    opts;
+    authorization;
+    credentials;
+    credentialsLooked = false;
+    ready;
+    /** The registry's Bearer challenge, kept to get a new token when one expires mid-read. */
+    bearer;
+    base;
+    constructor(ref, opts = {}) {
+        this.ref = ref;
+        this.opts = opts;
+        const plain = (0,reference/* allowsPlainHttp */.lU)(ref.host, opts.insecureRegistries);
+        this.base = new URL(`${plain ? 'http' : 'https'}://${ref.host}/`);
+    }
+    /** This client after its login, as data (see ClientSession). */
+    async session() {
+        await (this.ready ??= this.login());
+        const { runHelper: _helper, ...opts } = this.opts;
+        const s = { ref: this.ref, opts, credentialsLooked: this.credentialsLooked };
+        if (this.authorization)
+            s.authorization = this.authorization;
+        if (this.bearer)
+            s.bearer = this.bearer;
+        if (this.credentials)
+            s.credentials = this.credentials;
+        return s;
+    }
+    /** A client that goes on from a session (in a layer thread): no second login. */
+    static resume(s) {
+        const client = new RegistryClient(s.ref, s.opts);
+        client.authorization = s.authorization;
+        client.bearer = s.bearer;
+        client.credentials = s.credentials;
+        client.credentialsLooked = s.credentialsLooked;
+        client.ready = Promise.resolve();
+        return client;
+    }
+    /** `docker://host/repo:tag` as people wrote it, for messages. */
+    get label() {
+        return `docker://${this.ref.text}`;
+    }
+    /** GET of a manifest or small blob; 404 and auth failures become clear errors. */
+    async getSmall(path, accept, what, maxBytes = MAX_SMALL_BYTES) {
+        const answer = await this.get(path, accept ? { Accept: accept } : {}, what);
+        return { bytes: await readBody(answer, maxBytes, what), answer };
+    }
+    /** Opens a blob for streaming; the caller reads (and verifies) the body. */
+    async openBlob(digest, what) {
+        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what);
+    }
+    async get(path, headers, what) {
+        // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
+        const blob = path.includes('/blobs/');
+        await (this.ready ??= this.login());
+        let url = new URL(path, this.base);
+        let renewed = false;
+        for (let hop = 0;; hop++) {
+            const sameHost = url.host === this.base.host;
+            const auth = sameHost && this.authorization ? { Authorization: this.authorization } : {};
+            const answer = await this.send(url, { ...headers, ...auth }, what);
+            if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
+                discard(answer);
+                if (hop >= MAX_REDIRECTS)
+                    throw new Error(`${this.label}: ${what}: more than ${MAX_REDIRECTS} redirects`);
+                url = this.redirectTarget(url, answer.headers.location, what, blob);
+                continue;
+            }
+            if (answer.status === 200)
+                return answer;
+            // Tokens live minutes (Docker Hub: 5); a large image outlasts one. One new token, once.
+            if (answer.status === 401 && sameHost && this.bearer && !renewed) {
+                discard(answer);
+                renewed = true;
+                hop--;
+                await this.fetchToken(this.bearer);
+                continue;
+            }
+            throw await this.failure(answer, what);
+        }
+    }
+    redirectTarget(from, location, what, blob) {
+        const to = new URL(location, from);
+        if (to.protocol !== 'https:' &&
+            !(to.protocol === 'http:' && (0,reference/* allowsPlainHttp */.lU)(to.host, this.opts.insecureRegistries))) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to ${to.protocol}//${to.host}, which is not HTTPS; refusing to follow`);
+        }
+        if (to.host !== this.base.host && !blob) {
+            throw new Error(`${this.label}: ${what}: the registry redirected to another host (${to.host}); only blob downloads may be redirected. Is ${this.ref.host} the registry's API host?`);
+        }
+        return to;
+    }
+    async send(url, headers, what) {
+        try {
+            return await httpGet(url, { 'User-Agent': 'image-size-guard', ...headers });
+        }
+        catch (err) {
+            throw new Error(`${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${err.message}` +
+                (url.protocol === 'https:'
+                    ? '. A registry without TLS needs the insecure-registries input (or --insecure-registry)'
+                    : ''));
+        }
+    }
+    /** Pings /v2/ and sets up the Authorization header the registry asks for. */
+    async login() {
+        const ping = await this.send(new URL('/v2/', this.base), {}, 'the API check (GET /v2/)');
+        discard(ping);
+        if (ping.status === 200)
+            return;
+        const challenges = parseChallenges(headerValue(ping.headers['www-authenticate']));
+        if (ping.status !== 401 || challenges.length === 0) {
+            throw new errors/* UsageError */.eb(`${this.label}: ${this.ref.host} is not a container registry: GET /v2/ answered HTTP ${ping.status}` +
+                `${ping.headers['content-type'] ? ` (${String(ping.headers['content-type']).split(';')[0]})` : ''}, not 200 or 401 with a challenge. Check the host name`);
+        }
+        const bearer = challenges.find(c => c.scheme === 'bearer');
+        if (bearer) {
+            this.bearer = bearer;
+            return this.fetchToken(bearer);
+        }
+        if (challenges.some(c => c.scheme === 'basic')) {
+            const creds = await this.creds();
+            if (!creds)
+                throw this.denied(401, 'the API check (GET /v2/)');
+            this.authorization = `Basic ${basic(creds)}`;
+            return;
+        }
+        throw new Error(`${this.label}: the registry asks for ${challenges[0].scheme} authentication, which is not supported (Bearer and Basic are)`);
+    }
+    async fetchToken(challenge) {
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new Error(`${this.label}: the registry's Bearer challenge names no realm`);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new Error(`${this.label}: the registry's token realm "${realm.slice(0, 100)}" is not a URL`);
+        }
+        if (url.protocol !== 'https:' &&
+            !(url.protocol === 'http:' && (0,reference/* allowsPlainHttp */.lU)(url.host, this.opts.insecureRegistries)))
+            throw new Error(`${this.label}: the registry's token realm ${url.host} is not HTTPS; refusing to send credentials there`);
+        if (challenge.params.service)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', `repository:${this.ref.repository}:pull`);
+        const creds = await this.creds();
+        const answer = await this.send(url, creds ? { Authorization: `Basic ${basic(creds)}` } : {}, 'a token');
+        if (answer.status !== 200) {
+            discard(answer);
+            throw this.denied(answer.status, `a token from ${url.host}`);
+        }
+        const body = await readBody(answer, MAX_SMALL_BYTES, 'the token answer');
+        let token;
+        try {
+            const json = JSON.parse(body.toString('utf8'));
+            token = json.token ?? json.access_token;
+        }
+        catch {
+            token = undefined;
+        }
+        if (typeof token !== 'string' || token === '' || /[\r\n]/.test(token))
+            throw new Error(`${this.label}: the token server ${url.host} answered without a token`);
+        this.authorization = `Bearer ${token}`;
+    }
+    async creds() {
+        if (!this.credentialsLooked) {
+            this.credentialsLooked = true;
+            this.credentials = await findCredentials(this.ref.displayHost, this.opts);
+        }
+        return this.credentials;
+    }
+    async failure(answer, what) {
+        const body = await readBody(answer, 64 * 1024, 'the error answer').catch(() => Buffer.alloc(0));
+        const code = errorCode(body);
+        if (answer.status === 401 || answer.status === 403)
+            return this.denied(answer.status, what, code);
+        if (answer.status === 404) {
+            const target = this.ref.digest ?? `tag ${this.ref.tag ?? 'latest'}`;
+            return new errors/* UsageError */.eb(`${this.label}: ${what} was not found on ${this.ref.displayHost} (HTTP 404${code ? ` ${code}` : ''}): ` +
+                `check that repository ${this.ref.repository} and ${target} exist and were pushed`);
+        }
+        if (answer.status === 429)
+            return new Error(`${this.label}: ${this.ref.displayHost} rate-limited the request for ${what} (HTTP 429); log in (docker/login-action) or retry later`);
+        return new Error(`${this.label}: ${what}: the registry answered HTTP ${answer.status}${code ? ` ${code}` : ''}`);
+    }
+    denied(status, what, code) {
+        const tried = this.credentials
+            ? `credentials from ${this.credentials.source}`
+            : `no credentials (none for ${this.ref.displayHost} in the Docker config${this.ref.displayHost === 'ghcr.io' ? ' and no github-token' : ''})`;
+        return new errors/* UsageError */.eb(`${this.label}: access denied by ${this.ref.displayHost} for ${what} (HTTP ${status}${code ? ` ${code}` : ''}), tried ${tried}. ` +
+            `Log in with docker login ${this.ref.displayHost} (docker/login-action in a workflow) with an account that may pull ${this.ref.repository}`);
+    }
+}
+function basic(c) {
+    return Buffer.from(`${c.username}:${c.password}`).toString('base64');
+}
+function headerValue(v) {
+    return Array.isArray(v) ? v.join(', ') : v;
+}
+/** The distribution API's `{"errors":[{"code":"MANIFEST_UNKNOWN"}]}`, when there is one. */
+function errorCode(body) {
+    try {
+        const json = JSON.parse(body.toString('utf8'));
+        const code = json.errors?.[0]?.code;
+        return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2388:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TI: () => (/* binding */ isRegistrySource),
+/* harmony export */   Z_: () => (/* binding */ manifestTarget),
+/* harmony export */   lU: () => (/* binding */ allowsPlainHttp),
+/* harmony export */   qq: () => (/* binding */ parseRegistryReference)
+/* harmony export */ });
+/* unused harmony export REGISTRY_PREFIX */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+// `docker://HOST/REPO:TAG` and `docker://HOST/REPO@sha256:…` parsed into what the distribution
+// API needs. Pure. Names follow Docker's rules: no host means Docker Hub, whose API lives at
+// registry-1.docker.io, and a one-part Hub name is an official image under `library/`.
+
+const REGISTRY_PREFIX = 'docker://';
+const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+function isRegistrySource(source) {
+    return source.startsWith(REGISTRY_PREFIX);
+}
+function parseRegistryReference(source) {
+    const text = source.startsWith(REGISTRY_PREFIX) ? source.slice(REGISTRY_PREFIX.length) : source;
+    const bad = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${REGISTRY_PREFIX}${text} is not a valid image reference: ${why}. ` +
+        `Write ${REGISTRY_PREFIX}HOST/REPOSITORY:TAG or ${REGISTRY_PREFIX}HOST/REPOSITORY@sha256:DIGEST`);
+    let rest = text.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw bad(`"${digest}" is not a sha256:… or sha512:… digest`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(`"${tag}" is not a valid tag`);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash < 0 ? '' : rest.slice(0, slash);
+    const hasHost = first.includes('.') || first.includes(':') || first === 'localhost';
+    let displayHost = hasHost ? first : 'docker.io';
+    let repository = hasHost ? rest.slice(slash + 1) : rest;
+    if (hasHost && !HOST.test(displayHost))
+        throw bad(`"${displayHost}" is not a host name`);
+    if (displayHost === 'index.docker.io' || displayHost === 'registry-1.docker.io')
+        displayHost = 'docker.io';
+    const hub = displayHost === 'docker.io';
+    if (hub && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!REPOSITORY.test(repository))
+        throw bad(`"${repository}" is not a repository name (lower case letters, digits, . _ - and /)`);
+    const ref = {
+        text,
+        host: hub ? 'registry-1.docker.io' : displayHost.toLowerCase(),
+        displayHost: displayHost.toLowerCase(),
+        repository
+    };
+    if (digest)
+        ref.digest = digest;
+    // A digest pins the content; a tag beside it is only a label.
+    if (tag)
+        ref.tag = tag;
+    else if (!digest)
+        ref.tag = 'latest';
+    return ref;
+}
+/** What to ask the manifests endpoint for: the digest when pinned, else the tag. */
+function manifestTarget(ref) {
+    return ref.digest ?? ref.tag ?? 'latest';
+}
+/** HTTP without TLS only for the loopback host, or hosts the user named insecure. */
+function allowsPlainHttp(host, insecure = []) {
+    const name = hostName(host);
+    if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name === '::1')
+        return true;
+    return insecure.some(h => h.toLowerCase() === host.toLowerCase() || h.toLowerCase() === name);
+}
+function hostName(host) {
+    const m = /^(\[[^\]]+\]|[^:]+)/.exec(host.toLowerCase());
+    return m ? m[1] : host.toLowerCase();
+}
+
+
+/***/ }),
+
+/***/ 1776:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B9: () => (/* binding */ layerThreads),
+/* harmony export */   aH: () => (/* binding */ useLayerThreads)
+/* harmony export */ });
+/* unused harmony exports PROGRESS_BYTES, LayerThread, serveLayerThread */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
+/* harmony import */ var _layer_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8496);
+/* harmony import */ var _blob_layer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7390);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9671);
+// Layer threads: registry layers downloaded and read on worker threads, so that reading an
+// image uses both cores. On the main thread a read is CPU work that cannot overlap with itself:
+// the HTTP body, the blob's sha256, zlib's round trips, the tar parse and every file's sha256.
+// And the main thread's heap is large (the whole action or command line): the garbage of a
+// download (a fresh buffer per socket read) makes V8 mark that heap again and again, more so
+// on Node 24. A thread runs a small bundle of its own (dist/layer-thread/index.js, from
+// src/layer-thread.ts): the same readBlobLayer as the main thread, on a client resumed from
+// the main thread's session (no second login), answering the LayerRead (structured clone) or
+// the error. docs/benchmarks.md has the figures.
+//
+// The action's and the command line's entry points name the bundle (useLayerThreads());
+// without that (tests load the sources), reads stay on the main thread.
+//
+// The protocol, one read at a time per thread:
+//   main → thread: read {session, job, options}
+//   thread → main: progress {bytes}…, warning {message}…, then done {read} or error {…}
+
+
+
+
+
+
+
+/** A thread reports its progress in steps of this many bytes (and at the end). */
+const PROGRESS_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+// ---------------------------------------------------------------------------------------------
+// Main thread
+let entry;
+/**
+ * Called by a bundle's entry point: layer threads run `url` (the layer thread's bundle), which
+ * keeps what `wantContent` wants. Reads asked with another filter stay on the main thread.
+ */
+function useLayerThreads(url, wantContent) {
+    entry = { url, wantContent };
+}
+/**
+ * Threads for `count` reads at a time, or undefined when reads stay on the main thread: no
+ * entry point registered them, or the read wants a content filter the threads do not have.
+ */
+function layerThreads(count, wantContent) {
+    if (!entry || (wantContent && wantContent !== entry.wantContent))
+        return undefined;
+    const url = entry.url;
+    const file = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(url);
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(file))
+        throw new Error(`the layer reader threads' bundle ${file} is missing: it is part of the dist/ folder, check it out whole`);
+    return Array.from({ length: count }, () => {
+        const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(url);
+        worker.unref(); // a thread never keeps the process alive; close() ends it
+        return new LayerThread(worker, file);
+    });
+}
+/** One thread, one read at a time. */
+class LayerThread {
+    port;
+    crashed;
+    crashListeners = new Set();
+    /** `file`: a Worker's bundle, named when the thread dies. */
+    constructor(port, file) {
+        this.port = port;
+        const name = file ? `a layer reader thread (${file})` : 'a layer reader thread';
+        const crash = (err) => {
+            this.crashed ??= new Error(`${name} stopped: ${(0,_layer_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .oneLine */ .TN)(err.message)}`);
+            for (const listener of this.crashListeners)
+                listener(this.crashed);
+        };
+        port.on('error', crash);
+        port.once?.('exit', (code) => crash(new Error(`it exited with code ${code}`)));
+    }
+    /** Downloads and reads one blob in the thread. */
+    read(session, job, options, hooks = {}) {
+        return new Promise((resolve, reject) => {
+            const port = this.port;
+            const finish = (err, read) => {
+                port.off('message', onMessage);
+                this.crashListeners.delete(finish);
+                if (err)
+                    reject(err);
+                else
+                    resolve(read);
+            };
+            const onMessage = (message) => {
+                switch (message.type) {
+                    case 'progress':
+                        return hooks.onProgress?.(message.bytes);
+                    case 'warning':
+                        return hooks.onWarning?.(message.message);
+                    case 'done':
+                        return finish(undefined, message.read);
+                    case 'error':
+                        return finish(message.usage ? new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .UsageError */ .eb(message.message) : new Error(message.message));
+                }
+            };
+            if (this.crashed)
+                return reject(this.crashed);
+            this.crashListeners.add(finish);
+            port.on('message', onMessage);
+            port.postMessage({ type: 'read', session, job, options });
+        });
+    }
+    /** Ends the thread (a no-op for a bare port). */
+    async close() {
+        await this.port.terminate?.();
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Layer thread
+/** The thread's side: serves reads from `port` (the parent by default) until it is ended. */
+function serveLayerThread(wantContent, port = parentPort) {
+    const post = (message) => port.postMessage(message);
+    port.on('message', (message) => {
+        let told = 0; // progress goes out every PROGRESS_BYTES, not once per socket read
+        const options = {
+            ...message.options,
+            wantContent: message.options.wantContent ? wantContent : undefined,
+            onWarning: text => post({ type: 'warning', message: text }),
+            onProgress: bytes => {
+                if (bytes - told < PROGRESS_BYTES)
+                    return;
+                told = bytes;
+                post({ type: 'progress', bytes });
+            }
+        };
+        readBlobLayer(RegistryClient.resume(message.session), message.job, options).then(read => {
+            post({ type: 'progress', bytes: read.blobBytes });
+            post({ type: 'done', read });
+        }, (err) => {
+            const e = err;
+            post({
+                type: 'error',
+                message: typeof e?.message === 'string' ? e.message : String(err),
+                usage: e?.name === 'UsageError'
+            });
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 263:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ checkBlobDigest),
+/* harmony export */   s: () => (/* binding */ verifiedSource)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _layer_streams_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4278);
+// A blob body as a ByteSource that checks the bytes against the descriptor's digest and size as
+// they stream: the reader's result settles only after the last byte was verified, so a layer
+// whose bytes were swapped or cut short is an error, never a wrong report.
+
+
+function verifiedSource(body, digest, size, what) {
+    const inner = (0,_layer_streams_js__WEBPACK_IMPORTED_MODULE_1__/* .readableSource */ .gZ)(body);
+    const [algorithm, expected] = digest.split(':');
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
+    let bytes = 0;
+    let ended = false;
+    let stopped = false; // the reader gave up: keep hashing, pass nothing on
+    let mismatch;
+    let onEnd;
+    const check = () => {
+        const actual = hash.digest('hex');
+        if (actual !== expected)
+            return new Error(`${what} does not match its digest ${digest}: the registry sent ${bytes} bytes hashing to ${algorithm}:${actual}`);
+        if (size !== undefined && bytes !== size)
+            return new Error(`${what} is ${bytes} bytes, not the ${size} its descriptor says`);
+        return undefined;
+    };
+    return {
+        pushTo: (sink, onError) => {
+            let failed = false;
+            const fail = (err) => {
+                if (failed)
+                    return;
+                failed = true;
+                mismatch = err;
+                onError(err);
+            };
+            const checked = {
+                write: chunk => {
+                    if (failed)
+                        return true;
+                    hash.update(chunk);
+                    bytes += chunk.length;
+                    if (size !== undefined && bytes > size) {
+                        fail(new Error(`${what} is longer than the ${size} bytes its descriptor says`));
+                        return true;
+                    }
+                    return stopped ? true : sink.write(chunk);
+                },
+                end: () => {
+                    if (failed)
+                        return;
+                    ended = true;
+                    mismatch = check();
+                    if (onEnd)
+                        onEnd();
+                    else if (mismatch)
+                        fail(mismatch);
+                    else
+                        sink.end();
+                },
+                once: (event, listener) => sink.once(event, listener)
+            };
+            inner.pushTo(checked, err => fail(new Error(`${what}: the download failed: ${err.message}`)));
+        },
+        destroy: () => {
+            stopped = true;
+        },
+        digestError: async (maxBytes) => {
+            if (ended || mismatch) {
+                if (!ended)
+                    inner.destroy();
+                return mismatch;
+            }
+            const left = size === undefined ? Infinity : size - bytes;
+            if (left > maxBytes) {
+                inner.destroy();
+                return undefined;
+            }
+            stopped = true;
+            body.resume();
+            await new Promise(resolve => {
+                onEnd = resolve;
+                body.once('error', () => resolve());
+                body.once('close', () => resolve());
+            });
+            inner.destroy();
+            return ended ? mismatch : undefined;
+        }
+    };
+}
+/** Checks a whole small blob (manifest, config) against its digest. */
+function checkBlobDigest(bytes, digest, what) {
+    const [algorithm, expected] = digest.split(':');
+    const actual = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm).update(bytes).digest('hex');
+    if (actual !== expected)
+        throw new Error(`${what} does not match its digest ${digest}: the registry sent bytes hashing to ${algorithm}:${actual}`);
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5901);
-// The action's entry point: nothing but run(). Tests import main.ts without side effects.
+/* harmony import */ var _analysis_hints_content_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5538);
+/* harmony import */ var _image_registry_threads_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1776);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6102);
+// The action's entry point: nothing but run(), and where its layer threads' bundle is. Tests
+// import main.ts without side effects.
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+
+// a variable, so the bundler leaves the path alone
+const layerThread = './layer-thread/index.js';
+(0,_image_registry_threads_js__WEBPACK_IMPORTED_MODULE_1__/* .useLayerThreads */ .aH)(new URL(layerThread, import.meta.url), _analysis_hints_content_js__WEBPACK_IMPORTED_MODULE_0__/* .wantsContent */ .L9);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5901:
+/***/ 6102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43917,12 +47697,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -43997,7 +47777,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -44053,8 +47833,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -44068,10 +47848,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -44087,11 +47867,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -45050,7 +48830,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -45073,7 +48853,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -45169,7 +48949,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -45353,1136 +49133,8 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var lib_exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -46529,8 +49181,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -46711,7 +49363,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -46779,7 +49431,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -46868,85 +49520,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec.ts
-// The one wrapper every external command goes through: argument arrays only (never a shell),
-// the exit code checked, the last stderr lines kept for the error message. The single
-// exception is a streamed stdout (`docker save`), which @actions/exec cannot hand over with
-// backpressure: spawnStream covers it with the same rules.
-
-
-async function execCommand(cmd, args, opts = {}) {
-    const lines = lineSplitter(opts.onLine);
-    try {
-        const out = await getExecOutput(cmd, args, {
-            cwd: opts.cwd,
-            env: opts.env,
-            input: opts.input === undefined ? undefined : Buffer.from(opts.input),
-            silent: true,
-            ignoreReturnCode: true,
-            listeners: lines.listeners
-        });
-        lines.flush();
-        return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
-    }
-    catch (e) {
-        // @actions/exec throws when the executable cannot be started at all.
-        throw new Error(`could not run \`${cmd}\`: ${e.message}. Is it installed and on PATH?`);
-    }
-}
-/** The last non-empty lines of a command's output, for error messages. */
-function lastLines(text, count) {
-    const lines = text
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '');
-    return lines.slice(-count).join('\n') || '(no output)';
-}
-function lineSplitter(onLine) {
-    const pending = { stdout: '', stderr: '' };
-    const feed = (stream) => (data) => {
-        if (!onLine)
-            return;
-        const parts = (pending[stream] + data.toString('utf8')).split(/\r?\n/);
-        pending[stream] = parts.pop() ?? '';
-        for (const p of parts)
-            onLine(p, stream);
-    };
-    return {
-        listeners: { stdout: feed('stdout'), stderr: feed('stderr') },
-        flush: () => {
-            for (const s of ['stdout', 'stderr'])
-                if (pending[s] && onLine)
-                    onLine(pending[s], s);
-        }
-    };
-}
-/** Starts a command whose stdout is consumed as a stream (with backpressure). */
-function spawnStream(what, cmd, args, env) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: env ?? process.env
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-        stderr = (stderr + d.toString('utf8')).slice(-8192);
-    });
-    const done = new Promise((resolve, reject) => {
-        child.on('error', e => reject(new Error(`could not run \`${cmd}\`: ${e.message}. Is it installed and on PATH?`)));
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                resolve();
-            else
-                reject(new Error(`${what} failed (${signal ? `signal ${signal}` : `exit ${code}`}): ${lastLines(stderr, 1)}`));
-        });
-    });
-    return { stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
-}
-
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/exec.ts + 1 modules
+var src_exec = __nccwpck_require__(4981);
 ;// CONCATENATED MODULE: ./src/builder/builder.ts
 // Builds an image from a Dockerfile with the best builder the machine has: `docker buildx
 // build --load` when buildx answers, else the client's built-in BuildKit (Docker < 23), else
@@ -46961,9 +49538,9 @@ let detected;
 /** Which builder this machine has (asked once per process). */
 function detectBuilder() {
     detected ??= (async () => {
-        if ((await execCommand('docker', ['buildx', 'version'])).code === 0)
+        if ((await (0,src_exec/* execCommand */.NK)('docker', ['buildx', 'version'])).code === 0)
             return 'buildx';
-        const v = await execCommand('docker', ['version', '--format', '{{.Client.Version}}']);
+        const v = await (0,src_exec/* execCommand */.NK)('docker', ['version', '--format', '{{.Client.Version}}']);
         // Since Docker 23 the client's BuildKit path needs the buildx plugin.
         const major = Number(/^(\d+)/.exec(v.stdout.trim())?.[1] ?? '0');
         return v.code === 0 && major > 0 && major < 23 ? 'buildkit' : 'legacy';
@@ -46984,13 +49561,13 @@ function throwawayTag(name) {
 }
 async function buildImage(req) {
     const builder = await detectBuilder();
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'isg-build-'));
-    const iidfile = (0,external_node_path_namespaceObject.join)(dir, 'iid');
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'isg-build-'));
+    const iidfile = (0,external_node_path_.join)(dir, 'iid');
     const tail = [];
     const started = Date.now();
     try {
         const args = buildArgs(builder, req, iidfile);
-        const r = await execCommand('docker', args, {
+        const r = await (0,src_exec/* execCommand */.NK)('docker', args, {
             cwd: req.cwd,
             env: builderEnv(builder),
             onLine: line => {
@@ -47008,16 +49585,16 @@ async function buildImage(req) {
         const durationMs = Date.now() - started;
         if (r.code !== 0) {
             throw new Error(`the image did not build (docker ${args[0] === 'buildx' ? 'buildx build' : 'build'} exit ${r.code}, ${req.spec.file}): ` +
-                lastLines(tail.join('\n'), 1) +
+                (0,src_exec/* lastLines */.w$)(tail.join('\n'), 1) +
                 `\nLast lines of the build:\n${tail.join('\n')}`);
         }
-        const imageId = (0,external_node_fs_namespaceObject.readFileSync)(iidfile, 'utf8').trim();
+        const imageId = (0,external_node_fs_.readFileSync)(iidfile, 'utf8').trim();
         if (!imageId)
             throw new Error(`the builder wrote no image id to --iidfile for ${req.spec.file}`);
         return { imageId, tag: req.tag, durationMs, builder };
     }
     finally {
-        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
     }
 }
 // CSI sequences (colours, cursor moves) and lone carriage returns.
@@ -47071,7 +49648,7 @@ function buildArgs(builder, req, iidfile) {
     return args;
 }
 async function removeImage(tag) {
-    await execCommand('docker', ['image', 'rm', '--force', tag]);
+    await (0,src_exec/* execCommand */.NK)('docker', ['image', 'rm', '--force', tag]);
 }
 /** What the caller should warn about for a spec this builder cannot honour. */
 function unsupported(builder, spec) {
@@ -47086,22 +49663,8 @@ function unsupported(builder, spec) {
     return notes;
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-// Turns anything thrown into the one line a person reads in the log: never a stack trace.
-function errorMessage(e) {
-    if (e instanceof Error)
-        return e.message.trim() || e.name;
-    return String(e);
-}
-/** An error in what the user asked for (bad input, missing image): CLI exit code 2. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-/** How a message names an input: `input \`max-increase\`` (action), `--max-increase` (the CLI passes that). */
-function inputLabel(name) {
-    return name.startsWith('--') ? name : `input \`${name}\``;
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/analysis/history.ts
 // History entries of the image config, normalised and mapped onto layers.
 const MISSING = '(missing)';
@@ -47734,125 +50297,8 @@ function sum(values) {
     return s;
 }
 
-;// CONCATENATED MODULE: ./src/analysis/hints/content.ts
-// File contents the detectors read. Tar entries carry sizes and hashes only, but the package
-// databases (which packages, their installed size, which files they own) are only in the
-// files themselves. The image reader keeps the bytes of the few paths `wantsContent`
-// accepts, per layer, under a fixed memory budget; ContentCollector does the bookkeeping.
-//
-// Reader contract: for every regular-file entry of layer `i` (0 = bottom), call
-// `collector.wants(i, entry.path, entry.size)`; when it returns true, buffer that entry's
-// data and call `collector.add(i, entry.path, data)`. Pass `collector.contents()` to
-// detectHints as `contents`. Only the topmost version of a path can be the live one, so
-// the collector keeps one version per path and frees lower ones.
-const MiB = 2 ** 20;
-/** Largest single file kept. */
-const CONTENT_FILE_CAP = 16 * MiB;
-/** Budget per class; the total never exceeds CONTENT_TOTAL_CAP. */
-const CONTENT_BUDGET = {
-    database: 16 * MiB,
-    'file-list': 16 * MiB,
-    manifest: 8 * MiB,
-    lockfile: 16 * MiB
-};
-/** A package manifest (npm package.json) larger than this is not one we need to read. */
-const MANIFEST_FILE_CAP = 1 * MiB;
-const CONTENT_TOTAL_CAP = CONTENT_BUDGET.database +
-    CONTENT_BUDGET['file-list'] +
-    CONTENT_BUDGET.manifest +
-    CONTENT_BUDGET.lockfile;
-/** package.json, package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock outside node_modules. */
-const APP_FILE = /^(?:(?!node_modules\/)[^/]+\/)*(?:package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock)$/;
-/** Relative paths (no leading `/`) whose content detectors read. */
-const CONTENT_PATHS = [
-    // dpkg: the status database, and distroless's one-stanza-per-package status.d/
-    { pattern: /^var\/lib\/dpkg\/status$/, class: 'database' },
-    { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, class: 'file-list' },
-    { pattern: /^var\/lib\/dpkg\/status\.d\/[^/]+$/, class: 'database' },
-    // apt: which packages were installed automatically (the recommends hint's roots)
-    { pattern: /^var\/lib\/apt\/extended_states$/, class: 'database' },
-    // dpkg: the files each package owns
-    { pattern: /^var\/lib\/dpkg\/info\/[^/]+\.list$/, class: 'file-list' },
-    // apk (Alpine, Wolfi usr-merged): one database with file lists inline
-    { pattern: /^(?:usr\/)?lib\/apk\/db\/installed$/, class: 'database' },
-    { pattern: /^etc\/apk\/world$/, class: 'database' },
-    // rpm (Fedora 33+, RHEL 9, UBI 9; /usr/lib/sysimage on Fedora 36+ and openSUSE)
-    { pattern: /^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/, class: 'database' },
-    // Python: the files each distribution installed (paths relative to its site-packages)
-    { pattern: /\.dist-info\/RECORD$/, class: 'file-list' },
-    { pattern: /\.egg-info\/installed-files\.txt$/, class: 'file-list' },
-    // npm: each package's manifest (name, version); nested and scoped packages too
-    { pattern: /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/, class: 'manifest' },
-    // npm's hidden lockfile: the installed tree, with `"dev": true` on devDependencies
-    { pattern: /(?:^|\/)node_modules\/\.package-lock\.json$/, class: 'lockfile' },
-    // an app's own manifest and lockfiles (outside node_modules): dev-dependencies
-    { pattern: APP_FILE, class: 'lockfile' }
-];
-function contentClass(path) {
-    return CONTENT_PATHS.find(p => p.pattern.test(path))?.class;
-}
-/** The stateless part of the reader contract: is this entry one whose bytes we read? */
-function wantsContent(path, size) {
-    const cls = contentClass(path);
-    return cls !== undefined && size <= fileCap(cls);
-}
-function fileCap(cls) {
-    return cls === 'manifest' ? MANIFEST_FILE_CAP : CONTENT_FILE_CAP;
-}
-class ContentCollector {
-    kept = new Map();
-    used = {
-        database: 0,
-        'file-list': 0,
-        manifest: 0,
-        lockfile: 0
-    };
-    /** Reserves room for the entry; false when it is not wanted or does not fit. */
-    wants(layer, path, size) {
-        const cls = contentClass(path);
-        if (cls === undefined || size > fileCap(cls))
-            return false;
-        const prev = this.kept.get(path);
-        // A higher layer's version hides this one; within one layer the last entry wins.
-        if (prev && prev.layer > layer)
-            return false;
-        const freed = prev ? prev.size : 0;
-        if (this.used[cls] - freed + size > CONTENT_BUDGET[cls])
-            return false;
-        this.used[cls] += size - freed;
-        this.kept.set(path, { layer, size, class: cls });
-        return true;
-    }
-    add(layer, path, data) {
-        const k = this.kept.get(path);
-        if (k && k.layer === layer)
-            k.data = data;
-    }
-    contents() {
-        const out = new Map();
-        for (const [path, k] of this.kept) {
-            if (!k.data)
-                continue;
-            let m = out.get(k.layer);
-            if (!m)
-                out.set(k.layer, (m = new Map()));
-            m.set(path, k.data);
-        }
-        return out;
-    }
-}
-/** Content of the live (visible) version of `path`, when the reader kept it. */
-function liveContent(contents, live, path) {
-    const node = live.get(path);
-    if (!contents || !node || node.entry.kind !== 'file')
-        return undefined;
-    return contents.get(node.layer)?.get(path);
-}
-function liveText(contents, live, path) {
-    const data = liveContent(contents, live, path);
-    return data ? new TextDecoder('utf-8').decode(data) : undefined;
-}
-
+// EXTERNAL MODULE: ./src/analysis/hints/content.ts
+var content = __nccwpck_require__(5538);
 ;// CONCATENATED MODULE: ./src/analysis/ecosystems.ts
 // Language package databases of the final filesystem, read from what the layer reader kept
 // (see hints/content.ts) and from the file tree itself. Pure; hostile input ends in a warning,
@@ -47910,7 +50356,7 @@ function readEcosystems(live, contents) {
     return out;
 }
 function ecosystems_text(contents, live, path) {
-    const data = liveContent(contents, live, path);
+    const data = (0,content/* liveContent */.U$)(contents, live, path);
     return data === undefined ? undefined : new TextDecoder('utf-8').decode(data);
 }
 /** `a/b/../c` → `a/c`; undefined when it climbs above the root or is empty. */
@@ -48239,12 +50685,12 @@ function databasePackages(ctx) {
 }
 function dpkgPackages(ctx) {
     const source = 'var/lib/dpkg/status';
-    const text = liveText(ctx.contents, ctx.live, source);
+    const text = (0,content/* liveText */.IH)(ctx.contents, ctx.live, source);
     if (text === undefined)
         return [];
     return parseDpkgStatus(text, source).map(p => {
-        const list = liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
-            liveText(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}.list`);
+        const list = (0,content/* liveText */.IH)(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}:${p.arch}.list`) ??
+            (0,content/* liveText */.IH)(ctx.contents, ctx.live, `var/lib/dpkg/info/${p.name}.list`);
         return list === undefined ? p : { ...p, files: fileList(list, false) };
     });
 }
@@ -48256,8 +50702,8 @@ function distrolessPackages(ctx) {
             const m = STATUS_D.exec(path);
             if (!m || m[1].endsWith('.md5sums') || ctx.live.get(path)?.layer !== layer)
                 continue;
-            const text = liveText(ctx.contents, ctx.live, path) ?? '';
-            const sums = liveText(ctx.contents, ctx.live, `${path}.md5sums`);
+            const text = (0,content/* liveText */.IH)(ctx.contents, ctx.live, path) ?? '';
+            const sums = (0,content/* liveText */.IH)(ctx.contents, ctx.live, `${path}.md5sums`);
             for (const p of parseDpkgStatus(text, path, false)) {
                 out.push(sums === undefined ? p : { ...p, files: fileList(sums, true) });
             }
@@ -48267,7 +50713,7 @@ function distrolessPackages(ctx) {
 }
 function apkPackages(ctx) {
     for (const source of ['lib/apk/db/installed', 'usr/lib/apk/db/installed']) {
-        const text = liveText(ctx.contents, ctx.live, source);
+        const text = (0,content/* liveText */.IH)(ctx.contents, ctx.live, source);
         if (text !== undefined)
             return parseApkInstalled(text, source);
     }
@@ -48736,10 +51182,10 @@ async function readRpmDb(bytes) {
             unsupported: `reading rpmdb.sqlite needs node:sqlite (Node 22.5 or later; this is Node ${process.versions.node})`
         };
     }
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'isg-rpmdb-'));
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'isg-rpmdb-'));
     try {
-        const file = (0,external_node_path_namespaceObject.join)(dir, 'rpmdb.sqlite');
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, bytes, { mode: 0o600 });
+        const file = (0,external_node_path_.join)(dir, 'rpmdb.sqlite');
+        (0,external_node_fs_.writeFileSync)(file, bytes, { mode: 0o600 });
         const db = new sqlite.DatabaseSync(file, { readOnly: true });
         try {
             const rows = db.prepare(`SELECT blob FROM Packages LIMIT ${MAX_PACKAGES}`).all();
@@ -48763,7 +51209,7 @@ async function readRpmDb(bytes) {
         return { unsupported: `the database could not be read: ${e.message}` };
     }
     finally {
-        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
     }
 }
 
@@ -51662,8 +54108,8 @@ function dependencyClosure(input) {
 }
 function detectRecommends(ctx) {
     const none = { claimed: new Set() };
-    const status = liveText(ctx.contents, ctx.live, STATUS);
-    const states = liveText(ctx.contents, ctx.live, EXTENDED_STATES);
+    const status = (0,content/* liveText */.IH)(ctx.contents, ctx.live, STATUS);
+    const states = (0,content/* liveText */.IH)(ctx.contents, ctx.live, EXTENDED_STATES);
     // Without extended_states every package looks manual: nothing to say.
     if (status === undefined || states === undefined)
         return none;
@@ -51854,17 +54300,17 @@ function at(root, rel) {
 }
 function treeOf(ctx, root) {
     for (const lock of LOCKS) {
-        const text = liveText(ctx.contents, ctx.live, at(root, lock.file));
+        const text = (0,content/* liveText */.IH)(ctx.contents, ctx.live, at(root, lock.file));
         const dev = text === undefined ? undefined : npmLockDev(text);
         if (dev)
             return { root, source: lock.source, dev };
     }
-    const pnpm = liveText(ctx.contents, ctx.live, at(root, 'pnpm-lock.yaml'));
+    const pnpm = (0,content/* liveText */.IH)(ctx.contents, ctx.live, at(root, 'pnpm-lock.yaml'));
     if (pnpm !== undefined) {
         const pnpmDev = pnpmLockDev(pnpm);
         return pnpmDev ? { root, source: 'pnpm-lock', dev: new Set(), pnpmDev } : undefined;
     }
-    const manifest = liveText(ctx.contents, ctx.live, at(root, 'package.json'));
+    const manifest = (0,content/* liveText */.IH)(ctx.contents, ctx.live, at(root, 'package.json'));
     if (manifest === undefined)
         return undefined;
     const dev = manifestDev(ctx, root, manifest);
@@ -51951,7 +54397,7 @@ function manifestDev(ctx, root, text) {
     const app = readManifest(text);
     if (!app || depNames(app, true).length === 0)
         return undefined;
-    const manifestOf = (key) => readManifest(liveText(ctx.contents, ctx.live, at(root, `${key}/package.json`)));
+    const manifestOf = (key) => readManifest((0,content/* liveText */.IH)(ctx.contents, ctx.live, at(root, `${key}/package.json`)));
     const resolve = (from, name) => {
         let base = from;
         for (;;) {
@@ -52084,7 +54530,7 @@ function pythonDevFiles(ctx) {
     for (const path of ctx.live.keys()) {
         if (path !== 'poetry.lock' && !path.endsWith('/poetry.lock'))
             continue;
-        const text = liveText(ctx.contents, ctx.live, path);
+        const text = (0,content/* liveText */.IH)(ctx.contents, ctx.live, path);
         if (text !== undefined)
             for (const n of poetryLockDev(text))
                 dev.add(n);
@@ -52417,186 +54863,8 @@ async function pump(path, sink, stopped) {
     }
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/image/layer/streams.ts
-// Small stream plumbing shared by the layer and archive readers. Written out by hand (instead of
-// stream.pipeline) because the tar parser is a plain synchronous sink, and because every error
-// must land in exactly one place: the reader's promise.
-//
-// The one rule of this plumbing: a chunk passed to write() is BORROWED. It is valid during the
-// call only (the engine reader hands out views of one reused socket buffer), so a sink that
-// keeps bytes past write() copies them: the sniffer's head, JSON documents, kept package
-// databases, and every chunk given to a decompressor (copying(), below).
-
-
-/** A Node readable as a ByteSource (its chunks are fresh buffers, which is fine too). */
-function streams_readableSource(stream) {
-    return {
-        pushTo: (sink, onError) => {
-            stream.on('error', onError);
-            feed(stream, sink);
-        },
-        destroy: () => void stream.destroy()
-    };
-}
-/**
- * Moves every chunk from source to sink, pausing the source while the sink is full, and ends
- * the sink when the source ends. Errors are the caller's to listen for, on both sides.
- */
-function feed(source, sink, onChunk) {
-    let waiting = false;
-    const resume = () => {
-        waiting = false;
-        source.resume();
-    };
-    source.on('data', chunk => {
-        onChunk?.(chunk);
-        if (sink.write(chunk) || waiting)
-            return;
-        waiting = true;
-        source.pause();
-        sink.once('drain', resume);
-    });
-    source.on('end', () => sink.end());
-}
-/**
- * A sink whose write() and end() never throw: the first error goes to `onError` and later
- * chunks are dropped. What feed() writes to must not throw, or the error would escape from the
- * source's 'data' event.
- */
-function guard(sink, onError) {
-    let failed = false;
-    const attempt = (work, otherwise) => {
-        if (failed)
-            return otherwise;
-        try {
-            return work();
-        }
-        catch (err) {
-            failed = true;
-            onError(err);
-            return otherwise;
-        }
-    };
-    return {
-        write: chunk => attempt(() => sink.write(chunk), true),
-        end: () => attempt(() => sink.end(), undefined),
-        once: (event, listener) => (failed ? queueMicrotask(listener) : sink.once(event, listener))
-    };
-}
-/** A Node writable (zlib) that keeps what it is written: it gets copies of borrowed chunks. */
-function copying(sink) {
-    return {
-        write: chunk => sink.write(Buffer.from(chunk)),
-        end: () => sink.end(),
-        once: (event, listener) => sink.once(event, listener)
-    };
-}
-/**
- * Holds back the first `sniffBytes` bytes until it can tell what the stream is, then hands
- * them and everything after to the sink that `choose` picks. Synchronous: `choose` and the
- * sink may throw out of write() and end(). A head that arrives in pieces is copied; the usual
- * first chunk that holds it all is looked at in place.
- */
-class Sniffer {
-    sniffBytes;
-    choose;
-    head;
-    headBytes = 0;
-    target;
-    constructor(sniffBytes, choose) {
-        this.sniffBytes = sniffBytes;
-        this.choose = choose;
-    }
-    write(chunk) {
-        if (this.target)
-            return this.target.write(chunk);
-        if (this.headBytes === 0 && chunk.length >= this.sniffBytes) {
-            this.target = this.choose(chunk);
-            return this.target.write(chunk);
-        }
-        const head = (this.head ??= Buffer.allocUnsafe(this.sniffBytes));
-        const take = Math.min(this.sniffBytes - this.headBytes, chunk.length);
-        chunk.copy(head, this.headBytes, 0, take);
-        this.headBytes += take;
-        if (this.headBytes < this.sniffBytes)
-            return true;
-        const ok = this.release();
-        return take === chunk.length ? ok : this.target.write(chunk.subarray(take)) && ok;
-    }
-    end() {
-        if (!this.target)
-            this.release();
-        this.target.end();
-    }
-    once(event, listener) {
-        if (this.target)
-            this.target.once(event, listener);
-        else
-            queueMicrotask(listener);
-    }
-    release() {
-        const head = (this.head ?? Buffer.alloc(0)).subarray(0, this.headBytes);
-        this.head = undefined;
-        this.target = this.choose(head);
-        return head.length === 0 || this.target.write(head);
-    }
-}
-/**
- * A Node Writable in front of a ChunkSink, for sources that pipe (readLayer's streams): the
- * write callback waits for the sink's drain, so the writable's buffer stays one chunk deep.
- */
-class SinkWritable extends external_node_stream_.Writable {
-    sink;
-    constructor(sink) {
-        super({ highWaterMark: 256 * 1024 });
-        this.sink = sink;
-    }
-    _write(chunk, _encoding, callback) {
-        if (this.sink.write(chunk))
-            return callback();
-        this.sink.once('drain', () => callback());
-    }
-    _final(callback) {
-        this.sink.end();
-        callback();
-    }
-}
-/** Writes every chunk to two sinks; reports full until both have drained. */
-class TeeSink extends external_node_events_.EventEmitter {
-    first;
-    second;
-    /** The sinks that said they were full, each with one 'drain' listener. */
-    full = new Set();
-    constructor(first, second) {
-        super();
-        this.first = first;
-        this.second = second;
-    }
-    write(chunk) {
-        this.writeTo(this.first, chunk);
-        this.writeTo(this.second, chunk);
-        return this.full.size === 0;
-    }
-    writeTo(sink, chunk) {
-        if (sink.write(chunk) || this.full.has(sink))
-            return;
-        this.full.add(sink);
-        sink.once('drain', () => {
-            this.full.delete(sink);
-            if (this.full.size === 0)
-                this.emit('drain');
-        });
-    }
-    end() {
-        this.first.end();
-        this.second.end();
-    }
-}
-
+// EXTERNAL MODULE: ./src/image/layer/streams.ts
+var streams = __nccwpck_require__(4278);
 ;// CONCATENATED MODULE: ./src/image/archive/assemble.ts
 // Joins a resolved plan with the layers that were read into the ImageData the analysis takes.
 function assembleImage(plan, layerOf, source) {
@@ -52631,241 +54899,15 @@ function notALayerError(ref, index, count) {
     return new Error(`layer ${index + 1} of ${count} (${ref.digest ?? ref.path}) is not a tar, gzip or zstd blob`);
 }
 
-;// CONCATENATED MODULE: ./src/unsafe.ts
-// The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
-// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks,
-// zero-width and other invisible format characters (U+200B..U+200D, U+2060..U+206F, U+FEFF,
-// U+180E, the soft hyphen), tag characters (U+E0000..U+E007F, which can spell hidden ASCII
-// text) and lone surrogates. One definition for the renderers (render/escape.ts,
-// render/terminal.ts), the readers' messages (image/layer/errors.ts) and the log writer
-// (action/log.ts).
-const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff]' +
-    '|\\udb40[\\udc00-\\udc7f]' +
-    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
-/** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
-function unsafeChars(extra = '') {
-    return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
-}
-// The runner reads a log line as a workflow command when, after its leading whitespace, it
-// starts with `::` (`::warning::`, `::add-mask::`, `::stop-commands::`), or when it holds
-// `##[` anywhere (the legacy `##[warning]` form). Its lines end at LF, CRLF and a bare CR.
-const LINE_BREAK = /\r\n|\r|\n/;
-// Tab and ESC stay: build logs indent with tabs and colour with ANSI sequences, and neither
-// can start a command. Everything else unsafe (NUL first) becomes U+FFFD, visibly.
-const UNSAFE_IN_LOG = new RegExp(`(?![\\t\\u001b])(?:${UNSAFE_CHARS})`, 'g');
-/**
- * Text from an image, a build, an artifact or a baseline, made safe to print to a GitHub
- * Actions log: no line of the result is a workflow command. Each line keeps its text; a
- * leading `::` becomes `: :` and every `##[` becomes `# #[`; bare CRs end lines (as the
- * runner would) and NUL and other unsafe characters become U+FFFD.
- */
-function neutraliseCommands(text) {
-    return text
-        .split(LINE_BREAK)
-        .map(line => line
-        .replace(UNSAFE_IN_LOG, '\ufffd')
-        .replace(/##\[/g, '# #[')
-        .replace(/^(\s*):(?=:)/, '$1: '))
-        .join('\n');
-}
-/** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
-function logText(text) {
-    return neutraliseCommands(text).replace(/\n/g, ' ');
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/errors.ts
-// Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with
-// which layer and what to try.
-
-/** `blobs/sha256/0123456789abcdef…` reads better in a log than 64 hex digits. */
-function shortenDigests(text) {
-    return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
-}
-function layerLabel(name) {
-    if (!name)
-        return 'layer';
-    // A blob path is hex and slashes; anything else in it (a NUL, a newline) is shown escaped.
-    const plain = /^[\x21-\x7e]{1,200}$/.test(name);
-    return `layer ${plain ? shortenDigests(name) : quoteName(name)}`;
-}
-const NAME_SHOWN = 120;
-/**
- * A name from the archive, fit for a one-line message: quoted, control characters escaped, and
- * cut to 120 characters (a hostile archive can name an entry with 100 KiB of path).
- */
-function quoteName(name) {
-    const short = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name;
-    return JSON.stringify(shortenDigests(short));
-}
-const CONTROL_RUN = new RegExp(`(?:${UNSAFE_CHARS}|[\\u2028\\u2029])+`, 'g');
-const MESSAGE_SHOWN = 1000;
-/** One clean line of at most ~1000 characters: what an error message about input must be. */
-function oneLine(message) {
-    const line = message.replace(CONTROL_RUN, ' ').trim();
-    return line.length > MESSAGE_SHOWN ? `${line.slice(0, MESSAGE_SHOWN)}…` : line;
-}
-/** Where in the tar the parser was, for messages: `after entry "usr/bin/x" (entry 12)`. */
-function position(lastPath, count) {
-    return lastPath === undefined
-        ? 'at its first entry'
-        : `after entry ${quoteName(lastPath)} (entry ${count})`;
-}
-function explainTarError(err, where) {
-    switch (err.code) {
-        case 'truncated':
-            return `the tar stream ends in the middle of an entry, ${where} (truncated archive?)`;
-        case 'checksum':
-        case 'format':
-            return `the tar data is corrupt: a header ${where} is not a valid tar header (damaged or truncated archive?)`;
-        case 'long-header':
-            return `a PAX or GNU long-name header ${where} is larger than 4 MiB (corrupt archive?)`;
-        case 'size':
-            return `a tar header ${where} has an invalid size field (corrupt archive?)`;
-    }
-    return `cannot read the tar stream ${where}: ${err.message}`;
-}
-/** `what` is what was compressed: a layer `blob`, or the whole archive `file`. */
-function explainDecompressError(err, compression, what = 'blob') {
-    const msg = err.message;
-    const truncated = err.code === 'Z_BUF_ERROR' ||
-        msg === 'unexpected end of file' ||
-        msg === 'unexpected EOF' ||
-        msg.includes('ends in the middle of a frame');
-    if (truncated)
-        return `the ${compression} stream ends early (truncated ${what}?)`;
-    if (msg.startsWith('the zstd '))
-        return `${msg} (corrupt ${what}?)`;
-    return `the ${compression} data is corrupt (${msg})`;
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/entry.ts
-// Turns one tar header into a LayerEntry: clean path, whiteouts recognised, typeflag mapped.
-// Pure, so the rules (OCI image-spec layer.md) are tested without any tar.
-
-const WHITEOUT_PREFIX = '.wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
-// Names that need no cleaning: no leading `/` or `./`, no `//`, no `.`/`..` segments, no
-// trailing `/`. Almost every entry of a real layer takes this path.
-const NEEDS_CLEANING = /^\.?\/|\/\/|(^|\/)\.\.?(\/|$)|\/$/;
-/**
- * Cleans a tar entry name relative to the layer root: `./a//b/` -> `a/b`, `./` -> ``.
- * Returns undefined when the name climbs out of the root (`../x`, `a/../../x`).
- */
-function normalizeEntryPath(raw) {
-    if (!NEEDS_CLEANING.test(raw))
-        return raw;
-    const out = [];
-    for (const part of raw.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part !== '..')
-            out.push(part);
-        else if (out.length === 0)
-            return undefined;
-        else
-            out.pop();
-    }
-    return out.join('/');
-}
-/** Maps a header to an entry, or says why the entry is left out. */
-function toLayerEntry(header) {
-    const path = normalizeEntryPath(header.name);
-    if (path === undefined)
-        return { skip: `entry ${quoteName(header.name)} points outside the layer root` };
-    // `hash` is declared up front (set later for files) so that V8 keeps it inside the object:
-    // adding it afterwards costs a separate property array, ~33 bytes per entry of the image.
-    const entry = {
-        path,
-        kind: kindOf(header.type),
-        size: 0,
-        mode: count(header.mode) & 0o7777,
-        uid: paxNumber(header.pax, 'uid') ?? count(header.uid),
-        gid: paxNumber(header.pax, 'gid') ?? count(header.gid),
-        hash: undefined
-    };
-    if (entry.kind === 'file')
-        entry.size = header.size ?? 0;
-    if (entry.kind !== 'dir')
-        markWhiteout(entry);
-    return linkTarget(entry, header);
-}
-function kindOf(type) {
-    switch (type) {
-        case 'file':
-        case 'contiguous-file':
-            return 'file';
-        case 'directory':
-            return 'dir';
-        case 'symlink':
-            return 'symlink';
-        case 'link':
-            return 'hardlink';
-        default:
-            return 'other';
-    }
-}
-// `.wh.<name>` hides <name> of lower layers; `.wh..wh..opq` hides all lower children of its
-// directory. Other `.wh..wh.*` names are AUFS bookkeeping (`.wh..wh.plnk`), not whiteouts.
-function markWhiteout(entry) {
-    const slash = entry.path.lastIndexOf('/');
-    // Almost no entry is a whiteout: test in place before slicing anything (once per entry).
-    if (!entry.path.startsWith(WHITEOUT_PREFIX, slash + 1))
-        return;
-    const base = entry.path.slice(slash + 1);
-    const dir = slash < 0 ? '' : entry.path.slice(0, slash);
-    const name = base.slice(WHITEOUT_PREFIX.length);
-    if (base === OPAQUE_MARKER)
-        setMarker(entry, 'opaque', dir);
-    else if (name.startsWith(WHITEOUT_PREFIX))
-        entry.kind = 'other';
-    else if (name !== '' && name !== '.' && name !== '..') {
-        setMarker(entry, 'whiteout', dir === '' ? name : `${dir}/${name}`);
-    }
-    else
-        entry.kind = 'other';
-}
-function setMarker(entry, kind, path) {
-    entry.kind = kind;
-    entry.path = path;
-    entry.size = 0;
-}
-function linkTarget(entry, header) {
-    const raw = header.linkname ?? '';
-    if (entry.kind === 'symlink')
-        entry.linkname = raw;
-    if (entry.kind !== 'hardlink')
-        return { entry };
-    const target = normalizeEntryPath(raw);
-    if (target === undefined || target === '') {
-        return {
-            skip: `hard link ${quoteName(header.name)} points outside the layer root (${quoteName(raw)})`
-        };
-    }
-    entry.linkname = target;
-    return { entry };
-}
-/** A header number as a count: a garbled field (NaN, negative, past 2^53) reads as 0. */
-function count(n) {
-    return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : 0;
-}
-// PAX records carry ids that do not fit the 7 octal digits of a ustar header.
-function paxNumber(pax, key) {
-    if (typeof pax !== 'object' || pax === null)
-        return undefined;
-    const value = pax[key];
-    if (typeof value !== 'string')
-        return undefined;
-    const n = Number(value);
-    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
+// EXTERNAL MODULE: ./src/image/layer/entry.ts
+var entry = __nccwpck_require__(2487);
 ;// CONCATENATED MODULE: ./src/image/archive/paths.ts
 // Paths inside an image archive or layout. Manifests are input we do not trust: a path or
 // digest must never lead outside the archive.
 
 /** Cleans an archive entry name; undefined when it climbs out of the archive root. */
 function normalizeArchivePath(raw) {
-    return normalizeEntryPath(raw);
+    return (0,entry/* normalizeEntryPath */.h1)(raw);
 }
 /** Where a link entry of the outer tar points, as an archive path (undefined if outside). */
 function linkTargetPath(linkPath, target, kind) {
@@ -52990,2197 +55032,18 @@ function parseObject(bytes, name, what) {
     return value;
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
-// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
-// aliases for shorter compressed code (most minifers don't do this)
-var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
-var slc = function (v, s, e) {
-    if (u8.prototype.slice)
-        return u8.prototype.slice.call(v, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    var n = new u8(e - s);
-    n.set(v.subarray(s, e));
-    return n;
-};
-var esm_fill = function (v, n, s, e) {
-    if (u8.prototype.fill)
-        return u8.prototype.fill.call(v, n, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    for (; s < e; ++s)
-        v[s] = n;
-    return v;
-};
-var cpw = function (v, t, s, e) {
-    if (u8.prototype.copyWithin)
-        return u8.prototype.copyWithin.call(v, t, s, e);
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    while (s < e) {
-        v[t++] = v[s++];
-    }
-};
-/**
- * Codes for errors generated within this library
- */
-var ZstdErrorCode = {
-    InvalidData: 0,
-    WindowSizeTooLarge: 1,
-    InvalidBlockType: 2,
-    FSEAccuracyTooHigh: 3,
-    DistanceTooFarBack: 4,
-    UnexpectedEOF: 5
-};
-// error codes
-var ec = [
-    'invalid zstd data',
-    'window size too large (>2046MB)',
-    'invalid block type',
-    'FSE accuracy too high',
-    'match distance too far back',
-    'unexpected EOF'
-];
-var err = function (ind, msg, nt) {
-    var e = new Error(msg || ec[ind]);
-    e.code = ind;
-    if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-    if (!nt)
-        throw e;
-    return e;
-};
-var rb = function (d, b, n) {
-    var i = 0, o = 0;
-    for (; i < n; ++i)
-        o |= d[b++] << (i << 3);
-    return o;
-};
-var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
-// read Zstandard frame header
-var rzfh = function (dat, w) {
-    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
-    if (n3 == 0x2FB528 && dat[3] == 253) {
-        // Zstandard
-        var flg = dat[4];
-        //    single segment       checksum             dict flag     frame content flag
-        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
-        if (flg & 8)
-            err(0);
-        // byte
-        var bt = 6 - ss;
-        // dict bytes
-        var db = df == 3 ? 4 : df;
-        // dictionary id
-        var di = rb(dat, bt, db);
-        bt += db;
-        // frame size bytes
-        var fsb = fcf ? (1 << fcf) : ss;
-        // frame source size
-        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
-        // window size
-        var ws = fss;
-        if (!ss) {
-            // window descriptor
-            var wb = 1 << (10 + (dat[5] >> 3));
-            ws = wb + (wb >> 3) * (dat[5] & 7);
-        }
-        if (ws > 2145386496)
-            err(1);
-        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
-        buf[0] = 1, buf[4] = 4, buf[8] = 8;
-        return {
-            b: bt + fsb,
-            y: 0,
-            l: 0,
-            d: di,
-            w: (w && w != 1) ? w : buf.subarray(12),
-            e: ws,
-            o: new i32(buf.buffer, 0, 3),
-            u: fss,
-            c: cc,
-            m: Math.min(131072, ws)
-        };
-    }
-    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
-        // skippable
-        return b4(dat, 4) + 8;
-    }
-    err(0);
-};
-// most significant bit for nonzero
-var msb = function (val) {
-    var bits = 0;
-    for (; (1 << bits) <= val; ++bits)
-        ;
-    return bits - 1;
-};
-// read finite state entropy
-var rfse = function (dat, bt, mal) {
-    // table pos
-    var tpos = (bt << 3) + 4;
-    // accuracy log
-    var al = (dat[bt] & 15) + 5;
-    if (al > mal)
-        err(3);
-    // size
-    var sz = 1 << al;
-    // probabilities symbols  repeat   index   high threshold
-    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
-    // optimization: single allocation is much faster
-    var buf = new ab(512 + (sz << 2));
-    var freq = new i16(buf, 0, 256);
-    // same view as freq
-    var dstate = new u16(buf, 0, 256);
-    var nstate = new u16(buf, 512, sz);
-    var bb1 = 512 + (sz << 1);
-    var syms = new u8(buf, bb1, sz);
-    var nbits = new u8(buf, bb1 + sz);
-    while (sym < 255 && probs > 0) {
-        var bits = msb(probs + 1);
-        var cbt = tpos >> 3;
-        // mask
-        var msk = (1 << (bits + 1)) - 1;
-        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
-        // mask (1 fewer bit)
-        var msk1fb = (1 << bits) - 1;
-        // max small value
-        var msv = msk - probs - 1;
-        // small value
-        var sval = val & msk1fb;
-        if (sval < msv)
-            tpos += bits, val = sval;
-        else {
-            tpos += bits + 1;
-            if (val > msk1fb)
-                val -= msv;
-        }
-        freq[++sym] = --val;
-        if (val == -1) {
-            probs += val;
-            syms[--ht] = sym;
-        }
-        else
-            probs -= val;
-        if (!val) {
-            do {
-                // repeat byte
-                var rbt = tpos >> 3;
-                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
-                tpos += 2;
-                sym += re;
-            } while (re == 3);
-        }
-    }
-    if (sym > 255 || probs)
-        err(0);
-    var sympos = 0;
-    // sym step (coprime with sz - formula from zstd source)
-    var sstep = (sz >> 1) + (sz >> 3) + 3;
-    // sym mask
-    var smask = sz - 1;
-    for (var s = 0; s <= sym; ++s) {
-        var sf = freq[s];
-        if (sf < 1) {
-            dstate[s] = -sf;
-            continue;
-        }
-        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
-        for (i = 0; i < sf; ++i) {
-            syms[sympos] = s;
-            do {
-                sympos = (sympos + sstep) & smask;
-            } while (sympos >= ht);
-        }
-    }
-    // After spreading symbols, should be zero again
-    if (sympos)
-        err(0);
-    for (i = 0; i < sz; ++i) {
-        // next state
-        var ns = dstate[syms[i]]++;
-        // num bits
-        var nb = nbits[i] = al - msb(ns);
-        nstate[i] = (ns << nb) - sz;
-    }
-    return [(tpos + 7) >> 3, {
-            b: al,
-            s: syms,
-            n: nbits,
-            t: nstate
-        }];
-};
-// read huffman
-var rhu = function (dat, bt) {
-    //  index  weight count
-    var i = 0, wc = -1;
-    //    buffer             header byte
-    var buf = new u8(292), hb = dat[bt];
-    // huffman weights
-    var hw = buf.subarray(0, 256);
-    // rank count
-    var rc = buf.subarray(256, 268);
-    // rank index
-    var ri = new u16(buf.buffer, 268);
-    // NOTE: at this point bt is 1 less than expected
-    if (hb < 128) {
-        // end byte, fse decode table
-        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
-        bt += hb;
-        var epos = ebt << 3;
-        // last byte
-        var lb = dat[bt];
-        if (!lb)
-            err(0);
-        //  state1   state2   state1 bits   state2 bits
-        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
-        // fse pos
-        // pre-increment to account for original deficit of 1
-        var fpos = (++bt << 3) - 8 + msb(lb);
-        for (;;) {
-            fpos -= btr1;
-            if (fpos < epos)
-                break;
-            var cbt = fpos >> 3;
-            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
-            hw[++wc] = fdt.s[st1];
-            fpos -= btr2;
-            if (fpos < epos)
-                break;
-            cbt = fpos >> 3;
-            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
-            hw[++wc] = fdt.s[st2];
-            btr1 = fdt.n[st1];
-            st1 = fdt.t[st1];
-            btr2 = fdt.n[st2];
-            st2 = fdt.t[st2];
-        }
-        if (++wc > 255)
-            err(0);
-    }
-    else {
-        wc = hb - 127;
-        for (; i < wc; i += 2) {
-            var byte = dat[++bt];
-            hw[i] = byte >> 4;
-            hw[i + 1] = byte & 15;
-        }
-        ++bt;
-    }
-    // weight exponential sum
-    var wes = 0;
-    for (i = 0; i < wc; ++i) {
-        var wt = hw[i];
-        // bits must be at most 11, same as weight
-        if (wt > 11)
-            err(0);
-        wes += wt && (1 << (wt - 1));
-    }
-    // max bits
-    var mb = msb(wes) + 1;
-    // table size
-    var ts = 1 << mb;
-    // remaining sum
-    var rem = ts - wes;
-    // must be power of 2
-    if (rem & (rem - 1))
-        err(0);
-    hw[wc++] = msb(rem) + 1;
-    for (i = 0; i < wc; ++i) {
-        var wt = hw[i];
-        ++rc[hw[i] = wt && (mb + 1 - wt)];
-    }
-    // huf buf
-    var hbuf = new u8(ts << 1);
-    //    symbols                      num bits
-    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
-    ri[mb] = 0;
-    for (i = mb; i > 0; --i) {
-        var pv = ri[i];
-        esm_fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
-    }
-    if (ri[0] != ts)
-        err(0);
-    for (i = 0; i < wc; ++i) {
-        var bits = hw[i];
-        if (bits) {
-            var code = ri[bits];
-            esm_fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
-        }
-    }
-    return [bt, {
-            n: nb,
-            b: mb,
-            s: syms
-        }];
-};
-// Tables generated using this:
-// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
-// default literal length table
-var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
-    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
-]), 0, 6)[1];
-// default match length table
-var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
-    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
-]), 0, 6)[1];
-// default offset code table
-var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
-    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
-]), 0, 5)[1];
-// bits to baseline
-var b2bl = function (b, s) {
-    var len = b.length, bl = new i32(len);
-    for (var i = 0; i < len; ++i) {
-        bl[i] = s;
-        s += 1 << b[i];
-    }
-    return bl;
-};
-// literal length bits
-var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
-    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
-])).buffer, 0, 36);
-// literal length baseline
-var llbl = /*#__PURE__ */ b2bl(llb, 0);
-// match length bits
-var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
-    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
-])).buffer, 0, 53);
-// match length baseline
-var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
-// decode huffman stream
-var dhu = function (dat, out, hu) {
-    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
-    if (!lb)
-        err(0);
-    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
-    for (; pos > eb && i < ss;) {
-        var cbt = pos >> 3;
-        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
-        st = ((st << btr) | val) & msk;
-        out[++i] = hu.s[st];
-        pos -= (btr = hu.n[st]);
-    }
-    if (pos != eb || i + 1 != ss)
-        err(0);
-};
-// decode huffman stream 4x
-// TODO: use workers to parallelize
-var dhu4 = function (dat, out, hu) {
-    var bt = 6;
-    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
-    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
-    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
-    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
-    dhu(dat.subarray(bt), out.subarray(sz3), hu);
-};
-// read Zstandard block
-var rzb = function (dat, st, out) {
-    var _a;
-    var bt = st.b;
-    //    byte 0        block type
-    var b0 = dat[bt], btype = (b0 >> 1) & 3;
-    st.l = b0 & 1;
-    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
-    // end byte for block
-    var ebt = (bt += 3) + sz;
-    if (btype == 1) {
-        if (bt >= dat.length)
-            return;
-        st.b = bt + 1;
-        if (out) {
-            esm_fill(out, dat[bt], st.y, st.y += sz);
-            return out;
-        }
-        return esm_fill(new u8(sz), dat[bt]);
-    }
-    if (ebt > dat.length)
-        return;
-    if (btype == 0) {
-        st.b = ebt;
-        if (out) {
-            out.set(dat.subarray(bt, ebt), st.y);
-            st.y += sz;
-            return out;
-        }
-        return slc(dat, bt, ebt);
-    }
-    if (btype == 2) {
-        //    byte 3        lit btype     size format
-        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
-        // lit src size  lit cmp sz 4 streams
-        var lss = b3 >> 4, lcs = 0, s4 = 0;
-        if (lbt < 2) {
-            if (sf & 1)
-                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
-            else
-                lss = b3 >> 3;
-        }
-        else {
-            s4 = sf;
-            if (sf < 2)
-                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
-            else if (sf == 2)
-                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
-            else
-                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
-        }
-        ++bt;
-        // add literals to end - can never overlap with backreferences because unused literals always appended
-        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
-        // starting point for literals
-        var spl = buf.length - lss;
-        if (lbt == 0)
-            buf.set(dat.subarray(bt, bt += lss), spl);
-        else if (lbt == 1)
-            esm_fill(buf, dat[bt++], spl);
-        else {
-            // huffman table
-            var hu = st.h;
-            if (lbt == 2) {
-                var hud = rhu(dat, bt);
-                // subtract description length
-                lcs += bt - (bt = hud[0]);
-                st.h = hu = hud[1];
-            }
-            else if (!hu)
-                err(0);
-            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
-        }
-        // num sequences
-        var ns = dat[bt++];
-        if (ns) {
-            if (ns == 255)
-                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
-            else if (ns > 127)
-                ns = ((ns - 128) << 8) | dat[bt++];
-            // symbol compression modes
-            var scm = dat[bt++];
-            if (scm & 3)
-                err(0);
-            var dts = [dmlt, doct, dllt];
-            for (var i = 2; i > -1; --i) {
-                var md = (scm >> ((i << 1) + 2)) & 3;
-                if (md == 1) {
-                    // rle buf
-                    var rbuf = new u8([0, 0, dat[bt++]]);
-                    dts[i] = {
-                        s: rbuf.subarray(2, 3),
-                        n: rbuf.subarray(0, 1),
-                        t: new u16(rbuf.buffer, 0, 1),
-                        b: 0
-                    };
-                }
-                else if (md == 2) {
-                    // accuracy log 8 for offsets, 9 for others
-                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
-                }
-                else if (md == 3) {
-                    if (!st.t)
-                        err(0);
-                    dts[i] = st.t[i];
-                }
-            }
-            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
-            var lb = dat[ebt - 1];
-            if (!lb)
-                err(0);
-            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
-            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
-            cbt = (spos -= oct.b) >> 3;
-            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
-            cbt = (spos -= mlt.b) >> 3;
-            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
-            for (++ns; --ns;) {
-                var llc = llt.s[lst];
-                var lbtr = llt.n[lst];
-                var mlc = mlt.s[mst];
-                var mbtr = mlt.n[mst];
-                var ofc = oct.s[ost];
-                var obtr = oct.n[ost];
-                cbt = (spos -= ofc) >> 3;
-                var ofp = 1 << ofc;
-                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
-                cbt = (spos -= mlb[mlc]) >> 3;
-                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
-                cbt = (spos -= llb[llc]) >> 3;
-                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
-                cbt = (spos -= lbtr) >> 3;
-                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
-                cbt = (spos -= mbtr) >> 3;
-                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
-                cbt = (spos -= obtr) >> 3;
-                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
-                if (off > 3) {
-                    st.o[2] = st.o[1];
-                    st.o[1] = st.o[0];
-                    st.o[0] = off -= 3;
-                }
-                else {
-                    var idx = off - (ll != 0);
-                    if (idx) {
-                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
-                        if (idx > 1)
-                            st.o[2] = st.o[1];
-                        st.o[1] = st.o[0];
-                        st.o[0] = off;
-                    }
-                    else
-                        off = st.o[0];
-                }
-                for (var i = 0; i < ll; ++i) {
-                    buf[oubt + i] = buf[spl + i];
-                }
-                oubt += ll, spl += ll;
-                var stin = oubt - off;
-                if (stin < 0) {
-                    var len = -stin;
-                    var bs = st.e + stin;
-                    if (len > ml)
-                        len = ml;
-                    for (var i = 0; i < len; ++i) {
-                        buf[oubt + i] = st.w[bs + i];
-                    }
-                    oubt += len, ml -= len, stin = 0;
-                }
-                for (var i = 0; i < ml; ++i) {
-                    buf[oubt + i] = buf[stin + i];
-                }
-                oubt += ml;
-            }
-            if (oubt != spl) {
-                while (spl < buf.length) {
-                    buf[oubt++] = buf[spl++];
-                }
-            }
-            else
-                oubt = buf.length;
-            if (out)
-                st.y += oubt;
-            else
-                buf = slc(buf, 0, oubt);
-        }
-        else if (out) {
-            st.y += lss;
-            if (spl) {
-                for (var i = 0; i < lss; ++i) {
-                    buf[i] = buf[spl + i];
-                }
-            }
-        }
-        else if (spl)
-            buf = slc(buf, spl);
-        st.b = ebt;
-        return buf;
-    }
-    err(2);
-};
-// concat
-var cct = function (bufs, ol) {
-    if (bufs.length == 1)
-        return bufs[0];
-    var buf = new u8(ol);
-    for (var i = 0, b = 0; i < bufs.length; ++i) {
-        var chk = bufs[i];
-        buf.set(chk, b);
-        b += chk.length;
-    }
-    return buf;
-};
-/**
- * Decompresses Zstandard data
- * @param dat The input data
- * @param buf The output buffer. If unspecified, the function will allocate
- *            exactly enough memory to fit the decompressed data. If your
- *            data has multiple frames and you know the output size, specifying
- *            it will yield better performance.
- * @returns The decompressed data
- */
-function decompress(dat, buf) {
-    var bufs = [], nb = +!buf;
-    var bt = 0, ol = 0;
-    for (; dat.length;) {
-        var st = rzfh(dat, nb || buf);
-        if (typeof st == 'object') {
-            if (nb) {
-                buf = null;
-                if (st.w.length == st.u) {
-                    bufs.push(buf = st.w);
-                    ol += st.u;
-                }
-            }
-            else {
-                bufs.push(buf);
-                st.e = 0;
-            }
-            for (; !st.l;) {
-                var blk = rzb(dat, st, buf);
-                if (!blk)
-                    err(5);
-                if (buf)
-                    st.e = st.y;
-                else {
-                    bufs.push(blk);
-                    ol += blk.length;
-                    cpw(st.w, 0, blk.length);
-                    st.w.set(blk, st.w.length - blk.length);
-                }
-            }
-            bt = st.b + (st.c * 4);
-        }
-        else
-            bt = st;
-        dat = dat.subarray(bt);
-    }
-    return cct(bufs, ol);
-}
-/**
- * Decompressor for Zstandard streamed data
- */
-var Decompress = /*#__PURE__*/ (function () {
-    /**
-     * Creates a Zstandard decompressor
-     * @param ondata The handler for stream data
-     */
-    function Decompress(ondata) {
-        this.ondata = ondata;
-        this.c = [];
-        this.l = 0;
-        this.z = 0;
-    }
-    /**
-     * Pushes data to be decompressed
-     * @param chunk The chunk of data to push
-     * @param final Whether or not this is the last chunk in the stream
-     */
-    Decompress.prototype.push = function (chunk, final) {
-        if (typeof this.s == 'number') {
-            var sub = Math.min(chunk.length, this.s);
-            chunk = chunk.subarray(sub);
-            this.s -= sub;
-        }
-        var sl = chunk.length;
-        var ncs = sl + this.l;
-        if (!this.s) {
-            if (final) {
-                if (!ncs) {
-                    this.ondata(new u8(0), true);
-                    return;
-                }
-                // min for frame + one block
-                if (ncs < 5)
-                    err(5);
-            }
-            else if (ncs < 18) {
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            if (this.l) {
-                this.c.push(chunk);
-                chunk = cct(this.c, ncs);
-                this.c = [];
-                this.l = 0;
-            }
-            if (typeof (this.s = rzfh(chunk)) == 'number')
-                return this.push(chunk, final);
-        }
-        if (typeof this.s != 'number') {
-            if (ncs < (this.z || 3)) {
-                if (final)
-                    err(5);
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            if (this.l) {
-                this.c.push(chunk);
-                chunk = cct(this.c, ncs);
-                this.c = [];
-                this.l = 0;
-            }
-            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
-                if (final)
-                    err(5);
-                this.c.push(chunk);
-                this.l = ncs;
-                return;
-            }
-            else
-                this.z = 0;
-            for (;;) {
-                var blk = rzb(chunk, this.s);
-                if (!blk) {
-                    if (final)
-                        err(5);
-                    var adc = chunk.subarray(this.s.b);
-                    this.s.b = 0;
-                    this.c.push(adc), this.l += adc.length;
-                    return;
-                }
-                else {
-                    this.ondata(blk, false);
-                    cpw(this.s.w, 0, blk.length);
-                    this.s.w.set(blk, this.s.w.length - blk.length);
-                }
-                if (this.s.l) {
-                    var rest = chunk.subarray(this.s.b);
-                    this.s = this.s.c * 4;
-                    this.push(rest, final);
-                    return;
-                }
-            }
-        }
-        else if (final)
-            err(5);
-    };
-    return Decompress;
-}());
-
-
-;// CONCATENATED MODULE: ./src/image/layer/zstd-frames.ts
-// Walks the frame structure of a zstd stream (RFC 8878 §3.1) without decoding it.
-//
-// Why: Node's built-in zstd decoder (node24, nodejs/node#64741) stops after the first frame,
-// returns nothing when the stream opens with a skippable frame, and ends quietly on a truncated
-// frame. zstd:chunked layers are many frames plus skippable ones. So we find the frame
-// boundaries here, drop skippable frames, give each real frame to a fresh decoder, and report
-// a stream that stops inside a frame.
-const FRAME_END = Symbol('zstd frame end');
-const ZSTD_MAGIC = 0xfd2fb528;
-const BLOCK_RLE = 1;
-const BLOCK_RESERVED = 3;
-class ZstdFrameScanner {
-    state = 'magic';
-    header = Buffer.alloc(16);
-    headerBytes = 0;
-    need = 4;
-    remaining = 0; // bytes left in a block body or skippable frame
-    lastBlock = false;
-    checksum = false;
-    inFrame = false;
-    offset = 0; // stream offset, for error messages
-    frames = 0;
-    /** Splits a chunk into the bytes of zstd frames (skippable frames dropped) and frame ends. */
-    push(chunk) {
-        const parts = [];
-        let pos = 0;
-        let start = this.inFrame ? 0 : -1; // where forwarded bytes of this chunk begin
-        while (pos < chunk.length) {
-            if (this.state === 'block-body' || this.state === 'skip-body') {
-                const n = Math.min(this.remaining, chunk.length - pos);
-                pos += n;
-                this.remaining -= n;
-                if (this.remaining === 0)
-                    this.afterBody();
-            }
-            else {
-                const magicAt = pos - this.headerBytes; // negative when the magic began in an earlier chunk
-                while (this.headerBytes < this.need && pos < chunk.length)
-                    this.header[this.headerBytes++] = chunk[pos++];
-                if (this.headerBytes < this.need)
-                    break;
-                const started = this.onHeader(this.offset + pos);
-                if (started)
-                    start = this.frameStart(parts, magicAt);
-            }
-            if (this.state === 'magic' && this.inFrame) {
-                parts.push(chunk.subarray(start, pos), FRAME_END);
-                this.inFrame = false;
-                start = -1;
-            }
-        }
-        if (this.inFrame && start >= 0 && start < chunk.length)
-            parts.push(chunk.subarray(start, chunk.length));
-        this.offset += chunk.length;
-        return parts;
-    }
-    /** Throws when the stream stopped inside a frame. */
-    end() {
-        if (this.state === 'magic' && this.headerBytes === 0 && this.frames > 0)
-            return;
-        if (this.frames === 0 && this.headerBytes === 0 && this.state === 'magic') {
-            throw new Error('the zstd stream holds no frames');
-        }
-        throw new Error('the zstd stream ends in the middle of a frame');
-    }
-    // A magic split across two chunks: its first bytes were never in a forwarded range.
-    frameStart(parts, magicAt) {
-        if (magicAt >= 0)
-            return magicAt;
-        parts.push(Buffer.from(ZSTD_MAGIC_BYTES.slice(0, -magicAt)));
-        return 0;
-    }
-    /** Acts on a complete header; returns true when a zstd frame's magic was just read. */
-    onHeader(at) {
-        const h = this.header;
-        switch (this.state) {
-            case 'magic':
-                return this.onMagic(h.readUInt32LE(0), at);
-            case 'skip-size':
-                return this.expectBody('skip-body', h.readUInt32LE(0));
-            case 'fhd':
-                return this.onFrameDescriptor(h[0], at);
-            case 'frame-header':
-                return this.expect('block-header', 3);
-            case 'block-header':
-                return this.onBlockHeader(h[0] | (h[1] << 8) | (h[2] << 16), at);
-            case 'checksum':
-                return this.endFrame();
-        }
-        return false;
-    }
-    onMagic(magic, at) {
-        if (magic === ZSTD_MAGIC) {
-            this.inFrame = true;
-            this.frames++;
-            this.expect('fhd', 1);
-            return true;
-        }
-        if (magic >>> 4 === 0x184d2a5)
-            return this.expect('skip-size', 4);
-        throw new Error(`the zstd stream has no frame at byte ${at - 4} (found ${hex(this.header, 4)})`);
-    }
-    onFrameDescriptor(fhd, at) {
-        if (fhd & 0x08)
-            throw new Error(`the zstd frame header at byte ${at - 1} is corrupt`);
-        const singleSegment = (fhd >> 5) & 1;
-        const fcsFlag = fhd >> 6;
-        const dictBytes = [0, 1, 2, 4][fhd & 3];
-        const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
-        this.checksum = (fhd & 0x04) !== 0;
-        const rest = (singleSegment ? 0 : 1) + dictBytes + fcsBytes;
-        return rest === 0 ? this.expect('block-header', 3) : this.expect('frame-header', rest);
-    }
-    onBlockHeader(bits, at) {
-        const type = (bits >> 1) & 3;
-        if (type === BLOCK_RESERVED)
-            throw new Error(`the zstd block at byte ${at - 3} is corrupt`);
-        this.lastBlock = (bits & 1) === 1;
-        const size = type === BLOCK_RLE ? 1 : bits >>> 3;
-        if (size > 0)
-            return this.expectBody('block-body', size);
-        this.afterBody();
-        return false;
-    }
-    afterBody() {
-        if (this.state === 'skip-body')
-            this.expect('magic', 4);
-        else if (!this.lastBlock)
-            this.expect('block-header', 3);
-        else if (this.checksum)
-            this.expect('checksum', 4);
-        else
-            this.endFrame();
-    }
-    endFrame() {
-        this.expect('magic', 4); // push() sees `magic` with inFrame set and closes the frame
-        return false;
-    }
-    expect(state, need) {
-        this.state = state;
-        this.need = need;
-        this.headerBytes = 0;
-        return false;
-    }
-    expectBody(state, size) {
-        this.expect(state, 0);
-        this.remaining = size;
-        if (size === 0)
-            this.afterBody();
-        return false;
-    }
-}
-const ZSTD_MAGIC_BYTES = [0x28, 0xb5, 0x2f, 0xfd];
-function hex(b, n) {
-    return Array.from(b.subarray(0, n), x => x.toString(16).padStart(2, '0')).join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/decompress.ts
-// Decompressors for layer blobs. zlib runs on libuv's thread pool, so inflating overlaps with
-// tar parsing and hashing on the main thread.
-
-
-
-
-// zlib's default 16 KiB output chunk means a thread-pool round trip and a 'data' event per
-// 16 KiB; 128 KiB cuts that overhead by 8 while staying small.
-const CHUNK_SIZE = 128 * 1024;
-function createDecompressor(compression) {
-    // Node's gunzip inflates every gzip member in turn, which eStargz (one member per file) needs.
-    if (compression === 'gzip')
-        return external_node_zlib_.createGunzip({ chunkSize: CHUNK_SIZE });
-    return hasNativeZstd() ? new NativeZstdTransform() : new FzstdTransform();
-}
-/** Node >= 22.15 / 23.8 ships zstd in zlib (the node24 action runtime does). */
-function hasNativeZstd() {
-    return typeof external_node_zlib_.createZstdDecompress === 'function';
-}
-/**
- * Node's zstd decoder, one instance per frame (see zstd-frames.ts for why), so that multi-frame
- * and zstd:chunked blobs decode completely and a truncated blob is an error.
- */
-class NativeZstdTransform extends external_node_stream_.Transform {
-    scanner = new ZstdFrameScanner();
-    frame;
-    paused;
-    _transform(chunk, _encoding, callback) {
-        let parts;
-        try {
-            parts = this.scanner.push(chunk);
-        }
-        catch (err) {
-            return callback(err);
-        }
-        this.run(parts, 0, callback);
-    }
-    _flush(callback) {
-        try {
-            this.scanner.end();
-        }
-        catch (err) {
-            return callback(err);
-        }
-        callback();
-    }
-    // Output backpressure: a frame decoder is paused while our readable side is full.
-    _read(size) {
-        const paused = this.paused;
-        this.paused = undefined;
-        paused?.resume();
-        super._read(size);
-    }
-    run(parts, from, callback) {
-        for (let i = from; i < parts.length; i++) {
-            const part = parts[i];
-            if (part === FRAME_END)
-                return this.closeFrame(() => this.run(parts, i + 1, callback));
-            this.decoder().write(part);
-        }
-        // Take the next chunk only once the decoder has room: that is the input backpressure.
-        if (this.frame?.writableNeedDrain)
-            this.frame.once('drain', () => callback());
-        else
-            callback();
-    }
-    decoder() {
-        if (this.frame)
-            return this.frame;
-        const frame = external_node_zlib_.createZstdDecompress({ chunkSize: CHUNK_SIZE });
-        frame.on('data', (chunk) => {
-            if (this.push(chunk))
-                return;
-            this.paused = frame;
-            frame.pause();
-        });
-        frame.on('error', err => this.destroy(err));
-        this.frame = frame;
-        return frame;
-    }
-    closeFrame(next) {
-        const frame = this.frame;
-        this.frame = undefined;
-        if (!frame)
-            return next();
-        frame.once('end', next);
-        frame.end();
-    }
-}
-// fzstd decodes synchronously on the main thread; slicing the input bounds how much output a
-// single call can produce before backpressure gets a say.
-const FZSTD_SLICE = 64 * 1024;
-/** The pure-JS fallback for Node < 22.15: fzstd's streaming decoder as a Transform. */
-class FzstdTransform extends external_node_stream_.Transform {
-    decoder = new Decompress(data => {
-        if (data.length > 0)
-            this.push(Buffer.from(data.buffer, data.byteOffset, data.length));
-    });
-    _transform(chunk, _encoding, callback) {
-        try {
-            for (let at = 0; at < chunk.length; at += FZSTD_SLICE) {
-                this.decoder.push(chunk.subarray(at, at + FZSTD_SLICE));
-            }
-            callback();
-        }
-        catch (err) {
-            callback(err);
-        }
-    }
-    _flush(callback) {
-        try {
-            this.decoder.push(new Uint8Array(0), true);
-            callback();
-        }
-        catch (err) {
-            callback(err);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/elf.ts
-// ELF files seen while a layer streams past: is the file static, is it a Go binary, and
-// which sections `strip` would remove (.symtab, .strtab, .debug_*), with their sizes.
-//
-// The bytes pass once and are not kept, so the probe keeps only bounded pieces that can hold
-// what the parse needs: the head (ELF header, program headers), the PT_DYNAMIC range (its
-// DT_NEEDED entries), the first bytes outside every PT_LOAD segment (where the Go linker
-// puts .shstrtab) and the tail (where GNU ld puts .shstrtab and the section header table).
-// At most HEAD + DYNAMIC + NONLOAD + TAIL bytes per file, one file at a time. When the section
-// names cannot be read (the Go linker puts .shstrtab inside a loaded segment) the sections
-// are classified by type and flags: SHT_SYMTAB, the string table it links, and the
-// non-allocated PROGBITS sections (the debug sections, plus .comment-like sections of a few
-// bytes that strip keeps). A Go binary is also known by its "Go" build-id note (PT_NOTE).
-const ELF_HEAD_BYTES = 64 * 1024;
-const ELF_TAIL_BYTES = 1024 * 1024;
-const ELF_NONLOAD_BYTES = 1024 * 1024;
-const ELF_DYNAMIC_BYTES = 64 * 1024;
-/** Smallest file looked at: an ELF64 header is 64 bytes. */
-const ELF_MIN_BYTES = 64;
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const PT_INTERP = 3;
-const PT_NOTE = 4;
-const SHF_ALLOC = 2;
-const SHT_PROGBITS = 1;
-const SHT_SYMTAB = 2;
-const DT_NEEDED = 1;
-/** Random access to the kept pieces of a file; undefined when a range was not kept. */
-class Pieces {
-    pieces;
-    constructor(pieces) {
-        this.pieces = pieces;
-    }
-    read(offset, length) {
-        if (offset < 0 || length < 0 || !Number.isSafeInteger(offset + length))
-            return undefined;
-        for (const p of this.pieces) {
-            if (offset >= p.start && offset + length <= p.start + p.data.length) {
-                return p.data.subarray(offset - p.start, offset - p.start + length);
-            }
-        }
-        return undefined;
-    }
-}
-/** Merges contiguous writes into pieces. */
-class PieceSet {
-    runs = [];
-    add(start, data) {
-        if (data.length === 0)
-            return;
-        const last = this.runs[this.runs.length - 1];
-        // borrowed chunk (see streams.ts): copied, since it is kept past this write
-        if (last && last.end === start) {
-            last.parts.push(Buffer.from(data));
-            last.end += data.length;
-        }
-        else
-            this.runs.push({ start, parts: [Buffer.from(data)], end: start + data.length });
-    }
-    pieces() {
-        return new Pieces(this.runs.map(r => {
-            if (r.parts.length > 1)
-                r.parts = [Buffer.concat(r.parts)];
-            return { start: r.start, data: r.parts[0] };
-        }));
-    }
-}
-/**
- * Watches one regular file's bytes; `finish()` gives its ElfInfo, or undefined for a file
- * that is not ELF or too damaged to read.
- */
-class ElfProbe {
-    size;
-    offset = 0;
-    notElf = false;
-    kept = new PieceSet();
-    layout;
-    nonload = 0;
-    gaveUp = false;
-    constructor(size) {
-        this.size = size;
-    }
-    write(chunk) {
-        if (this.notElf)
-            return;
-        const start = this.offset;
-        this.offset += chunk.length;
-        if (start === 0 && !isElfMagic(chunk)) {
-            this.notElf = true;
-            return;
-        }
-        for (let i = 0; i < chunk.length;) {
-            const pos = start + i;
-            const keep = this.keeps(pos);
-            // Run of bytes with the same decision (bounded by the next boundary that can change it).
-            const j = Math.min(chunk.length, i + this.runLength(pos));
-            if (keep)
-                this.kept.add(pos, chunk.subarray(i, j));
-            if (keep && this.inNonload(pos))
-                this.nonload += j - i;
-            i = j;
-            if (!this.layout && !this.gaveUp && this.offset >= 64)
-                this.tryLayout();
-        }
-    }
-    finish() {
-        if (this.notElf || this.offset < ELF_MIN_BYTES)
-            return undefined;
-        return parseElf(this.kept.pieces(), this.size);
-    }
-    tryLayout() {
-        const layout = readLayout(this.kept.pieces());
-        if (layout === null)
-            this.notElf = true;
-        else if (layout)
-            this.layout = layout;
-        // program headers outside the head: read what the head and tail hold, no more
-        else if (this.offset >= ELF_HEAD_BYTES)
-            this.gaveUp = true;
-    }
-    keeps(pos) {
-        if (pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
-            return true;
-        const l = this.layout;
-        if (!l)
-            return false;
-        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
-            return true;
-        return this.nonload < ELF_NONLOAD_BYTES && this.inNonload(pos);
-    }
-    inNonload(pos) {
-        const l = this.layout;
-        if (!l || pos < ELF_HEAD_BYTES || pos >= this.size - ELF_TAIL_BYTES)
-            return false;
-        if (l.dynamic && pos >= l.dynamic[0] && pos < l.dynamic[1])
-            return false;
-        return !l.loads.some(([a, b]) => pos >= a && pos < b);
-    }
-    /** Bytes from `pos` until a boundary where keeps() may change. */
-    runLength(pos) {
-        const bounds = [ELF_HEAD_BYTES, this.size - ELF_TAIL_BYTES, 64];
-        const l = this.layout;
-        if (l) {
-            for (const [a, b] of l.loads)
-                bounds.push(a, b);
-            if (l.dynamic)
-                bounds.push(l.dynamic[0], l.dynamic[1]);
-        }
-        let next = Infinity;
-        for (const b of bounds)
-            if (b > pos && b < next)
-                next = b;
-        if (l && this.inNonload(pos)) {
-            next = Math.min(next, pos + Math.max(1, ELF_NONLOAD_BYTES - this.nonload));
-        }
-        return Number.isFinite(next) ? next - pos : Number.MAX_SAFE_INTEGER;
-    }
-}
-function isElfMagic(b) {
-    return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
-}
-class View {
-    buf;
-    le;
-    constructor(buf, le) {
-        this.buf = buf;
-        this.le = le;
-    }
-    u16(o) {
-        return this.le ? this.buf.readUInt16LE(o) : this.buf.readUInt16BE(o);
-    }
-    u32(o) {
-        return this.le ? this.buf.readUInt32LE(o) : this.buf.readUInt32BE(o);
-    }
-    u64(o) {
-        const v = this.le ? this.buf.readBigUInt64LE(o) : this.buf.readBigUInt64BE(o);
-        return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
-    }
-    word(o, is64) {
-        return is64 ? this.u64(o) : this.u32(o);
-    }
-}
-/** undefined: not enough bytes yet; null: not an ELF we read. */
-function readLayout(p) {
-    const ident = p.read(0, 16);
-    if (!ident)
-        return undefined;
-    if (!isElfMagic(ident))
-        return null;
-    const cls = ident[4];
-    const data = ident[5];
-    if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2))
-        return null;
-    const is64 = cls === 2;
-    const le = data === 1;
-    const hdr = p.read(0, is64 ? 64 : 52);
-    if (!hdr)
-        return undefined;
-    const h = new View(hdr, le);
-    const phoff = h.word(is64 ? 32 : 28, is64);
-    const phentsize = h.u16(is64 ? 54 : 42);
-    const phnum = h.u16(is64 ? 56 : 44);
-    const loads = [];
-    let dynamic;
-    let interp = false;
-    const notes = [];
-    if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
-        const table = p.read(phoff, phnum * phentsize);
-        if (!table)
-            return undefined;
-        const t = new View(table, le);
-        for (let i = 0; i < phnum; i++) {
-            const o = i * phentsize;
-            const type = t.u32(o);
-            const off = t.word(is64 ? o + 8 : o + 4, is64);
-            const filesz = t.word(is64 ? o + 32 : o + 16, is64);
-            if (type === PT_LOAD)
-                loads.push([off, off + filesz]);
-            else if (type === PT_INTERP)
-                interp = true;
-            else if (type === PT_DYNAMIC)
-                dynamic = [off, off + Math.min(filesz, ELF_DYNAMIC_BYTES)];
-            else if (type === PT_NOTE)
-                notes.push([off, off + filesz]);
-        }
-    }
-    return { is64, le, loads, ...(dynamic ? { dynamic } : {}), notes, interp };
-}
-/** Parses what was kept of an ELF file of `size` bytes. Pure: tested with built files. */
-function parseElf(p, size) {
-    const layout = readLayout(p);
-    if (!layout)
-        return undefined;
-    const { is64, le } = layout;
-    const h = new View(p.read(0, is64 ? 64 : 52), le);
-    const type = h.u16(16);
-    const machine = h.u16(18);
-    const shoff = h.word(is64 ? 40 : 32, is64);
-    const shentsize = h.u16(is64 ? 58 : 46);
-    const shnum = h.u16(is64 ? 60 : 48);
-    const shstrndx = h.u16(is64 ? 62 : 50);
-    const needed = neededCount(p, layout);
-    const info = {
-        type: type === 2 ? 'exec' : type === 3 ? 'dyn' : type === 1 ? 'rel' : 'other',
-        machine,
-        interp: layout.interp,
-        ...(needed !== undefined ? { needed } : {}),
-        go: hasGoNote(p, layout),
-        sectionsRead: false,
-        namesRead: false,
-        strippable: []
-    };
-    if (shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff >= size)
-        return info;
-    const table = p.read(shoff, shnum * shentsize);
-    if (!table)
-        return info;
-    const t = new View(table, le);
-    const sections = [];
-    for (let i = 0; i < shnum; i++) {
-        const o = i * shentsize;
-        sections.push({
-            name: undefined,
-            type: t.u32(o + 4),
-            flags: t.word(o + 8, is64),
-            offset: t.word(is64 ? o + 24 : o + 16, is64),
-            size: t.word(is64 ? o + 32 : o + 20, is64),
-            link: t.u32(is64 ? o + 40 : o + 24)
-        });
-    }
-    info.sectionsRead = true;
-    const strtab = sections[shstrndx];
-    const names = strtab ? p.read(strtab.offset, strtab.size) : undefined;
-    if (names) {
-        info.namesRead = true;
-        for (const s of sections)
-            s.name = cString(names, nameOffset(t, sections.indexOf(s), shentsize));
-    }
-    info.go ||= sections.some(s => s.name === '.note.go.buildid' || s.name === '.go.buildinfo');
-    info.strippable = strippable(sections, shstrndx, info.namesRead);
-    return info;
-}
-function nameOffset(t, index, shentsize) {
-    return t.u32(index * shentsize);
-}
-function cString(b, at) {
-    if (at >= b.length)
-        return undefined;
-    const end = b.indexOf(0, at);
-    return b.toString('latin1', at, end < 0 ? b.length : end);
-}
-const SHT_NOBITS = 8;
-/** .symtab, the string table it links (.strtab), and the .debug_* and .zdebug_* sections. */
-function strippable(sections, shstrndx, named) {
-    const out = [];
-    const seen = new Set();
-    const add = (i, fallback) => {
-        const s = sections[i];
-        if (!s || seen.has(i) || s.type === SHT_NOBITS || s.size <= 0)
-            return;
-        seen.add(i);
-        out.push({ name: s.name ?? fallback, bytes: s.size });
-    };
-    sections.forEach((s, i) => {
-        if (s.type === SHT_SYMTAB) {
-            add(i, '.symtab');
-            // the symbol names, unless the linker shares .shstrtab (then strip keeps it)
-            if (s.link !== shstrndx)
-                add(s.link, '.strtab');
-        }
-    });
-    sections.forEach((s, i) => {
-        if (s.name !== undefined && /^\.z?debug_/.test(s.name))
-            add(i, s.name);
-        // Names unread (the Go linker puts .shstrtab inside a loaded segment): the debug sections
-        // are the non-allocated PROGBITS ones (also .comment and .gnu_debuglink: a few bytes).
-        if (!named && s.type === SHT_PROGBITS && (s.flags & SHF_ALLOC) === 0)
-            add(i, `[${i}]`);
-    });
-    return out;
-}
-/** A PT_NOTE in the head holds a note named "Go" (the Go build id). */
-function hasGoNote(p, layout) {
-    for (const [a, b] of layout.notes) {
-        const d = p.read(a, Math.min(b - a, 4096));
-        if (!d)
-            continue;
-        const v = new View(d, layout.le);
-        for (let o = 0; o + 12 <= d.length;) {
-            const namesz = v.u32(o);
-            const descsz = v.u32(o + 4);
-            const name = d.toString('latin1', o + 12, Math.min(d.length, o + 12 + namesz));
-            if (name.replace(/\0+$/, '') === 'Go')
-                return true;
-            o += 12 + align4(namesz) + align4(descsz);
-        }
-    }
-    return false;
-}
-function align4(n) {
-    return (n + 3) & ~3;
-}
-/** DT_NEEDED entries, when PT_DYNAMIC was kept; undefined when unknown. */
-function neededCount(p, layout) {
-    if (!layout.dynamic)
-        return 0;
-    const [a, b] = layout.dynamic;
-    const d = p.read(a, b - a);
-    if (!d)
-        return undefined;
-    const v = new View(d, layout.le);
-    const step = layout.is64 ? 16 : 8;
-    let n = 0;
-    for (let o = 0; o + step <= d.length; o += step) {
-        const tag = v.word(o, layout.is64);
-        if (tag === 0)
-            break;
-        if (tag === DT_NEEDED)
-            n++;
-    }
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/hash.ts
-// Content digests of regular files, computed as their bytes stream past (sha256, first 128 bits
-// as hex). Layers hold hundreds of thousands of small files, so the per-file cost matters as
-// much as the per-byte cost: on Node 20, createHash() costs ~10 µs (an OpenSSL 3 digest fetch
-// per call) against ~3 µs for the one-shot crypto.hash(), which is used for every file whose
-// bytes arrive in one piece or fit the scratch buffer.
-
-/** `hash` keeps the first 32 hex digits (128 bits) of the sha256. */
-const HASH_HEX_LENGTH = 32;
-const HASH_BYTES = HASH_HEX_LENGTH / 2;
-/** Files up to this size are gathered (copied) and hashed in one call when they arrive split. */
-const SCRATCH_BYTES = 64 * 1024;
-// crypto.hash() is Node >= 20.12 / 21.7. `buffer` output, then hex of the first half: a flat
-// 32-character string (slicing a 64-digit hex string would keep the long one alive too).
-const oneShot = typeof external_node_crypto_.hash === 'function'
-    ? data => external_node_crypto_.hash('sha256', data, 'buffer').toString('hex', 0, HASH_BYTES)
-    : data => external_node_crypto_.createHash('sha256').update(data).digest().toString('hex', 0, HASH_BYTES);
-const EMPTY_FILE_HASH = oneShot(Buffer.alloc(0));
-/** A scratch buffer shared by the files of one layer (they stream one after the other). */
-function scratchBuffer() {
-    return Buffer.allocUnsafe(SCRATCH_BYTES);
-}
-/**
- * The body of one regular file: hashes what it is written and sets `entry.hash` at the end;
- * hands the bytes to `keep` too when the caller wants the content (package databases).
- */
-class FileHasher {
-    entry;
-    scratch;
-    keep;
-    hash;
-    filled = 0;
-    constructor(entry, scratch, keep) {
-        this.entry = entry;
-        this.scratch = scratch;
-        this.keep = keep;
-    }
-    write(chunk) {
-        this.keep?.push(Buffer.from(chunk)); // borrowed (see streams.ts): the content is kept
-        const size = this.entry.size;
-        if (this.hash !== undefined)
-            this.hash.update(chunk);
-        else if (this.filled === 0 && chunk.length === size)
-            this.entry.hash = oneShot(chunk);
-        else if (size <= this.scratch.length)
-            this.gather(chunk);
-        else
-            this.hash = external_node_crypto_.createHash('sha256').update(chunk);
-        return true;
-    }
-    end() {
-        if (this.hash !== undefined)
-            this.entry.hash = this.hash.digest().toString('hex', 0, HASH_BYTES);
-    }
-    once() { } // never full: hashing is synchronous
-    gather(chunk) {
-        chunk.copy(this.scratch, this.filled);
-        this.filled += chunk.length;
-        if (this.filled === this.entry.size)
-            this.entry.hash = oneShot(this.scratch.subarray(0, this.filled));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/sniff.ts
-// Tells what a blob is from its first bytes. Media types and file names lie (Docker 25 names
-// uncompressed layers like blobs, eStargz says +gzip), magic bytes do not.
-/** Bytes needed to recognise a tar: one header block (the `ustar` magic sits at 257). */
-const SNIFF_BYTES = 512;
-const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar", followed by NUL (POSIX) or space (GNU)
-function sniffCompression(head) {
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
-        return 'gzip';
-    if (head.length >= 4 && isZstdMagic(head))
-        return 'zstd';
-    if (isTarHead(head))
-        return 'none';
-    return 'unknown';
-}
-/** A zstd frame (`28 b5 2f fd`) or a skippable frame (`5? 2a 4d 18`, used by zstd:chunked). */
-function isZstdMagic(b) {
-    if (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd)
-        return true;
-    return (b[0] & 0xf0) === 0x50 && b[1] === 0x2a && b[2] === 0x4d && b[3] === 0x18;
-}
-function isTarHead(b) {
-    if (b.length < SNIFF_BYTES)
-        return false;
-    if (USTAR.every((byte, i) => b[257 + i] === byte))
-        return true;
-    // An empty layer is nothing but the end-of-archive zero blocks; pre-POSIX (v7) tars have no
-    // magic, so a header whose checksum adds up is accepted too.
-    return isZeroBlock(b) || hasValidChecksum(b);
-}
-function isZeroBlock(b) {
-    for (let i = 0; i < SNIFF_BYTES; i++)
-        if (b[i] !== 0)
-            return false;
-    return true;
-}
-function hasValidChecksum(b) {
-    let sum = 8 * 0x20; // the checksum field itself counts as spaces
-    for (let i = 0; i < SNIFF_BYTES; i++)
-        if (i < 148 || i >= 156)
-            sum += b[i];
-    const field = Buffer.from(b.subarray(148, 156)).toString('latin1');
-    const stored = parseInt(field.replace(/[\0 ]+/g, ' ').trim(), 8);
-    return Number.isFinite(stored) && stored === sum && b[0] !== 0;
-}
-/** First non-blank byte is `{` or `[` (a UTF-8 byte order mark is allowed). */
-function looksLikeJson(head) {
-    let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-    while (i < head.length &&
-        (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09))
-        i++;
-    return head[i] === 0x7b || head[i] === 0x5b;
-}
-/**
- * What a blob that is none of the known kinds looks like, for error messages. No byte of it
- * is shown: the path may point at anything (`archive: /proc/self/environ` in a PR's config),
- * and an error message is printed to the log.
- */
-function describeHead(head) {
-    if (head.length === 0)
-        return 'it is empty';
-    if (looksLikeJson(head))
-        return 'it looks like JSON';
-    if (head[0] === 0x50 && head[1] === 0x4b)
-        return 'it looks like a zip archive';
-    const sample = head.subarray(0, 64);
-    const text = sample.every(b => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
-    return text ? 'it looks like text' : 'it holds unrecognised binary data';
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/tar.ts
-// A push-style tar reader: each chunk is parsed synchronously where it lands, and entry data is
-// handed out as slices of that chunk. Nothing is allocated per entry but the header object.
-//
-// Why not tar-stream: it builds a streamx Readable per entry and moves every slice through its
-// queues and events. Over a saved 1.2 GB image of 43k entries (outer tar and every layer tar,
-// headers only), tar-stream took 1.7 s of CPU and this loop 0.75 s (`npm run bench -- --micro`,
-// docs/benchmarks.md); an image is hundreds of thousands of entries. The header rules follow
-// tar-stream 3.x (ustar and GNU headers, base-256 numbers, GNU long names, PAX records with
-// global defaults, the same errors), so both read the same entries.
-class TarError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = 'TarError';
-    }
-}
-const BLOCK = 512;
-/** PAX and GNU long-name records larger than this are refused (tar-stream's limit). */
-const MAX_LONG_HEADER = 4 * 1024 * 1024;
-const EMPTY_BLOCK_SUM = 8 * 0x20;
-// Parser states (plain numbers: a hot loop compares them once per slice).
-const HEADER = 0;
-const DATA = 1;
-const LONG_HEADER = 2;
-const PADDING = 3;
-class TarParser {
-    onEntry;
-    state = HEADER;
-    block = Buffer.alloc(BLOCK);
-    blockBytes = 0;
-    /** Bytes of data (or of a long header) still to come in the current entry. */
-    remaining = 0;
-    padding = 0;
-    body;
-    blocked;
-    long;
-    gnuPath;
-    gnuLinkPath;
-    pax;
-    paxGlobal;
-    /** Bytes consumed so far. */
-    offset = 0;
-    constructor(onEntry) {
-        this.onEntry = onEntry;
-    }
-    /**
-     * Parses a chunk completely. Returns false when a body asked for a pause: wait for 'drain'
-     * (once()) before the next write. Throws a TarError on a corrupt header.
-     */
-    write(chunk) {
-        this.blocked = undefined;
-        const n = chunk.length;
-        let at = 0;
-        while (at < n) {
-            if (this.state === DATA)
-                at = this.data(chunk, at);
-            else if (this.state === HEADER)
-                at = this.header(chunk, at);
-            else if (this.state === PADDING)
-                at = this.skipPadding(chunk, at);
-            else
-                at = this.longHeader(chunk, at);
-        }
-        this.offset += n;
-        return this.blocked === undefined;
-    }
-    /** Throws when the stream stops inside a header, entry data or padding. */
-    end() {
-        if (this.state !== HEADER || this.blockBytes > 0) {
-            throw new TarError('truncated', 'Unexpected end of data');
-        }
-    }
-    once(_event, listener) {
-        if (this.blocked)
-            this.blocked.once('drain', listener);
-        else
-            queueMicrotask(listener);
-    }
-    data(chunk, at) {
-        const take = Math.min(this.remaining, chunk.length - at);
-        const body = this.body;
-        if (body &&
-            !body.write(at === 0 && take === chunk.length ? chunk : chunk.subarray(at, at + take)))
-            this.blocked = body;
-        this.remaining -= take;
-        if (this.remaining === 0)
-            this.endEntry();
-        return at + take;
-    }
-    endEntry() {
-        // An ended body never says 'drain' (Node writables do not after end()), and it finishes
-        // what it holds on its own: only the next entry's body may hold the parser back.
-        if (this.blocked === this.body)
-            this.blocked = undefined;
-        this.body?.end();
-        this.body = undefined;
-        this.state = this.padding > 0 ? PADDING : HEADER;
-    }
-    skipPadding(chunk, at) {
-        const take = Math.min(this.padding, chunk.length - at);
-        this.padding -= take;
-        if (this.padding === 0)
-            this.state = HEADER;
-        return at + take;
-    }
-    header(chunk, at) {
-        let block;
-        let next;
-        if (this.blockBytes === 0 && chunk.length - at >= BLOCK) {
-            block = chunk;
-            next = at + BLOCK;
-        }
-        else {
-            // A header split across chunks is gathered into our own block first.
-            const take = Math.min(BLOCK - this.blockBytes, chunk.length - at);
-            chunk.copy(this.block, this.blockBytes, at, at + take);
-            this.blockBytes += take;
-            if (this.blockBytes < BLOCK)
-                return at + take;
-            this.blockBytes = 0;
-            block = this.block;
-            next = at + take;
-            at = 0;
-        }
-        this.onHeader(block, at, this.offset + next);
-        return next;
-    }
-    /** `b[at…at+512)` is a complete header block; `dataOffset` is where its data starts. */
-    onHeader(b, at, dataOffset) {
-        const sum = checksum(b, at);
-        if (sum === EMPTY_BLOCK_SUM)
-            return; // a zero block: end-of-archive marker or padding
-        if (sum !== octal(b, at + 148, 8)) {
-            throw new TarError('checksum', 'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-        }
-        const ustar = isUstar(b, at);
-        if (!ustar && !isGnu(b, at))
-            throw new TarError('format', 'Invalid tar header: unknown format.');
-        const flag = b[at + 156] === 0 ? 0 : b[at + 156] - 0x30;
-        const size = octal(b, at + 124, 12);
-        const longKind = LONG_KINDS.get(flag);
-        if (longKind !== undefined)
-            return this.startLong(longKind, size);
-        const header = decode(b, at, ustar, flag, size, dataOffset);
-        this.applyLong(header);
-        if (!(header.size >= 0))
-            throw new TarError('size', 'Invalid header');
-        // tar-stream reads no data for directories, whatever their size field says.
-        const dataSize = header.type === 'directory' ? 0 : header.size;
-        this.body = this.onEntry(header);
-        this.remaining = dataSize;
-        this.padding = (BLOCK - (dataSize % BLOCK)) % BLOCK;
-        if (dataSize === 0)
-            this.endEntry();
-        else
-            this.state = DATA;
-    }
-    startLong(kind, size) {
-        if (size > MAX_LONG_HEADER)
-            throw new TarError('long-header', 'Header exceeds max size');
-        if (!(size >= 0))
-            throw new TarError('size', 'Invalid header');
-        this.long = { kind, parts: [], size };
-        this.remaining = size;
-        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-        if (size === 0)
-            this.endLong();
-        else
-            this.state = LONG_HEADER;
-    }
-    longHeader(chunk, at) {
-        const take = Math.min(this.remaining, chunk.length - at);
-        // Copied: the chunk may be reused by its producer once write() returns.
-        this.long.parts.push(Buffer.from(chunk.subarray(at, at + take)));
-        this.remaining -= take;
-        if (this.remaining === 0)
-            this.endLong();
-        return at + take;
-    }
-    endLong() {
-        const { kind, parts } = this.long;
-        this.long = undefined;
-        const bytes = Buffer.concat(parts);
-        if (kind === 'gnu-long-path')
-            this.gnuPath = tar_text(bytes, 0, bytes.length);
-        else if (kind === 'gnu-long-link-path')
-            this.gnuLinkPath = tar_text(bytes, 0, bytes.length);
-        else if (kind === 'pax-global-header')
-            this.paxGlobal = decodePax(bytes);
-        else
-            this.pax = { ...this.paxGlobal, ...decodePax(bytes) };
-        this.state = this.padding > 0 ? PADDING : HEADER;
-    }
-    applyLong(header) {
-        if (this.gnuPath !== undefined)
-            header.name = this.gnuPath;
-        if (this.gnuLinkPath !== undefined)
-            header.linkname = this.gnuLinkPath;
-        this.gnuPath = this.gnuLinkPath = undefined;
-        const pax = this.pax;
-        if (pax === undefined)
-            return;
-        this.pax = undefined;
-        if (pax.path)
-            header.name = pax.path;
-        if (pax.linkpath)
-            header.linkname = pax.linkpath;
-        if (pax.size)
-            header.size = parseInt(pax.size, 10);
-        header.pax = pax;
-    }
-}
-function decode(b, at, ustar, flag, size, byteOffset) {
-    let name = tar_text(b, at, 100);
-    if (ustar && b[at + 345] !== 0)
-        name = `${tar_text(b, at + 345, 155)}/${name}`;
-    let type = TYPES[flag] ?? null;
-    // Old tars mark directories by a trailing slash only.
-    if (flag === 0 && name.endsWith('/'))
-        type = 'directory';
-    return {
-        name,
-        type,
-        size,
-        mode: octal(b, at + 100, 8),
-        uid: octal(b, at + 108, 8),
-        gid: octal(b, at + 116, 8),
-        linkname: b[at + 157] === 0 ? null : tar_text(b, at + 157, 100),
-        pax: null,
-        byteOffset
-    };
-}
-const TYPES = [
-    'file',
-    'link',
-    'symlink',
-    'character-device',
-    'block-device',
-    'directory',
-    'fifo',
-    'contiguous-file'
-];
-// Typeflags `x`, `g`, `K`, `L`, `N` as `flag - '0'`.
-const LONG_KINDS = new Map([
-    [72, 'pax-header'],
-    [55, 'pax-global-header'],
-    [27, 'gnu-long-link-path'],
-    [28, 'gnu-long-path'],
-    [30, 'gnu-long-path']
-]);
-function checksum(b, at) {
-    let sum = EMPTY_BLOCK_SUM;
-    for (let i = at; i < at + 148; i++)
-        sum += b[i];
-    for (let i = at + 156; i < at + BLOCK; i++)
-        sum += b[i];
-    return sum;
-}
-/** A NUL-terminated UTF-8 field. */
-function tar_text(b, at, length) {
-    let end = at;
-    const limit = at + length;
-    while (end < limit && b[end] !== 0)
-        end++;
-    return b.toString('utf8', at, end);
-}
-/**
- * A numeric field: octal digits (leading spaces and NULs skipped, stopping at the first other
- * byte) or, with the high bit set, base-256. NaN when there are no digits to read.
- */
-function octal(b, at, length) {
-    if (b[at] & 0x80)
-        return base256(b, at, length);
-    const end = at + length;
-    let i = at;
-    while (i < end && b[i] === 0x20)
-        i++;
-    let stop = i;
-    while (stop < end && b[stop] !== 0x20)
-        stop++;
-    while (i < stop && b[i] === 0)
-        i++;
-    if (i === stop)
-        return 0;
-    let value = NaN;
-    for (; i < stop; i++) {
-        const digit = b[i] - 0x30;
-        if (digit < 0 || digit > 7)
-            break;
-        value = (value || 0) * 8 + digit;
-    }
-    return value;
-}
-function base256(b, at, length) {
-    const positive = b[at] === 0x80;
-    if (!positive && b[at] !== 0xff)
-        return NaN;
-    let sum = 0;
-    for (let i = at + 1; i < at + length; i++)
-        sum = sum * 256 + (positive ? b[i] : 0xff - b[i]);
-    return positive ? sum : -sum;
-}
-// The magic field at offset 257: `ustar\0` (POSIX) or `ustar  \0` (old GNU).
-const tar_USTAR = Buffer.from('ustar\0', 'latin1');
-const GNU = Buffer.from('ustar  \0', 'latin1');
-function isUstar(b, at) {
-    return b.compare(tar_USTAR, 0, tar_USTAR.length, at + 257, at + 257 + tar_USTAR.length) === 0;
-}
-function isGnu(b, at) {
-    return b.compare(GNU, 0, GNU.length, at + 257, at + 257 + GNU.length) === 0;
-}
-/** PAX records: `<length> <key>=<value>\n`, as tar-stream reads them. */
-function decodePax(buf) {
-    const result = {};
-    while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 0x20)
-            i++;
-        const len = parseInt(buf.toString('utf8', 0, i), 10);
-        if (!len)
-            return result;
-        const record = buf.toString('utf8', i + 1, len - 1);
-        const eq = record.indexOf('=');
-        if (eq === -1)
-            return result;
-        result[record.slice(0, eq)] = record.slice(eq + 1);
-        buf = buf.subarray(len);
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/image/layer/read-layer.ts
-// Reads one layer blob in a single streaming pass: sniff the compression, decompress, parse the
-// tar, hash every regular file. Nothing is buffered beyond a chunk in flight. An uncompressed
-// layer (docker save's layer.tar) is parsed and hashed synchronously, in the write() call that
-// brings its bytes: no stream objects, events or promises per entry.
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_MAX_ENTRIES = 5_000_000;
-const DEFAULT_MAX_PATH_LENGTH = 4096;
-/** Kept content per layer read: a hostile layer cannot make us hold more than this. */
-const MAX_KEPT_CONTENT_BYTES = 64 * 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
-/**
- * A file's body when more than its hash is wanted: the kept content, and an ELF probe made
- * only when the first bytes are ELF's magic (one object per file; most files are not ELF).
- */
-class FileWatch {
-    hasher;
-    entry;
-    keep;
-    contents;
-    elf;
-    probe;
-    /** Bytes seen before the first four arrived (usually empty: a chunk holds more). */
-    head = EMPTY;
-    constructor(hasher, entry, keep, contents, elf) {
-        this.hasher = hasher;
-        this.entry = entry;
-        this.keep = keep;
-        this.contents = contents;
-        this.elf = elf;
-    }
-    write(chunk) {
-        if (this.head !== undefined) {
-            // the magic is 4 bytes: a first chunk shorter than that waits for the next one
-            const head = Buffer.concat([this.head, chunk]);
-            if (head.length < 4 && head.length < this.entry.size)
-                this.head = head;
-            else {
-                this.head = undefined;
-                if (this.entry.size >= ELF_MIN_BYTES && isElfMagic(head)) {
-                    this.probe = new ElfProbe(this.entry.size);
-                    this.probe.write(head);
-                }
-            }
-        }
-        else
-            this.probe?.write(chunk);
-        return this.hasher.write(chunk);
-    }
-    end() {
-        this.hasher.end();
-        if (this.keep)
-            this.contents.set(this.entry.path, Buffer.concat(this.keep));
-        const info = this.probe?.finish();
-        if (info)
-            this.elf.set(this.entry.path, info);
-    }
-    once() { }
-}
-/** Reads one layer blob (tar, tar+gzip or tar+zstd). On failure the stream is destroyed. */
-function readLayer(stream, opts = {}) {
-    return readLayerFrom(readableSource(stream), opts);
-}
-/** readLayer for any ByteSource (e.g. fileSource). On failure the source is destroyed. */
-function readLayerFrom(source, opts = {}) {
-    const parser = new LayerParser(opts);
-    source.pushTo(parser, err => parser.abort(`cannot read the blob: ${err.message}`));
-    return parser.result.catch((err) => {
-        source.destroy();
-        throw err;
-    });
-}
-/**
- * The writable end of a layer read: write the blob (write/end, or pipe into `input`), await
- * `result`. write() never throws: a failure settles `result`, and the rest of the blob is
- * swallowed, so the archive reader can go on past a broken blob it may not need.
- */
-class LayerParser extends external_node_events_.EventEmitter {
-    opts;
-    result;
-    settle;
-    done = false;
-    /** A 'drain' listener is set on the sink below (one at a time, however many writes came). */
-    waiting = false;
-    label;
-    maxEntries;
-    maxPathLength;
-    entries = [];
-    sniffer;
-    scratch = scratchBuffer();
-    compression = 'none';
-    blobBytes = 0;
-    tarBytes = 0;
-    count = 0;
-    skipped = 0;
-    lastPath;
-    dataEnd = 0; // end of the last entry's data, to notice a missing end-of-archive marker
-    pending = 1; // the tar parse, plus the gzip estimate when asked for
-    estimatedGzipBytes;
-    contents = new Map();
-    elf = new Map();
-    keptBytes = 0;
-    /** Everything this read created, destroyed together when it fails. */
-    parts = [];
-    constructor(opts) {
-        super();
-        this.opts = opts;
-        this.label = layerLabel(opts.name);
-        this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
-        this.maxPathLength = opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
-        this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        this.sniffer = new Sniffer(SNIFF_BYTES, head => this.start(head));
-    }
-    /** A Node Writable over this parser, for callers that pipe (made on demand: most don't). */
-    get input() {
-        return (this.writable ??= new SinkWritable(this));
-    }
-    writable;
-    write(chunk) {
-        if (this.done)
-            return true;
-        this.blobBytes += chunk.length;
-        this.opts.onProgress?.(this.blobBytes);
-        try {
-            if (this.sniffer.write(chunk))
-                return true;
-        }
-        catch (err) {
-            this.failWith(err);
-            return true;
-        }
-        if (!this.waiting) {
-            this.waiting = true;
-            this.sniffer.once('drain', () => {
-                this.waiting = false;
-                this.emit('drain');
-            });
-        }
-        return false;
-    }
-    end() {
-        if (this.done)
-            return;
-        try {
-            this.sniffer.end();
-        }
-        catch (err) {
-            this.failWith(err);
-        }
-    }
-    /** Stops the read with `layer <name>: <detail>`. */
-    abort(detail) {
-        this.fail(this.error(detail));
-    }
-    start(head) {
-        const kind = sniffCompression(head);
-        if (kind === 'unknown') {
-            throw this.error(`is not a tar, gzip or zstd stream (${describeHead(head)})`);
-        }
-        this.compression = kind;
-        const tar = this.tarInput();
-        if (kind === 'none')
-            return this.opts.estimateCompressed ? this.withEstimate(tar) : tar;
-        const decompressor = createDecompressor(kind);
-        decompressor.on('error', err => this.fail(this.error(explainDecompressError(err, kind))));
-        const output = guard(tar, err => this.failWith(err));
-        feed(decompressor, output, chunk => (this.tarBytes += chunk.length));
-        this.parts.push(decompressor);
-        return this.opts.ownedChunks ? decompressor : copying(decompressor);
-    }
-    /** The tar parser as a sink whose end() also completes the read. */
-    tarInput() {
-        const parser = new TarParser(header => this.onEntry(header));
-        return {
-            write: chunk => parser.write(chunk),
-            end: () => {
-                parser.end();
-                this.partDone();
-            },
-            once: (event, listener) => parser.once(event, listener)
-        };
-    }
-    // Registry size of an uncompressed layer is unknown; gzip it on the thread pool to estimate.
-    withEstimate(tar) {
-        this.pending++;
-        let bytes = 0;
-        const gzip = external_node_zlib_.createGzip({ chunkSize: 128 * 1024 });
-        gzip.on('data', (chunk) => (bytes += chunk.length));
-        gzip.on('error', err => this.fail(this.error(`cannot estimate the gzip size: ${err.message}`)));
-        gzip.on('end', () => {
-            this.estimatedGzipBytes = bytes;
-            this.partDone();
-        });
-        this.parts.push(gzip);
-        return new TeeSink(tar, copying(gzip));
-    }
-    onEntry(header) {
-        if (++this.count > this.maxEntries)
-            throw this.tooManyEntries();
-        const size = header.type === 'directory' ? 0 : header.size;
-        this.dataEnd = header.byteOffset + size + ((512 - (size % 512)) % 512);
-        const result = toLayerEntry(header);
-        if ('skip' in result) {
-            this.skip(result.skip);
-            return undefined;
-        }
-        const entry = result.entry;
-        if (entry.path.length > this.maxPathLength)
-            throw this.pathTooLong(entry.path);
-        this.entries.push(entry);
-        this.lastPath = entry.path;
-        return entry.kind === 'file' ? this.hasher(entry) : undefined;
-    }
-    // The one place file content is touched: it streams through the hash once.
-    hasher(entry) {
-        if (entry.size === 0) {
-            entry.hash = EMPTY_FILE_HASH;
-            return undefined;
-        }
-        const keeps = this.keeps(entry.path, entry.size);
-        const keep = keeps ? [] : undefined;
-        const hasher = new FileHasher(entry, this.scratch, keep);
-        if (!keeps && entry.size < ELF_MIN_BYTES)
-            return hasher;
-        return new FileWatch(hasher, entry, keep, this.contents, this.elf);
-    }
-    keeps(path, size) {
-        if (!this.opts.wantContent?.(path, size))
-            return false;
-        if (this.keptBytes + size > MAX_KEPT_CONTENT_BYTES) {
-            this.warn(`not reading ${path}: over ${MAX_KEPT_CONTENT_BYTES} bytes of package databases`);
-            return false;
-        }
-        this.keptBytes += size;
-        return true;
-    }
-    partDone() {
-        if (--this.pending === 0)
-            this.finish();
-    }
-    finish() {
-        const tarBytes = this.compression === 'none' ? this.blobBytes : this.tarBytes;
-        if (this.count > 0 && tarBytes <= this.dataEnd) {
-            this.warn('the tar stream has no end-of-archive marker; the blob may be truncated');
-        }
-        const read = {
-            entries: this.entries,
-            tarBytes,
-            blobBytes: this.blobBytes,
-            compression: this.compression
-        };
-        if (this.skipped > 0)
-            read.skippedEntries = this.skipped;
-        if (this.estimatedGzipBytes !== undefined)
-            read.estimatedGzipBytes = this.estimatedGzipBytes;
-        if (this.contents.size > 0)
-            read.contents = this.contents;
-        if (this.elf.size > 0)
-            read.elf = this.elf;
-        this.succeed(read);
-    }
-    skip(reason) {
-        this.skipped++;
-        this.warn(`skipped ${reason}`);
-    }
-    warn(message) {
-        // Names from the archive are in it: one clean line, whatever they hold.
-        this.opts.onWarning?.(oneLine(`${this.label}: ${message}`));
-    }
-    succeed(read) {
-        if (this.done)
-            return;
-        this.done = true;
-        this.settle.resolve(read);
-        // A compressed stream can end before its blob does (trailing bytes after the last gzip
-        // member): a writer told to wait for a decompressor that is finished would wait forever.
-        this.emit('drain');
-    }
-    fail(err) {
-        if (this.done)
-            return;
-        this.done = true;
-        this.settle.reject(err);
-        for (const part of this.parts)
-            part.destroy();
-        this.emit('drain'); // a writer waiting on a decompressor that is gone
-    }
-    /** Errors thrown by the tar parser get the layer's name and the parser's position. */
-    failWith(err) {
-        if (err instanceof TarError)
-            this.fail(this.error(explainTarError(err, this.where())));
-        else
-            this.fail(err);
-    }
-    where() {
-        return position(this.lastPath, this.count);
-    }
-    error(detail) {
-        return new Error(`${this.label}: ${detail}`);
-    }
-    tooManyEntries() {
-        return this.error(`has more than ${this.maxEntries} entries, the limit; raise it with --max-entries (CLI) or the max-entries input`);
-    }
-    pathTooLong(path) {
-        return this.error(`has an entry path of ${path.length} characters ("${path.slice(0, 60)}…"), over the limit of ${this.maxPathLength}; ` +
-            'raise it with --max-path-length (CLI) or the max-path-length input');
-    }
-}
-
+// EXTERNAL MODULE: ./src/image/layer/read-layer.ts + 2 modules
+var read_layer = __nccwpck_require__(3934);
+// EXTERNAL MODULE: ./src/image/layer/errors.ts
+var layer_errors = __nccwpck_require__(8496);
 ;// CONCATENATED MODULE: ./src/image/archive/options.ts
 
 
 const DEFAULT_MAX_JSON_BYTES = 64 * 1024 * 1024;
 function layerOptions(opts) {
     return {
-        maxEntries: opts.maxEntries ?? DEFAULT_MAX_ENTRIES,
-        maxPathLength: opts.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH,
+        maxEntries: opts.maxEntries ?? read_layer/* DEFAULT_MAX_ENTRIES */.on,
+        maxPathLength: opts.maxPathLength ?? read_layer/* DEFAULT_MAX_PATH_LENGTH */.W4,
         ...(opts.estimateCompressed ? { estimateCompressed: true } : {}),
         ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
         ...(opts.wantContent ? { wantContent: opts.wantContent } : {})
@@ -55200,7 +55063,7 @@ async function withContext(label, work) {
             throw new Error(`${label}: a JSON document of the image nests too deeply to be read (a hostile or broken archive?)`);
         }
         const message = typeof e?.message === 'string' ? e.message : String(err);
-        throw new Error(oneLine(`${label}: ${message}`), { cause: err });
+        throw new Error((0,layer_errors/* oneLine */.TN)(`${label}: ${message}`), { cause: err });
     }
 }
 
@@ -55519,7 +55382,7 @@ function collectManifests(files, tops) {
             if (isAttestation(d))
                 continue;
             const here = name ?? namesOf(d)[0];
-            const kind = resolve_index_kindOf(files, d);
+            const kind = kindOf(files, d);
             if (kind === 'index' && ancestors.includes(d.digest)) {
                 throw new Error(`${from} lists ${d.digest}, an image index that contains itself; the archive is malformed`);
             }
@@ -55536,7 +55399,7 @@ function collectManifests(files, tops) {
     return found;
 }
 // The media type says what a descriptor points at; without one, the blob's shape does.
-function resolve_index_kindOf(files, d) {
+function kindOf(files, d) {
     if (d.mediaType && INDEX_TYPES.has(d.mediaType))
         return 'index';
     const json = peekJson(files, digestPath(d.digest));
@@ -55802,6 +55665,12 @@ function resolveImage(files, opts = {}) {
     throw new Error(`platform ${formatPlatform(want)} is not in this image; it has: ${listSome(plan.platforms)}. Ask for one of those (the \`platform\` input, or --platform)`);
 }
 
+// EXTERNAL MODULE: ./src/image/layer/decompress.ts + 2 modules
+var decompress = __nccwpck_require__(13);
+// EXTERNAL MODULE: ./src/image/layer/sniff.ts
+var sniff = __nccwpck_require__(9456);
+// EXTERNAL MODULE: ./src/image/layer/tar.ts
+var tar = __nccwpck_require__(2780);
 ;// CONCATENATED MODULE: ./src/image/archive/scan.ts
 // One streaming pass over an image archive (the outer tar, optionally gzip/zstd compressed).
 // Every entry that sniffs as a layer is read by LayerParser as it streams past; JSON documents
@@ -55831,7 +55700,7 @@ class ArchiveScan {
     resolve;
     reject;
     contents = emptyContents();
-    tar = new TarParser(header => this.onEntry(header));
+    tar = new tar/* TarParser */.Jf(header => this.onEntry(header));
     input;
     decompressor;
     layers = new Set();
@@ -55849,8 +55718,8 @@ class ArchiveScan {
     }
     start(input) {
         this.input = input;
-        const sniffer = new Sniffer(SNIFF_BYTES, head => this.outerSink(head));
-        const sink = guard(sniffer, err => this.fail(this.explain(err)));
+        const sniffer = new streams/* Sniffer */.IF(sniff/* SNIFF_BYTES */.dD, head => this.outerSink(head));
+        const sink = (0,streams/* guard */.ah)(sniffer, err => this.fail(this.explain(err)));
         input.pushTo({
             write: chunk => {
                 this.count(chunk);
@@ -55866,18 +55735,18 @@ class ArchiveScan {
     }
     // `docker save … | gzip` and `.tar.gz` downloads: the whole archive may be compressed.
     outerSink(head) {
-        const kind = sniffCompression(head);
+        const kind = (0,sniff/* sniffCompression */.Hs)(head);
         if (kind === 'none')
             return this.tarSink();
         if (kind === 'unknown') {
-            throw new Error(`is not a tar archive (${describeHead(head)}); expected the output of docker save, podman save, ` +
+            throw new Error(`is not a tar archive (${(0,sniff/* describeHead */.Ui)(head)}); expected the output of docker save, podman save, ` +
                 'skopeo copy (docker-archive: or oci-archive:) or buildx --output type=oci|docker');
         }
-        const decompressor = createDecompressor(kind);
-        decompressor.on('error', err => this.fail(new Error(`cannot decompress it: ${explainDecompressError(err, kind, 'file')}`)));
-        feed(decompressor, guard(this.tarSink(), err => this.fail(this.explain(err))));
+        const decompressor = (0,decompress/* createDecompressor */.Li)(kind);
+        decompressor.on('error', err => this.fail(new Error(`cannot decompress it: ${(0,layer_errors/* explainDecompressError */.T2)(err, kind, 'file')}`)));
+        (0,streams/* feed */.hm)(decompressor, (0,streams/* guard */.ah)(this.tarSink(), err => this.fail(this.explain(err))));
         this.decompressor = decompressor;
-        return copying(decompressor);
+        return (0,streams/* copying */.kJ)(decompressor);
     }
     /** The outer tar parser; its end() completes the scan once every layer is read. */
     tarSink() {
@@ -55903,13 +55772,13 @@ class ArchiveScan {
             return undefined;
         this.latest.set(path, seq);
         const size = header.size;
-        return new Sniffer(SNIFF_BYTES, head => this.fileSink(path, seq, size, head));
+        return new streams/* Sniffer */.IF(sniff/* SNIFF_BYTES */.dD, head => this.fileSink(path, seq, size, head));
     }
     /** Decides from the first bytes what an entry is and where its bytes go. */
     fileSink(path, seq, size, head) {
-        const kind = sniffCompression(head);
+        const kind = (0,sniff/* sniffCompression */.Hs)(head);
         const keep = (file) => this.keep(path, seq, file);
-        if (isJsonName(path) || (kind === 'unknown' && looksLikeJson(head))) {
+        if (isJsonName(path) || (kind === 'unknown' && (0,sniff/* looksLikeJson */.gw)(head))) {
             if (size <= this.opts.maxJsonBytes)
                 return scan_collect(bytes => keep({ kind: 'json', bytes }));
             return discard(() => keep({ kind: 'too-large', size }));
@@ -55921,7 +55790,7 @@ class ArchiveScan {
     // A blob that fails to parse is kept as `broken`: it matters only if the image uses it (an
     // unused blob of another platform must not fail the read).
     layerSink(path, keep) {
-        const parser = new LayerParser({ ...this.opts.layer, name: path });
+        const parser = new read_layer/* LayerParser */.hQ({ ...this.opts.layer, name: path });
         this.layers.add(parser);
         this.pending.push(parser.result.then(read => keep({ kind: 'layer', read }), (error) => keep({ kind: 'broken', error })));
         return parser;
@@ -55951,9 +55820,9 @@ class ArchiveScan {
         this.input?.destroy();
     }
     explain(err) {
-        if (!(err instanceof TarError))
+        if (!(err instanceof tar/* TarError */.mt))
             return err;
-        const where = this.entryName === undefined ? 'at its start' : `in entry ${quoteName(this.entryName)}`;
+        const where = this.entryName === undefined ? 'at its start' : `in entry ${(0,layer_errors/* quoteName */.AB)(this.entryName)}`;
         if (err.code === 'truncated') {
             return new Error(`the archive ends ${where} (truncated file? was the save interrupted?)`);
         }
@@ -55994,7 +55863,7 @@ function discard(onDone) {
 
 /** Reads an archive byte stream in one pass. On failure the stream is destroyed. */
 function readImageArchiveStream(stream, opts = {}) {
-    const source = 'pushTo' in stream ? stream : streams_readableSource(stream);
+    const source = 'pushTo' in stream ? stream : (0,streams/* readableSource */.gZ)(stream);
     return readArchive(source, opts, undefined, undefined);
 }
 /** Reads `docker save` / `podman save` / OCI archive files, plain or gzip/zstd-compressed. */
@@ -56137,7 +56006,7 @@ async function readLayerFiles(layout, plan, opts) {
             const path = paths[n];
             const options = { ...layerOptions(opts), name: path, onProgress: progress() };
             try {
-                reads.set(path, await readLayerFrom(fileSource(files[n].file), options));
+                reads.set(path, await (0,read_layer/* readLayerFrom */.ul)(fileSource(files[n].file), options));
             }
             catch (err) {
                 failed = true;
@@ -56163,13 +56032,13 @@ async function layerFile(layout, path, plan) {
 async function layoutFile(layout, path) {
     let file;
     try {
-        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(layout.dir, path));
+        file = await (0,promises_namespaceObject.realpath)((0,external_node_path_.join)(layout.dir, path));
     }
     catch {
         return undefined;
     }
-    const inside = (0,external_node_path_namespaceObject.relative)(await layout.root, file);
-    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+    const inside = (0,external_node_path_.relative)(await layout.root, file);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
         throw new Error(`${path} is a symlink to ${file}, outside the layout: refusing to read it`);
     }
     const info = await (0,promises_namespaceObject.stat)(file);
@@ -56224,7 +56093,7 @@ async function readImageSource(source, opts = {}) {
 }
 async function isLayoutDir(dir) {
     for (const name of ['oci-layout', 'index.json']) {
-        if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(dir, name)).then(() => true, () => false))
+        if (await (0,promises_namespaceObject.access)((0,external_node_path_.join)(dir, name)).then(() => true, () => false))
             return true;
     }
     return false;
@@ -56233,12 +56102,12 @@ async function isLayoutDir(dir) {
 // when the whole string is not itself an existing path.
 async function splitReference(spec) {
     const colon = spec.lastIndexOf(':');
-    if (colon <= 0 || (await read_source_exists(spec)))
+    if (colon <= 0 || (await exists(spec)))
         return { path: spec };
     const path = spec.slice(0, colon);
-    return (await read_source_exists(path)) ? { path, reference: spec.slice(colon + 1) } : { path: spec };
+    return (await exists(path)) ? { path, reference: spec.slice(colon + 1) } : { path: spec };
 }
-async function read_source_exists(path) {
+async function exists(path) {
     return (0,promises_namespaceObject.access)(path).then(() => true, () => false);
 }
 function withReference(opts, reference) {
@@ -56445,13 +56314,13 @@ function engineSocket(env = process.env) {
         return undefined;
     if (currentContext(env) !== 'default')
         return undefined;
-    return (0,external_node_fs_namespaceObject.existsSync)(DEFAULT_SOCKET) ? DEFAULT_SOCKET : undefined;
+    return (0,external_node_fs_.existsSync)(DEFAULT_SOCKET) ? DEFAULT_SOCKET : undefined;
 }
 // The CLI's config names the current context; anything but `default` is the CLI's business.
 function currentContext(env) {
-    const dir = env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker');
     try {
-        const config = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.json'), 'utf8'));
+        const config = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
         return typeof config.currentContext === 'string' && config.currentContext
             ? config.currentContext
             : 'default';
@@ -56644,9 +56513,9 @@ async function inspectImage(ref, socket = engineSocket()) {
     };
 }
 async function inspectCli(ref) {
-    const r = await execCommand('docker', ['image', 'inspect', '--format', '{{json .}}', ref]);
+    const r = await (0,src_exec/* execCommand */.NK)('docker', ['image', 'inspect', '--format', '{{json .}}', ref]);
     if (r.code !== 0)
-        throw inspectError(ref, lastLines(r.stderr, 1));
+        throw inspectError(ref, (0,src_exec/* lastLines */.w$)(r.stderr, 1));
     return JSON.parse(r.stdout);
 }
 async function inspectApi(socket, ref) {
@@ -56659,7 +56528,7 @@ async function inspectApi(socket, ref) {
 }
 function inspectError(ref, why) {
     if (/no such (image|object)/i.test(why)) {
-        return new UsageError(`image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`);
+        return new errors/* UsageError */.eb(`image "${ref}" is not in the local Docker engine. Build or pull it first, or pass an archive (docker save -o image.tar ${ref})`);
     }
     // The engine's own text may already end in a question (`Is the docker daemon running?`).
     const said = why.trim();
@@ -56672,8 +56541,8 @@ function openSave(ref, socket) {
     const what = `docker save ${ref}`;
     if (socket)
         return saveViaApi(socket, ref, what);
-    const cli = spawnStream(what, 'docker', ['save', ref]);
-    return { source: streams_readableSource(cli.stdout), done: cli.done, kill: cli.kill };
+    const cli = (0,src_exec/* spawnStream */.q0)(what, 'docker', ['save', ref]);
+    return { source: (0,streams/* readableSource */.gZ)(cli.stdout), done: cli.done, kill: cli.kill };
 }
 /** Reads an image from the engine: its `docker save` tar streamed straight into the parser. */
 async function readEngineImage(ref, opts) {
@@ -56713,7 +56582,7 @@ function containerdStore(info, read) {
  * in the engine and its DiffIDs are a prefix of ours; undefined otherwise (never an error).
  */
 async function baseLayersFromImage(from, diffIds) {
-    const r = await execCommand('docker', [
+    const r = await (0,src_exec/* execCommand */.NK)('docker', [
         'image',
         'inspect',
         '--format',
@@ -56765,553 +56634,12 @@ function keepYoungGenerationSmall() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/image/registry/challenge.ts
-// `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` (RFC 7235 auth-params), parsed.
-// Pure.
-/** The challenges of one header value; quoted values may hold commas. */
-function parseChallenges(header) {
-    if (!header)
-        return [];
-    const out = [];
-    const re = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+|$)|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^,\s]*)\s*,?/gy;
-    let m;
-    let current;
-    while (re.lastIndex < header.length && (m = re.exec(header)) !== null) {
-        if (m[0] === '')
-            break;
-        if (m[1] !== undefined) {
-            current = { scheme: m[1].toLowerCase(), params: {} };
-            out.push(current);
-        }
-        else if (current && m[2] !== undefined) {
-            const value = m[4] !== undefined ? m[4].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-            current.params[m[2].toLowerCase()] = value;
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/image/registry/credentials.ts
-// Who we are to a registry: the workflow's token on ghcr.io, else what `docker login` left in
-// the Docker config (`auths`, `credHelpers`, `credsStore`), else nobody. The source is named in
-// errors (a 401 says which one was tried); the secret never leaves this object's fields.
-
-
-
-
-/** Keys docker login writes for a host (Docker Hub has its historical URL). */
-function serverKeys(displayHost) {
-    if (displayHost === 'docker.io')
-        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-    return [
-        displayHost,
-        `https://${displayHost}`,
-        `http://${displayHost}`,
-        `https://${displayHost}/v1/`
-    ];
-}
-async function findCredentials(displayHost, opts = {}) {
-    if (displayHost === 'ghcr.io' && opts.githubToken) {
-        return {
-            username: 'x-access-token',
-            password: opts.githubToken,
-            source: 'the workflow token (input `github-token`)'
-        };
-    }
-    const dir = opts.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    const file = (0,external_node_path_namespaceObject.join)(dir, 'config.json');
-    const config = readConfig(file);
-    if (!config)
-        return undefined;
-    const keys = serverKeys(displayHost);
-    const run = opts.runHelper ?? runCredentialHelper;
-    const helper = keys.map(k => config.credHelpers?.[k]).find(Boolean);
-    if (helper)
-        return fromHelper(run, helper, keys[0], file);
-    for (const key of keys) {
-        const entry = config.auths?.[key];
-        const creds = entry && fromAuthEntry(entry, `${file} (auths "${key}")`);
-        if (creds)
-            return creds;
-    }
-    if (config.credsStore)
-        return fromHelper(run, config.credsStore, keys[0], file);
-    return undefined;
-}
-function readConfig(file) {
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        const json = JSON.parse(text);
-        return typeof json === 'object' && json !== null ? json : undefined;
-    }
-    catch {
-        throw new Error(`${file} is not valid JSON; fix it or run docker login again`);
-    }
-}
-function fromAuthEntry(entry, source) {
-    if (typeof entry.auth === 'string' && entry.auth) {
-        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = plain.indexOf(':');
-        if (colon > 0)
-            return { username: plain.slice(0, colon), password: plain.slice(colon + 1), source };
-    }
-    if (typeof entry.username === 'string' && typeof entry.password === 'string')
-        return { username: entry.username, password: entry.password, source };
-    return undefined;
-}
-async function fromHelper(run, helper, server, file) {
-    const source = `credential helper docker-credential-${helper} (from ${file})`;
-    if (!/^[A-Za-z0-9_.-]+$/.test(helper))
-        throw new Error(`${file} names a credential helper "${helper}" that is not a plain name`);
-    const answer = await run(helper, server);
-    if (!answer?.Secret)
-        return undefined;
-    // Helpers answer `<token>` as the user name for identity tokens; registries take them as is.
-    return { username: answer.Username ?? '', password: answer.Secret, source };
-}
-async function runCredentialHelper(helper, server) {
-    const r = await execCommand(`docker-credential-${helper}`, ['get'], { input: server });
-    // "credentials not found in native keychain": no login for this host, not an error.
-    if (r.code !== 0)
-        return undefined;
-    try {
-        return JSON.parse(r.stdout);
-    }
-    catch {
-        throw new Error(`docker-credential-${helper} get answered something that is not JSON`);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/image/registry/http.ts
-// One HTTP(S) GET with node:http, answering a Node stream (the layer readers take those without
-// a web-stream bridge). Redirects are not followed here: the client decides where credentials go.
-
-
-const TIMEOUT_MS = 60_000;
-const agents = {
-    http: new external_node_http_.Agent({ keepAlive: true }),
-    https: new external_node_https_namespaceObject.Agent({ keepAlive: true })
-};
-function httpGet(url, headers, method = 'GET') {
-    const secure = url.protocol === 'https:';
-    const lib = secure ? external_node_https_namespaceObject : external_node_http_;
-    return new Promise((resolve, reject) => {
-        const req = lib.request(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: TIMEOUT_MS }, res => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url }));
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-        req.on('error', err => reject(new Error(describeNetError(err))));
-        req.end();
-    });
-}
-function describeNetError(err) {
-    return err.code ? `${err.code} (${err.message})` : err.message;
-}
-/** Reads a small body whole, refusing more than `max` bytes. */
-async function http_readBody(answer, max, what) {
-    const declared = Number(answer.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) {
-        answer.body.destroy();
-        throw new Error(`${what} is ${declared} bytes, over the ${max} bytes allowed for a JSON document; raise max-json-size`);
-    }
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of answer.body) {
-        size += chunk.length;
-        if (size > max) {
-            answer.body.destroy();
-            throw new Error(`${what} is over the ${max} bytes allowed for a JSON document; raise max-json-size`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-}
-/** Drains a body we do not want, so the connection can be reused. */
-function http_discard(answer) {
-    answer.body.resume();
-}
-
-;// CONCATENATED MODULE: ./src/image/registry/reference.ts
-// `docker://HOST/REPO:TAG` and `docker://HOST/REPO@sha256:…` parsed into what the distribution
-// API needs. Pure. Names follow Docker's rules: no host means Docker Hub, whose API lives at
-// registry-1.docker.io, and a one-part Hub name is an official image under `library/`.
-
-const REGISTRY_PREFIX = 'docker://';
-const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const reference_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const reference_DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
-function isRegistrySource(source) {
-    return source.startsWith(REGISTRY_PREFIX);
-}
-function parseRegistryReference(source) {
-    const text = source.startsWith(REGISTRY_PREFIX) ? source.slice(REGISTRY_PREFIX.length) : source;
-    const bad = (why) => new UsageError(`${REGISTRY_PREFIX}${text} is not a valid image reference: ${why}. ` +
-        `Write ${REGISTRY_PREFIX}HOST/REPOSITORY:TAG or ${REGISTRY_PREFIX}HOST/REPOSITORY@sha256:DIGEST`);
-    let rest = text.trim();
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!reference_DIGEST.test(digest))
-            throw bad(`"${digest}" is not a sha256:… or sha512:… digest`);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!reference_TAG.test(tag))
-            throw bad(`"${tag}" is not a valid tag`);
-    }
-    const slash = rest.indexOf('/');
-    const first = slash < 0 ? '' : rest.slice(0, slash);
-    const hasHost = first.includes('.') || first.includes(':') || first === 'localhost';
-    let displayHost = hasHost ? first : 'docker.io';
-    let repository = hasHost ? rest.slice(slash + 1) : rest;
-    if (hasHost && !HOST.test(displayHost))
-        throw bad(`"${displayHost}" is not a host name`);
-    if (displayHost === 'index.docker.io' || displayHost === 'registry-1.docker.io')
-        displayHost = 'docker.io';
-    const hub = displayHost === 'docker.io';
-    if (hub && !repository.includes('/'))
-        repository = `library/${repository}`;
-    if (!REPOSITORY.test(repository))
-        throw bad(`"${repository}" is not a repository name (lower case letters, digits, . _ - and /)`);
-    const ref = {
-        text,
-        host: hub ? 'registry-1.docker.io' : displayHost.toLowerCase(),
-        displayHost: displayHost.toLowerCase(),
-        repository
-    };
-    if (digest)
-        ref.digest = digest;
-    // A digest pins the content; a tag beside it is only a label.
-    if (tag)
-        ref.tag = tag;
-    else if (!digest)
-        ref.tag = 'latest';
-    return ref;
-}
-/** What to ask the manifests endpoint for: the digest when pinned, else the tag. */
-function manifestTarget(ref) {
-    return ref.digest ?? ref.tag ?? 'latest';
-}
-/** HTTP without TLS only for the loopback host, or hosts the user named insecure. */
-function allowsPlainHttp(host, insecure = []) {
-    const name = hostName(host);
-    if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name === '::1')
-        return true;
-    return insecure.some(h => h.toLowerCase() === host.toLowerCase() || h.toLowerCase() === name);
-}
-function hostName(host) {
-    const m = /^(\[[^\]]+\]|[^:]+)/.exec(host.toLowerCase());
-    return m ? m[1] : host.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/image/registry/client.ts
-// The OCI distribution API for one repository: the /v2/ ping, the bearer-token and basic auth
-// flows, manifests and blobs. Credentials go only to the registry's host and its token realm; a
-// blob redirect to another host (a CDN) is followed without them.
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-const MAX_SMALL_BYTES = 1024 * 1024;
-class RegistryClient {
-    ref;
-    opts;
-    authorization;
-    credentials;
-    credentialsLooked = false;
-    ready;
-    /** The registry's Bearer challenge, kept to get a new token when one expires mid-read. */
-    bearer;
-    base;
-    constructor(ref, opts = {}) {
-        this.ref = ref;
-        this.opts = opts;
-        const plain = allowsPlainHttp(ref.host, opts.insecureRegistries);
-        this.base = new URL(`${plain ? 'http' : 'https'}://${ref.host}/`);
-    }
-    /** `docker://host/repo:tag` as people wrote it, for messages. */
-    get label() {
-        return `docker://${this.ref.text}`;
-    }
-    /** GET of a manifest or small blob; 404 and auth failures become clear errors. */
-    async getSmall(path, accept, what, maxBytes = MAX_SMALL_BYTES) {
-        const answer = await this.get(path, accept ? { Accept: accept } : {}, what);
-        return { bytes: await http_readBody(answer, maxBytes, what), answer };
-    }
-    /** Opens a blob for streaming; the caller reads (and verifies) the body. */
-    async openBlob(digest, what) {
-        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what);
-    }
-    async get(path, headers, what) {
-        // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
-        const blob = path.includes('/blobs/');
-        await (this.ready ??= this.login());
-        let url = new URL(path, this.base);
-        let renewed = false;
-        for (let hop = 0;; hop++) {
-            const sameHost = url.host === this.base.host;
-            const auth = sameHost && this.authorization ? { Authorization: this.authorization } : {};
-            const answer = await this.send(url, { ...headers, ...auth }, what);
-            if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
-                http_discard(answer);
-                if (hop >= MAX_REDIRECTS)
-                    throw new Error(`${this.label}: ${what}: more than ${MAX_REDIRECTS} redirects`);
-                url = this.redirectTarget(url, answer.headers.location, what, blob);
-                continue;
-            }
-            if (answer.status === 200)
-                return answer;
-            // Tokens live minutes (Docker Hub: 5); a large image outlasts one. One new token, once.
-            if (answer.status === 401 && sameHost && this.bearer && !renewed) {
-                http_discard(answer);
-                renewed = true;
-                hop--;
-                await this.fetchToken(this.bearer);
-                continue;
-            }
-            throw await this.failure(answer, what);
-        }
-    }
-    redirectTarget(from, location, what, blob) {
-        const to = new URL(location, from);
-        if (to.protocol !== 'https:' &&
-            !(to.protocol === 'http:' && allowsPlainHttp(to.host, this.opts.insecureRegistries))) {
-            throw new Error(`${this.label}: ${what}: the registry redirected to ${to.protocol}//${to.host}, which is not HTTPS; refusing to follow`);
-        }
-        if (to.host !== this.base.host && !blob) {
-            throw new Error(`${this.label}: ${what}: the registry redirected to another host (${to.host}); only blob downloads may be redirected. Is ${this.ref.host} the registry's API host?`);
-        }
-        return to;
-    }
-    async send(url, headers, what) {
-        try {
-            return await httpGet(url, { 'User-Agent': 'image-size-guard', ...headers });
-        }
-        catch (err) {
-            throw new Error(`${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${err.message}` +
-                (url.protocol === 'https:'
-                    ? '. A registry without TLS needs the insecure-registries input (or --insecure-registry)'
-                    : ''));
-        }
-    }
-    /** Pings /v2/ and sets up the Authorization header the registry asks for. */
-    async login() {
-        const ping = await this.send(new URL('/v2/', this.base), {}, 'the API check (GET /v2/)');
-        http_discard(ping);
-        if (ping.status === 200)
-            return;
-        const challenges = parseChallenges(headerValue(ping.headers['www-authenticate']));
-        if (ping.status !== 401 || challenges.length === 0) {
-            throw new UsageError(`${this.label}: ${this.ref.host} is not a container registry: GET /v2/ answered HTTP ${ping.status}` +
-                `${ping.headers['content-type'] ? ` (${String(ping.headers['content-type']).split(';')[0]})` : ''}, not 200 or 401 with a challenge. Check the host name`);
-        }
-        const bearer = challenges.find(c => c.scheme === 'bearer');
-        if (bearer) {
-            this.bearer = bearer;
-            return this.fetchToken(bearer);
-        }
-        if (challenges.some(c => c.scheme === 'basic')) {
-            const creds = await this.creds();
-            if (!creds)
-                throw this.denied(401, 'the API check (GET /v2/)');
-            this.authorization = `Basic ${basic(creds)}`;
-            return;
-        }
-        throw new Error(`${this.label}: the registry asks for ${challenges[0].scheme} authentication, which is not supported (Bearer and Basic are)`);
-    }
-    async fetchToken(challenge) {
-        const realm = challenge.params.realm;
-        if (!realm)
-            throw new Error(`${this.label}: the registry's Bearer challenge names no realm`);
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch {
-            throw new Error(`${this.label}: the registry's token realm "${realm.slice(0, 100)}" is not a URL`);
-        }
-        if (url.protocol !== 'https:' &&
-            !(url.protocol === 'http:' && allowsPlainHttp(url.host, this.opts.insecureRegistries)))
-            throw new Error(`${this.label}: the registry's token realm ${url.host} is not HTTPS; refusing to send credentials there`);
-        if (challenge.params.service)
-            url.searchParams.set('service', challenge.params.service);
-        url.searchParams.set('scope', `repository:${this.ref.repository}:pull`);
-        const creds = await this.creds();
-        const answer = await this.send(url, creds ? { Authorization: `Basic ${basic(creds)}` } : {}, 'a token');
-        if (answer.status !== 200) {
-            http_discard(answer);
-            throw this.denied(answer.status, `a token from ${url.host}`);
-        }
-        const body = await http_readBody(answer, MAX_SMALL_BYTES, 'the token answer');
-        let token;
-        try {
-            const json = JSON.parse(body.toString('utf8'));
-            token = json.token ?? json.access_token;
-        }
-        catch {
-            token = undefined;
-        }
-        if (typeof token !== 'string' || token === '' || /[\r\n]/.test(token))
-            throw new Error(`${this.label}: the token server ${url.host} answered without a token`);
-        this.authorization = `Bearer ${token}`;
-    }
-    async creds() {
-        if (!this.credentialsLooked) {
-            this.credentialsLooked = true;
-            this.credentials = await findCredentials(this.ref.displayHost, this.opts);
-        }
-        return this.credentials;
-    }
-    async failure(answer, what) {
-        const body = await http_readBody(answer, 64 * 1024, 'the error answer').catch(() => Buffer.alloc(0));
-        const code = errorCode(body);
-        if (answer.status === 401 || answer.status === 403)
-            return this.denied(answer.status, what, code);
-        if (answer.status === 404) {
-            const target = this.ref.digest ?? `tag ${this.ref.tag ?? 'latest'}`;
-            return new UsageError(`${this.label}: ${what} was not found on ${this.ref.displayHost} (HTTP 404${code ? ` ${code}` : ''}): ` +
-                `check that repository ${this.ref.repository} and ${target} exist and were pushed`);
-        }
-        if (answer.status === 429)
-            return new Error(`${this.label}: ${this.ref.displayHost} rate-limited the request for ${what} (HTTP 429); log in (docker/login-action) or retry later`);
-        return new Error(`${this.label}: ${what}: the registry answered HTTP ${answer.status}${code ? ` ${code}` : ''}`);
-    }
-    denied(status, what, code) {
-        const tried = this.credentials
-            ? `credentials from ${this.credentials.source}`
-            : `no credentials (none for ${this.ref.displayHost} in the Docker config${this.ref.displayHost === 'ghcr.io' ? ' and no github-token' : ''})`;
-        return new UsageError(`${this.label}: access denied by ${this.ref.displayHost} for ${what} (HTTP ${status}${code ? ` ${code}` : ''}), tried ${tried}. ` +
-            `Log in with docker login ${this.ref.displayHost} (docker/login-action in a workflow) with an account that may pull ${this.ref.repository}`);
-    }
-}
-function basic(c) {
-    return Buffer.from(`${c.username}:${c.password}`).toString('base64');
-}
-function headerValue(v) {
-    return Array.isArray(v) ? v.join(', ') : v;
-}
-/** The distribution API's `{"errors":[{"code":"MANIFEST_UNKNOWN"}]}`, when there is one. */
-function errorCode(body) {
-    try {
-        const json = JSON.parse(body.toString('utf8'));
-        const code = json.errors?.[0]?.code;
-        return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/image/registry/verified-source.ts
-// A blob body as a ByteSource that checks the bytes against the descriptor's digest and size as
-// they stream: the reader's result settles only after the last byte was verified, so a layer
-// whose bytes were swapped or cut short is an error, never a wrong report.
-
-
-function verifiedSource(body, digest, size, what) {
-    const inner = streams_readableSource(body);
-    const [algorithm, expected] = digest.split(':');
-    const hash = (0,external_node_crypto_.createHash)(algorithm);
-    let bytes = 0;
-    let ended = false;
-    let stopped = false; // the reader gave up: keep hashing, pass nothing on
-    let mismatch;
-    let onEnd;
-    const check = () => {
-        const actual = hash.digest('hex');
-        if (actual !== expected)
-            return new Error(`${what} does not match its digest ${digest}: the registry sent ${bytes} bytes hashing to ${algorithm}:${actual}`);
-        if (size !== undefined && bytes !== size)
-            return new Error(`${what} is ${bytes} bytes, not the ${size} its descriptor says`);
-        return undefined;
-    };
-    return {
-        pushTo: (sink, onError) => {
-            let failed = false;
-            const fail = (err) => {
-                if (failed)
-                    return;
-                failed = true;
-                mismatch = err;
-                onError(err);
-            };
-            const checked = {
-                write: chunk => {
-                    if (failed)
-                        return true;
-                    hash.update(chunk);
-                    bytes += chunk.length;
-                    if (size !== undefined && bytes > size) {
-                        fail(new Error(`${what} is longer than the ${size} bytes its descriptor says`));
-                        return true;
-                    }
-                    return stopped ? true : sink.write(chunk);
-                },
-                end: () => {
-                    if (failed)
-                        return;
-                    ended = true;
-                    mismatch = check();
-                    if (onEnd)
-                        onEnd();
-                    else if (mismatch)
-                        fail(mismatch);
-                    else
-                        sink.end();
-                },
-                once: (event, listener) => sink.once(event, listener)
-            };
-            inner.pushTo(checked, err => fail(new Error(`${what}: the download failed: ${err.message}`)));
-        },
-        destroy: () => {
-            stopped = true;
-        },
-        digestError: async (maxBytes) => {
-            if (ended || mismatch) {
-                if (!ended)
-                    inner.destroy();
-                return mismatch;
-            }
-            const left = size === undefined ? Infinity : size - bytes;
-            if (left > maxBytes) {
-                inner.destroy();
-                return undefined;
-            }
-            stopped = true;
-            body.resume();
-            await new Promise(resolve => {
-                onEnd = resolve;
-                body.once('error', () => resolve());
-                body.once('close', () => resolve());
-            });
-            inner.destroy();
-            return ended ? mismatch : undefined;
-        }
-    };
-}
-/** Checks a whole small blob (manifest, config) against its digest. */
-function checkBlobDigest(bytes, digest, what) {
-    const [algorithm, expected] = digest.split(':');
-    const actual = (0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex');
-    if (actual !== expected)
-        throw new Error(`${what} does not match its digest ${digest}: the registry sent bytes hashing to ${algorithm}:${actual}`);
-}
-
+// EXTERNAL MODULE: ./src/image/registry/client.ts + 4 modules
+var registry_client = __nccwpck_require__(9671);
+// EXTERNAL MODULE: ./src/image/registry/reference.ts
+var reference = __nccwpck_require__(2388);
+// EXTERNAL MODULE: ./src/image/registry/verified-source.ts
+var verified_source = __nccwpck_require__(263);
 ;// CONCATENATED MODULE: ./src/image/registry/resolve.ts
 // From a reference to the manifests of the platforms asked for: the tag's manifest, and when it
 // is an index, the image manifests it lists (attestations and artifacts skipped, nested indexes
@@ -57339,7 +56667,7 @@ const resolve_CONFIG_TYPES = new Set([
  */
 async function resolveRegistryImage(client, platform, maxJsonBytes) {
     const want = platform === undefined || platform === 'all' ? undefined : parsePlatform(platform);
-    const top = await fetchManifest(client, manifestTarget(client.ref), client.ref.digest, maxJsonBytes);
+    const top = await fetchManifest(client, (0,reference/* manifestTarget */.Z_)(client.ref), client.ref.digest, maxJsonBytes);
     if (!resolve_INDEX_TYPES.has(top.mediaType)) {
         const manifest = await readImageManifest(client, top, undefined, maxJsonBytes);
         const only = formatPlatform(manifest.platform);
@@ -57376,7 +56704,7 @@ async function fetchManifest(client, target, digest, maxJsonBytes) {
     const what = `manifest ${target}`;
     const { bytes, answer } = await client.getSmall(`/v2/${client.ref.repository}/manifests/${target}`, ACCEPT, what, maxJsonBytes);
     if (digest)
-        checkBlobDigest(bytes, digest, `${client.label}: ${what}`);
+        (0,verified_source/* checkBlobDigest */.K)(bytes, digest, `${client.label}: ${what}`);
     const json = parseObject(bytes, `${client.label} ${what}`, 'an image manifest or index');
     const header = String(answer.headers['content-type'] ?? '')
         .split(';')[0]
@@ -57402,7 +56730,7 @@ async function fetchManifest(client, target, digest, maxJsonBytes) {
 function headerDigest(headers, bytes) {
     const h = headers['docker-content-digest'];
     if (typeof h === 'string' && /^sha256:[0-9a-f]{64}$/.test(h)) {
-        checkBlobDigest(bytes, h, 'the manifest (Docker-Content-Digest)');
+        (0,verified_source/* checkBlobDigest */.K)(bytes, h, 'the manifest (Docker-Content-Digest)');
         return h;
     }
     return imageId(bytes);
@@ -57437,7 +56765,7 @@ async function readImageManifest(client, fetched, listed, maxJsonBytes) {
         throw new Error(`${where} is not a container image (its config is ${configDesc.mediaType.slice(0, 100)})`);
     const what = `the image config ${configDesc.digest}`;
     const { bytes } = await client.getSmall(`/v2/${client.ref.repository}/blobs/${configDesc.digest}`, undefined, what, maxJsonBytes);
-    checkBlobDigest(bytes, configDesc.digest, `${client.label}: ${what}`);
+    (0,verified_source/* checkBlobDigest */.K)(bytes, configDesc.digest, `${client.label}: ${what}`);
     const config = parseConfig(bytes, `${client.label} ${what}`);
     const layers = arrayField(fetched.json, 'layers', where).map((raw, i) => parseDescriptor(raw, `${where} layers[${i}]`));
     for (const [i, l] of layers.entries()) {
@@ -57454,6 +56782,10 @@ async function readImageManifest(client, fetched, listed, maxJsonBytes) {
     };
 }
 
+// EXTERNAL MODULE: ./src/image/registry/blob-layer.ts
+var blob_layer = __nccwpck_require__(7390);
+// EXTERNAL MODULE: ./src/image/registry/threads.ts
+var registry_threads = __nccwpck_require__(1776);
 ;// CONCATENATED MODULE: ./src/image/registry/read-registry.ts
 // `docker://…`: an image read from a registry without pulling it. The full read streams each
 // layer blob once through the same layer reader as archives (no temporary file), its digest
@@ -57466,21 +56798,26 @@ async function readImageManifest(client, fetched, listed, maxJsonBytes) {
 
 
 
-/** Layers downloaded at once: zlib inflates on the thread pool, so two layers use two cores. */
+/** Layers downloaded at once, each on its own layer thread when the entry point has them. */
 const read_registry_LAYER_CONCURRENCY = 2;
-/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
-const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024;
 /** Every platform asked for (`platform: all` gives them all), each read in full. */
 async function readRegistryImages(source, opts = {}) {
-    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
-    const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
-    const images = [];
-    for (const m of resolved.manifests) {
-        const plan = planOf(client, m, resolved.platforms);
-        const reads = await readLayers(client, plan, opts);
-        images.push(assembleImage(plan, ref => reads.get(ref.path), { kind: 'registry', path: client.label }));
+    const client = new registry_client/* RegistryClient */.b((0,reference/* parseRegistryReference */.qq)(source), opts.registry);
+    // started first: a thread loads its bundle while the manifests download
+    const threads = (0,registry_threads/* layerThreads */.B9)(read_registry_LAYER_CONCURRENCY, opts.wantContent);
+    try {
+        const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+        const images = [];
+        for (const m of resolved.manifests) {
+            const plan = planOf(client, m, resolved.platforms);
+            const reads = await readLayers(client, plan, opts, threads);
+            images.push(assembleImage(plan, ref => reads.get(ref.path), { kind: 'registry', path: client.label }));
+        }
+        return images;
     }
-    return images;
+    finally {
+        await Promise.all((threads ?? []).map(t => t.close()));
+    }
 }
 /** One platform (the asked one, the only one, else the host's), read in full. */
 async function readRegistryImage(source, opts = {}) {
@@ -57501,35 +56838,30 @@ function planOf(client, m, platforms) {
         layers: refs
     };
 }
-async function readLayers(client, plan, opts) {
+async function readLayers(client, plan, opts, threads) {
     const refs = [...new Map(plan.layers.map(l => [l.path, l])).values()];
     const total = refs.reduce((sum, r) => sum + (r.descriptorSize ?? 0), 0);
     let done = 0;
     const reads = new Map();
     let cursor = 0;
     let failed = false;
-    const worker = async () => {
+    const session = threads ? await client.session() : undefined;
+    const { onWarning, wantContent, ...crossing } = layerOptions(opts);
+    const lane = async (thread) => {
         while (cursor < refs.length && !failed) {
             const ref = refs[cursor++];
-            const what = `layer ${ref.path}`;
+            const job = { digest: ref.path, size: ref.descriptorSize };
             let seen = 0;
+            const onProgress = (bytes) => {
+                done += bytes - seen;
+                seen = bytes;
+                opts.onProgress?.(done, total);
+            };
+            const name = `${client.label} layer ${ref.path}`;
             try {
-                const answer = await client.openBlob(ref.path, what);
-                const source = verifiedSource(answer.body, ref.path, ref.descriptorSize, `${client.label}: ${what}`);
-                const options = {
-                    ...layerOptions(opts),
-                    name: `${client.label} ${what}`,
-                    ownedChunks: true,
-                    onProgress: (bytes) => {
-                        done += bytes - seen;
-                        seen = bytes;
-                        opts.onProgress?.(done, total);
-                    }
-                };
-                const read = await readLayerFrom(source, options).catch(async (err) => {
-                    // Bytes that are not the blob explain a broken tar better than the tar error does.
-                    throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err;
-                });
+                const read = thread
+                    ? await thread.read(session, job, { ...crossing, name, ...(wantContent ? { wantContent: true } : {}) }, { onProgress, ...(onWarning ? { onWarning } : {}) })
+                    : await (0,blob_layer/* readBlobLayer */.v)(client, job, { ...layerOptions(opts), name, onProgress });
                 reads.set(ref.path, read);
             }
             catch (err) {
@@ -57538,7 +56870,8 @@ async function readLayers(client, plan, opts) {
             }
         }
     };
-    await Promise.all(Array.from({ length: Math.min(read_registry_LAYER_CONCURRENCY, refs.length) }, worker));
+    const lanes = Math.min(read_registry_LAYER_CONCURRENCY, refs.length);
+    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(threads?.[i])));
     return reads;
 }
 
@@ -57553,17 +56886,17 @@ async function readLayers(client, plan, opts) {
 
 
 function isArchiveSource(source) {
-    return source.startsWith('oci:') || (0,external_node_fs_namespaceObject.existsSync)(source);
+    return source.startsWith('oci:') || (0,external_node_fs_.existsSync)(source);
 }
 async function readImage(source, opts) {
     // Memory: what is read lives until the report is made (heap.ts).
     keepYoungGenerationSmall();
-    if (isRegistrySource(source))
+    if ((0,reference/* isRegistrySource */.TI)(source))
         return readRegistryImage(source, opts);
     if (isArchiveSource(source))
         return readImageSource(source, opts);
     if (looksLikePath(source)) {
-        throw new UsageError(`${source} does not exist (an image archive or OCI layout directory was expected there)`);
+        throw new errors/* UsageError */.eb(`${source} does not exist (an image archive or OCI layout directory was expected there)`);
     }
     return readEngineImage(source, opts);
 }
@@ -57610,8 +56943,8 @@ async function measure(source, opts) {
 async function measureEach(source, opts) {
     if (opts.platform !== ALL_PLATFORMS)
         return [await measure(source, opts)];
-    if (!isRegistrySource(source)) {
-        throw new UsageError(`platform "all" measures every platform of an image index in a registry: give a docker://HOST/REPO:TAG image (not ${source}), or one platform`);
+    if (!(0,reference/* isRegistrySource */.TI)(source)) {
+        throw new errors/* UsageError */.eb(`platform "all" measures every platform of an image index in a registry: give a docker://HOST/REPO:TAG image (not ${source}), or one platform`);
     }
     keepYoungGenerationSmall();
     const images = await readRegistryImages(source, readOptions(opts));
@@ -57627,7 +56960,7 @@ function readOptions(opts) {
         maxEntries: opts.limits.maxEntries,
         maxPathLength: opts.limits.maxPathLength,
         maxJsonBytes: opts.limits.maxJsonBytes,
-        wantContent: wantsContent,
+        wantContent: content/* wantsContent */.L9,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
         ...(opts.registry ? { registry: opts.registry } : {})
@@ -57678,7 +57011,7 @@ function scrubHistory(image, buildArgs) {
 function readDockerfileMap(d, history) {
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(d.file, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(d.file, 'utf8');
     }
     catch (e) {
         throw new Error(`cannot read the Dockerfile ${d.path}: ${e.code ?? e.message}`);
@@ -57708,7 +57041,7 @@ async function baseOf(image, map, history) {
 }
 /** The package databases the reader kept, as the hint detectors want them (live version wins). */
 function collectContents(image) {
-    const collector = new ContentCollector();
+    const collector = new content/* ContentCollector */.lG();
     image.layers.forEach((layer, i) => {
         for (const [path, data] of layer.read.contents ?? []) {
             if (collector.wants(i, path, data.length))
@@ -57720,7 +57053,7 @@ function collectContents(image) {
 /** The rpm database of the final filesystem, read through node:sqlite when there is one. */
 async function rpmOf(live, contents) {
     for (const source of RPM_DATABASES) {
-        const bytes = liveContent(contents, live, source);
+        const bytes = (0,content/* liveContent */.U$)(contents, live, source);
         if (bytes)
             return { source, ...(await readRpmDb(bytes)) };
     }
@@ -57736,11 +57069,11 @@ async function rpmOf(live, contents) {
 /** The real path of `path`; for a path that does not exist yet, of its nearest existing parent. */
 function realish(path) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(path);
+        return (0,external_node_fs_.realpathSync)(path);
     }
     catch {
-        const parent = (0,external_node_path_namespaceObject.dirname)(path);
-        return parent === path ? path : (0,external_node_path_namespaceObject.join)(realish(parent), path.slice(parent.length + 1));
+        const parent = (0,external_node_path_.dirname)(path);
+        return parent === path ? path : (0,external_node_path_.join)(realish(parent), path.slice(parent.length + 1));
     }
 }
 /**
@@ -57748,15 +57081,17 @@ function realish(path) {
  * symlinks are followed. `what` names the value for the error (`image "api": context`).
  */
 function confinedPath(root, path, what) {
-    const full = (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.resolve)(root, path);
+    const full = (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(root, path);
     const real = realish(full);
     const top = realish(root);
-    const rel = (0,external_node_path_namespaceObject.relative)(top, real);
-    if (rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel)))
+    const rel = (0,external_node_path_.relative)(top, real);
+    if (rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel)))
         return full;
     throw new Error(`${what} points outside the workspace (${path.slice(0, 200)}): on pull request events the images config may only name paths inside the checkout`);
 }
 
+// EXTERNAL MODULE: ./src/unsafe.ts
+var unsafe = __nccwpck_require__(3557);
 ;// CONCATENATED MODULE: ./src/action/log.ts
 // The one log writer of the action. Everything printed that may carry text from an image, a
 // build, an artifact, a baseline or the PR goes through here, so no line of it can act as a
@@ -57767,35 +57102,35 @@ function confinedPath(root, path, what) {
 
 
 function log_info(message) {
-    info(neutraliseCommands(message));
+    info((0,unsafe/* neutraliseCommands */.$B)(message));
 }
 function log_warning(message, props) {
-    warning(neutraliseCommands(message), props && safeProps(props));
+    warning((0,unsafe/* neutraliseCommands */.$B)(message), props && safeProps(props));
 }
 function log_error(message, props) {
-    error(neutraliseCommands(message), props && safeProps(props));
+    error((0,unsafe/* neutraliseCommands */.$B)(message), props && safeProps(props));
 }
 function log_notice(message, props) {
-    notice(neutraliseCommands(message), props && safeProps(props));
+    notice((0,unsafe/* neutraliseCommands */.$B)(message), props && safeProps(props));
 }
 /** The job's failure message (an error annotation), neutralised like any other line. */
 function fail(message) {
-    setFailed(neutraliseCommands(message));
+    setFailed((0,unsafe/* neutraliseCommands */.$B)(message));
 }
 /** `core.group` with a neutralised, one-line title. */
 function log_group(title, fn) {
-    return group(logText(title), fn);
+    return group((0,unsafe/* logText */.kc)(title), fn);
 }
 /** The Log the adapters (store, resolver, client) write through. */
 const coreLog = {
     info: log_info,
     warning: m => log_warning(m),
-    debug: m => core_debug(neutraliseCommands(m))
+    debug: m => core_debug((0,unsafe/* neutraliseCommands */.$B)(m))
 };
 function safeProps(p) {
     return {
-        ...(p.title !== undefined ? { title: logText(p.title) } : {}),
-        ...(p.file !== undefined ? { file: logText(p.file) } : {}),
+        ...(p.title !== undefined ? { title: (0,unsafe/* logText */.kc)(p.title) } : {}),
+        ...(p.file !== undefined ? { file: (0,unsafe/* logText */.kc)(p.file) } : {}),
         ...(p.startLine !== undefined ? { startLine: p.startLine } : {})
     };
 }
@@ -57807,7 +57142,7 @@ function stopToken() {
 function logUntrusted(text) {
     const token = stopToken();
     info(`::stop-commands::${token}`);
-    info(neutraliseCommands(text));
+    info((0,unsafe/* neutraliseCommands */.$B)(text));
     info(`::${token}::`);
 }
 /**
@@ -57818,7 +57153,7 @@ async function withStoppedCommands(fn) {
     const token = stopToken();
     info(`::stop-commands::${token}`);
     try {
-        return await fn(line => info(neutraliseCommands(line)));
+        return await fn(line => info((0,unsafe/* neutraliseCommands */.$B)(line)));
     }
     finally {
         info(`::${token}::`);
@@ -57917,7 +57252,7 @@ async function buildSpec(spec, cwd, resolvePath) {
     const b = spec.build;
     resolvePath(b.context, 'context');
     const file = resolvePath(b.file, 'file');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
+    if (!(0,external_node_fs_.existsSync)(file)) {
         throw new Error(`the Dockerfile ${b.file} does not exist (image "${spec.name}"): set the input \`file\` or \`context\`, or give \`image\`/\`archive\` to measure an image built elsewhere`);
     }
     for (const note of unsupported(await detectBuilder(), b))
@@ -57947,7 +57282,7 @@ function dockerfileOf(spec, cwd, confine) {
     if (!spec.dockerfile)
         return undefined;
     const file = pathResolver(cwd, spec.name, confine)(spec.dockerfile, 'file');
-    if (!spec.build && !(0,external_node_fs_namespaceObject.existsSync)(file)) {
+    if (!spec.build && !(0,external_node_fs_.existsSync)(file)) {
         throw new Error(`the Dockerfile ${spec.dockerfile} given with \`file\` does not exist (image "${spec.name}")`);
     }
     return {
@@ -57963,7 +57298,7 @@ function pathResolver(cwd, name, confine) {
             return `oci:${resolvePath(path.slice(4), key)}`;
         if (confine)
             return confinedPath(cwd, path, `image "${name}": \`${key}\``);
-        return (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(cwd, path);
+        return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.join)(cwd, path);
     };
     return resolvePath;
 }
@@ -57976,7 +57311,7 @@ async function cleanup(measured, keepImage) {
 }
 /** Cleanup on the way out: its own failure is only a warning. */
 async function cleanupQuietly(measured, keepImage) {
-    await cleanup(measured, keepImage).catch(e => log_warning(`could not remove a built image: ${errorMessage(e)}`));
+    await cleanup(measured, keepImage).catch(e => log_warning(`could not remove a built image: ${(0,errors/* errorMessage */.gJ)(e)}`));
 }
 
 ;// CONCATENATED MODULE: ./src/action/mode.ts
@@ -58073,12 +57408,12 @@ class Context {
         var _a, _b, _c;
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
             }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -64249,7 +63584,7 @@ async function walkBack(deps, req, history, tried, log) {
         commits = await deps.listCommits(req.wantSha, maxWalk);
     }
     catch (e) {
-        log.warning(`cannot walk back from ${resolve_short(req.wantSha)} to a recorded baseline: ${errorMessage(e)}`);
+        log.warning(`cannot walk back from ${resolve_short(req.wantSha)} to a recorded baseline: ${(0,errors/* errorMessage */.gJ)(e)}`);
         tried.push(`walking back from ${resolve_short(req.wantSha)}: failed`);
         return undefined;
     }
@@ -64286,7 +63621,7 @@ async function rebuild(deps, req, tried, log) {
     }
     catch (e) {
         // A base that no longer builds must not fail the PR's check: report "no baseline".
-        log.warning(`rebuilding the image at ${resolve_short(req.wantSha)} for a baseline failed: ${errorMessage(e)}`);
+        log.warning(`rebuilding the image at ${resolve_short(req.wantSha)} for a baseline failed: ${(0,errors/* errorMessage */.gJ)(e)}`);
         tried.push(`rebuilding at ${resolve_short(req.wantSha)}: failed`);
         return undefined;
     }
@@ -64339,7 +63674,7 @@ async function pickCompareSha(payload, checkedOutSha, mergeBase, log = silentLog
             return { ...base, sha: await mergeBase(base.sha, head), rule: 'merge-base' };
         }
         catch (e) {
-            log.warning(`cannot find the merge-base of the PR, comparing with its base commit: ${errorMessage(e)}`);
+            log.warning(`cannot find the merge-base of the PR, comparing with its base commit: ${(0,errors/* errorMessage */.gJ)(e)}`);
             return base;
         }
     }
@@ -64858,10 +64193,10 @@ function parseIncreaseRule(value, name) {
     const hasAnd = text.includes('&');
     const hasOr = text.includes('|');
     if (hasAnd && hasOr)
-        throw new Error(`${inputLabel(name)}: use either & or |, not both, in "${text}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)}: use either & or |, not both, in "${text}"`);
     const parts = text.split(/[&|]/).map(p => p.trim());
     if (parts.length > 2)
-        throw new Error(`${inputLabel(name)} takes at most one percentage and one size, got "${text}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} takes at most one percentage and one size, got "${text}"`);
     const rule = { mode: hasOr ? 'any' : 'all', text };
     for (const part of parts)
         addPart(rule, part, name, text);
@@ -64871,7 +64206,7 @@ function addPart(rule, part, name, text) {
     const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(part);
     if (pct) {
         if (rule.ratio !== undefined)
-            throw new Error(`${inputLabel(name)} has two percentages in "${text}"`);
+            throw new Error(`${(0,errors/* inputLabel */.NB)(name)} has two percentages in "${text}"`);
         rule.ratio = Number(pct[1]) / 100;
         return;
     }
@@ -64879,10 +64214,10 @@ function addPart(rule, part, name, text) {
     if (bytes === undefined || /^-/.test(part)) {
         const where = part === text ? '' : ` (in "${text}")`;
         const sign = /^-/.test(part) ? ' (an increase limit cannot be negative)' : '';
-        throw new Error(`${inputLabel(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)}: "${part}"${where} is not valid${sign}. Use ${RULE_HELP}`);
     }
     if (rule.bytes !== undefined)
-        throw new Error(`${inputLabel(name)} has two sizes in "${text}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} has two sizes in "${text}"`);
     rule.bytes = bytes;
 }
 /** Whether an increase of `delta` bytes over `base` bytes crosses the rule. */
@@ -64901,7 +64236,7 @@ function parseMaxSize(value, name) {
         return undefined;
     const bytes = parseSize(text);
     if (bytes === undefined || bytes <= 0)
-        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${text}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} must be ${SIZE_HELP}, got "${text}"`);
     return bytes;
 }
 
@@ -65099,7 +64434,7 @@ async function acceptFailures(t, req, results) {
         return results.map((r, i) => applyAcceptance(r, { by, label }, req.thresholdsOf(r, i)));
     }
     catch (e) {
-        log_warning(`could not check the label ${label}: ${errorMessage(e)}`);
+        log_warning(`could not check the label ${label}: ${(0,errors/* errorMessage */.gJ)(e)}`);
         return results;
     }
 }
@@ -65894,7 +65229,7 @@ function hintIds(value, name, alsoAllowed = []) {
     const ids = parseList(value);
     const unknown = validateHintIds(ids.filter(id => !alsoAllowed.includes(id)));
     if (unknown.length > 0) {
-        throw new Error(`${inputLabel(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)}: unknown hint id(s) ${unknown.join(', ')}; known: ${[...alsoAllowed, ...HINT_IDS].join(', ')}`);
     }
     return ids;
 }
@@ -65949,11 +65284,11 @@ function singleImage(get, thresholds, repoName) {
     const build = inputs_buildSpec(get);
     const given = optional(get(Inputs.Name));
     const name = checkName(given ?? deriveName({ image, archive, file: build.file, repoName }), given
-        ? inputLabel(Inputs.Name)
+        ? (0,errors/* inputLabel */.NB)(Inputs.Name)
         : `the image name derived from the inputs (set \`${Inputs.Name}\`)`);
     const platform = optional(get(Inputs.Platform));
     if (platform)
-        checkPlatformChoice(platform, inputLabel(Inputs.Platform));
+        checkPlatformChoice(platform, (0,errors/* inputLabel */.NB)(Inputs.Platform));
     return {
         name,
         ...(image ? { image } : {}),
@@ -65974,7 +65309,7 @@ function inputs_buildSpec(get) {
     const network = optional(get(Inputs.Network));
     return {
         context,
-        file: optional(get(Inputs.File)) ?? external_node_path_namespaceObject.posix.join(context, 'Dockerfile'),
+        file: optional(get(Inputs.File)) ?? external_node_path_.posix.join(context, 'Dockerfile'),
         ...(target ? { target } : {}),
         buildArgs: parseBuildArgs(get(Inputs.BuildArgs), Inputs.BuildArgs),
         secrets: parseLines(get(Inputs.BuildSecrets)),
@@ -65992,13 +65327,13 @@ function deriveName(p) {
             .split('/')
             .pop() || 'image');
     if (p.archive)
-        return (0,external_node_path_namespaceObject.basename)(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image';
+        return (0,external_node_path_.basename)(p.archive.replace(/^oci:/, '')).replace(/(\.tar)?(\.gz|\.tgz)?$/, '') || 'image';
     const file = (p.file ?? 'Dockerfile').replace(/\\/g, '/');
-    const base = external_node_path_namespaceObject.posix.basename(file);
+    const base = external_node_path_.posix.basename(file);
     const suffix = /^Dockerfile\.(.+)$/i.exec(base) ?? /^(.+)\.Dockerfile$/i.exec(base);
     if (suffix)
         return suffix[1];
-    const dir = external_node_path_namespaceObject.posix.basename(external_node_path_namespaceObject.posix.dirname(external_node_path_namespaceObject.posix.normalize(file)));
+    const dir = external_node_path_.posix.basename(external_node_path_.posix.dirname(external_node_path_.posix.normalize(file)));
     return dir && dir !== '.' ? dir : p.repoName;
 }
 const IMAGE_KEYS = [
@@ -66117,14 +65452,14 @@ function parseBoolean(value, name, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new Error(`${inputLabel(name)} must be true or false, got "${v}"`);
+    throw new Error(`${(0,errors/* inputLabel */.NB)(name)} must be true or false, got "${v}"`);
 }
 function parseCount(value, name, fallback) {
     const v = value.trim().replace(/_/g, '');
     if (v === '')
         return fallback;
     if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new Error(`${inputLabel(name)} must be a whole number above 0, got "${value.trim()}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} must be a whole number above 0, got "${value.trim()}"`);
     }
     return Number(v);
 }
@@ -66134,7 +65469,7 @@ function parseSizeInput(value, name, fallback) {
         return fallback;
     const bytes = parseSize(v);
     if (bytes === undefined || bytes < 1) {
-        throw new Error(`${inputLabel(name)} must be ${SIZE_HELP}, got "${v}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} must be ${SIZE_HELP}, got "${v}"`);
     }
     return bytes;
 }
@@ -66143,7 +65478,7 @@ function parseEnum(value, name, allowed, fallback) {
     if (v === '')
         return fallback;
     if (!allowed.includes(v)) {
-        throw new Error(`${inputLabel(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)} must be one of ${allowed.join(', ')}; got "${v}"`);
     }
     return v;
 }
@@ -66151,7 +65486,7 @@ function parseEnum(value, name, allowed, fallback) {
 function parseLegName(value, name) {
     const v = value.trim();
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) {
-        throw new Error(`${inputLabel(name)}: "${v.slice(0, 100)}" is not a usable leg name (1–100 letters, digits, \`._-\`)`);
+        throw new Error(`${(0,errors/* inputLabel */.NB)(name)}: "${v.slice(0, 100)}" is not a usable leg name (1–100 letters, digits, \`._-\`)`);
     }
     return v;
 }
@@ -66175,7 +65510,7 @@ function parseBuildArgs(value, name) {
         const eq = line.indexOf('=');
         const key = eq < 0 ? line : line.slice(0, eq).trim();
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-            throw new Error(`${inputLabel(name)}: "${line}" is not KEY=VALUE (one per line)`);
+            throw new Error(`${(0,errors/* inputLabel */.NB)(name)}: "${line}" is not KEY=VALUE (one per line)`);
         }
         args[key] = eq < 0 ? '' : line.slice(eq + 1);
     }
@@ -66233,8 +65568,8 @@ async function readAtCommit(ctx, token, sha) {
     }
 }
 function readWorkspaceFile(workspace, path) {
-    const file = (0,external_node_path_namespaceObject.join)(workspace, path);
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
+    const file = (0,external_node_path_.join)(workspace, path);
+    return (0,external_node_fs_.existsSync)(file) ? (0,external_node_fs_.readFileSync)(file, 'utf8') : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -66589,7 +65924,7 @@ const ENTITIES = {
 const SPECIALS = /[&<>"'|\\`*_~[\]$:@#]/g;
 const LINE_BREAKS = /[\r\n\t\f\v\u0085\u2028\u2029]+/g;
 // Line breaks are handled above; the rest of src/unsafe.ts's characters are marked.
-const UNSAFE = unsafeChars();
+const UNSAFE = (0,unsafe/* unsafeChars */.Cy)();
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Untrusted text as inline code: safe in prose, table cells, `<summary>` and list items. */
 function code(value, max = DEFAULT_MAX) {
@@ -66775,11 +66110,11 @@ function duration(ms) {
     const s = ms / 1000;
     return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
 }
-function format_count(n) {
+function count(n) {
     return n.toLocaleString('en-US');
 }
 function plural(n, one, many = `${one}s`) {
-    return `${format_count(n)} ${n === 1 ? one : many}`;
+    return `${count(n)} ${n === 1 ? one : many}`;
 }
 /** A collapsible block; the blank lines let GitHub parse markdown inside it. */
 function details(summary, body, open = false) {
@@ -66865,7 +66200,7 @@ function changedSection(r, level = 0) {
                 units_formatDelta(g.delta)
             ])
         ];
-        parts.push(details(`All ${format_count(all.length)} changes`, table(['Package', 'Version', 'Before', 'After', 'Δ'], [false, false, true, true, true], all.slice(0, MORE_ROWS)) + more(all.length)));
+        parts.push(details(`All ${count(all.length)} changes`, table(['Package', 'Version', 'Before', 'After', 'Δ'], [false, false, true, true, true], all.slice(0, MORE_ROWS)) + more(all.length)));
     }
     if (level < 2) {
         const where = pathsBlock('Directories', content.dirs, level);
@@ -66882,7 +66217,7 @@ function leadTable(rows, rest) {
         ? [
             [
                 DASH,
-                `${format_count(rest.changes)} more changes <sub>(listed below)</sub>`,
+                `${count(rest.changes)} more changes <sub>(listed below)</sub>`,
                 '',
                 '',
                 units_formatDelta(rest.delta)
@@ -66945,10 +66280,10 @@ function changed_explainedPlain(leads, total) {
     const pct = (x) => units_formatPercent(x).replace(/^\+/, '');
     const head = leads.rest === undefined
         ? `these changes explain ${pct(leads.explained)} of the ${units_formatDelta(total)} delta`
-        : `the ${format_count(leads.rows.length)} largest changes explain ${pct(leads.explained)} of the ${units_formatDelta(total)} delta`;
+        : `the ${count(leads.rows.length)} largest changes explain ${pct(leads.explained)} of the ${units_formatDelta(total)} delta`;
     return leads.rest === undefined
         ? head
-        : `${head}; with the ${format_count(leads.rest.changes)} more, ${pct(leads.explainedAll)}`;
+        : `${head}; with the ${count(leads.rest.changes)} more, ${pct(leads.explainedAll)}`;
 }
 function explainedLine(leads, total) {
     const s = changed_explainedPlain(leads, total);
@@ -66961,7 +66296,7 @@ function pathsBlock(title, changes, level) {
     const rows = (list) => table(['Path', '', 'Before', 'After', 'Δ'], [false, false, true, true, true], list.map(pathRow));
     const rest = changes.slice(changed_CHANGED_PATHS);
     const tail = level < 1 && rest.length > 0
-        ? `\n\n${details(`${format_count(rest.length)} more`, rows(rest.slice(0, MORE_ROWS)) + more(rest.length))}`
+        ? `\n\n${details(`${count(rest.length)} more`, rows(rest.slice(0, MORE_ROWS)) + more(rest.length))}`
         : '';
     return `<b>${title}</b> <sub>(final filesystem)</sub>\n\n${rows(head)}${tail}`;
 }
@@ -66982,7 +66317,7 @@ function changed_bound(atMost) {
     return atMost === undefined || atMost === 0 ? DASH : `≤ ${units_formatBytes(atMost)}`;
 }
 function more(n) {
-    return n > MORE_ROWS ? `\n\n… and ${format_count(n - MORE_ROWS)} more in the report file.` : '';
+    return n > MORE_ROWS ? `\n\n… and ${count(n - MORE_ROWS)} more in the report file.` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/render/sections/grew.ts
@@ -67000,7 +66335,7 @@ function grewSection(r, env) {
     if (grown.length === 0)
         return '';
     const blocks = grown.slice(0, GREW_LAYERS).map(l => layerPaths(l, r, env));
-    const more = grown.length > GREW_LAYERS ? `\n\n… and ${format_count(grown.length - GREW_LAYERS)} more.` : '';
+    const more = grown.length > GREW_LAYERS ? `\n\n… and ${count(grown.length - GREW_LAYERS)} more.` : '';
     return details(`What grew (top paths in ${plural(grown.length, 'grown layer')})`, blocks.join('\n\n') + more);
 }
 function layerPaths(l, r, env) {
@@ -67164,7 +66499,7 @@ function hintList(title, hints, r, env, compact, open) {
     const items = shown.map(h => (compact ? headLine(h, r, env) : hintItem(h, r, env)));
     const hidden = hints.length - shown.length;
     const more = hidden > 0 ? `\n\n… and ${plural(hidden, 'more hint')} not shown.` : '';
-    const summary = `<b>${title}</b> (${format_count(hints.length)}, ${units_formatBytes(total(hints))} to save)`;
+    const summary = `<b>${title}</b> (${count(hints.length)}, ${units_formatBytes(total(hints))} to save)`;
     const body = items.join('\n') + more;
     return open ? `${summary}\n\n${body}` : details(summary, body);
 }
@@ -67195,7 +66530,7 @@ function wherePart(h) {
         .slice(0, HINT_PATHS)
         .map(p => `${code(p.path, PATH_MAX)} (${units_formatBytes(p.bytes)})`);
     const more = h.paths.length + (h.packages?.length ?? 0) - paths.length;
-    const list = paths.join(', ') + (more > 0 ? ` and ${format_count(more)} more` : '');
+    const list = paths.join(', ') + (more > 0 ? ` and ${count(more)} more` : '');
     const instruction = h.instruction ? `in ${code(h.instruction, INSTRUCTION_MAX)}` : '';
     if (!list)
         return instruction;
@@ -67207,7 +66542,7 @@ function resolved(hints) {
     const names = hints
         .slice(0, RESOLVED_SHOWN)
         .map(h => `${code(h.id, 60)} (${units_formatBytes(h.bytes)})`);
-    const more = hints.length > RESOLVED_SHOWN ? ` and ${format_count(hints.length - RESOLVED_SHOWN)} more` : '';
+    const more = hints.length > RESOLVED_SHOWN ? ` and ${count(hints.length - RESOLVED_SHOWN)} more` : '';
     return `🎉 Resolved by this PR: ${names.join(', ')}${more}.`;
 }
 function total(hints) {
@@ -67306,7 +66641,7 @@ function changedLayers(own, r, env, cuts) {
         return 'None of your layers changed.';
     const shown = cuts.changed === 1 ? largest(own, COMPACT_CHANGED, l => Math.abs(l.delta)) : own;
     const body = diffTable(shown, r, env) + moreNote(own, shown, 'changed layer');
-    return details(`<b>Changed layers</b> (${format_count(own.length)}, ${units_formatDelta(layers_sum(own))})`, body, true);
+    return details(`<b>Changed layers</b> (${count(own.length)}, ${units_formatDelta(layers_sum(own))})`, body, true);
 }
 function baseLayers(base, r, env) {
     if (base.length === 0)
@@ -67324,7 +66659,7 @@ function unchangedLayers(same, r, env, cuts) {
     ]);
     const total = same.reduce((n, l) => n + l.bytesAfter, 0);
     const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(same, shown, 'unchanged layer');
-    return details(`Unchanged layers (${format_count(same.length)}, ${units_formatBytes(total)})`, body);
+    return details(`Unchanged layers (${count(same.length)}, ${units_formatBytes(total)})`, body);
 }
 function diffTable(layers, r, env) {
     const rows = layers.map(l => [
@@ -67356,7 +66691,7 @@ function allLayers(r, env, cuts) {
         units_formatBytes(l.bytes)
     ]);
     const body = table(['Instruction', 'Size'], [false, true], rows) + moreNote(layers, shown, 'layer');
-    const summary = `<b>Layers</b> (${format_count(layers.length)}, ${units_formatBytes(r.report.image.totalBytes)})`;
+    const summary = `<b>Layers</b> (${count(layers.length)}, ${units_formatBytes(r.report.image.totalBytes)})`;
     const full = cuts.fullText === 2 ? '' : fullTexts(layers, r, env);
     return [details(summary, body, true), full].filter(Boolean).join('\n\n');
 }
@@ -67370,7 +66705,7 @@ function fullTexts(layers, r, env) {
         const where = line === undefined ? '' : `${escape_link(lineUrl(env, r.dockerfile, line), `L${line}`)}: `;
         return `- ${where}${code(l.createdBy, FULL_TEXT_MAX)}`;
     });
-    return details(`Full instructions (${format_count(long.length)})`, items.join('\n'));
+    return details(`Full instructions (${count(long.length)})`, items.join('\n'));
 }
 function baseTag(base) {
     return base ? ' <sub>base</sub>' : '';
@@ -67795,7 +67130,7 @@ function terminal_clean(text) {
         .replace(terminal_UNSAFE, c => `\\u{${c.codePointAt(0).toString(16)}}`)
         .replace(/##\[/g, '# #[');
 }
-const terminal_UNSAFE = unsafeChars();
+const terminal_UNSAFE = (0,unsafe/* unsafeChars */.Cy)();
 function terminal_table(header, rows, right) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
     const fmt = (r) => '  ' +
@@ -67934,7 +67269,7 @@ async function writeSummary(results, ctx, notice) {
         await summary_summary.addRaw(notice ? `${notice}\n\n${summary}` : summary).write();
     }
     catch (e) {
-        log_warning(`could not write the job summary (the verdict stands): ${errorMessage(e)}`);
+        log_warning(`could not write the job summary (the verdict stands): ${(0,errors/* errorMessage */.gJ)(e)}`);
     }
 }
 function commentMarker(results, commentKey) {
@@ -67968,7 +67303,7 @@ notice) {
         return result;
     }
     catch (e) {
-        log_warning(`could not post the PR comment (the verdict stands; the job summary has the full report): ${errorMessage(e)}`);
+        log_warning(`could not post the PR comment (the verdict stands; the job summary has the full report): ${(0,errors/* errorMessage */.gJ)(e)}`);
         return undefined;
     }
 }
@@ -68012,7 +67347,7 @@ override) {
             });
         }
         catch (e) {
-            log_warning(`could not set the commit status for ${r.name} (the verdict stands): ${errorMessage(e)}`);
+            log_warning(`could not set the commit status for ${r.name} (the verdict stands): ${(0,errors/* errorMessage */.gJ)(e)}`);
         }
     }
 }
@@ -68044,17 +67379,17 @@ function annotate(results, opts) {
 }
 /** Writes one report file per image plus, for several images, a combined file. */
 function writeReports(results) {
-    const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const dir = (0,external_node_path_.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const paths = results.map(r => {
-        const path = (0,external_node_path_namespaceObject.join)(dir, `report-${safeName(r.name)}.json`);
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, JSON.stringify(r.report, null, 2));
+        const path = (0,external_node_path_.join)(dir, `report-${safeName(r.name)}.json`);
+        (0,external_node_fs_.writeFileSync)(path, JSON.stringify(r.report, null, 2));
         return path;
     });
     if (results.length === 1)
         return paths[0];
-    const combined = (0,external_node_path_namespaceObject.join)(dir, 'reports.json');
-    (0,external_node_fs_namespaceObject.writeFileSync)(combined, JSON.stringify({ reports: results.map(r => ({ name: r.name, report: r.report })) }, null, 2));
+    const combined = (0,external_node_path_.join)(dir, 'reports.json');
+    (0,external_node_fs_.writeFileSync)(combined, JSON.stringify({ reports: results.map(r => ({ name: r.name, report: r.report })) }, null, 2));
     return combined;
 }
 function setOutputs(results, reportPath, commentUrl, verdict) {
@@ -68154,21 +67489,21 @@ var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _
 }));
 
 // aliases for shorter compressed code (most minifers don't do this)
-var esm_u8 = Uint8Array, esm_u16 = Uint16Array, esm_i32 = Int32Array;
+var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
 // fixed length extra bits
-var fleb = new esm_u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
+var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
 // fixed distance extra bits
-var fdeb = new esm_u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
+var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
 // code length index map
-var clim = new esm_u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
 // get base, reverse index map from extra bits
 var freb = function (eb, start) {
-    var b = new esm_u16(31);
+    var b = new u16(31);
     for (var i = 0; i < 31; ++i) {
         b[i] = start += 1 << eb[i - 1];
     }
     // numbers here are at max 18 bits
-    var r = new esm_i32(b[30]);
+    var r = new i32(b[30]);
     for (var i = 1; i < 30; ++i) {
         for (var j = b[i]; j < b[i + 1]; ++j) {
             r[j] = ((j - b[i]) << 5) | i;
@@ -68181,7 +67516,7 @@ var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
 fl[28] = 258, revfl[258] = 28;
 var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
 // map of value to reverse (assuming 16 bits)
-var rev = new esm_u16(32768);
+var rev = new u16(32768);
 for (var i = 0; i < 32768; ++i) {
     // reverse table algorithm from SO
     var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
@@ -68197,21 +67532,21 @@ var hMap = (function (cd, mb, r) {
     // index
     var i = 0;
     // u16 "map": index -> # of codes with bit length = index
-    var l = new esm_u16(mb);
+    var l = new u16(mb);
     // length of cd must be 288 (total # of codes)
     for (; i < s; ++i) {
         if (cd[i])
             ++l[cd[i] - 1];
     }
     // u16 "map": index -> minimum code for bit length = index
-    var le = new esm_u16(mb);
+    var le = new u16(mb);
     for (i = 1; i < mb; ++i) {
         le[i] = (le[i - 1] + l[i - 1]) << 1;
     }
     var co;
     if (r) {
         // u16 "map": index -> number of actual bits, symbol for code
-        co = new esm_u16(1 << mb);
+        co = new u16(1 << mb);
         // bits to remove for reverser
         var rvb = 15 - mb;
         for (i = 0; i < s; ++i) {
@@ -68232,7 +67567,7 @@ var hMap = (function (cd, mb, r) {
         }
     }
     else {
-        co = new esm_u16(s);
+        co = new u16(s);
         for (i = 0; i < s; ++i) {
             if (cd[i]) {
                 co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
@@ -68242,7 +67577,7 @@ var hMap = (function (cd, mb, r) {
     return co;
 });
 // fixed length tree
-var flt = new esm_u8(288);
+var flt = new u8(288);
 for (var i = 0; i < 144; ++i)
     flt[i] = 8;
 for (var i = 144; i < 256; ++i)
@@ -68252,7 +67587,7 @@ for (var i = 256; i < 280; ++i)
 for (var i = 280; i < 288; ++i)
     flt[i] = 8;
 // fixed distance tree
-var fdt = new esm_u8(32);
+var fdt = new u8(32);
 for (var i = 0; i < 32; ++i)
     fdt[i] = 5;
 // fixed length map
@@ -68282,13 +67617,13 @@ var bits16 = function (d, p) {
 var shft = function (p) { return ((p + 7) / 8) | 0; };
 // typed array slice - allows garbage collector to free original reference,
 // while being more compatible than .slice
-var esm_slc = function (v, s, e) {
+var slc = function (v, s, e) {
     if (s == null || s < 0)
         s = 0;
     if (e == null || e > v.length)
         e = v.length;
     // can't use .constructor in case user-supplied
-    return new esm_u8(v.subarray(s, e));
+    return new u8(v.subarray(s, e));
 };
 /**
  * Codes for errors generated within this library
@@ -68311,7 +67646,7 @@ var FlateErrorCode = {
     UnknownCompressionMethod: 14
 };
 // error codes
-var esm_ec = [
+var ec = [
     'unexpected EOF',
     'invalid block type',
     'invalid length/literal',
@@ -68329,11 +67664,11 @@ var esm_ec = [
     // determined by unknown compression method
 ];
 ;
-var esm_err = function (ind, msg, nt) {
-    var e = new Error(msg || esm_ec[ind]);
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
     e.code = ind;
     if (Error.captureStackTrace)
-        Error.captureStackTrace(e, esm_err);
+        Error.captureStackTrace(e, err);
     if (!nt)
         throw e;
     return e;
@@ -68343,7 +67678,7 @@ var inflt = function (dat, st, buf, dict) {
     // source length       dict length
     var sl = dat.length, dl = dict ? dict.length : 0;
     if (!sl || st.f && !st.l)
-        return buf || new esm_u8(0);
+        return buf || new u8(0);
     var noBuf = !buf;
     // have to estimate size
     var resize = noBuf || st.i != 2;
@@ -68351,14 +67686,14 @@ var inflt = function (dat, st, buf, dict) {
     var noSt = st.i;
     // Assumes roughly 33% compression ratio average
     if (noBuf)
-        buf = new esm_u8(sl * 3);
+        buf = new u8(sl * 3);
     // ensure buffer can fit at least l elements
     var cbuf = function (l) {
         var bl = buf.length;
         // need to increase size to fit
         if (l > bl) {
             // Double or set to necessary, whichever is greater
-            var nbuf = new esm_u8(Math.max(bl * 2, l));
+            var nbuf = new u8(Math.max(bl * 2, l));
             nbuf.set(buf);
             buf = nbuf;
         }
@@ -68379,7 +67714,7 @@ var inflt = function (dat, st, buf, dict) {
                 var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
                 if (t > sl) {
                     if (noSt)
-                        esm_err(0);
+                        err(0);
                     break;
                 }
                 // ensure size
@@ -68399,9 +67734,9 @@ var inflt = function (dat, st, buf, dict) {
                 var tl = hLit + bits(dat, pos + 5, 31) + 1;
                 pos += 14;
                 // length+distance tree
-                var ldt = new esm_u8(tl);
+                var ldt = new u8(tl);
                 // code length tree
-                var clt = new esm_u8(19);
+                var clt = new u8(19);
                 for (var i = 0; i < hcLen; ++i) {
                     // use index map to get real code
                     clt[clim[i]] = bits(dat, pos + i * 3, 7);
@@ -68444,10 +67779,10 @@ var inflt = function (dat, st, buf, dict) {
                 dm = hMap(dt, dbt, 1);
             }
             else
-                esm_err(1);
+                err(1);
             if (pos > tbts) {
                 if (noSt)
-                    esm_err(0);
+                    err(0);
                 break;
             }
         }
@@ -68463,11 +67798,11 @@ var inflt = function (dat, st, buf, dict) {
             pos += c & 15;
             if (pos > tbts) {
                 if (noSt)
-                    esm_err(0);
+                    err(0);
                 break;
             }
             if (!c)
-                esm_err(2);
+                err(2);
             if (sym < 256)
                 buf[bt++] = sym;
             else if (sym == 256) {
@@ -68486,7 +67821,7 @@ var inflt = function (dat, st, buf, dict) {
                 // dist
                 var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
                 if (!d)
-                    esm_err(3);
+                    err(3);
                 pos += d & 15;
                 var dt = fd[dsym];
                 if (dsym > 3) {
@@ -68495,7 +67830,7 @@ var inflt = function (dat, st, buf, dict) {
                 }
                 if (pos > tbts) {
                     if (noSt)
-                        esm_err(0);
+                        err(0);
                     break;
                 }
                 if (resize)
@@ -68504,7 +67839,7 @@ var inflt = function (dat, st, buf, dict) {
                 if (bt < dt) {
                     var shift = dl - dt, dend = Math.min(dt, end);
                     if (shift + bt < 0)
-                        esm_err(3);
+                        err(3);
                     for (; bt < dend; ++bt)
                         buf[bt] = dict[shift + bt];
                 }
@@ -68517,7 +67852,7 @@ var inflt = function (dat, st, buf, dict) {
             final = 1, st.m = lbt, st.d = dm, st.n = dbt;
     } while (!final);
     // don't reallocate for streams or user buffers
-    return bt != buf.length && noBuf ? esm_slc(buf, 0, bt) : buf.subarray(0, bt);
+    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
 };
 // starting at p, write the minimum number of bits that can hold v to d
 var wbits = function (d, p, v) {
@@ -68547,7 +67882,7 @@ var hTree = function (d, mb) {
     if (!s)
         return { t: et, l: 0 };
     if (s == 1) {
-        var v = new esm_u8(t[0].s + 1);
+        var v = new u8(t[0].s + 1);
         v[t[0].s] = 1;
         return { t: v, l: 1 };
     }
@@ -68573,7 +67908,7 @@ var hTree = function (d, mb) {
             maxSym = t2[i].s;
     }
     // code lengths
-    var tr = new esm_u16(maxSym + 1);
+    var tr = new u16(maxSym + 1);
     // max bits in tree
     var mbt = ln(t[i1 - 1], tr, 0);
     if (mbt > mb) {
@@ -68610,7 +67945,7 @@ var hTree = function (d, mb) {
         }
         mbt = mb;
     }
-    return { t: new esm_u8(tr), l: mbt };
+    return { t: new u8(tr), l: mbt };
 };
 // get the max length and assign length codes
 var ln = function (n, l, d) {
@@ -68624,7 +67959,7 @@ var lc = function (c) {
     // Note that the semicolon was intentional
     while (s && !c[--s])
         ;
-    var cl = new esm_u16(++s);
+    var cl = new u16(++s);
     //  ind      num         streak
     var cli = 0, cln = c[0], cls = 1;
     var w = function (v) { cl[cli++] = v; };
@@ -68684,7 +68019,7 @@ var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
     var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
     var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
     var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-    var lcfreq = new esm_u16(19);
+    var lcfreq = new u16(19);
     for (var i = 0; i < lclt.length; ++i)
         ++lcfreq[lclt[i] & 31];
     for (var i = 0; i < lcdt.length; ++i)
@@ -68744,13 +68079,13 @@ var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
     return p + ll[256];
 };
 // deflate options (nice << 13) | chain
-var deo = /*#__PURE__*/ new esm_i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
 // empty
-var et = /*#__PURE__*/ new esm_u8(0);
+var et = /*#__PURE__*/ new u8(0);
 // compresses data into a raw DEFLATE buffer
 var dflt = function (dat, lvl, plvl, pre, post, st) {
     var s = st.z || dat.length;
-    var o = new esm_u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
+    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
     // writing to this writes to the output buffer
     var w = o.subarray(pre, o.length - post);
     var lst = st.l;
@@ -68762,14 +68097,14 @@ var dflt = function (dat, lvl, plvl, pre, post, st) {
         var n = opt >> 13, c = opt & 8191;
         var msk_1 = (1 << plvl) - 1;
         //    prev 2-byte val map    curr 2-byte val map
-        var prev = st.p || new esm_u16(32768), head = st.h || new esm_u16(msk_1 + 1);
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
         var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
         var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
         // 24576 is an arbitrary number of maximum symbols per block
         // 424 buffer for last block
-        var syms = new esm_i32(25000);
+        var syms = new i32(25000);
         // length/literal freq   distance freq
-        var lf = new esm_u16(288), df = new esm_u16(32);
+        var lf = new u16(288), df = new u16(32);
         //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
         var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
         for (; i + 2 < s; ++i) {
@@ -68872,7 +68207,7 @@ var dflt = function (dat, lvl, plvl, pre, post, st) {
         }
         st.i = s;
     }
-    return esm_slc(o, 0, pre + shft(pos) + post);
+    return slc(o, 0, pre + shft(pos) + post);
 };
 // CRC32 table
 var crct = /*#__PURE__*/ (/* unused pure expression or super */ null && ((function () {
@@ -68928,7 +68263,7 @@ var dopt = function (dat, opt, pre, post, st) {
         st = { l: 1 };
         if (opt.dictionary) {
             var dict = opt.dictionary.subarray(-32768);
-            var newDat = new esm_u8(dict.length + dat.length);
+            var newDat = new u8(dict.length + dat.length);
             newDat.set(dict);
             newDat.set(dat, dict.length);
             dat = newDat;
@@ -69005,8 +68340,8 @@ var wrkr = function (fns, init, id, cb) {
     return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
 };
 // base async inflate fn
-var bInflt = function () { return [esm_u8, esm_u16, esm_i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, esm_ec, hMap, max, bits, bits16, shft, esm_slc, esm_err, inflt, inflateSync, pbf, gopt]; };
-var bDflt = function () { return [esm_u8, esm_u16, esm_i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, esm_slc, dflt, dopt, deflateSync, pbf]; };
+var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
+var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
 // gzip extra
 var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
 // gunzip extra
@@ -69019,7 +68354,7 @@ var zule = function () { return [zls]; };
 var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
 // get opts
 var gopt = function (o) { return o && {
-    out: o.size && new esm_u8(o.size),
+    out: o.size && new u8(o.size),
     dictionary: o.dictionary
 }; };
 // async helper
@@ -69066,9 +68401,9 @@ var astrmify = function (fns, strm, opts, init, id, flush, ext) {
     strm.queuedSize = 0;
     strm.push = function (d, f) {
         if (!strm.ondata)
-            esm_err(5);
+            err(5);
         if (t)
-            strm.ondata(esm_err(4, 0, 1), null, !!f);
+            strm.ondata(err(4, 0, 1), null, !!f);
         strm.queuedSize += d.length;
         // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
         w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
@@ -69081,9 +68416,9 @@ var astrmify = function (fns, strm, opts, init, id, flush, ext) {
 // read 2 bytes
 var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
 // read 4 bytes
-var esm_b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
 // read 8 bytes
-var b8 = function (d, b) { return esm_b4(d, b) + (esm_b4(d, b + 4) * 4294967296); };
+var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
 // write bytes
 var wbytes = function (d, b, v) {
     for (; v; ++b)
@@ -69105,7 +68440,7 @@ var gzh = function (c, o) {
 // gzip start
 var gzs = function (d) {
     if (d[0] != 31 || d[1] != 139 || d[2] != 8)
-        esm_err(6, 'invalid gzip data');
+        err(6, 'invalid gzip data');
     var flg = d[3];
     var st = 10;
     if (flg & 4)
@@ -69135,9 +68470,9 @@ var zlh = function (c, o) {
 // zlib start
 var zls = function (d, dict) {
     if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
-        esm_err(6, 'invalid zlib data');
+        err(6, 'invalid zlib data');
     if ((d[1] >> 5 & 1) == +!dict)
-        esm_err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
+        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
     return (d[1] >> 3 & 4) + 2;
 };
 function StrmOpt(opts, cb) {
@@ -69158,7 +68493,7 @@ var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (fun
         this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
         // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
         // 98304 = 32768 (lookback) + 65536 (common chunk size)
-        this.b = new esm_u8(98304);
+        this.b = new u8(98304);
         if (this.o.dictionary) {
             var dict = this.o.dictionary.subarray(-32768);
             this.b.set(dict, 32768 - dict.length);
@@ -69175,13 +68510,13 @@ var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (fun
      */
     Deflate.prototype.push = function (chunk, final) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         if (this.s.l)
-            esm_err(4);
+            err(4);
         var endLen = chunk.length + this.s.z;
         if (endLen > this.b.length) {
             if (endLen > 2 * this.b.length - 32768) {
-                var newBuf = new esm_u8(endLen & -32768);
+                var newBuf = new u8(endLen & -32768);
                 newBuf.set(this.b.subarray(0, this.s.z));
                 this.b = newBuf;
             }
@@ -69219,15 +68554,15 @@ var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (fun
      */
     Deflate.prototype.flush = function (sync) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         if (this.s.l)
-            esm_err(4);
+            err(4);
         this.p(this.b, false);
         this.s.w = this.s.i, this.s.i -= 2;
         // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
         // but the deterministic trailer (00 00 FF FF) is useful in some situations
         if (sync) {
-            var c = new esm_u8(6);
+            var c = new u8(6);
             c[0] = this.s.r >> 3;
             // write empty, non-final type-0 block
             var ep = wfblk(c, this.s.r, et);
@@ -69258,7 +68593,7 @@ function deflate(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bDflt,
     ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
@@ -69283,20 +68618,20 @@ var Inflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (fun
         this.ondata = cb;
         var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
         this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new esm_u8(32768);
-        this.p = new esm_u8(0);
+        this.o = new u8(32768);
+        this.p = new u8(0);
         if (dict)
             this.o.set(dict);
     }
     Inflate.prototype.e = function (c) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         if (this.d)
-            esm_err(4);
+            err(4);
         if (!this.p.length)
             this.p = c;
         else if (c.length) {
-            var n = new esm_u8(this.p.length + c.length);
+            var n = new u8(this.p.length + c.length);
             n.set(this.p), n.set(c, this.p.length), this.p = n;
         }
     };
@@ -69304,9 +68639,9 @@ var Inflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (fun
         this.s.i = +(this.d = final || false);
         var bts = this.s.b;
         var dt = inflt(this.p, this.s, this.o);
-        this.ondata(esm_slc(dt, bts, this.s.b), this.d);
-        this.o = esm_slc(dt, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = esm_slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
+        this.ondata(slc(dt, bts, this.s.b), this.d);
+        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
     };
     /**
      * Pushes a chunk to be inflated
@@ -69339,7 +68674,7 @@ function inflate(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bInflt
     ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
@@ -69410,7 +68745,7 @@ function gzip(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bDflt,
         gze,
@@ -69467,8 +68802,8 @@ var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (func
         if (this.s.f && !this.s.l) {
             this.v = shft(this.s.p) + 9;
             this.s = { i: 0 };
-            this.o = new esm_u8(0);
-            this.push(new esm_u8(0), final);
+            this.o = new u8(0);
+            this.push(new u8(0), final);
         }
         else if (final) {
             Inflate.prototype.c.call(this, final);
@@ -69500,7 +68835,7 @@ function gunzip(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bInflt,
         guze,
@@ -69510,8 +68845,8 @@ function gunzip(data, opts, cb) {
 function gunzipSync(data, opts) {
     var st = gzs(data);
     if (st + 8 > data.length)
-        esm_err(6, 'invalid gzip data');
-    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new esm_u8(gzl(data)), opts && opts.dictionary);
+        err(6, 'invalid gzip data');
+    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
 }
 /**
  * Streaming Zlib compression
@@ -69573,7 +68908,7 @@ function zlib(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bDflt,
         zle,
@@ -69616,7 +68951,7 @@ var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (func
         }
         if (final) {
             if (this.p.length < 4)
-                esm_err(6, 'invalid zlib data');
+                err(6, 'invalid zlib data');
             this.p = this.p.subarray(0, -4);
         }
         // necessary to prevent TS from using the closure value
@@ -69647,7 +68982,7 @@ function unzlib(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return cbify(data, opts, [
         bInflt,
         zule,
@@ -69663,7 +68998,7 @@ function unzlibSync(data, opts) {
 /**
  * Streaming GZIP, Zlib, or raw DEFLATE decompression
  */
-var esm_Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
     function Decompress(opts, cb) {
         this.o = StrmOpt.call(this, opts, cb) || {};
         this.G = Gunzip;
@@ -69685,10 +69020,10 @@ var esm_Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null 
      */
     Decompress.prototype.push = function (chunk, final) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         if (!this.s) {
             if (this.p && this.p.length) {
-                var n = new esm_u8(this.p.length + chunk.length);
+                var n = new u8(this.p.length + chunk.length);
                 n.set(this.p), n.set(chunk, this.p.length);
             }
             else
@@ -69715,7 +69050,7 @@ var esm_Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null 
  */
 var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
     function AsyncDecompress(opts, cb) {
-        esm_Decompress.call(this, opts, cb);
+        Decompress.call(this, opts, cb);
         this.queuedSize = 0;
         this.G = AsyncGunzip;
         this.I = AsyncInflate;
@@ -69739,7 +69074,7 @@ var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null
      */
     AsyncDecompress.prototype.push = function (chunk, final) {
         this.queuedSize += chunk.length;
-        esm_Decompress.prototype.push.call(this, chunk, final);
+        Decompress.prototype.push.call(this, chunk, final);
     };
     return AsyncDecompress;
 }())));
@@ -69748,7 +69083,7 @@ function esm_decompress(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     return (data[0] == 31 && data[1] == 139 && data[2] == 8)
         ? gunzip(data, opts, cb)
         : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
@@ -69777,7 +69112,7 @@ var fltn = function (d, p, t, o) {
         if (ArrayBuffer.isView(val))
             t[n] = [val, op];
         else {
-            t[n += '/'] = [new esm_u8(0), op];
+            t[n += '/'] = [new u8(0), op];
             fltn(val, n, t, o);
         }
     }
@@ -69799,7 +69134,7 @@ var dutf8 = function (d) {
         var c = d[i++];
         var eb = (c > 127) + (c > 223) + (c > 239);
         if (i + eb > d.length)
-            return { s: r, r: esm_slc(d, i - 1) };
+            return { s: r, r: slc(d, i - 1) };
         if (!eb)
             r += String.fromCharCode(c);
         else if (eb == 3) {
@@ -69834,26 +69169,26 @@ var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (
      */
     DecodeUTF8.prototype.push = function (chunk, final) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         final = !!final;
         if (this.t) {
             this.ondata(this.t.decode(chunk, { stream: true }), final);
             if (final) {
                 if (this.t.decode().length)
-                    esm_err(8);
+                    err(8);
                 this.t = null;
             }
             return;
         }
         if (!this.p)
-            esm_err(4);
-        var dat = new esm_u8(this.p.length + chunk.length);
+            err(4);
+        var dat = new u8(this.p.length + chunk.length);
         dat.set(this.p);
         dat.set(chunk, this.p.length);
         var _a = dutf8(dat), s = _a.s, r = _a.r;
         if (final) {
             if (r.length)
-                esm_err(8);
+                err(8);
             this.p = null;
         }
         else
@@ -69881,9 +69216,9 @@ var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (
      */
     EncodeUTF8.prototype.push = function (chunk, final) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         if (this.d)
-            esm_err(4);
+            err(4);
         this.ondata(strToU8(chunk), this.d = final || false);
     };
     return EncodeUTF8;
@@ -69898,7 +69233,7 @@ var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (
  */
 function strToU8(str, latin1) {
     if (latin1) {
-        var ar_1 = new esm_u8(str.length);
+        var ar_1 = new u8(str.length);
         for (var i = 0; i < str.length; ++i)
             ar_1[i] = str.charCodeAt(i);
         return ar_1;
@@ -69906,12 +69241,12 @@ function strToU8(str, latin1) {
     if (te)
         return te.encode(str);
     var l = str.length;
-    var ar = new esm_u8(str.length + (str.length >> 1));
+    var ar = new u8(str.length + (str.length >> 1));
     var ai = 0;
     var w = function (v) { ar[ai++] = v; };
     for (var i = 0; i < l; ++i) {
         if (ai + 5 > ar.length) {
-            var n = new esm_u8(ai + 8 + ((l - i) << 1));
+            var n = new u8(ai + 8 + ((l - i) << 1));
             n.set(ar);
             ar = n;
         }
@@ -69926,7 +69261,7 @@ function strToU8(str, latin1) {
         else
             w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
     }
-    return esm_slc(ar, 0, ai);
+    return slc(ar, 0, ai);
 }
 /**
  * Converts a Uint8Array to a string
@@ -69948,7 +69283,7 @@ function strFromU8(dat, latin1) {
     else {
         var _a = dutf8(dat), s = _a.s, r = _a.r;
         if (r.length)
-            esm_err(8);
+            err(8);
         return s;
     }
 }
@@ -69960,7 +69295,7 @@ var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
 // read zip header
 var zh = function (d, b, z) {
     var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-    var _a = z64hs(d, es, efl, z, esm_b4(d, b + 20), esm_b4(d, b + 24), esm_b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
+    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
     return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
 };
 // read zip64 header sizes
@@ -69980,7 +69315,7 @@ var z64hs = function (d, b, l, z, sc, su, off) {
         }
         // z == 2 for unknown whether or not zip64
         if (z < 2)
-            esm_err(13);
+            err(13);
     }
     return [sc, su, off, 0];
 };
@@ -69991,7 +69326,7 @@ var exfl = function (ex) {
         for (var k in ex) {
             var l = ex[k].length;
             if (l > 65535)
-                esm_err(9);
+                err(9);
             le += l + 4;
         }
     }
@@ -70009,7 +69344,7 @@ var wzh = function (d, b, f, fn, u, c, ce, co) {
     d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
     var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
     if (y < 0 || y > 119)
-        esm_err(10);
+        err(10);
     wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
     if (c != -1) {
         wbytes(d, b, f.crc);
@@ -70079,7 +69414,7 @@ var ZipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null 
      */
     ZipPassThrough.prototype.push = function (chunk, final) {
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         this.c.p(chunk);
         this.size += chunk.length;
         if (final)
@@ -70189,18 +69524,18 @@ var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (functio
     Zip.prototype.add = function (file) {
         var _this = this;
         if (!this.ondata)
-            esm_err(5);
+            err(5);
         // finishing or finished
         if (this.d & 2)
-            this.ondata(esm_err(4 + (this.d & 1) * 8, 0, 1), null, false);
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
         else {
             var f = strToU8(file.filename), fl_1 = f.length;
             var com = file.comment, o = com && strToU8(com);
             var u = fl_1 != file.filename.length || (o && (com.length != o.length));
             var hl_1 = fl_1 + exfl(file.extra) + 30;
             if (fl_1 > 65535)
-                this.ondata(esm_err(11, 0, 1), null, false);
-            var header = new esm_u8(hl_1);
+                this.ondata(err(11, 0, 1), null, false);
+            var header = new u8(hl_1);
             wzh(header, 0, file, f, u, -1);
             var chks_1 = [header];
             var pAll_1 = function () {
@@ -70243,7 +69578,7 @@ var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (functio
                     cl_1 += dat.length;
                     chks_1.push(dat);
                     if (final) {
-                        var dd = new esm_u8(16);
+                        var dd = new u8(16);
                         wbytes(dd, 0, 0x8074B50);
                         wbytes(dd, 4, file.crc);
                         wbytes(dd, 8, cl_1);
@@ -70269,7 +69604,7 @@ var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (functio
     Zip.prototype.end = function () {
         var _this = this;
         if (this.d & 2) {
-            this.ondata(esm_err(4 + (this.d & 1) * 8, 0, 1), null, true);
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
             return;
         }
         if (this.d)
@@ -70292,7 +69627,7 @@ var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (functio
             var f = _a[_i];
             tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
         }
-        var out = new esm_u8(tl + 22);
+        var out = new u8(tl + 22);
         for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
             var f = _c[_b];
             wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
@@ -70320,7 +69655,7 @@ function zip(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     var r = {};
     fltn(data, '', r, opts);
     var k = Object.keys(r);
@@ -70336,7 +69671,7 @@ function zip(data, opts, cb) {
     };
     mt(function () { cbd = cb; });
     var cbf = function () {
-        var out = new esm_u8(tot + 22), oe = o, cdl = tot - o;
+        var out = new u8(tot + 22), oe = o, cdl = tot - o;
         tot = 0;
         for (var i = 0; i < slft; ++i) {
             var f = files[i];
@@ -70389,7 +69724,7 @@ function zip(data, opts, cb) {
             }
         };
         if (s > 65535)
-            cbl(esm_err(11, 0, 1), null);
+            cbl(err(11, 0, 1), null);
         if (!compression)
             cbl(null, file);
         else if (size < 160000) {
@@ -70431,7 +69766,7 @@ function zipSync(data, opts) {
         var com = p.comment, m = com && strToU8(com), ms = m && m.length;
         var exl = exfl(p.extra);
         if (s > 65535)
-            esm_err(11);
+            err(11);
         var d = compression ? deflateSync(file, p) : file, l = d.length;
         var c = crc();
         c.p(file);
@@ -70448,7 +69783,7 @@ function zipSync(data, opts) {
         o += 30 + s + exl + l;
         tot += 76 + 2 * (s + exl) + (ms || 0) + l;
     }
-    var out = new esm_u8(tot + 22), oe = o, cdl = tot - o;
+    var out = new u8(tot + 22), oe = o, cdl = tot - o;
     for (var i = 0; i < files.length; ++i) {
         var f = files[i];
         wzh(out, f.o, f, f.f, f.u, f.c.length);
@@ -70522,7 +69857,7 @@ var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ nu
     }
     AsyncUnzipInflate.prototype.push = function (chunk, final) {
         if (this.i.terminate)
-            chunk = esm_slc(chunk, 0);
+            chunk = slc(chunk, 0);
         this.i.push(chunk, final);
     };
     AsyncUnzipInflate.compression = 8;
@@ -70553,9 +69888,9 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
     Unzip.prototype.push = function (chunk, final) {
         var _this = this;
         if (!this.onfile)
-            esm_err(5);
+            err(5);
         if (!this.p)
-            esm_err(4);
+            err(4);
         if (this.c > 0) {
             var len = Math.min(this.c, chunk.length);
             var toAdd = chunk.subarray(0, len);
@@ -70575,12 +69910,12 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
             else if (!chunk.length)
                 buf = this.p;
             else {
-                buf = new esm_u8(this.p.length + chunk.length);
+                buf = new u8(this.p.length + chunk.length);
                 buf.set(this.p), buf.set(chunk, this.p.length);
             }
             var l = buf.length, oc = this.c, add = oc && this.d;
             var _loop_2 = function () {
-                var sig = esm_b4(buf, i);
+                var sig = b4(buf, i);
                 if (sig == 0x4034B50) {
                     f = 1, is = i;
                     this_1.d = null;
@@ -70590,7 +69925,7 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
                         var chks_3 = [];
                         this_1.k.unshift(chks_3);
                         f = 2;
-                        var lsc = esm_b4(buf, i + 18), lsu = esm_b4(buf, i + 22);
+                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
                         var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
                         var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
                         if (dd)
@@ -70603,13 +69938,13 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
                             compression: cmp_1,
                             start: function () {
                                 if (!file_1.ondata)
-                                    esm_err(5);
+                                    err(5);
                                 if (!sc_1)
                                     file_1.ondata(null, et, true);
                                 else {
                                     var ctr = _this.o[cmp_1];
                                     if (!ctr)
-                                        file_1.ondata(esm_err(14, 'unknown compression type ' + cmp_1, 1), null, false);
+                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
                                     d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
                                     d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
                                     for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
@@ -70652,7 +69987,7 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
             }
             this.p = et;
             if (oc < 0) {
-                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (esm_b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
+                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
                 if (add)
                     add.push(dat, !!f);
                 else
@@ -70664,7 +69999,7 @@ var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (funct
         }
         if (final) {
             if (this.c)
-                esm_err(13);
+                err(13);
             this.p = null;
         }
     };
@@ -70684,7 +70019,7 @@ function unzip(data, opts, cb) {
     if (!cb)
         cb = opts, opts = {};
     if (typeof cb != 'function')
-        esm_err(7);
+        err(7);
     var term = [];
     var tAll = function () {
         for (var i = 0; i < term.length; ++i)
@@ -70696,9 +70031,9 @@ function unzip(data, opts, cb) {
     };
     mt(function () { cbd = cb; });
     var e = data.length - 22;
-    for (; esm_b4(data, e) != 0x6054B50; --e) {
+    for (; b4(data, e) != 0x6054B50; --e) {
         if (!e || data.length - e > 65558) {
-            cbd(esm_err(13, 0, 1), null);
+            cbd(err(13, 0, 1), null);
             return tAll;
         }
     }
@@ -70706,14 +70041,14 @@ function unzip(data, opts, cb) {
     var lft = b2(data, e + 8);
     if (lft) {
         var c = lft;
-        var o = esm_b4(data, e + 16);
-        var z = esm_b4(data, e - 20) == 0x7064B50;
+        var o = b4(data, e + 16);
+        var z = b4(data, e - 20) == 0x7064B50;
         if (z) {
-            var ze = esm_b4(data, e - 12);
-            z = esm_b4(data, ze) == 0x6064B50;
+            var ze = b4(data, e - 12);
+            z = b4(data, ze) == 0x6064B50;
             if (z) {
-                c = lft = esm_b4(data, ze + 32);
-                o = esm_b4(data, ze + 48);
+                c = lft = b4(data, ze + 32);
+                o = b4(data, ze + 48);
             }
         }
         var fltr = opts && opts.filter;
@@ -70739,13 +70074,13 @@ function unzip(data, opts, cb) {
                 compression: c_1
             })) {
                 if (!c_1)
-                    cbl(null, esm_slc(data, b, b + sc));
+                    cbl(null, slc(data, b, b + sc));
                 else if (c_1 == 8) {
                     var infl = data.subarray(b, b + sc);
                     // Synchronously decompress under 512KB, or barely-compressed data
                     if (su < 524288 || sc > 0.8 * su) {
                         try {
-                            cbl(null, inflateSync(infl, { out: new esm_u8(su) }));
+                            cbl(null, inflateSync(infl, { out: new u8(su) }));
                         }
                         catch (e) {
                             cbl(e, null);
@@ -70755,7 +70090,7 @@ function unzip(data, opts, cb) {
                         term.push(inflate(infl, { size: su }, cbl));
                 }
                 else
-                    cbl(esm_err(14, 'unknown compression type ' + c_1, 1), null);
+                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
             }
             else
                 cbl(null, null);
@@ -70778,22 +70113,22 @@ function unzip(data, opts, cb) {
 function unzipSync(data, opts) {
     var files = {};
     var e = data.length - 22;
-    for (; esm_b4(data, e) != 0x6054B50; --e) {
+    for (; b4(data, e) != 0x6054B50; --e) {
         if (!e || data.length - e > 65558)
-            esm_err(13);
+            err(13);
     }
     ;
     var c = b2(data, e + 8);
     if (!c)
         return {};
-    var o = esm_b4(data, e + 16);
-    var z = esm_b4(data, e - 20) == 0x7064B50;
+    var o = b4(data, e + 16);
+    var z = b4(data, e - 20) == 0x7064B50;
     if (z) {
-        var ze = esm_b4(data, e - 12);
-        z = esm_b4(data, ze) == 0x6064B50;
+        var ze = b4(data, e - 12);
+        z = b4(data, ze) == 0x6064B50;
         if (z) {
-            c = esm_b4(data, ze + 32);
-            o = esm_b4(data, ze + 48);
+            c = b4(data, ze + 32);
+            o = b4(data, ze + 48);
         }
     }
     var fltr = opts && opts.filter;
@@ -70807,11 +70142,11 @@ function unzipSync(data, opts) {
             compression: c_2
         })) {
             if (!c_2)
-                files[fn] = esm_slc(data, b, b + sc);
+                files[fn] = slc(data, b, b + sc);
             else if (c_2 == 8)
-                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new esm_u8(su) });
+                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
             else
-                esm_err(14, 'unknown compression type ' + c_2);
+                err(14, 'unknown compression type ' + c_2);
         }
     }
     return files;
@@ -70827,7 +70162,7 @@ function unzipSync(data, opts) {
 async function writeFileAtomic(target, text, what) {
     const temp = `${target}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
         await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
         await (0,promises_namespaceObject.rename)(temp, target);
     }
@@ -70888,7 +70223,7 @@ async function writeMeasureArtifact(dir, input) {
     const text = JSON.stringify(payload);
     // Our own output must pass the check phase 2 applies; failing here names the cause early.
     parseMeasurePayload(text, 'the measure payload being written');
-    const target = (0,external_node_path_namespaceObject.join)(dir, MEASURE_FILE);
+    const target = (0,external_node_path_.join)(dir, MEASURE_FILE);
     await writeFileAtomic(target, text, `cannot write the measure artifact ${target}`);
     return target;
 }
@@ -71776,19 +71111,19 @@ function uriOf(path) {
 function workspaceDockerfiles(workspace, results) {
     const dockerfiles = new Map();
     for (const r of results) {
-        const file = r.dockerfile ? (0,external_node_path_namespaceObject.join)(workspace, r.dockerfile) : undefined;
-        if (r.dockerfile && file && (0,external_node_fs_namespaceObject.existsSync)(file))
-            dockerfiles.set(r.dockerfile, (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+        const file = r.dockerfile ? (0,external_node_path_.join)(workspace, r.dockerfile) : undefined;
+        if (r.dockerfile && file && (0,external_node_fs_.existsSync)(file))
+            dockerfiles.set(r.dockerfile, (0,external_node_fs_.readFileSync)(file, 'utf8'));
     }
     return dockerfiles;
 }
 function writeSarif(workspace, results) {
     const dockerfiles = workspaceDockerfiles(workspace, results);
     const log = renderSarif(results.map(r => ({ name: r.name, platform: r.platform, hints: r.report.hints })), { version: VERSION, dockerfiles });
-    const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(dir, 'results.sarif');
-    (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(log, null, 2)}\n`);
+    const dir = (0,external_node_path_.join)(process.env.RUNNER_TEMP || process.cwd(), 'image-size-guard');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, 'results.sarif');
+    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(log, null, 2)}\n`);
     return path;
 }
 
@@ -71820,7 +71155,7 @@ function planSuggestions(images, dockerfiles) {
             continue;
         const fresh = image.hints.filter(h => h.new === true && h.dockerfile === image.dockerfile);
         // As GitHub names it in the PR's files: `./app/Dockerfile` is `app/Dockerfile`.
-        const path = external_node_path_namespaceObject.posix.normalize(image.dockerfile.replace(/\\/g, '/')).replace(/^\.\//, '');
+        const path = external_node_path_.posix.normalize(image.dockerfile.replace(/\\/g, '/')).replace(/^\.\//, '');
         for (const r of rewritesFor(text, fresh)) {
             const key = `${encodeURIComponent(path)}:${[...r.ids].sort().join(',')}`;
             if (out.has(key))
@@ -71997,7 +71332,7 @@ async function postSuggestions(t, pullNumber, headSha, workspace, results) {
         log_info(`suggested changes: ${suggestions.length} for new hints; ${done.created} posted, ${done.updated} updated, ${done.deleted} removed, ${done.outsideDiff} outside the PR's diff`);
     }
     catch (e) {
-        log_warning(`could not post the suggested changes (the verdict stands): ${errorMessage(e)}`);
+        log_warning(`could not post the suggested changes (the verdict stands): ${(0,errors/* errorMessage */.gJ)(e)}`);
     }
 }
 
@@ -72052,7 +71387,7 @@ async function postOverall(t, sha, overall, runUrl) {
         });
     }
     catch (e) {
-        log_warning(`could not set the overall commit status (the verdict stands): ${errorMessage(e)}`);
+        log_warning(`could not set the overall commit status (the verdict stands): ${(0,errors/* errorMessage */.gJ)(e)}`);
     }
 }
 
@@ -72191,7 +71526,7 @@ async function writeLegArtifact(dir, sha, results) {
     };
     const text = JSON.stringify(payload);
     parseLegPayload(text, 'the leg report being written');
-    const target = (0,external_node_path_namespaceObject.join)(dir, MEASURE_FILE);
+    const target = (0,external_node_path_.join)(dir, MEASURE_FILE);
     await writeFileAtomic(target, text, `cannot write the leg report ${target}`);
     return target;
 }
@@ -72310,7 +71645,7 @@ async function retention(t, keep) {
         return { keep, protect: await openPullBaseShas(t.octokit, t.owner, t.repo) };
     }
     catch (e) {
-        log_warning(`old baselines are kept this time: ${errorMessage(e)}`);
+        log_warning(`old baselines are kept this time: ${(0,errors/* errorMessage */.gJ)(e)}`);
         return undefined;
     }
 }
@@ -72564,11 +71899,11 @@ function failOn(verdict, s, results, missing) {
 
 
 async function withWorktree(repoDir, sha, fn) {
-    const dir = (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'isg-base-')), 'src');
-    const add = await execCommand('git', ['-C', repoDir, 'worktree', 'add', '--detach', dir, sha]);
+    const dir = (0,external_node_path_.join)((0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'isg-base-')), 'src');
+    const add = await (0,src_exec/* execCommand */.NK)('git', ['-C', repoDir, 'worktree', 'add', '--detach', dir, sha]);
     if (add.code !== 0) {
-        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        const why = lastLines(add.stderr, 1);
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+        const why = (0,src_exec/* lastLines */.w$)(add.stderr, 1);
         const shallow = /invalid reference|not a valid|unknown revision|bad object/i.test(why);
         throw new Error(shallow
             ? `the checkout does not have the base commit ${sha.slice(0, 7)} to rebuild the baseline: set fetch-depth: 0 on actions/checkout (git: ${why})`
@@ -72578,8 +71913,8 @@ async function withWorktree(repoDir, sha, fn) {
         return await fn(dir);
     }
     finally {
-        await execCommand('git', ['-C', repoDir, 'worktree', 'remove', '--force', dir]);
-        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(dir, '..'), { recursive: true, force: true });
+        await (0,src_exec/* execCommand */.NK)('git', ['-C', repoDir, 'worktree', 'remove', '--force', dir]);
+        (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, '..'), { recursive: true, force: true });
     }
 }
 
@@ -72626,7 +71961,7 @@ function compressedImage(m) {
 
 
 async function inspectRegistryImage(source, opts = {}) {
-    const client = new RegistryClient(parseRegistryReference(source), opts.registry);
+    const client = new registry_client/* RegistryClient */.b((0,reference/* parseRegistryReference */.qq)(source), opts.registry);
     const resolved = await resolveRegistryImage(client, opts.platform, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
     return {
         reference: client.label,
@@ -72696,7 +72031,7 @@ async function runFastRead(inputs) {
 }
 async function readOne(spec, inputs) {
     const source = spec.image;
-    if (!source || !isRegistrySource(source)) {
+    if (!source || !(0,reference/* isRegistrySource */.TI)(source)) {
         throw new Error(`registry-read: fast reads images from a registry, but image "${spec.name}" is not a docker://HOST/REPO:TAG image`);
     }
     const summary = await log_group(`Reading ${spec.name} (${source}, manifests only)`, async () => summarizeCompressed(await inspectRegistryImage(source, {
@@ -72748,7 +72083,7 @@ function readPayload(path) {
         return {};
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
     }
     catch (e) {
         throw new Error(`cannot read the event payload GITHUB_EVENT_PATH=${path}: ${e.message}`);
@@ -72821,7 +72156,7 @@ async function run() {
         await publish(ctx, inputs, target, mode, results);
     }
     catch (e) {
-        fail(errorMessage(e));
+        fail((0,errors/* errorMessage */.gJ)(e));
     }
     finally {
         await cleanupQuietly(measured, keepImage);
@@ -72910,7 +72245,7 @@ async function publish(ctx, inputs, t, mode, results) {
 async function writeArtifact(ctx, inputs, results) {
     const number = pullRequestNumber(ctx);
     const pr = ctx.payload.pull_request;
-    const dir = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || ctx.workspace, 'image-size-guard', 'artifact');
+    const dir = (0,external_node_path_.join)(process.env.RUNNER_TEMP || ctx.workspace, 'image-size-guard', 'artifact');
     const measuredResults = results.map(r => ({
         name: r.name,
         platform: r.platform,
@@ -72947,15 +72282,68 @@ function failOnVerdict(results, mode) {
 /** The commit checked out in the workspace (without the git CLI), if it is a git checkout. */
 function headOfCheckout(workspace) {
     try {
-        const head = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(workspace, '.git', 'HEAD'), 'utf8').trim();
+        const head = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(workspace, '.git', 'HEAD'), 'utf8').trim();
         if (/^[0-9a-f]{40}$/.test(head))
             return head;
         const ref = /^ref: (.+)$/.exec(head)?.[1];
-        return ref ? (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(workspace, '.git', ref), 'utf8').trim() : undefined;
+        return ref ? (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(workspace, '.git', ref), 'utf8').trim() : undefined;
     }
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 3557:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ neutraliseCommands),
+/* harmony export */   Cy: () => (/* binding */ unsafeChars),
+/* harmony export */   LN: () => (/* binding */ UNSAFE_CHARS),
+/* harmony export */   kc: () => (/* binding */ logText)
+/* harmony export */ });
+// The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
+// controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks,
+// zero-width and other invisible format characters (U+200B..U+200D, U+2060..U+206F, U+FEFF,
+// U+180E, the soft hyphen), tag characters (U+E0000..U+E007F, which can spell hidden ASCII
+// text) and lone surrogates. One definition for the renderers (render/escape.ts,
+// render/terminal.ts), the readers' messages (image/layer/errors.ts) and the log writer
+// (action/log.ts).
+const UNSAFE_CHARS = '[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\ufeff]' +
+    '|\\udb40[\\udc00-\\udc7f]' +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+/** A fresh global regex for UNSAFE_CHARS (global regexes carry state: one per use site). */
+function unsafeChars(extra = '') {
+    return new RegExp(`${UNSAFE_CHARS}${extra}`, 'g');
+}
+// The runner reads a log line as a workflow command when, after its leading whitespace, it
+// starts with `::` (`::warning::`, `::add-mask::`, `::stop-commands::`), or when it holds
+// `##[` anywhere (the legacy `##[warning]` form). Its lines end at LF, CRLF and a bare CR.
+const LINE_BREAK = /\r\n|\r|\n/;
+// Tab and ESC stay: build logs indent with tabs and colour with ANSI sequences, and neither
+// can start a command. Everything else unsafe (NUL first) becomes U+FFFD, visibly.
+const UNSAFE_IN_LOG = new RegExp(`(?![\\t\\u001b])(?:${UNSAFE_CHARS})`, 'g');
+/**
+ * Text from an image, a build, an artifact or a baseline, made safe to print to a GitHub
+ * Actions log: no line of the result is a workflow command. Each line keeps its text; a
+ * leading `::` becomes `: :` and every `##[` becomes `# #[`; bare CRs end lines (as the
+ * runner would) and NUL and other unsafe characters become U+FFFD.
+ */
+function neutraliseCommands(text) {
+    return text
+        .split(LINE_BREAK)
+        .map(line => line
+        .replace(UNSAFE_IN_LOG, '\ufffd')
+        .replace(/##\[/g, '# #[')
+        .replace(/^(\s*):(?=:)/, '$1: '))
+        .join('\n');
+}
+/** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
+function logText(text) {
+    return neutraliseCommands(text).replace(/\n/g, ' ');
 }
 
 
@@ -72979,6 +72367,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -73059,6 +72454,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -73077,6 +72479,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -73147,6 +72563,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
@@ -83545,6 +82975,1156 @@ function replaceNode(key, path, node) {
 exports.visit = visit;
 exports.visitAsync = visitAsync;
 
+
+/***/ }),
+
+/***/ 2876:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
 
 /***/ }),
 

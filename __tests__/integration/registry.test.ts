@@ -4,9 +4,17 @@
 // Truth comes from outside our code: the engine's own analysis of the same image, the
 // manifest as the registry serves it, the registry's access log.
 
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runFastRead } from '../../src/action/fast-read.js'
 import { measureImages } from '../../src/action/measure-images.js'
@@ -24,22 +32,20 @@ import { describeEngine, docker, dockerBuild, removeImages, run } from '../suppo
 import { buildImage, tempDir, writeOciDir, type ImageSpec } from '../support/image-fixtures.js'
 import {
   PASSWORD,
-  registryAvailable,
-  REGISTRY_BINARY,
+  requireRegistry,
   startRegistry,
   USER,
   type TestRegistry
 } from '../support/registry.js'
 
-if (!registryAvailable && process.env.REQUIRE_DOCKER === '1')
-  throw new Error(
-    `${REGISTRY_BINARY} is missing: run scripts/ensure-tools.sh (apt-get install docker-registry)`
-  )
 /** Engine + registry (images pushed from the engine); registry alone (images made here). */
+const registryAvailable = requireRegistry()
 const describeRegistry = registryAvailable ? describeEngine : describe.skip
 const describeRegistryOnly = registryAvailable ? describe : describe.skip
 
 const TAG = `isg-wt-registry-test:${process.pid}`
+/** The command line as shipped (dist/ is rebuilt and checked before the tests run). */
+const CLI = resolve('dist/cli/index.js')
 const opts = (dockerConfigDir: string): MeasureOptions => ({
   estimateCompressed: false,
   limits: DEFAULT_LIMITS,
@@ -159,6 +165,36 @@ describeRegistry('docker:// on a registry with htpasswd basic auth', () => {
     expect(fromRegistry.layers.map(l => l.compression)).toEqual(['gzip', 'gzip', 'gzip'])
   })
 
+  it("the command line's bundle reads the layers on its layer threads: the same report as a read on the main thread", async () => {
+    const inThread = (await measure(`docker://${ref}`, opts(login))).report
+    const env = { ...process.env, DOCKER_CONFIG: login }
+    const result = await run(process.execPath, [CLI, 'analyze', `docker://${ref}`, '--json'], {
+      env
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const bundled = JSON.parse(result.stdout) as Report
+    expect(bundled.image.layers).toEqual(inThread.image.layers)
+    expect(bundled.image.totalBytes).toBe(inThread.image.totalBytes)
+    expect(bundled.waste).toEqual(inThread.waste)
+    expect(bundled.content).toEqual(inThread.content)
+    expect(bundled.hints).toEqual(inThread.hints)
+
+    // Without its thread bundle beside it, the command line says so; proof that it uses one.
+    const alone = tempDir('isg-cli-alone-')
+    cpSync(dirname(CLI), join(alone, 'cli'), { recursive: true })
+    const broken = await run(
+      process.execPath,
+      [join(alone, 'cli', 'index.js'), 'analyze', `docker://${ref}`, '--json'],
+      { env }
+    )
+    expect(broken.code).not.toBe(0)
+    expect(broken.stderr).toContain(
+      `the layer reader threads' bundle ${join(alone, 'layer-thread', 'index.js')} is missing: it is part of the dist/ folder`
+    )
+    expect(broken.stderr).not.toMatch(/^\s+at /m) // no stack trace
+  })
+
   it('fast mode reads manifests and config only: no layer blob is downloaded', async () => {
     const before = registry.blobGets().length
     const summary = summarizeCompressed(
@@ -229,6 +265,20 @@ describeRegistry('docker:// on a registry with token auth', () => {
   it('gets a pull token with the credentials and analyses the image', async () => {
     const asked = registry.tokenRequests.length
     const image = (await measure(`docker://${ref}`, opts(login))).report.image
+    const fromEngine = (await measure(TAG, opts(login))).report.image
+    expect(image.layers.map(l => l.bytes)).toEqual(fromEngine.layers.map(l => l.bytes))
+    expect(registry.tokenRequests.slice(asked)).toEqual([
+      { scope: 'repository:isg/tokened:pull', user: USER }
+    ])
+  })
+
+  it("the bundle's layer threads download with the main thread's token: one token for the whole read", async () => {
+    const asked = registry.tokenRequests.length
+    const result = await run(process.execPath, [CLI, 'analyze', `docker://${ref}`, '--json'], {
+      env: { ...process.env, DOCKER_CONFIG: login }
+    })
+    expect(result.stderr).toBe('')
+    const image = (JSON.parse(result.stdout) as Report).image
     const fromEngine = (await measure(TAG, opts(login))).report.image
     expect(image.layers.map(l => l.bytes)).toEqual(fromEngine.layers.map(l => l.bytes))
     expect(registry.tokenRequests.slice(asked)).toEqual([

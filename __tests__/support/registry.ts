@@ -15,6 +15,18 @@ import { run } from './engine.js'
 export const REGISTRY_BINARY = '/usr/bin/docker-registry'
 export const registryAvailable = existsSync(REGISTRY_BINARY)
 
+/**
+ * For a test file that needs the registry: under REQUIRE_DOCKER=1 (CI) a missing binary fails
+ * the file; elsewhere its registry tests are skipped (answers false).
+ */
+export function requireRegistry(): boolean {
+  if (!registryAvailable && process.env.REQUIRE_DOCKER === '1')
+    throw new Error(
+      `${REGISTRY_BINARY} is missing: run scripts/ensure-tools.sh (apt-get install docker-registry)`
+    )
+  return registryAvailable
+}
+
 export const USER = 'alice'
 export const PASSWORD = 's3cret-pw'
 

@@ -35,7 +35,14 @@ export function tempDir(prefix = 'dir-'): string {
 }
 
 const DIST = resolve('dist')
-const BUNDLE_FILES = ['index.js', 'package.json', 'cli/index.js', 'cli/package.json']
+const BUNDLE_FILES = [
+  'index.js',
+  'package.json',
+  'cli/index.js',
+  'cli/package.json',
+  'layer-thread/index.js',
+  'layer-thread/package.json'
+]
 let snapshot: Promise<string> | undefined
 
 /** sha256 of the bundle snapshot this file runs (a cache key for what a run produced). */

@@ -74,9 +74,10 @@ class FileWatch implements TarBody {
 
   write(chunk: Buffer): boolean {
     if (this.head !== undefined) {
-      // the magic is 4 bytes: a first chunk shorter than that waits for the next one
-      const head = Buffer.concat([this.head, chunk])
-      if (head.length < 4 && head.length < this.entry.size) this.head = head
+      // The magic is 4 bytes: a first chunk shorter than that waits for the next one. The usual
+      // first chunk is looked at in place (copying it would copy most small files whole).
+      const head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk])
+      if (head.length < 4 && head.length < this.entry.size) this.head = Buffer.from(head)
       else {
         this.head = undefined
         if (this.entry.size >= ELF_MIN_BYTES && isElfMagic(head)) {

@@ -16,6 +16,19 @@ export interface RegistryOptions extends CredentialOptions {
 const MAX_REDIRECTS = 5
 const MAX_SMALL_BYTES = 1024 * 1024
 
+/**
+ * A logged-in client as plain data, for a layer thread to download blobs as this client does
+ * (threads.ts). It holds the credentials and the token: it never leaves the process.
+ */
+export interface ClientSession {
+  ref: RegistryReference
+  opts: Omit<RegistryOptions, 'runHelper'>
+  authorization?: string
+  bearer?: Challenge
+  credentials?: Credentials
+  credentialsLooked: boolean
+}
+
 export class RegistryClient {
   private authorization: string | undefined
   private credentials: Credentials | undefined
@@ -31,6 +44,28 @@ export class RegistryClient {
   ) {
     const plain = allowsPlainHttp(ref.host, opts.insecureRegistries)
     this.base = new URL(`${plain ? 'http' : 'https'}://${ref.host}/`)
+  }
+
+  /** This client after its login, as data (see ClientSession). */
+  async session(): Promise<ClientSession> {
+    await (this.ready ??= this.login())
+    const { runHelper: _helper, ...opts } = this.opts
+    const s: ClientSession = { ref: this.ref, opts, credentialsLooked: this.credentialsLooked }
+    if (this.authorization) s.authorization = this.authorization
+    if (this.bearer) s.bearer = this.bearer
+    if (this.credentials) s.credentials = this.credentials
+    return s
+  }
+
+  /** A client that goes on from a session (in a layer thread): no second login. */
+  static resume(s: ClientSession): RegistryClient {
+    const client = new RegistryClient(s.ref, s.opts)
+    client.authorization = s.authorization
+    client.bearer = s.bearer
+    client.credentials = s.credentials
+    client.credentialsLooked = s.credentialsLooked
+    client.ready = Promise.resolve()
+    return client
   }
 
   /** `docker://host/repo:tag` as people wrote it, for messages. */

@@ -2,7 +2,6 @@
 // layer blob once through the same layer reader as archives (no temporary file), its digest
 // checked as it streams; the fast read stops at manifests and configs.
 
-import { readLayerFrom } from '../layer/read-layer.js'
 import type { ImageData, LayerRead } from '../types.js'
 import { assembleImage } from '../archive/assemble.js'
 import { DEFAULT_MAX_JSON_BYTES, layerOptions, type ReadOptions } from '../archive/options.js'
@@ -10,16 +9,15 @@ import { layerRefs, type ImagePlan } from '../archive/plan.js'
 import { RegistryClient, type RegistryOptions } from './client.js'
 import { parseRegistryReference } from './reference.js'
 import { resolveRegistryImage, type RegistryManifest } from './resolve.js'
-import { verifiedSource } from './verified-source.js'
+import { readBlobLayer, type BlobJob } from './blob-layer.js'
+import { layerThreads, type LayerThread } from './threads.js'
 
 export interface RegistryReadOptions extends ReadOptions {
   registry?: RegistryOptions
 }
 
-/** Layers downloaded at once: zlib inflates on the thread pool, so two layers use two cores. */
+/** Layers downloaded at once, each on its own layer thread when the entry point has them. */
 const LAYER_CONCURRENCY = 2
-/** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
-const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024
 
 /** Every platform asked for (`platform: all` gives them all), each read in full. */
 export async function readRegistryImages(
@@ -27,20 +25,26 @@ export async function readRegistryImages(
   opts: RegistryReadOptions = {}
 ): Promise<ImageData[]> {
   const client = new RegistryClient(parseRegistryReference(source), opts.registry)
-  const resolved = await resolveRegistryImage(
-    client,
-    opts.platform,
-    opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES
-  )
-  const images: ImageData[] = []
-  for (const m of resolved.manifests) {
-    const plan = planOf(client, m, resolved.platforms)
-    const reads = await readLayers(client, plan, opts)
-    images.push(
-      assembleImage(plan, ref => reads.get(ref.path)!, { kind: 'registry', path: client.label })
+  // started first: a thread loads its bundle while the manifests download
+  const threads = layerThreads(LAYER_CONCURRENCY, opts.wantContent)
+  try {
+    const resolved = await resolveRegistryImage(
+      client,
+      opts.platform,
+      opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES
     )
+    const images: ImageData[] = []
+    for (const m of resolved.manifests) {
+      const plan = planOf(client, m, resolved.platforms)
+      const reads = await readLayers(client, plan, opts, threads)
+      images.push(
+        assembleImage(plan, ref => reads.get(ref.path)!, { kind: 'registry', path: client.label })
+      )
+    }
+    return images
+  } finally {
+    await Promise.all((threads ?? []).map(t => t.close()))
   }
-  return images
 }
 
 /** One platform (the asked one, the only one, else the host's), read in full. */
@@ -74,7 +78,8 @@ function planOf(client: RegistryClient, m: RegistryManifest, platforms: string[]
 async function readLayers(
   client: RegistryClient,
   plan: ImagePlan,
-  opts: ReadOptions
+  opts: ReadOptions,
+  threads: LayerThread[] | undefined
 ): Promise<Map<string, LayerRead>> {
   const refs = [...new Map(plan.layers.map(l => [l.path, l])).values()]
   const total = refs.reduce((sum, r) => sum + (r.descriptorSize ?? 0), 0)
@@ -82,33 +87,28 @@ async function readLayers(
   const reads = new Map<string, LayerRead>()
   let cursor = 0
   let failed = false
-  const worker = async (): Promise<void> => {
+  const session = threads ? await client.session() : undefined
+  const { onWarning, wantContent, ...crossing } = layerOptions(opts)
+  const lane = async (thread: LayerThread | undefined): Promise<void> => {
     while (cursor < refs.length && !failed) {
       const ref = refs[cursor++]
-      const what = `layer ${ref.path}`
+      const job: BlobJob = { digest: ref.path, size: ref.descriptorSize }
       let seen = 0
+      const onProgress = (bytes: number): void => {
+        done += bytes - seen
+        seen = bytes
+        opts.onProgress?.(done, total)
+      }
+      const name = `${client.label} layer ${ref.path}`
       try {
-        const answer = await client.openBlob(ref.path, what)
-        const source = verifiedSource(
-          answer.body,
-          ref.path,
-          ref.descriptorSize,
-          `${client.label}: ${what}`
-        )
-        const options = {
-          ...layerOptions(opts),
-          name: `${client.label} ${what}`,
-          ownedChunks: true,
-          onProgress: (bytes: number) => {
-            done += bytes - seen
-            seen = bytes
-            opts.onProgress?.(done, total)
-          }
-        }
-        const read = await readLayerFrom(source, options).catch(async (err: unknown) => {
-          // Bytes that are not the blob explain a broken tar better than the tar error does.
-          throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err
-        })
+        const read = thread
+          ? await thread.read(
+              session!,
+              job,
+              { ...crossing, name, ...(wantContent ? { wantContent: true } : {}) },
+              { onProgress, ...(onWarning ? { onWarning } : {}) }
+            )
+          : await readBlobLayer(client, job, { ...layerOptions(opts), name, onProgress })
         reads.set(ref.path, read)
       } catch (err) {
         failed = true
@@ -116,6 +116,7 @@ async function readLayers(
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, refs.length) }, worker))
+  const lanes = Math.min(LAYER_CONCURRENCY, refs.length)
+  await Promise.all(Array.from({ length: lanes }, (_, i) => lane(threads?.[i])))
   return reads
 }
