@@ -56846,7 +56846,8 @@ async function readLayers(client, plan, opts, threads) {
     let cursor = 0;
     let failed = false;
     const session = threads ? await client.session() : undefined;
-    const { onWarning, wantContent, ...crossing } = layerOptions(opts);
+    const options = layerOptions(opts);
+    const { onWarning, wantContent, ...crossing } = options;
     const lane = async (thread) => {
         while (cursor < refs.length && !failed) {
             const ref = refs[cursor++];
@@ -56861,7 +56862,7 @@ async function readLayers(client, plan, opts, threads) {
             try {
                 const read = thread
                     ? await thread.read(session, job, { ...crossing, name, ...(wantContent ? { wantContent: true } : {}) }, { onProgress, ...(onWarning ? { onWarning } : {}) })
-                    : await (0,blob_layer/* readBlobLayer */.v)(client, job, { ...layerOptions(opts), name, onProgress });
+                    : await (0,blob_layer/* readBlobLayer */.v)(client, job, { ...options, name, onProgress });
                 reads.set(ref.path, read);
             }
             catch (err) {

@@ -88,7 +88,8 @@ async function readLayers(
   let cursor = 0
   let failed = false
   const session = threads ? await client.session() : undefined
-  const { onWarning, wantContent, ...crossing } = layerOptions(opts)
+  const options = layerOptions(opts)
+  const { onWarning, wantContent, ...crossing } = options
   const lane = async (thread: LayerThread | undefined): Promise<void> => {
     while (cursor < refs.length && !failed) {
       const ref = refs[cursor++]
@@ -108,7 +109,7 @@ async function readLayers(
               { ...crossing, name, ...(wantContent ? { wantContent: true } : {}) },
               { onProgress, ...(onWarning ? { onWarning } : {}) }
             )
-          : await readBlobLayer(client, job, { ...layerOptions(opts), name, onProgress })
+          : await readBlobLayer(client, job, { ...options, name, onProgress })
         reads.set(ref.path, read)
       } catch (err) {
         failed = true

@@ -30,13 +30,14 @@ type WantContent = (path: string, size: number) => boolean
 /** A thread reports its progress in steps of this many bytes (and at the end). */
 export const PROGRESS_BYTES = 16 * 1024 * 1024
 
-/** The part of ReadLayerOptions that crosses to a thread (functions cannot). */
-export interface ThreadReadOptions {
-  name?: string
-  maxEntries?: number
-  maxPathLength?: number
-  estimateCompressed?: boolean
-  /** Keep the files the thread's own content filter wants (see useLayerThreads). */
+/**
+ * The ReadLayerOptions that cross to a thread: functions cannot, so the content filter is a
+ * flag (keep what the thread's own filter wants, see useLayerThreads).
+ */
+export type ThreadReadOptions = Omit<
+  ReadLayerOptions,
+  'wantContent' | 'onWarning' | 'onProgress'
+> & {
   wantContent?: boolean
 }
 
