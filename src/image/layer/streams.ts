@@ -8,7 +8,7 @@
 // databases, and every chunk given to a decompressor (copying(), below).
 
 import { EventEmitter } from 'node:events'
-import { Transform, Writable, type TransformCallback } from 'node:stream'
+import { Writable } from 'node:stream'
 
 /** What we read from: any Node readable. */
 export interface ChunkSource {
@@ -203,40 +203,5 @@ export class TeeSink extends EventEmitter implements ChunkSink {
   end(): void {
     this.first.end()
     this.second.end()
-  }
-}
-
-/**
- * Coalesces a byte stream's chunks into `size`-byte buffers (the last one shorter). Each is a
- * fresh buffer, the consumer's to keep: fewer, larger writes for the decompressor, whose every
- * write is a round trip to the thread pool (an HTTP body comes in pieces of 16–64 KiB).
- */
-export class Batcher extends Transform {
-  private batch: Buffer
-  private filled = 0
-
-  constructor(private readonly size: number) {
-    super({ readableHighWaterMark: size, writableHighWaterMark: size })
-    this.batch = Buffer.allocUnsafe(size)
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    for (let at = 0; at < chunk.length;) {
-      const take = Math.min(chunk.length - at, this.size - this.filled)
-      chunk.copy(this.batch, this.filled, at, at + take)
-      this.filled += take
-      at += take
-      if (this.filled === this.size) {
-        this.push(this.batch)
-        this.batch = Buffer.allocUnsafe(this.size)
-        this.filled = 0
-      }
-    }
-    callback()
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.filled > 0) this.push(this.batch.subarray(0, this.filled))
-    callback()
   }
 }

@@ -3,17 +3,13 @@
 // on the main thread and in a layer thread (threads.ts), so both give the same result and the
 // same errors.
 
-import { pipeline } from 'node:stream'
 import { readLayerFrom, type ReadLayerOptions } from '../layer/read-layer.js'
-import { Batcher } from '../layer/streams.js'
 import type { LayerRead } from '../types.js'
 import type { RegistryClient } from './client.js'
 import { verifiedSource } from './verified-source.js'
 
 /** After a failed layer read, at most this much more is downloaded to tell corrupt bytes apart. */
 export const VERIFY_AFTER_FAILURE_BYTES = 256 * 1024 * 1024
-/** The body is handed on in pieces of this size (see Batcher). */
-export const BATCH_BYTES = 1024 * 1024
 
 /** Which blob: its digest, its descriptor's size. */
 export interface BlobJob {
@@ -33,11 +29,8 @@ export async function readBlobLayer(
 ): Promise<LayerRead> {
   const what = `layer ${job.digest}`
   const answer = await client.openBlob(job.digest, what)
-  const body = new Batcher(BATCH_BYTES)
-  // an error of the download reaches the reader as the batcher's error
-  pipeline(answer.body, body, () => {})
-  const source = verifiedSource(body, job.digest, job.size, `${client.label}: ${what}`)
-  // the batches are fresh buffers: the decompressor may keep them without a copy
+  const source = verifiedSource(answer.body, job.digest, job.size, `${client.label}: ${what}`)
+  // the body's pieces are fresh buffers (stream-get.ts): the decompressor may keep them
   return readLayerFrom(source, { ...options, ownedChunks: true }).catch(async (err: unknown) => {
     throw (await source.digestError(VERIFY_AFTER_FAILURE_BYTES)) ?? err
   })

@@ -7,6 +7,7 @@ import { parseChallenges, type Challenge } from './challenge.js'
 import { findCredentials, type CredentialOptions, type Credentials } from './credentials.js'
 import { discard, httpGet, readBody, type HttpAnswer } from './http.js'
 import { allowsPlainHttp, type RegistryReference } from './reference.js'
+import { streamGet } from './stream-get.js'
 
 export interface RegistryOptions extends CredentialOptions {
   /** Hosts that may be spoken to over plain HTTP besides localhost / 127.0.0.1. */
@@ -103,7 +104,7 @@ export class RegistryClient {
       const sameHost = url.host === this.base.host
       const auth: Record<string, string> =
         sameHost && this.authorization ? { Authorization: this.authorization } : {}
-      const answer = await this.send(url, { ...headers, ...auth }, what)
+      const answer = await this.send(url, { ...headers, ...auth }, what, blob)
       if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
         discard(answer)
         if (hop >= MAX_REDIRECTS)
@@ -142,9 +143,16 @@ export class RegistryClient {
     return to
   }
 
-  private async send(url: URL, headers: Record<string, string>, what: string): Promise<HttpAnswer> {
+  /** A GET; `blob` ones stream over a connection of their own (stream-get.ts). */
+  private async send(
+    url: URL,
+    headers: Record<string, string>,
+    what: string,
+    blob = false
+  ): Promise<HttpAnswer> {
+    const all = { 'User-Agent': 'image-size-guard', ...headers }
     try {
-      return await httpGet(url, { 'User-Agent': 'image-size-guard', ...headers })
+      return await (blob ? streamGet(url, all) : httpGet(url, all))
     } catch (err) {
       throw new Error(
         `${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${(err as Error).message}` +

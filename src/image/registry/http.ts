@@ -3,11 +3,13 @@
 
 import * as http from 'node:http'
 import * as https from 'node:https'
+import type { Readable } from 'node:stream'
 
 export interface HttpAnswer {
   status: number
   headers: http.IncomingHttpHeaders
-  body: http.IncomingMessage
+  /** node:http's IncomingMessage, or stream-get.ts's body of fresh pieces. */
+  body: Readable
   url: URL
 }
 
@@ -36,7 +38,7 @@ export function httpGet(
   })
 }
 
-function describeNetError(err: Error & { code?: string }): string {
+export function describeNetError(err: Error & { code?: string }): string {
   return err.code ? `${err.code} (${err.message})` : err.message
 }
 
