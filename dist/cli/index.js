@@ -29391,8 +29391,9 @@ async function readBody(answer, max, what) {
     }
     return Buffer.concat(chunks);
 }
-/** Drains a body we do not want, so the connection can be reused. */
+/** Drains a body we do not want, so the connection can be reused; its errors do not matter. */
 function discard(answer) {
+    answer.body.on('error', () => { });
     answer.body.resume();
 }
 
@@ -29427,6 +29428,8 @@ const PIECE_BYTES = 1024 * 1024;
 /** An answer's status line and headers may take at most this many bytes. */
 const MAX_HEAD_BYTES = 64 * 1024;
 const stream_get_TIMEOUT_MS = 60_000;
+/** Where reads go once the body is over (a TLS socket may still hand over a record or two). */
+const SPENT = Buffer.allocUnsafe(16 * 1024);
 /**
  * GETs `url` (http: or https:) with `headers`. Settles with the answer once its headers are in;
  * the body streams in pieces the caller owns (fresh buffers, never reused).
@@ -29448,12 +29451,16 @@ class Exchange {
     socket;
     body;
     framing;
-    /** A chunked body's bytes that came with the head. */
-    early;
     /** Chunked bodies are read here and decoded into the piece. */
     scratch;
     settled = false;
     done = false;
+    /** The body's reader asked for data (it listens). */
+    reading = false;
+    /** An error of the body before anyone read it: given to the first read. */
+    pending;
+    /** The socket waits for the reader; its idle timer is off meanwhile. */
+    paused = false;
     constructor(url, headers, options, resolve, reject) {
         this.url = url;
         this.headers = headers;
@@ -29485,20 +29492,26 @@ class Exchange {
                 port,
                 onread, // documented for tls.connect, missing from its typings
                 ...(external_node_net_.isIP(host) ? {} : { servername: host }),
-                ...(this.options.ca ? { ca: [...external_node_tls_namespaceObject.rootCertificates, String(this.options.ca)] } : {})
+                ...(this.options.ca ? { ca: this.options.ca } : {})
             })
             : external_node_net_.connect({ host, port, onread });
         this.socket = socket;
-        socket.setTimeout(this.options.timeoutMs ?? stream_get_TIMEOUT_MS, () => this.fail(new Error(`no answer within ${(this.options.timeoutMs ?? stream_get_TIMEOUT_MS) / 1000} s`)));
+        socket.setTimeout(this.timeoutMs(), () => this.fail(new Error(`no answer within ${this.timeoutMs() / 1000} s`)));
         socket.on('error', err => this.fail(new Error(describeNetError(err))));
         socket.on('close', () => this.onClose());
         socket.write(request);
+    }
+    timeoutMs() {
+        return this.options.timeoutMs ?? stream_get_TIMEOUT_MS;
     }
     chunked() {
         return this.framing?.kind === 'chunked';
     }
     /** Where the next socket read goes: the rest of the piece, or the scratch of a chunked body. */
     target() {
+        // never a piece handed on, never an empty buffer (a TLS socket would spin on it)
+        if (this.done)
+            return SPENT;
         if (this.chunked())
             return (this.scratch ??= Buffer.allocUnsafe(64 * 1024));
         return this.piece.subarray(this.filled);
@@ -29507,15 +29520,22 @@ class Exchange {
     onData(n, buf) {
         if (this.done)
             return true;
+        const more = this.take(n, buf);
+        if (!more && !this.done) {
+            // the reader is behind: not an idle server
+            this.paused = true;
+            this.socket?.setTimeout(0);
+        }
+        return more;
+    }
+    take(n, buf) {
         if (this.chunked())
             return this.onChunked(Buffer.from(buf.buffer, buf.byteOffset, n));
         this.filled += n;
         if (!this.framing) {
-            if (!this.readHead())
+            // readHead hands on what came after the head (a chunked body: decoded)
+            if (!this.readHead() || this.chunked())
                 return true;
-            // a chunked body waits for its reader (see readHead)
-            if (this.chunked())
-                return false;
         }
         else if (this.framing.kind === 'length') {
             this.framing.left -= n;
@@ -29546,6 +29566,7 @@ class Exchange {
         if (this.filled > 0)
             this.body.push(this.piece.subarray(0, this.filled));
         this.filled = 0;
+        this.piece = SPENT;
         this.body.push(null);
         this.socket?.destroy();
         return true;
@@ -29582,13 +29603,7 @@ class Exchange {
         this.framing = framing;
         this.body = new external_node_stream_.Readable({
             highWaterMark: 2 * this.pieceBytes,
-            read: () => {
-                const early = this.early;
-                this.early = undefined;
-                if (early)
-                    this.onChunked(early);
-                this.socket?.resume();
-            },
+            read: () => this.onRead(),
             destroy: (err, cb) => {
                 this.done = true;
                 this.socket?.destroy();
@@ -29598,14 +29613,28 @@ class Exchange {
         this.settled = true;
         this.resolve({ status: head.status, headers: head.headers, body: this.body, url: this.url });
         if (framing.kind === 'chunked') {
-            // decoded on the first read: an error of these bytes then reaches a reader listening
-            this.early = Buffer.from(this.piece.subarray(0, this.filled));
+            const early = Buffer.from(this.piece.subarray(0, this.filled));
             this.filled = 0;
+            this.onChunked(early);
         }
         else if (framing.kind === 'length') {
             framing.left -= this.filled;
         }
         return true;
+    }
+    /** The reader wants more: the error it has not heard of yet, or the socket reading again. */
+    onRead() {
+        this.reading = true;
+        if (this.pending) {
+            this.body.destroy(this.pending);
+            this.pending = undefined;
+            return;
+        }
+        if (this.paused) {
+            this.paused = false;
+            this.socket?.setTimeout(this.timeoutMs());
+        }
+        this.socket?.resume();
     }
     onChunked(data) {
         const framing = this.framing;
@@ -29649,13 +29678,17 @@ class Exchange {
         if (this.done)
             return;
         this.done = true;
+        this.piece = SPENT;
         this.socket?.destroy();
         if (!this.settled) {
             this.settled = true;
             this.reject(err);
         }
+        else if (this.reading || this.body.listenerCount('error') > 0)
+            this.body.destroy(err);
+        // nobody listens yet (the answer was just given): an 'error' now would go unheard
         else
-            this.body?.destroy(err);
+            this.pending = err;
     }
 }
 function requestHead(url, headers) {
@@ -29676,21 +29709,29 @@ function parseHead(text) {
     const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine);
     if (!m)
         throw new Error(`the answer is not HTTP/1.1: ${JSON.stringify(statusLine.slice(0, 60))}`);
-    const headers = {};
+    const headers = Object.create(null);
     for (const line of lines) {
         const colon = line.indexOf(':');
         if (colon <= 0 || /^[ \t]/.test(line))
             throw new Error(`the answer has a malformed header line: ${JSON.stringify(line.slice(0, 60))}`);
         const name = line.slice(0, colon).trim().toLowerCase();
         const value = line.slice(colon + 1).trim();
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+        const before = headers[name];
+        if (before === undefined)
+            headers[name] = value;
+        else if (name === 'content-length') {
+            if (before !== value)
+                throw new Error(`the answer has two Content-Length headers, ${before} and ${value}`);
+        }
+        else if (name !== 'location')
+            headers[name] = `${before}, ${value}`; // the first Location counts
     }
     return { status: Number(m[1]), headers };
 }
 function framingOf(head) {
     const coding = head.headers['transfer-encoding'];
     if (coding !== undefined) {
-        if (coding.split(',').pop().trim().toLowerCase() !== 'chunked')
+        if (coding.trim().toLowerCase() !== 'chunked')
             throw new Error(`the answer's transfer coding "${coding.slice(0, 40)}" is not supported`);
         return { kind: 'chunked', decoder: new ChunkedDecoder() };
     }

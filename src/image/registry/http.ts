@@ -66,7 +66,8 @@ export async function readBody(answer: HttpAnswer, max: number, what: string): P
   return Buffer.concat(chunks)
 }
 
-/** Drains a body we do not want, so the connection can be reused. */
+/** Drains a body we do not want, so the connection can be reused; its errors do not matter. */
 export function discard(answer: HttpAnswer): void {
+  answer.body.on('error', () => {})
   answer.body.resume()
 }

@@ -22,11 +22,13 @@ export const PIECE_BYTES = 1024 * 1024
 /** An answer's status line and headers may take at most this many bytes. */
 export const MAX_HEAD_BYTES = 64 * 1024
 const TIMEOUT_MS = 60_000
+/** Where reads go once the body is over (a TLS socket may still hand over a record or two). */
+const SPENT = Buffer.allocUnsafe(16 * 1024)
 
 export interface StreamGetOptions {
   /** No byte for this long fails the request (default 60 s). */
   timeoutMs?: number
-  /** Certificates to trust besides the system's (tests). */
+  /** Certificates to trust instead of the system's (tests). */
   ca?: string | Buffer
   /** The size of the body's pieces (tests; default PIECE_BYTES, at least 2 × MAX_HEAD_BYTES). */
   pieceBytes?: number
@@ -58,12 +60,16 @@ class Exchange {
   private socket: net.Socket | undefined
   private body: Readable | undefined
   private framing: Framing | undefined
-  /** A chunked body's bytes that came with the head. */
-  private early: Buffer | undefined
   /** Chunked bodies are read here and decoded into the piece. */
   private scratch: Buffer | undefined
   private settled = false
   private done = false
+  /** The body's reader asked for data (it listens). */
+  private reading = false
+  /** An error of the body before anyone read it: given to the first read. */
+  private pending: Error | undefined
+  /** The socket waits for the reader; its idle timer is off meanwhile. */
+  private paused = false
 
   constructor(
     private readonly url: URL,
@@ -97,16 +103,20 @@ class Exchange {
           port,
           onread, // documented for tls.connect, missing from its typings
           ...(net.isIP(host) ? {} : { servername: host }),
-          ...(this.options.ca ? { ca: [...tls.rootCertificates, String(this.options.ca)] } : {})
+          ...(this.options.ca ? { ca: this.options.ca } : {})
         } as tls.ConnectionOptions)
       : net.connect({ host, port, onread })
     this.socket = socket
-    socket.setTimeout(this.options.timeoutMs ?? TIMEOUT_MS, () =>
-      this.fail(new Error(`no answer within ${(this.options.timeoutMs ?? TIMEOUT_MS) / 1000} s`))
+    socket.setTimeout(this.timeoutMs(), () =>
+      this.fail(new Error(`no answer within ${this.timeoutMs() / 1000} s`))
     )
     socket.on('error', err => this.fail(new Error(describeNetError(err))))
     socket.on('close', () => this.onClose())
     socket.write(request)
+  }
+
+  private timeoutMs(): number {
+    return this.options.timeoutMs ?? TIMEOUT_MS
   }
 
   private chunked(): boolean {
@@ -115,6 +125,8 @@ class Exchange {
 
   /** Where the next socket read goes: the rest of the piece, or the scratch of a chunked body. */
   private target(): Uint8Array {
+    // never a piece handed on, never an empty buffer (a TLS socket would spin on it)
+    if (this.done) return SPENT
     if (this.chunked()) return (this.scratch ??= Buffer.allocUnsafe(64 * 1024))
     return this.piece.subarray(this.filled)
   }
@@ -122,12 +134,21 @@ class Exchange {
   /** A socket read of `n` bytes into `buf` (what target() gave). False pauses the socket. */
   private onData(n: number, buf: Uint8Array): boolean {
     if (this.done) return true
+    const more = this.take(n, buf)
+    if (!more && !this.done) {
+      // the reader is behind: not an idle server
+      this.paused = true
+      this.socket?.setTimeout(0)
+    }
+    return more
+  }
+
+  private take(n: number, buf: Uint8Array): boolean {
     if (this.chunked()) return this.onChunked(Buffer.from(buf.buffer, buf.byteOffset, n))
     this.filled += n
     if (!this.framing) {
-      if (!this.readHead()) return true
-      // a chunked body waits for its reader (see readHead)
-      if (this.chunked()) return false
+      // readHead hands on what came after the head (a chunked body: decoded)
+      if (!this.readHead() || this.chunked()) return true
     } else if (this.framing.kind === 'length') {
       this.framing.left -= n
     }
@@ -158,6 +179,7 @@ class Exchange {
     this.done = true
     if (this.filled > 0) this.body!.push(this.piece.subarray(0, this.filled))
     this.filled = 0
+    this.piece = SPENT
     this.body!.push(null)
     this.socket?.destroy()
     return true
@@ -192,12 +214,7 @@ class Exchange {
     this.framing = framing
     this.body = new Readable({
       highWaterMark: 2 * this.pieceBytes,
-      read: () => {
-        const early = this.early
-        this.early = undefined
-        if (early) this.onChunked(early)
-        this.socket?.resume()
-      },
+      read: () => this.onRead(),
       destroy: (err, cb) => {
         this.done = true
         this.socket?.destroy()
@@ -207,13 +224,28 @@ class Exchange {
     this.settled = true
     this.resolve({ status: head.status, headers: head.headers, body: this.body, url: this.url })
     if (framing.kind === 'chunked') {
-      // decoded on the first read: an error of these bytes then reaches a reader listening
-      this.early = Buffer.from(this.piece.subarray(0, this.filled))
+      const early = Buffer.from(this.piece.subarray(0, this.filled))
       this.filled = 0
+      this.onChunked(early)
     } else if (framing.kind === 'length') {
       framing.left -= this.filled
     }
     return true
+  }
+
+  /** The reader wants more: the error it has not heard of yet, or the socket reading again. */
+  private onRead(): void {
+    this.reading = true
+    if (this.pending) {
+      this.body!.destroy(this.pending)
+      this.pending = undefined
+      return
+    }
+    if (this.paused) {
+      this.paused = false
+      this.socket?.setTimeout(this.timeoutMs())
+    }
+    this.socket?.resume()
   }
 
   private onChunked(data: Buffer): boolean {
@@ -256,11 +288,14 @@ class Exchange {
   private fail(err: Error): void {
     if (this.done) return
     this.done = true
+    this.piece = SPENT
     this.socket?.destroy()
     if (!this.settled) {
       this.settled = true
       this.reject(err)
-    } else this.body?.destroy(err)
+    } else if (this.reading || this.body!.listenerCount('error') > 0) this.body!.destroy(err)
+    // nobody listens yet (the answer was just given): an 'error' now would go unheard
+    else this.pending = err
   }
 }
 
@@ -286,7 +321,7 @@ export function parseHead(text: string): Head {
   const [statusLine, ...lines] = text.split('\r\n')
   const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine)
   if (!m) throw new Error(`the answer is not HTTP/1.1: ${JSON.stringify(statusLine.slice(0, 60))}`)
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>
   for (const line of lines) {
     const colon = line.indexOf(':')
     if (colon <= 0 || /^[ \t]/.test(line))
@@ -295,7 +330,12 @@ export function parseHead(text: string): Head {
       )
     const name = line.slice(0, colon).trim().toLowerCase()
     const value = line.slice(colon + 1).trim()
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value
+    const before = headers[name]
+    if (before === undefined) headers[name] = value
+    else if (name === 'content-length') {
+      if (before !== value)
+        throw new Error(`the answer has two Content-Length headers, ${before} and ${value}`)
+    } else if (name !== 'location') headers[name] = `${before}, ${value}` // the first Location counts
   }
   return { status: Number(m[1]), headers }
 }
@@ -303,7 +343,7 @@ export function parseHead(text: string): Head {
 function framingOf(head: Head): Framing {
   const coding = head.headers['transfer-encoding']
   if (coding !== undefined) {
-    if (coding.split(',').pop()!.trim().toLowerCase() !== 'chunked')
+    if (coding.trim().toLowerCase() !== 'chunked')
       throw new Error(`the answer's transfer coding "${coding.slice(0, 40)}" is not supported`)
     return { kind: 'chunked', decoder: new ChunkedDecoder() }
   }

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream'
 import * as tls from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { discard } from '../../../../src/image/registry/http.js'
 import {
   ChunkedDecoder,
   MAX_HEAD_BYTES,
@@ -292,10 +293,58 @@ describe('streamGet', () => {
       'another transfer coding',
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n',
       'transfer coding "gzip" is not supported'
+    ],
+    [
+      'chunked over another coding',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n',
+      'transfer coding "gzip, chunked" is not supported'
     ]
   ])('rejects %s', async (_, bytes, message) => {
     const { url } = await serve(socket => void writeParts(socket, bytes ? [bytes] : []))
     await expect(streamGet(url, {})).rejects.toThrow(message)
+  })
+
+  it('gives an error that came before anyone read to the first reader, never to nobody', async () => {
+    const { url } = await serve(
+      socket =>
+        void writeParts(socket, [
+          'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\nzz\r\n'
+        ])
+    )
+    const answer = await streamGet(url, {})
+    await new Promise(resolve => setTimeout(resolve, 50)) // an unheard 'error' would fail the test
+    await expect(collect(answer.body)).rejects.toThrow('chunk size "zz" is not hexadecimal')
+  })
+
+  it('discards an unwanted body that is cut short without an uncaught error', async () => {
+    const { url, seen } = await serve(
+      socket =>
+        void writeParts(socket, [
+          'HTTP/1.1 307 Temporary Redirect\r\nLocation: /b\r\nContent-Length: 50\r\n\r\n',
+          'x'.repeat(19)
+        ])
+    )
+    const answer = await streamGet(url, {})
+    expect(answer.status).toBe(307)
+    discard(answer)
+    await seen[0].closed
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(answer.body.destroyed).toBe(true)
+  })
+
+  it('does not time out while the reader holds the socket paused', async () => {
+    const data = randomBytes(5 * PIECE_BYTES)
+    const { url } = await serve(socket => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${data.length}\r\n\r\n`)
+      socket.end(data)
+    })
+    const answer = await streamGet(url, {}, { timeoutMs: 150 })
+    const pieces: Buffer[] = []
+    for await (const piece of answer.body) {
+      pieces.push(piece as Buffer)
+      await new Promise(resolve => setTimeout(resolve, 250))
+    }
+    expect(Buffer.concat(pieces).equals(data)).toBe(true)
   })
 
   it('rejects a head over MAX_HEAD_BYTES', async () => {
@@ -350,6 +399,53 @@ describe('streamGet', () => {
   })
 })
 
+describe('streamGet over TLS, where records keep coming after a pause or the end', () => {
+  /** A TLS server that writes each part as its own record(s), all in one go. */
+  async function tlsServe(parts: (string | Buffer)[]): Promise<URL> {
+    const server = tls.createServer({ cert: CERT, key: KEY }, socket => {
+      socket.on('error', () => {})
+      let request = ''
+      socket.on('data', d => {
+        request += d.toString('latin1')
+        if (!request.includes('\r\n\r\n')) return
+        socket.cork()
+        for (const part of parts) socket.write(part)
+        socket.uncork()
+        socket.end()
+      })
+    })
+    servers.push(server)
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    return new URL(`https://localhost:${(server.address() as net.AddressInfo).port}/x`)
+  }
+
+  it('decodes a chunked body in order when its reader comes late', async () => {
+    const data = randomBytes(40_000)
+    const url = await tlsServe([
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+      chunked(data, [100, 16_000, 23_900])
+    ])
+    const answer = await streamGet(url, {}, { ca: CERT })
+    await new Promise(resolve => setTimeout(resolve, 30))
+    expect(Buffer.concat(await collect(answer.body)).equals(data)).toBe(true)
+  })
+
+  it('never writes bytes past the body into a piece already handed on', async () => {
+    const data = Buffer.alloc(30_000, 'b')
+    const url = await tlsServe([
+      `HTTP/1.1 200 OK\r\nContent-Length: ${data.length}\r\n\r\n`,
+      data,
+      'X'.repeat(3000)
+    ])
+    for (let i = 0; i < 3; i++) {
+      const answer = await streamGet(url, {}, { ca: CERT })
+      const pieces = await collect(answer.body)
+      await new Promise(resolve => setTimeout(resolve, 30)) // a reader keeping its pieces
+      expect(Buffer.concat(pieces).equals(data)).toBe(true)
+    }
+  })
+})
+
 describe('parseHead', () => {
   it('reads the status and headers', () => {
     expect(
@@ -359,6 +455,16 @@ describe('parseHead', () => {
       headers: { location: 'https://cdn/x', 'content-length': '0' }
     })
     expect(parseHead('HTTP/1.1 204').status).toBe(204)
+  })
+
+  it('keeps the first Location, one of equal Content-Lengths, and refuses two different ones', () => {
+    const head = parseHead(
+      'HTTP/1.1 307 x\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 5\r\nContent-Length: 5\r\nConstructor: c'
+    )
+    expect(head.headers).toEqual({ location: '/a', 'content-length': '5', constructor: 'c' })
+    expect(() => parseHead('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6')).toThrow(
+      'the answer has two Content-Length headers, 5 and 6'
+    )
   })
 })
 
