@@ -72670,6 +72670,7 @@ function headOfCheckout(workspace) {
 /* harmony export */   LN: () => (/* binding */ UNSAFE_CHARS),
 /* harmony export */   kc: () => (/* binding */ logText)
 /* harmony export */ });
+/* unused harmony export logSafeJson */
 // The characters that must never reach a log, a terminal or markdown as they are: C0 and C1
 // controls (tab and newlines included), DEL, bidi embeddings/overrides/isolates and marks,
 // zero-width and other invisible format characters (U+200B..U+200D, U+2060..U+206F, U+FEFF,
@@ -72709,6 +72710,15 @@ function neutraliseCommands(text) {
 /** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
 function logText(text) {
     return neutraliseCommands(text).replace(/\n/g, ' ');
+}
+/**
+ * A value as pretty-printed JSON that is safe in a GitHub Actions log (the command line's
+ * --json, run in a job). Every `##[` inside a string becomes `#\u0023[`: the same string
+ * once parsed. A line of it never starts with `::` (it starts with a quote, a bracket or a
+ * value), and line breaks inside strings are escaped by JSON itself.
+ */
+function logSafeJson(value) {
+    return JSON.stringify(value, null, 2).replace(/##\[/g, '#\\u0023[');
 }
 
 

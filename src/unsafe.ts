@@ -46,3 +46,13 @@ export function neutraliseCommands(text: string): string {
 export function logText(text: string): string {
   return neutraliseCommands(text).replace(/\n/g, ' ')
 }
+
+/**
+ * A value as pretty-printed JSON that is safe in a GitHub Actions log (the command line's
+ * --json, run in a job). Every `##[` inside a string becomes `#\u0023[`: the same string
+ * once parsed. A line of it never starts with `::` (it starts with a quote, a bracket or a
+ * value), and line breaks inside strings are escaped by JSON itself.
+ */
+export function logSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/##\[/g, '#\\u0023[')
+}

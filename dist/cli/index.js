@@ -24965,6 +24965,7 @@ function progressReporter(io, enabled) {
 
 
 
+
 async function measureSource(source, v, io, side = 'head') {
     if (v.platform === ALL_PLATFORMS)
         throw new errors/* UsageError */.eb('--platform all works with analyze, record and check');
@@ -25011,7 +25012,7 @@ async function analyzeCommand(list, v, io) {
     const results = reports.map(report => judge(nameOf(source, v), report, undefined, thresholds));
     if (v.json && results.length > 1) {
         // --platform all: one JSON document, a list of the platforms' reports
-        io.stdout(`${JSON.stringify(results.map(r => r.report), null, 2)}\n`);
+        io.stdout(`${(0,unsafe/* logSafeJson */.C5)(results.map(r => r.report))}\n`);
     }
     else
         for (const r of results)
@@ -25027,7 +25028,7 @@ async function fastCommand(source, v, io) {
         maxJsonBytes: measureOptionsOf(v).limits.maxJsonBytes,
         registry: registryOptionsOf(v)
     }));
-    io.stdout(v.json ? `${JSON.stringify(summary, null, 2)}\n` : renderCompressedTerminal(summary));
+    io.stdout(v.json ? `${(0,unsafe/* logSafeJson */.C5)(summary)}\n` : renderCompressedTerminal(summary));
     return 0;
 }
 async function compareCommand(list, v, io) {
@@ -25049,7 +25050,7 @@ async function recordCommand(list, v, io) {
         await store.put(toBaseline(report, { name, platform: report.image.platform, sha, branch: await gitBranch() }));
         io.stderr(`recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`);
         if (v.json)
-            io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+            io.stdout(`${(0,unsafe/* logSafeJson */.C5)(report)}\n`);
     }
     return 0;
 }
@@ -25088,7 +25089,7 @@ async function checkOne(head, name, store, v, io) {
 function output(io, v, result, text) {
     if (v.json) {
         const { report, comparison, verdict } = result;
-        io.stdout(`${JSON.stringify(comparison ? { report, comparison, verdict } : report, null, 2)}\n`);
+        io.stdout(`${(0,unsafe/* logSafeJson */.C5)(comparison ? { report, comparison, verdict } : report)}\n`);
     }
     else if (v.markdown)
         io.stdout(renderMarkdownReport(result));
@@ -30404,6 +30405,7 @@ function checkBlobDigest(bytes, digest, what) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C5: () => (/* binding */ logSafeJson),
 /* harmony export */   Cy: () => (/* binding */ unsafeChars),
 /* harmony export */   LN: () => (/* binding */ UNSAFE_CHARS)
 /* harmony export */ });
@@ -30447,6 +30449,15 @@ function neutraliseCommands(text) {
 /** One line of untrusted text for a log message (a name in a sentence): no line breaks at all. */
 function logText(text) {
     return neutraliseCommands(text).replace(/\n/g, ' ');
+}
+/**
+ * A value as pretty-printed JSON that is safe in a GitHub Actions log (the command line's
+ * --json, run in a job). Every `##[` inside a string becomes `#\u0023[`: the same string
+ * once parsed. A line of it never starts with `::` (it starts with a quote, a bracket or a
+ * value), and line breaks inside strings are escaped by JSON itself.
+ */
+function logSafeJson(value) {
+    return JSON.stringify(value, null, 2).replace(/##\[/g, '#\\u0023[');
 }
 
 

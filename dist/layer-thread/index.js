@@ -167,6 +167,15 @@ function neutraliseCommands(text) {
 function logText(text) {
     return neutraliseCommands(text).replace(/\n/g, ' ');
 }
+/**
+ * A value as pretty-printed JSON that is safe in a GitHub Actions log (the command line's
+ * --json, run in a job). Every `##[` inside a string becomes `#\u0023[`: the same string
+ * once parsed. A line of it never starts with `::` (it starts with a quote, a bracket or a
+ * value), and line breaks inside strings are escaped by JSON itself.
+ */
+function logSafeJson(value) {
+    return JSON.stringify(value, null, 2).replace(/##\[/g, '#\\u0023[');
+}
 
 ;// CONCATENATED MODULE: ./src/image/layer/errors.ts
 // Turns the terse errors of the tar parser, zlib and zstd into messages that say what is wrong with

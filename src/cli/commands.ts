@@ -22,6 +22,7 @@ import { measureOptionsOf, registryOptionsOf, thresholdsOf, type Values } from '
 import { progressReporter } from './progress.js'
 import type { Log, BaselineInfo } from '../model.js'
 import type { ImageResult } from '../diff/result.js'
+import { logSafeJson } from '../unsafe.js'
 
 async function measureSource(
   source: string,
@@ -80,13 +81,7 @@ export async function analyzeCommand(list: string[], v: Values, io: CliIo): Prom
   const results = reports.map(report => judge(nameOf(source, v), report, undefined, thresholds))
   if (v.json && results.length > 1) {
     // --platform all: one JSON document, a list of the platforms' reports
-    io.stdout(
-      `${JSON.stringify(
-        results.map(r => r.report),
-        null,
-        2
-      )}\n`
-    )
+    io.stdout(`${logSafeJson(results.map(r => r.report))}\n`)
   } else for (const r of results) output(io, v, r, () => renderTerminal(r.report))
   return results.some(r => r.verdict.verdict === 'fail') ? 1 : 0
 }
@@ -104,7 +99,7 @@ async function fastCommand(source: string, v: Values, io: CliIo): Promise<number
       registry: registryOptionsOf(v)
     })
   )
-  io.stdout(v.json ? `${JSON.stringify(summary, null, 2)}\n` : renderCompressedTerminal(summary))
+  io.stdout(v.json ? `${logSafeJson(summary)}\n` : renderCompressedTerminal(summary))
   return 0
 }
 
@@ -131,7 +126,7 @@ export async function recordCommand(list: string[], v: Values, io: CliIo): Promi
     io.stderr(
       `recorded ${name} (${report.image.platform}) at ${sha.slice(0, 12)} in ${v['baseline-dir'] ?? DEFAULT_BASELINE_DIR}\n`
     )
-    if (v.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+    if (v.json) io.stdout(`${logSafeJson(report)}\n`)
   }
   return 0
 }
@@ -183,7 +178,7 @@ async function checkOne(
 function output(io: CliIo, v: Values, result: ImageResult, text: () => string): void {
   if (v.json) {
     const { report, comparison, verdict } = result
-    io.stdout(`${JSON.stringify(comparison ? { report, comparison, verdict } : report, null, 2)}\n`)
+    io.stdout(`${logSafeJson(comparison ? { report, comparison, verdict } : report)}\n`)
   } else if (v.markdown) io.stdout(renderMarkdownReport(result))
   else io.stdout(text() + verdictLines(result))
 }

@@ -135,6 +135,30 @@ describe('analyze', () => {
     expect(report.image.layers).toHaveLength(2)
   })
 
+  it('prints --json that no runner reads as a workflow command, names intact', async () => {
+    const name = 'srv/##[error]x\n::warning::y'
+    const hostile = writeTemp(
+      await writeLegacyArchive(
+        await buildImage({
+          layers: [
+            { entries: [{ path: name, size: 2 * MB }], createdBy: 'RUN echo ##[group]g # buildkit' }
+          ],
+          reference: 'app:3'
+        })
+      ),
+      'hostile.tar',
+      dir
+    )
+    const r = io()
+    expect(await main(['analyze', hostile, '--json'], r)).toBe(0)
+    for (const line of r.out.split('\n')) {
+      expect(line).not.toContain('##[')
+      expect(line.trimStart().startsWith('::')).toBe(false)
+    }
+    expect(JSON.stringify(JSON.parse(r.out))).toContain(JSON.stringify(name).slice(1, -1))
+    expect(JSON.stringify(JSON.parse(r.out))).toContain('echo ##[group]g')
+  })
+
   it('fails with exit 1 when over --max-size', async () => {
     const r = io()
     expect(await main(['analyze', small, '--max-size', '500kB'], r)).toBe(1)
