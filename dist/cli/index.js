@@ -19251,8 +19251,9 @@ function recommendsFix(instruction, packages, total) {
 //     package.json devDependencies, and everything they pull in through the installed
 //     packages' own package.json (Node's lookup: nearest node_modules upwards) that no
 //     production dependency also pulls in.
-//   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`; the files are under
-//     node_modules/.pnpm/<name>@<version>… . A v9 lock has no flag: not counted.
+//   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`. A v9 lock has no flag: what
+//     the importers' devDependencies reach through `snapshots`, minus what their dependencies
+//     and optionalDependencies reach. The files are under node_modules/.pnpm/<name>@<version>… .
 //   - Python: `poetry.lock` marks packages `category = "dev"` (Poetry < 1.5) or lists their
 //     `groups` (lock 2.1: dev-only when "main" is not among them); an installed distribution
 //     of that name (its dist-info RECORD) counts with the files RECORD lists.
@@ -19326,7 +19327,10 @@ function npmLockDev(text) {
     }
     return dev;
 }
-/** `name@version` of pnpm-lock.yaml v5/v6 packages marked `dev: true` (and never `dev: false`). */
+/**
+ * `name@version` of the dev-only packages of a pnpm-lock.yaml: v5/v6 mark them `dev: true` (a
+ * `name@version` also present without the flag is not dev-only); v9 through its graph.
+ */
 function pnpmLockDev(text) {
     let lock;
     try {
@@ -19335,6 +19339,9 @@ function pnpmLockDev(text) {
     catch {
         return undefined;
     }
+    const snapshots = lock?.snapshots;
+    if (isMap(snapshots))
+        return pnpmGraphDev(lock, snapshots);
     const packages = lock?.packages;
     if (typeof packages !== 'object' || packages === null)
         return undefined;
@@ -19354,7 +19361,72 @@ function pnpmLockDev(text) {
         dev.delete(id);
     return dev;
 }
-/** `/@s/a@1.0.0(peer@2)` (v6) or `/@s/a/1.0.0_peer@2` (v5) → `@s/a@1.0.0`. */
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies'];
+/**
+ * pnpm-lock.yaml v9: `importers` (each project's dependencies, devDependencies and
+ * optionalDependencies, `{specifier, version}`) and `snapshots` (each installed
+ * `name@version(peers)` with its own dependencies and optionalDependencies, `name: version`).
+ * Dev-only: reached from a devDependency, never from a dependency or optionalDependency.
+ */
+function pnpmGraphDev(lock, snapshots) {
+    const prod = [];
+    const dev = [];
+    for (const project of Object.values(isMap(lock.importers) ? lock.importers : {})) {
+        if (!isMap(project))
+            continue;
+        for (const [field, into] of [
+            ...DEPENDENCY_FIELDS.map(f => [f, prod]),
+            ['devDependencies', dev]
+        ]) {
+            const deps = project[field];
+            if (!isMap(deps))
+                continue;
+            for (const [name, dep] of Object.entries(deps)) {
+                const version = isMap(dep) ? dep.version : undefined;
+                if (typeof version === 'string')
+                    into.push(snapshotKey(name, version));
+            }
+        }
+    }
+    const reach = (roots) => {
+        const seen = new Set();
+        const todo = roots.filter(k => k in snapshots);
+        for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const node = snapshots[key];
+            if (!isMap(node))
+                continue;
+            for (const field of DEPENDENCY_FIELDS) {
+                const deps = node[field];
+                if (!isMap(deps))
+                    continue;
+                for (const [name, version] of Object.entries(deps)) {
+                    if (typeof version !== 'string')
+                        continue;
+                    const next = snapshotKey(name, version);
+                    if (next in snapshots && !seen.has(next))
+                        todo.push(next);
+                }
+            }
+        }
+        return seen;
+    };
+    const ids = (keys) => new Set([...keys].map(pnpmId).filter((id) => id !== undefined));
+    const devIds = ids(reach(dev));
+    for (const id of ids(reach(prod)))
+        devIds.delete(id);
+    return devIds;
+}
+/** A v9 dependency's snapshot key: `name@version(peers)`, or the version itself for an alias (`string-width@4.2.3`). */
+function snapshotKey(name, version) {
+    return version.replace(/\(.*$/, '').includes('@') ? version : `${name}@${version}`;
+}
+/** `/@s/a@1.0.0(peer@2)` (v6), `@s/a@1.0.0(peer@2)` (v9) or `/@s/a/1.0.0_peer@2` (v5) → `@s/a@1.0.0`. */
 function pnpmId(key) {
     const k = key.replace(/^\//, '').replace(/\(.*$/, '');
     const v6 = /^((?:@[^/]+\/)?[^/@]+)@([^_/]+)/.exec(k);
@@ -19489,7 +19561,7 @@ const SOURCE_TEXT = {
     'package-lock': 'the lockfile marks them `"dev": true`',
     'hidden-lockfile': 'node_modules/.package-lock.json marks them `"dev": true`',
     'package.json': 'package.json lists them (or what they pull in) as devDependencies only',
-    'pnpm-lock': 'pnpm-lock.yaml marks them `dev: true`'
+    'pnpm-lock': 'pnpm-lock.yaml has them only through devDependencies'
 };
 /** PEP 503 name: `Foo_Bar.baz` → `foo-bar-baz`. */
 function pep503(name) {

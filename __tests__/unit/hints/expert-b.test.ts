@@ -1,5 +1,8 @@
 // dev-dependencies, test-output, unstripped-binaries and distro-base-for-static on in-memory
 // images: the bytes are the sizes of the files written, summed by hand here.
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { detectHints } from '../../../src/analysis/hints/index.js'
 import {
@@ -133,6 +136,112 @@ describe('dev-dependencies', () => {
     const h = only(hintsOf(b), 'dev-dependencies')
     expect(h.bytes).toBe(400 * kB)
     expect(h.fix).toContain('pnpm install --prod')
+  })
+
+  it('reads a pnpm-lock.yaml v9 graph: dev-only is what only devDependencies reach', () => {
+    const lockYaml = `lockfileVersion: '9.0'
+importers:
+  .:
+    dependencies:
+      express:
+        specifier: ^4.18.2
+        version: 4.18.2
+    devDependencies:
+      typescript:
+        specifier: ^5.3.0
+        version: 5.3.3
+      vitest:
+        specifier: ^1.0.0
+        version: 1.0.0(@types/node@20.10.0)
+      string-width-cjs:
+        specifier: npm:string-width@^4.2.0
+        version: string-width@4.2.3
+  packages/lib:
+    dependencies:
+      lodash:
+        specifier: ^4.17.21
+        version: 4.17.21
+      ws:
+        specifier: link:../ws
+        version: link:../ws
+    devDependencies:
+      '@types/lodash':
+        specifier: ^4.14.0
+        version: 4.14.0
+packages:
+  express@4.18.2:
+    resolution: {integrity: sha512-x}
+snapshots:
+  express@4.18.2:
+    dependencies:
+      accepts: 1.3.8
+  accepts@1.3.8: {}
+  lodash@4.17.21: {}
+  typescript@5.3.3: {}
+  vitest@1.0.0(@types/node@20.10.0):
+    dependencies:
+      '@types/node': 20.10.0
+      '@vitest/runner': 1.0.0
+      accepts: 1.3.8
+    optionalDependencies:
+      fsevents: 2.3.3
+  '@types/node@20.10.0': {}
+  '@vitest/runner@1.0.0':
+    dependencies:
+      lodash: 4.17.21
+  fsevents@2.3.3: {}
+  string-width@4.2.3: {}
+  '@types/lodash@4.14.0': {}
+`
+    expect([...(pnpmLockDev(lockYaml) ?? [])].sort()).toEqual([
+      '@types/lodash@4.14.0',
+      '@types/node@20.10.0',
+      '@vitest/runner@1.0.0',
+      'fsevents@2.3.3',
+      'string-width@4.2.3',
+      'typescript@5.3.3',
+      'vitest@1.0.0'
+    ])
+    const files: FileSpec[] = [
+      { path: 'w/pnpm-lock.yaml', text: lockYaml },
+      { path: 'w/node_modules/.pnpm/express@4.18.2/node_modules/express/index.js', size: 300 * kB },
+      { path: 'w/node_modules/.pnpm/accepts@1.3.8/node_modules/accepts/index.js', size: 20 * kB },
+      {
+        path: 'w/node_modules/.pnpm/typescript@5.3.3/node_modules/typescript/lib/tsc.js',
+        size: 900 * kB
+      },
+      {
+        path: 'w/node_modules/.pnpm/vitest@1.0.0_@types+node@20.10.0/node_modules/vitest/index.js',
+        size: 200 * kB
+      }
+    ]
+    const b = build([BASE, { by: 'RUN pnpm install --frozen-lockfile', files }], { base: 1 })
+    const h = only(hintsOf(b), 'dev-dependencies')
+    expect(h.bytes).toBe(1100 * kB)
+    expect(h.fix).toContain('pnpm install --prod')
+  })
+
+  it("agrees with pnpm 9's own --prod install on a real lockfile", () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/pnpm-v9')
+    const read = (f: string): string => readFileSync(join(dir, f), 'utf8')
+    // `.pnpm` directory → name@version (peer suffixes dropped, as pnpmLockDev's ids)
+    const idsOf = (f: string): Set<string> =>
+      new Set(
+        read(f)
+          .split('\n')
+          .filter(Boolean)
+          .map(d => d.replace(/_.*$/, ''))
+      )
+    const installed = idsOf('pnpm-install.txt')
+    const prod = idsOf('pnpm-install-prod.txt')
+    const ours = pnpmLockDev(read('pnpm-lock.yaml')) ?? new Set<string>()
+    // every package the --prod install leaves out is dev-only, except a dev-only peer variant
+    // of a package production also has (debug with mocha's supports-color): not counted
+    const truth = [...installed].filter(id => !prod.has(id)).sort()
+    expect(truth).toHaveLength(69)
+    expect([...ours].filter(id => installed.has(id)).sort()).toEqual(truth)
+    // and what pnpm did not install on Linux at all (chokidar's optional fsevents)
+    expect([...ours].filter(id => !installed.has(id))).toEqual(['fsevents@2.3.3'])
   })
 
   it('parses lockfiles and package paths', () => {

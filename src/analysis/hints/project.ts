@@ -11,8 +11,9 @@
 //     package.json devDependencies, and everything they pull in through the installed
 //     packages' own package.json (Node's lookup: nearest node_modules upwards) that no
 //     production dependency also pulls in.
-//   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`; the files are under
-//     node_modules/.pnpm/<name>@<version>… . A v9 lock has no flag: not counted.
+//   - pnpm: `pnpm-lock.yaml` v5/v6 mark packages `dev: true`. A v9 lock has no flag: what
+//     the importers' devDependencies reach through `snapshots`, minus what their dependencies
+//     and optionalDependencies reach. The files are under node_modules/.pnpm/<name>@<version>… .
 //   - Python: `poetry.lock` marks packages `category = "dev"` (Poetry < 1.5) or lists their
 //     `groups` (lock 2.1: dev-only when "main" is not among them); an installed distribution
 //     of that name (its dist-info RECORD) counts with the files RECORD lists.
@@ -105,7 +106,10 @@ export function npmLockDev(text: string): Set<string> | undefined {
   return dev
 }
 
-/** `name@version` of pnpm-lock.yaml v5/v6 packages marked `dev: true` (and never `dev: false`). */
+/**
+ * `name@version` of the dev-only packages of a pnpm-lock.yaml: v5/v6 mark them `dev: true` (a
+ * `name@version` also present without the flag is not dev-only); v9 through its graph.
+ */
 export function pnpmLockDev(text: string): Set<string> | undefined {
   let lock: unknown
   try {
@@ -113,6 +117,8 @@ export function pnpmLockDev(text: string): Set<string> | undefined {
   } catch {
     return undefined
   }
+  const snapshots = (lock as { snapshots?: unknown } | null)?.snapshots
+  if (isMap(snapshots)) return pnpmGraphDev(lock as { importers?: unknown }, snapshots)
   const packages = (lock as { packages?: unknown } | null)?.packages
   if (typeof packages !== 'object' || packages === null) return undefined
   const dev = new Set<string>()
@@ -128,7 +134,71 @@ export function pnpmLockDev(text: string): Set<string> | undefined {
   return dev
 }
 
-/** `/@s/a@1.0.0(peer@2)` (v6) or `/@s/a/1.0.0_peer@2` (v5) → `@s/a@1.0.0`. */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies'] as const
+
+/**
+ * pnpm-lock.yaml v9: `importers` (each project's dependencies, devDependencies and
+ * optionalDependencies, `{specifier, version}`) and `snapshots` (each installed
+ * `name@version(peers)` with its own dependencies and optionalDependencies, `name: version`).
+ * Dev-only: reached from a devDependency, never from a dependency or optionalDependency.
+ */
+function pnpmGraphDev(
+  lock: { importers?: unknown },
+  snapshots: Record<string, unknown>
+): Set<string> {
+  const prod: string[] = []
+  const dev: string[] = []
+  for (const project of Object.values(isMap(lock.importers) ? lock.importers : {})) {
+    if (!isMap(project)) continue
+    for (const [field, into] of [
+      ...DEPENDENCY_FIELDS.map(f => [f, prod] as const),
+      ['devDependencies', dev] as const
+    ]) {
+      const deps = project[field]
+      if (!isMap(deps)) continue
+      for (const [name, dep] of Object.entries(deps)) {
+        const version = isMap(dep) ? dep.version : undefined
+        if (typeof version === 'string') into.push(snapshotKey(name, version))
+      }
+    }
+  }
+  const reach = (roots: string[]): Set<string> => {
+    const seen = new Set<string>()
+    const todo = roots.filter(k => k in snapshots)
+    for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
+      if (seen.has(key)) continue
+      seen.add(key)
+      const node = snapshots[key]
+      if (!isMap(node)) continue
+      for (const field of DEPENDENCY_FIELDS) {
+        const deps = node[field]
+        if (!isMap(deps)) continue
+        for (const [name, version] of Object.entries(deps)) {
+          if (typeof version !== 'string') continue
+          const next = snapshotKey(name, version)
+          if (next in snapshots && !seen.has(next)) todo.push(next)
+        }
+      }
+    }
+    return seen
+  }
+  const ids = (keys: Set<string>): Set<string> =>
+    new Set([...keys].map(pnpmId).filter((id): id is string => id !== undefined))
+  const devIds = ids(reach(dev))
+  for (const id of ids(reach(prod))) devIds.delete(id)
+  return devIds
+}
+
+/** A v9 dependency's snapshot key: `name@version(peers)`, or the version itself for an alias (`string-width@4.2.3`). */
+function snapshotKey(name: string, version: string): string {
+  return version.replace(/\(.*$/, '').includes('@') ? version : `${name}@${version}`
+}
+
+/** `/@s/a@1.0.0(peer@2)` (v6), `@s/a@1.0.0(peer@2)` (v9) or `/@s/a/1.0.0_peer@2` (v5) → `@s/a@1.0.0`. */
 function pnpmId(key: string): string | undefined {
   const k = key.replace(/^\//, '').replace(/\(.*$/, '')
   const v6 = /^((?:@[^/]+\/)?[^/@]+)@([^_/]+)/.exec(k)
@@ -257,7 +327,7 @@ const SOURCE_TEXT: Record<Source, string> = {
   'package-lock': 'the lockfile marks them `"dev": true`',
   'hidden-lockfile': 'node_modules/.package-lock.json marks them `"dev": true`',
   'package.json': 'package.json lists them (or what they pull in) as devDependencies only',
-  'pnpm-lock': 'pnpm-lock.yaml marks them `dev: true`'
+  'pnpm-lock': 'pnpm-lock.yaml has them only through devDependencies'
 }
 
 /** PEP 503 name: `Foo_Bar.baz` → `foo-bar-baz`. */
