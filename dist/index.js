@@ -47503,11 +47503,14 @@ class RegistryClient {
         const answer = await this.get(path, accept ? { Accept: accept } : {}, what);
         return { bytes: await readBody(answer, maxBytes, what), answer };
     }
-    /** Opens a blob for streaming; the caller reads (and verifies) the body. */
+    /**
+     * Opens a blob for streaming, over a connection of its own (stream-get.ts); the caller reads
+     * (and verifies) the body.
+     */
     async openBlob(digest, what) {
-        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what);
+        return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what, true);
     }
-    async get(path, headers, what) {
+    async get(path, headers, what, stream = false) {
         // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
         const blob = path.includes('/blobs/');
         await (this.ready ??= this.login());
@@ -47516,7 +47519,7 @@ class RegistryClient {
         for (let hop = 0;; hop++) {
             const sameHost = url.host === this.base.host;
             const auth = sameHost && this.authorization ? { Authorization: this.authorization } : {};
-            const answer = await this.send(url, { ...headers, ...auth }, what, blob);
+            const answer = await this.send(url, { ...headers, ...auth }, what, stream);
             if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
                 discard(answer);
                 if (hop >= MAX_REDIRECTS)
@@ -47548,11 +47551,11 @@ class RegistryClient {
         }
         return to;
     }
-    /** A GET; `blob` ones stream over a connection of their own (stream-get.ts). */
-    async send(url, headers, what, blob = false) {
+    /** A GET: small answers on node:http, `stream` ones over a connection of their own. */
+    async send(url, headers, what, stream = false) {
         const all = { 'User-Agent': 'image-size-guard', ...headers };
         try {
-            return await (blob ? streamGet(url, all) : httpGet(url, all));
+            return await (stream ? streamGet(url, all) : httpGet(url, all));
         }
         catch (err) {
             throw new Error(`${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${err.message}` +

@@ -85,15 +85,19 @@ export class RegistryClient {
     return { bytes: await readBody(answer, maxBytes, what), answer }
   }
 
-  /** Opens a blob for streaming; the caller reads (and verifies) the body. */
+  /**
+   * Opens a blob for streaming, over a connection of its own (stream-get.ts); the caller reads
+   * (and verifies) the body.
+   */
   async openBlob(digest: string, what: string): Promise<HttpAnswer> {
-    return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what)
+    return this.get(`/v2/${this.ref.repository}/blobs/${digest}`, {}, what, true)
   }
 
   private async get(
     path: string,
     headers: Record<string, string>,
-    what: string
+    what: string,
+    stream = false
   ): Promise<HttpAnswer> {
     // Blobs (layers, configs) may live on a CDN; manifests and tokens come from the registry.
     const blob = path.includes('/blobs/')
@@ -104,7 +108,7 @@ export class RegistryClient {
       const sameHost = url.host === this.base.host
       const auth: Record<string, string> =
         sameHost && this.authorization ? { Authorization: this.authorization } : {}
-      const answer = await this.send(url, { ...headers, ...auth }, what, blob)
+      const answer = await this.send(url, { ...headers, ...auth }, what, stream)
       if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
         discard(answer)
         if (hop >= MAX_REDIRECTS)
@@ -143,16 +147,16 @@ export class RegistryClient {
     return to
   }
 
-  /** A GET; `blob` ones stream over a connection of their own (stream-get.ts). */
+  /** A GET: small answers on node:http, `stream` ones over a connection of their own. */
   private async send(
     url: URL,
     headers: Record<string, string>,
     what: string,
-    blob = false
+    stream = false
   ): Promise<HttpAnswer> {
     const all = { 'User-Agent': 'image-size-guard', ...headers }
     try {
-      return await (blob ? streamGet(url, all) : httpGet(url, all))
+      return await (stream ? streamGet(url, all) : httpGet(url, all))
     } catch (err) {
       throw new Error(
         `${this.label}: cannot reach ${url.protocol}//${url.host} for ${what}: ${(err as Error).message}` +

@@ -34,6 +34,8 @@ let server: Server
 let host: string
 let pings = 0
 let blobGets = 0
+/** The Connection header of each blob GET, and of each manifest GET (small answers). */
+const connections = { blob: [] as string[], manifest: [] as string[] }
 let good: BuiltLayer
 let evil: BuiltLayer
 /** Served under the digest of other bytes. */
@@ -73,8 +75,15 @@ beforeAll(async () => {
       pings++
       return void res.writeHead(200).end('{}')
     }
+    if (url.startsWith('/v2/app/manifests/')) {
+      connections.manifest.push(String(req.headers.connection))
+      return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}')
+    }
     const m = /^\/v2\/app\/blobs\/(.+)$/.exec(url)
-    if (m) blobGets++
+    if (m) {
+      blobGets++
+      connections.blob.push(String(req.headers.connection))
+    }
     const found = m && blobs.get(m[1])
     if (!found) return void res.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}')
     res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(found)
@@ -282,6 +291,16 @@ describe('LayerThread and serveLayerThread over a MessageChannel', () => {
     await thread.read(session, jobOf(good), OPTIONS)
     expect(blobGets).toBe(gets + 2)
     expect(pings).toBe(before + 1)
+  })
+
+  it('downloads a layer over a connection of its own (streamGet), small answers kept alive', async () => {
+    const client = clientFor('conn')
+    connections.blob.length = 0
+    connections.manifest.length = 0
+    await readBlobLayer(client, jobOf(good), OPTIONS)
+    await client.getSmall('/v2/app/manifests/conn', undefined, 'the manifest')
+    expect(connections.blob).toEqual(['close'])
+    expect(connections.manifest).toEqual(['keep-alive'])
   })
 
   it('a session is plain data that survives a structured clone', async () => {
