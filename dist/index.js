@@ -54344,6 +54344,9 @@ const OS_PACKAGE_DETECTORS = [
 // every installed provider of a virtual name) stays in the closure: the hint under-claims
 // rather than name a package that is needed.
 //
+// One hint per install: each package belongs to the layer that wrote its dpkg file list, so
+// every `apt-get install` that pulled recommends gets its own hint, fix and rewrite.
+//
 // Bytes are exact: the sizes of the regular files each such package lists that the final
 // filesystem holds (and its own dpkg files, /var/lib/dpkg/info/<name>.*), without files a root-closure package also lists or that an earlier
 // hint (build-tools) counted, each hard-linked inode once and only when all its names go.
@@ -54474,7 +54477,7 @@ function dependencyClosure(input) {
     return seen;
 }
 function detectRecommends(ctx) {
-    const none = { claimed: new Set() };
+    const none = { hints: [], claimed: new Set() };
     const status = (0,content/* liveText */.IH)(ctx.contents, ctx.live, STATUS);
     const states = (0,content/* liveText */.IH)(ctx.contents, ctx.live, EXTENDED_STATES);
     // Without extended_states every package looks manual: nothing to say.
@@ -54507,12 +54510,27 @@ function detectRecommends(ctx) {
         else
             extras.push({ pkg: p, files });
     }
-    return extras.length === 0 ? none : hintOf(ctx, extras, keep);
+    if (extras.length === 0)
+        return none;
+    const byInstall = new Map();
+    for (const e of extras) {
+        const layer = packageLayer(ctx, e.pkg) ?? -1;
+        byInstall.set(layer, [...(byInstall.get(layer) ?? []), e]);
+    }
+    const shared = { claimed: new Set(), inodes: inodeNames(ctx), counted: new Set() };
+    const hints = [];
+    for (const [, group] of [...byInstall].sort((a, b) => a[0] - b[0])) {
+        const hint = hintOf(ctx, group, keep, shared);
+        if (hint)
+            hints.push(hint);
+    }
+    return { hints, claimed: shared.claimed };
 }
-function hintOf(ctx, extras, keep) {
+/** The hint of one install's packages; its files join `shared.claimed` when it is made. */
+function hintOf(ctx, extras, keep, shared) {
     const tally = newTally();
     const claimed = new Set();
-    const inodes = inodeNames(ctx);
+    const { inodes } = shared;
     const counted = new Set();
     const packages = [];
     for (const { pkg, files } of extras) {
@@ -54521,13 +54539,15 @@ function hintOf(ctx, extras, keep) {
         for (const { path, node } of files) {
             if (node.entry.kind !== 'file' || keep.has(path) || ctx.claimed.has(path))
                 continue;
-            if (claimed.has(path))
+            if (claimed.has(path) || shared.claimed.has(path))
                 continue;
             claimed.add(path);
             const inode = node.inode;
             if (inode && inode.refs > 1) {
                 // Freed only when every name goes, and then once.
-                if (counted.has(inode) || (inodes.get(inode) ?? []).some(p => keep.has(p)))
+                if (counted.has(inode) || shared.counted.has(inode))
+                    continue;
+                if ((inodes.get(inode) ?? []).some(p => keep.has(p)))
                     continue;
                 counted.add(inode);
             }
@@ -54550,7 +54570,13 @@ function hintOf(ctx, extras, keep) {
         packages: packages.slice(0, MAX_LISTED),
         fix: recommendsFix(instruction, packages, total)
     });
-    return { ...(hint ? { hint } : {}), claimed: hint ? claimed : new Set() };
+    if (hint) {
+        for (const p of claimed)
+            shared.claimed.add(p);
+        for (const i of counted)
+            shared.counted.add(i);
+    }
+    return hint;
 }
 /** The layer of a package: its file list's (the install wrote it), else its status's. */
 function packageLayer(ctx, p) {
@@ -55182,8 +55208,7 @@ function detectHints(analysis, opts = {}) {
         ctx.claimed.add(p);
     // recommends next: `--no-install-recommends` removes those packages' docs and locales too.
     const recommends = detectRecommends(ctx);
-    if (recommends.hint)
-        hints.push(recommends.hint);
+    hints.push(...recommends.hints);
     for (const p of recommends.claimed)
         ctx.claimed.add(p);
     hints.push(...pathHints(ctx, pathDetectors(opts)));

@@ -166,6 +166,54 @@ describe('detectHints: recommends', () => {
     expect(all.filter(x => x.paths.some(p => p.path.startsWith('/usr/share/X11')))).toHaveLength(1)
   })
 
+  it('gives each install its own hint, on its own RUN, every byte counted once', () => {
+    const { files, recBytes } = imageWith({ run: RUN })
+    const RUN2 = 'RUN /bin/sh -c apt-get install -y viewer'
+    const status =
+      (files.find(f => f.path === 'var/lib/dpkg/status')?.text ?? '') +
+      '\n' +
+      stanza('viewer', 'libview') +
+      '\n' +
+      stanza('libview') +
+      '\n' +
+      stanza('fonts-extra')
+    const states =
+      (files.find(f => f.path === 'var/lib/apt/extended_states')?.text ?? '') +
+      '\n' +
+      ['libview', 'fonts-extra']
+        .map(n => `Package: ${n}\nArchitecture: amd64\nAuto-Installed: 1\n`)
+        .join('\n')
+    const second: FileSpec[] = [
+      { path: 'var/lib/dpkg/status', text: status },
+      { path: 'var/lib/apt/extended_states', text: states },
+      { path: 'var/lib/dpkg/info/viewer.list', text: '/.\n/usr/bin/viewer\n' },
+      { path: 'usr/bin/viewer', size: 100_000 },
+      { path: 'var/lib/dpkg/info/libview.list', text: '/.\n/usr/lib/libview.so\n' },
+      { path: 'usr/lib/libview.so', size: 200_000 },
+      { path: 'var/lib/dpkg/info/fonts-extra.list', text: '/.\n/usr/share/fonts/extra.ttf\n' },
+      { path: 'usr/share/fonts/extra.ttf', size: 3_000_000 }
+    ]
+    const { analysis, contents } = build(
+      [
+        { by: 'ADD rootfs.tar /', files: [{ path: 'etc/debian_version', size: 10 }] },
+        { by: RUN, files },
+        { by: RUN2, files: second }
+      ],
+      { base: 1 }
+    )
+    const hints = detectHints(analysis, { contents })
+      .filter(h => h.id === 'recommends')
+      .sort((a, b) => (a.layer ?? 0) - (b.layer ?? 0))
+    expect(hints.map(h => [h.layer, h.packages?.map(p => p.path)])).toEqual([
+      [1, ['libx11', 'xauth']],
+      [2, ['fonts-extra']]
+    ])
+    expect(hints[0].bytes).toBe(recBytes)
+    expect(hints[1].bytes).toBe(3_000_000 + '/.\n/usr/share/fonts/extra.ttf\n'.length)
+    expect(hints[0].fix).toContain('`RUN apt-get update && apt-get install -y tool`')
+    expect(hints[1].fix).toContain('`RUN apt-get install -y viewer`')
+  })
+
   it('says nothing without extended_states (every package looks manual)', () => {
     const { files } = imageWith({ run: RUN, states: false })
     const { analysis, contents } = build([{ by: RUN, files }], { base: 0 })

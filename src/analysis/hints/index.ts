@@ -53,7 +53,7 @@ export function detectHints(analysis: Analysis, opts: HintOptions = {}): Hint[] 
   for (const p of build.claimed) ctx.claimed.add(p)
   // recommends next: `--no-install-recommends` removes those packages' docs and locales too.
   const recommends = detectRecommends(ctx)
-  if (recommends.hint) hints.push(recommends.hint)
+  hints.push(...recommends.hints)
   for (const p of recommends.claimed) ctx.claimed.add(p)
   hints.push(...pathHints(ctx, pathDetectors(opts)))
   for (const h of [unstrippedHint(ctx), distroBaseHint(ctx)]) if (h) hints.push(h)

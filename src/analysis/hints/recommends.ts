@@ -10,6 +10,9 @@
 // every installed provider of a virtual name) stays in the closure: the hint under-claims
 // rather than name a package that is needed.
 //
+// One hint per install: each package belongs to the layer that wrote its dpkg file list, so
+// every `apt-get install` that pulled recommends gets its own hint, fix and rewrite.
+//
 // Bytes are exact: the sizes of the regular files each such package lists that the final
 // filesystem holds (and its own dpkg files, /var/lib/dpkg/info/<name>.*), without files a root-closure package also lists or that an earlier
 // hint (build-tools) counted, each hard-linked inode once and only when all its names go.
@@ -175,8 +178,15 @@ interface Extra {
   files: { path: string; node: LiveNode }[]
 }
 
-export function detectRecommends(ctx: HintContext): { hint?: Hint; claimed: Set<string> } {
-  const none = { claimed: new Set<string>() }
+/** What the hints of several installs share: a file or an inode is counted once in all. */
+interface Counted {
+  claimed: Set<string>
+  inodes: Map<object, string[]>
+  counted: Set<object>
+}
+
+export function detectRecommends(ctx: HintContext): { hints: Hint[]; claimed: Set<string> } {
+  const none = { hints: [], claimed: new Set<string>() }
   const status = liveText(ctx.contents, ctx.live, STATUS)
   const states = liveText(ctx.contents, ctx.live, EXTENDED_STATES)
   // Without extended_states every package looks manual: nothing to say.
@@ -205,17 +215,31 @@ export function detectRecommends(ctx: HintContext): { hint?: Hint; claimed: Set<
     if (needed.has(p.name.toLowerCase())) for (const f of files) keep.add(f.path)
     else extras.push({ pkg: p, files })
   }
-  return extras.length === 0 ? none : hintOf(ctx, extras, keep)
+  if (extras.length === 0) return none
+  const byInstall = new Map<number, Extra[]>()
+  for (const e of extras) {
+    const layer = packageLayer(ctx, e.pkg) ?? -1
+    byInstall.set(layer, [...(byInstall.get(layer) ?? []), e])
+  }
+  const shared: Counted = { claimed: new Set(), inodes: inodeNames(ctx), counted: new Set() }
+  const hints: Hint[] = []
+  for (const [, group] of [...byInstall].sort((a, b) => a[0] - b[0])) {
+    const hint = hintOf(ctx, group, keep, shared)
+    if (hint) hints.push(hint)
+  }
+  return { hints, claimed: shared.claimed }
 }
 
+/** The hint of one install's packages; its files join `shared.claimed` when it is made. */
 function hintOf(
   ctx: HintContext,
   extras: Extra[],
-  keep: ReadonlySet<string>
-): { hint?: Hint; claimed: Set<string> } {
+  keep: ReadonlySet<string>,
+  shared: Counted
+): Hint | undefined {
   const tally = newTally()
   const claimed = new Set<string>()
-  const inodes = inodeNames(ctx)
+  const { inodes } = shared
   const counted = new Set<object>()
   const packages: PathSize[] = []
   for (const { pkg, files } of extras) {
@@ -223,12 +247,13 @@ function hintOf(
     let n = 0
     for (const { path, node } of files) {
       if (node.entry.kind !== 'file' || keep.has(path) || ctx.claimed.has(path)) continue
-      if (claimed.has(path)) continue
+      if (claimed.has(path) || shared.claimed.has(path)) continue
       claimed.add(path)
       const inode = node.inode
       if (inode && inode.refs > 1) {
         // Freed only when every name goes, and then once.
-        if (counted.has(inode) || (inodes.get(inode) ?? []).some(p => keep.has(p))) continue
+        if (counted.has(inode) || shared.counted.has(inode)) continue
+        if ((inodes.get(inode) ?? []).some(p => keep.has(p))) continue
         counted.add(inode)
       }
       if (node.entry.size === 0) continue
@@ -249,7 +274,11 @@ function hintOf(
     packages: packages.slice(0, MAX_LISTED),
     fix: recommendsFix(instruction, packages, total)
   })
-  return { ...(hint ? { hint } : {}), claimed: hint ? claimed : new Set() }
+  if (hint) {
+    for (const p of claimed) shared.claimed.add(p)
+    for (const i of counted) shared.counted.add(i)
+  }
+  return hint
 }
 
 /** The layer of a package: its file list's (the install wrote it), else its status's. */
