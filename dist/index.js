@@ -54641,6 +54641,139 @@ function recommendsFix(instruction, packages, total) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/image/layer/entry.ts
+var entry = __nccwpck_require__(2487);
+;// CONCATENATED MODULE: ./src/image/archive/paths.ts
+// Paths inside an image archive or layout. Manifests are input we do not trust: a path or
+// digest must never lead outside the archive.
+
+/** Cleans an archive entry name; undefined when it climbs out of the archive root. */
+function normalizeArchivePath(raw) {
+    return (0,entry/* normalizeEntryPath */.h1)(raw);
+}
+/** Where a link entry of the outer tar points, as an archive path (undefined if outside). */
+function linkTargetPath(linkPath, target, kind) {
+    // Hard link targets are archive paths; symlink targets are relative to the link's directory.
+    if (kind === 'hardlink' || target.startsWith('/'))
+        return normalizeArchivePath(target);
+    const slash = linkPath.lastIndexOf('/');
+    return normalizeArchivePath(slash < 0 ? target : `${linkPath.slice(0, slash)}/${target}`);
+}
+/** A path written in manifest.json (`Config`, `Layers`): relative, inside the archive. */
+function manifestPath(raw, where) {
+    if (typeof raw !== 'string' || raw === '') {
+        throw new Error(`${where} should be a path inside the archive, but it is ${describe(raw)}`);
+    }
+    const path = raw.startsWith('/') ? undefined : normalizeArchivePath(raw);
+    if (path === undefined || path === '') {
+        throw new Error(`${where} is "${raw}", which points outside the archive; the archive is malformed or unsafe`);
+    }
+    return path;
+}
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+/** Checks a descriptor digest; only well-formed sha256/sha512 digests become paths. */
+function checkDigest(raw, where) {
+    if (typeof raw === 'string' && DIGEST.test(raw))
+        return raw;
+    throw new Error(`${where} has digest ${describe(raw)}, which is not a valid sha256 or sha512 digest`);
+}
+/** `sha256:abc…` -> `blobs/sha256/abc…` (the digest must have passed checkDigest). */
+function digestPath(digest) {
+    const colon = digest.indexOf(':');
+    return `blobs/${digest.slice(0, colon)}/${digest.slice(colon + 1)}`;
+}
+/** `blobs/sha256/abc…` -> `sha256:abc…`; undefined for other paths. */
+function digestFromPath(path) {
+    const m = /^blobs\/(sha256|sha512)\/([0-9a-f]+)$/.exec(path);
+    if (!m)
+        return undefined;
+    const digest = `${m[1]}:${m[2]}`;
+    return DIGEST.test(digest) ? digest : undefined;
+}
+function describe(value) {
+    if (value === undefined)
+        return 'missing';
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        // nested too deep to serialise (a hostile document): say what it is, not what it holds
+        text = Array.isArray(value)
+            ? `a list of ${value.length} nested too deeply`
+            : 'an object nested too deeply';
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+/** `a, b, c and 997 more`: a list from the archive, bounded for a one-line message. */
+function listSome(items, max = 10) {
+    const shown = items.slice(0, max).map(s => (s.length > 80 ? `${s.slice(0, 80)}…` : s));
+    const more = items.length > max ? ` and ${items.length - max} more` : '';
+    return shown.join(', ') + more;
+}
+
+;// CONCATENATED MODULE: ./src/image/archive/contents.ts
+// What one pass over an archive leaves behind: every layer already read, every JSON document
+// held as bytes, links recorded. Manifests are resolved against this afterwards, because blobs
+// often come before the manifests that name them.
+
+function emptyContents() {
+    return { files: new Map(), links: new Map() };
+}
+const MAX_LINK_HOPS = 16;
+/** Follows links (podman's `<id>/layer.tar -> ../<hex>.tar`) to the path holding the data. */
+function resolveLinks(contents, path) {
+    let current = path;
+    for (let hop = 0; hop < MAX_LINK_HOPS && !contents.files.has(current); hop++) {
+        const next = contents.links.get(current);
+        if (next === undefined)
+            break;
+        current = next;
+    }
+    return current;
+}
+function findFile(contents, path) {
+    return contents.files.get(resolveLinks(contents, path));
+}
+function jsonFiles(contents, maxJsonBytes) {
+    return {
+        has: path => findFile(contents, path) !== undefined,
+        bytes: path => {
+            const file = findFile(contents, path);
+            if (file === undefined || file.kind === 'json')
+                return file?.bytes;
+            if (file.kind === 'too-large') {
+                throw new Error(`${path} is ${file.size} bytes, more than the ${maxJsonBytes} bytes allowed for a JSON document; ` +
+                    'raise the limit with --max-json-size (CLI) or the max-json-size input');
+            }
+            const what = file.kind === 'other' ? 'binary blob' : 'layer';
+            throw new Error(`${path} should be a JSON document, but it is a ${what}`);
+        }
+    };
+}
+function parseJson(bytes, name) {
+    try {
+        return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    }
+    catch (err) {
+        throw new Error(`${name} is not valid JSON: ${err.message}`);
+    }
+}
+/** The string-valued members of an object (labels, annotations); the rest are dropped. */
+function stringRecord(obj) {
+    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Parses a JSON document that must be an object. */
+function parseObject(bytes, name, what) {
+    const value = parseJson(bytes, name);
+    if (!isObject(value))
+        throw new Error(`${name} should be ${what} (a JSON object), but it is ${describe(value)}`);
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/hints/project.ts
 // Project content that production does not run: devDependencies installed into node_modules,
 // and test output (coverage, test folders of the app, source maps of its bundles).
@@ -54663,6 +54796,7 @@ var dist = __nccwpck_require__(8815);
 //     of that name (its dist-info RECORD) counts with the files RECORD lists.
 // Bytes: the live files under the dev-only package directories (their own files; a nested
 // package counts for itself), or the files the RECORD of a dev-only distribution lists.
+
 
 
 
@@ -54744,7 +54878,7 @@ function pnpmLockDev(text) {
         return undefined;
     }
     const snapshots = lock?.snapshots;
-    if (isMap(snapshots))
+    if (isObject(snapshots))
         return pnpmGraphDev(lock, snapshots);
     const packages = lock?.packages;
     if (typeof packages !== 'object' || packages === null)
@@ -54765,9 +54899,6 @@ function pnpmLockDev(text) {
         dev.delete(id);
     return dev;
 }
-function isMap(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies'];
 /**
  * pnpm-lock.yaml v9: `importers` (each project's dependencies, devDependencies and
@@ -54778,18 +54909,18 @@ const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies'];
 function pnpmGraphDev(lock, snapshots) {
     const prod = [];
     const dev = [];
-    for (const project of Object.values(isMap(lock.importers) ? lock.importers : {})) {
-        if (!isMap(project))
+    for (const project of Object.values(isObject(lock.importers) ? lock.importers : {})) {
+        if (!isObject(project))
             continue;
         for (const [field, into] of [
             ...DEPENDENCY_FIELDS.map(f => [f, prod]),
             ['devDependencies', dev]
         ]) {
             const deps = project[field];
-            if (!isMap(deps))
+            if (!isObject(deps))
                 continue;
             for (const [name, dep] of Object.entries(deps)) {
-                const version = isMap(dep) ? dep.version : undefined;
+                const version = isObject(dep) ? dep.version : undefined;
                 if (typeof version === 'string')
                     into.push(snapshotKey(name, version));
             }
@@ -54803,11 +54934,11 @@ function pnpmGraphDev(lock, snapshots) {
                 continue;
             seen.add(key);
             const node = snapshots[key];
-            if (!isMap(node))
+            if (!isObject(node))
                 continue;
             for (const field of DEPENDENCY_FIELDS) {
                 const deps = node[field];
-                if (!isMap(deps))
+                if (!isObject(deps))
                     continue;
                 for (const [name, version] of Object.entries(deps)) {
                     if (typeof version !== 'string')
@@ -55361,139 +55492,6 @@ function missingLayerError(ref, index, count) {
 }
 function notALayerError(ref, index, count) {
     return new Error(`layer ${index + 1} of ${count} (${ref.digest ?? ref.path}) is not a tar, gzip or zstd blob`);
-}
-
-// EXTERNAL MODULE: ./src/image/layer/entry.ts
-var entry = __nccwpck_require__(2487);
-;// CONCATENATED MODULE: ./src/image/archive/paths.ts
-// Paths inside an image archive or layout. Manifests are input we do not trust: a path or
-// digest must never lead outside the archive.
-
-/** Cleans an archive entry name; undefined when it climbs out of the archive root. */
-function normalizeArchivePath(raw) {
-    return (0,entry/* normalizeEntryPath */.h1)(raw);
-}
-/** Where a link entry of the outer tar points, as an archive path (undefined if outside). */
-function linkTargetPath(linkPath, target, kind) {
-    // Hard link targets are archive paths; symlink targets are relative to the link's directory.
-    if (kind === 'hardlink' || target.startsWith('/'))
-        return normalizeArchivePath(target);
-    const slash = linkPath.lastIndexOf('/');
-    return normalizeArchivePath(slash < 0 ? target : `${linkPath.slice(0, slash)}/${target}`);
-}
-/** A path written in manifest.json (`Config`, `Layers`): relative, inside the archive. */
-function manifestPath(raw, where) {
-    if (typeof raw !== 'string' || raw === '') {
-        throw new Error(`${where} should be a path inside the archive, but it is ${describe(raw)}`);
-    }
-    const path = raw.startsWith('/') ? undefined : normalizeArchivePath(raw);
-    if (path === undefined || path === '') {
-        throw new Error(`${where} is "${raw}", which points outside the archive; the archive is malformed or unsafe`);
-    }
-    return path;
-}
-const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-/** Checks a descriptor digest; only well-formed sha256/sha512 digests become paths. */
-function checkDigest(raw, where) {
-    if (typeof raw === 'string' && DIGEST.test(raw))
-        return raw;
-    throw new Error(`${where} has digest ${describe(raw)}, which is not a valid sha256 or sha512 digest`);
-}
-/** `sha256:abc…` -> `blobs/sha256/abc…` (the digest must have passed checkDigest). */
-function digestPath(digest) {
-    const colon = digest.indexOf(':');
-    return `blobs/${digest.slice(0, colon)}/${digest.slice(colon + 1)}`;
-}
-/** `blobs/sha256/abc…` -> `sha256:abc…`; undefined for other paths. */
-function digestFromPath(path) {
-    const m = /^blobs\/(sha256|sha512)\/([0-9a-f]+)$/.exec(path);
-    if (!m)
-        return undefined;
-    const digest = `${m[1]}:${m[2]}`;
-    return DIGEST.test(digest) ? digest : undefined;
-}
-function describe(value) {
-    if (value === undefined)
-        return 'missing';
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        // nested too deep to serialise (a hostile document): say what it is, not what it holds
-        text = Array.isArray(value)
-            ? `a list of ${value.length} nested too deeply`
-            : 'an object nested too deeply';
-    }
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-/** `a, b, c and 997 more`: a list from the archive, bounded for a one-line message. */
-function listSome(items, max = 10) {
-    const shown = items.slice(0, max).map(s => (s.length > 80 ? `${s.slice(0, 80)}…` : s));
-    const more = items.length > max ? ` and ${items.length - max} more` : '';
-    return shown.join(', ') + more;
-}
-
-;// CONCATENATED MODULE: ./src/image/archive/contents.ts
-// What one pass over an archive leaves behind: every layer already read, every JSON document
-// held as bytes, links recorded. Manifests are resolved against this afterwards, because blobs
-// often come before the manifests that name them.
-
-function emptyContents() {
-    return { files: new Map(), links: new Map() };
-}
-const MAX_LINK_HOPS = 16;
-/** Follows links (podman's `<id>/layer.tar -> ../<hex>.tar`) to the path holding the data. */
-function resolveLinks(contents, path) {
-    let current = path;
-    for (let hop = 0; hop < MAX_LINK_HOPS && !contents.files.has(current); hop++) {
-        const next = contents.links.get(current);
-        if (next === undefined)
-            break;
-        current = next;
-    }
-    return current;
-}
-function findFile(contents, path) {
-    return contents.files.get(resolveLinks(contents, path));
-}
-function jsonFiles(contents, maxJsonBytes) {
-    return {
-        has: path => findFile(contents, path) !== undefined,
-        bytes: path => {
-            const file = findFile(contents, path);
-            if (file === undefined || file.kind === 'json')
-                return file?.bytes;
-            if (file.kind === 'too-large') {
-                throw new Error(`${path} is ${file.size} bytes, more than the ${maxJsonBytes} bytes allowed for a JSON document; ` +
-                    'raise the limit with --max-json-size (CLI) or the max-json-size input');
-            }
-            const what = file.kind === 'other' ? 'binary blob' : 'layer';
-            throw new Error(`${path} should be a JSON document, but it is a ${what}`);
-        }
-    };
-}
-function parseJson(bytes, name) {
-    try {
-        return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
-    }
-    catch (err) {
-        throw new Error(`${name} is not valid JSON: ${err.message}`);
-    }
-}
-/** The string-valued members of an object (labels, annotations); the rest are dropped. */
-function stringRecord(obj) {
-    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'string'));
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Parses a JSON document that must be an object. */
-function parseObject(bytes, name, what) {
-    const value = parseJson(bytes, name);
-    if (!isObject(value))
-        throw new Error(`${name} should be ${what} (a JSON object), but it is ${describe(value)}`);
-    return value;
 }
 
 // EXTERNAL MODULE: ./src/image/layer/read-layer.ts + 2 modules

@@ -21,6 +21,7 @@
 // package counts for itself), or the files the RECORD of a dev-only distribution lists.
 
 import { parse as parseYaml } from 'yaml'
+import { isObject } from '../../image/archive/contents.js'
 import { readEcosystems } from '../ecosystems.js'
 import { liveText } from './content.js'
 import type { HintContext } from './context.js'
@@ -118,7 +119,7 @@ export function pnpmLockDev(text: string): Set<string> | undefined {
     return undefined
   }
   const snapshots = (lock as { snapshots?: unknown } | null)?.snapshots
-  if (isMap(snapshots)) return pnpmGraphDev(lock as { importers?: unknown }, snapshots)
+  if (isObject(snapshots)) return pnpmGraphDev(lock as { importers?: unknown }, snapshots)
   const packages = (lock as { packages?: unknown } | null)?.packages
   if (typeof packages !== 'object' || packages === null) return undefined
   const dev = new Set<string>()
@@ -132,10 +133,6 @@ export function pnpmLockDev(text: string): Set<string> | undefined {
   }
   for (const id of prod) dev.delete(id)
   return dev
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies'] as const
@@ -152,16 +149,16 @@ function pnpmGraphDev(
 ): Set<string> {
   const prod: string[] = []
   const dev: string[] = []
-  for (const project of Object.values(isMap(lock.importers) ? lock.importers : {})) {
-    if (!isMap(project)) continue
+  for (const project of Object.values(isObject(lock.importers) ? lock.importers : {})) {
+    if (!isObject(project)) continue
     for (const [field, into] of [
       ...DEPENDENCY_FIELDS.map(f => [f, prod] as const),
       ['devDependencies', dev] as const
     ]) {
       const deps = project[field]
-      if (!isMap(deps)) continue
+      if (!isObject(deps)) continue
       for (const [name, dep] of Object.entries(deps)) {
-        const version = isMap(dep) ? dep.version : undefined
+        const version = isObject(dep) ? dep.version : undefined
         if (typeof version === 'string') into.push(snapshotKey(name, version))
       }
     }
@@ -173,10 +170,10 @@ function pnpmGraphDev(
       if (seen.has(key)) continue
       seen.add(key)
       const node = snapshots[key]
-      if (!isMap(node)) continue
+      if (!isObject(node)) continue
       for (const field of DEPENDENCY_FIELDS) {
         const deps = node[field]
-        if (!isMap(deps)) continue
+        if (!isObject(deps)) continue
         for (const [name, version] of Object.entries(deps)) {
           if (typeof version !== 'string') continue
           const next = snapshotKey(name, version)

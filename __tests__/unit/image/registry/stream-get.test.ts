@@ -84,6 +84,11 @@ async function writeParts(
   if (end) socket.end()
 }
 
+/** A server that writes these parts (each in its own segment) and ends the connection. */
+function serveParts(...parts: (string | Buffer)[]): Promise<{ url: URL; seen: Seen[] }> {
+  return serve(socket => void writeParts(socket, parts))
+}
+
 async function collect(body: Readable): Promise<Buffer[]> {
   const pieces: Buffer[] = []
   for await (const piece of body) pieces.push(piece as Buffer)
@@ -118,9 +123,7 @@ function chunked(data: Buffer, sizes: number[]): Buffer {
 
 describe('streamGet', () => {
   it('sends one GET with the headers asked for and Connection: close', async () => {
-    const { url, seen } = await serve(
-      socket => void writeParts(socket, ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'])
-    )
+    const { url, seen } = await serveParts('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
     const answer = await streamGet(url, { 'User-Agent': 'isg', Authorization: 'Bearer t' })
     expect(Buffer.concat(await collect(answer.body)).toString()).toBe('ok')
     expect(seen[0].request).toBe(
@@ -143,7 +146,7 @@ describe('streamGet', () => {
       head.length + PIECE_BYTES + 1,
       all.length - 3
     )
-    const { url } = await serve(socket => void writeParts(socket, parts))
+    const { url } = await serveParts(...parts)
     const answer = await streamGet(url, {})
     expect(answer.status).toBe(200)
     expect(answer.headers['docker-content-digest']).toBe('x')
@@ -155,9 +158,7 @@ describe('streamGet', () => {
   })
 
   it('ignores bytes past the declared Content-Length', async () => {
-    const { url } = await serve(
-      socket => void writeParts(socket, ['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef'])
-    )
+    const { url } = await serveParts('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef')
     const answer = await streamGet(url, {})
     expect(Buffer.concat(await collect(answer.body)).toString()).toBe('abc')
   })
@@ -176,7 +177,7 @@ describe('streamGet', () => {
       all.length - 5,
       all.length - 1
     ]
-    const { url } = await serve(socket => void writeParts(socket, splitAt(all, ...cuts)))
+    const { url } = await serveParts(...splitAt(all, ...cuts))
     const answer = await streamGet(url, {}, { pieceBytes: 2 * MAX_HEAD_BYTES })
     const pieces = await collect(answer.body)
     expect(Buffer.concat(pieces).equals(data)).toBe(true)
@@ -185,19 +186,14 @@ describe('streamGet', () => {
 
   it('reads a body without length to the end of the connection', async () => {
     const data = randomBytes(200_000)
-    const { url } = await serve(
-      socket => void writeParts(socket, [Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), data])
-    )
+    const { url } = await serveParts(Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), data)
     const answer = await streamGet(url, {})
     expect(Buffer.concat(await collect(answer.body)).equals(data)).toBe(true)
   })
 
   it('skips an interim 1xx answer', async () => {
-    const { url } = await serve(
-      socket =>
-        void writeParts(socket, [
-          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
-        ])
+    const { url } = await serveParts(
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
     )
     const answer = await streamGet(url, {})
     expect(answer.status).toBe(200)
@@ -205,11 +201,8 @@ describe('streamGet', () => {
   })
 
   it('gives the status and headers of a redirect or an error, names lower-cased, repeats joined', async () => {
-    const { url } = await serve(
-      socket =>
-        void writeParts(socket, [
-          'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="a"\r\nwww-authenticate: Basic realm="b"\r\nContent-Length: 13\r\n\r\n{"errors":[]}'
-        ])
+    const { url } = await serveParts(
+      'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="a"\r\nwww-authenticate: Basic realm="b"\r\nContent-Length: 13\r\n\r\n{"errors":[]}'
     )
     const answer = await streamGet(url, {})
     expect(answer.status).toBe(401)
@@ -245,9 +238,7 @@ describe('streamGet', () => {
   })
 
   it('fails the body when the connection closes before Content-Length bytes came', async () => {
-    const { url } = await serve(
-      socket => void writeParts(socket, ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'])
-    )
+    const { url } = await serveParts('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')
     const answer = await streamGet(url, {})
     await expect(collect(answer.body)).rejects.toThrow(
       'the connection closed with 7 bytes of the body still to come'
@@ -255,17 +246,11 @@ describe('streamGet', () => {
   })
 
   it('fails the body when a chunked body is cut short or malformed', async () => {
-    const cut = await serve(
-      socket =>
-        void writeParts(socket, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab'])
-    )
+    const cut = await serveParts('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab')
     await expect(collect((await streamGet(cut.url, {})).body)).rejects.toThrow(
       'the connection closed inside a chunked body'
     )
-    const bad = await serve(
-      socket =>
-        void writeParts(socket, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'])
-    )
+    const bad = await serveParts('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')
     await expect(collect((await streamGet(bad.url, {})).body)).rejects.toThrow(
       'chunk size "zz" is not hexadecimal'
     )
@@ -300,16 +285,13 @@ describe('streamGet', () => {
       'transfer coding "gzip, chunked" is not supported'
     ]
   ])('rejects %s', async (_, bytes, message) => {
-    const { url } = await serve(socket => void writeParts(socket, bytes ? [bytes] : []))
+    const { url } = await serveParts(...(bytes ? [bytes] : []))
     await expect(streamGet(url, {})).rejects.toThrow(message)
   })
 
   it('gives an error that came before anyone read to the first reader, never to nobody', async () => {
-    const { url } = await serve(
-      socket =>
-        void writeParts(socket, [
-          'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\nzz\r\n'
-        ])
+    const { url } = await serveParts(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\nzz\r\n'
     )
     const answer = await streamGet(url, {})
     await new Promise(resolve => setTimeout(resolve, 50)) // an unheard 'error' would fail the test
@@ -317,12 +299,9 @@ describe('streamGet', () => {
   })
 
   it('discards an unwanted body that is cut short without an uncaught error', async () => {
-    const { url, seen } = await serve(
-      socket =>
-        void writeParts(socket, [
-          'HTTP/1.1 307 Temporary Redirect\r\nLocation: /b\r\nContent-Length: 50\r\n\r\n',
-          'x'.repeat(19)
-        ])
+    const { url, seen } = await serveParts(
+      'HTTP/1.1 307 Temporary Redirect\r\nLocation: /b\r\nContent-Length: 50\r\n\r\n',
+      'x'.repeat(19)
     )
     const answer = await streamGet(url, {})
     expect(answer.status).toBe(307)
